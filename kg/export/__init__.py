@@ -1,0 +1,1 @@
+"""Export: the dataset written as RDF dumps, a network view, GraphML and a build report."""

@@ -1,0 +1,76 @@
+"""RDF dumps in a stable order: TriG, N-Quads, Turtle (all graphs merged) and JSON-LD.
+
+rdflib's serialisers emit triples in an order that changes from run to run, so the quads are
+sorted here and streamed through Oxigraph's serialisers, which keep the order they are given
+(and are strict and fast).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import BNode, Dataset, Literal, URIRef
+from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
+from rdflib.namespace import RDF
+
+from kg.export.atomic import write_atomic
+from kg.graph.namespaces import PREFIXES
+
+DUMPS = {
+    "graph.trig": ox.RdfFormat.TRIG,
+    "graph.nq": ox.RdfFormat.N_QUADS,
+    "graph.ttl": ox.RdfFormat.TURTLE,
+    "graph.jsonld": ox.RdfFormat.JSON_LD,
+}
+
+
+def to_oxigraph(term: URIRef | Literal | BNode):
+    """An rdflib term as the equivalent pyoxigraph term."""
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype:
+            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+        return ox.Literal(str(term))
+    if isinstance(term, BNode):
+        raise ValueError(f"blank node {term!r} in the dataset: every node must have an IRI")
+    raise TypeError(f"unexpected term {term!r}")
+
+
+def _sort_key(quad: ox.Quad) -> tuple:
+    # Graph, then subject; rdf:type first so that Turtle reads "<x> a schema:Person ; …".
+    graph = "" if isinstance(quad.graph_name, ox.DefaultGraph) else str(quad.graph_name)
+    predicate = str(quad.predicate)
+    return (graph, str(quad.subject), predicate != str(RDF.type), predicate, str(quad.object))
+
+
+def sorted_quads(dataset: Dataset) -> list[ox.Quad]:
+    """Every quad of the dataset in a deterministic order."""
+    quads = []
+    for s, p, o, g in dataset.quads((None, None, None, None)):
+        graph_name = ox.DefaultGraph() if g is None or g == DATASET_DEFAULT_GRAPH_ID else to_oxigraph(g)
+        quads.append(ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), graph_name))
+    return sorted(set(quads), key=_sort_key)
+
+
+def merged_triples(quads: Iterable[ox.Quad]) -> list[ox.Triple]:
+    """All graphs merged into one (for Turtle-only tools), duplicates removed, sorted."""
+    triples = {q.triple for q in quads}
+    return sorted(triples, key=lambda t: (str(t.subject), t.predicate != ox.NamedNode(str(RDF.type)), str(t.predicate), str(t.object)))
+
+
+def write_dumps(quads: list[ox.Quad], out_dir: Path) -> dict[str, Path]:
+    """Write the four dumps atomically; return their paths by file name."""
+    written = {}
+    triples = merged_triples(quads)
+    for name, rdf_format in DUMPS.items():
+        data = triples if rdf_format == ox.RdfFormat.TURTLE else quads
+        prefixes = PREFIXES if rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else None
+        path = out_dir / name
+        write_atomic(path, lambda tmp, d=data, f=rdf_format, p=prefixes: ox.serialize(d, str(tmp), f, prefixes=p))
+        written[name] = path
+    return written

@@ -1,0 +1,170 @@
+"""The RDF dataset: one named graph per article, holding what was extracted from it.
+
+Every entity carries its standard types, rdfs:label and the skos:altLabel forms seen in that
+article; every mention is a W3C Web Annotation whose selectors point into schema:articleBody.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from decimal import Decimal
+
+from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib.namespace import PROV, RDF, RDFS, SKOS, XSD
+
+from kg.graph.iris import IriMinter
+from kg.graph.namespaces import KGO, OA, SCHEMA
+from kg.graph.types import entity_types
+from kg.ingest import Article
+from kg.nlp.gazetteer import Gazetteer
+from kg.nlp.mention import PERSON
+from kg.resolve.model import Entity, Resolution, ResolvedMention
+
+_CONTEXT_CHARS = 32
+
+
+def _date_literal(value: str) -> Literal:
+    return Literal(value, datatype=XSD.date if len(value) == 10 else XSD.dateTime)
+
+
+def _valid_iri(value: str) -> bool:
+    return value.startswith(("http://", "https://")) and not any(c in value for c in ' <>"{}|\\^`\n\t')
+
+
+def add_article(graph: Graph, article: Article, iris: IriMinter) -> URIRef:
+    """The article node: schema:NewsArticle with its metadata and the cleaned body."""
+    node = iris.article(article.key)
+    graph.add((node, RDF.type, SCHEMA.NewsArticle))
+    graph.add((node, KGO.articleKey, Literal(article.key)))
+    graph.add((node, SCHEMA.articleBody, Literal(article.text)))
+    if article.title:
+        graph.add((node, SCHEMA.headline, Literal(article.title)))
+    if article.published:
+        graph.add((node, SCHEMA.datePublished, _date_literal(article.published)))
+    if article.url and _valid_iri(article.url):
+        graph.add((node, SCHEMA.url, URIRef(article.url)))
+    if article.publisher:
+        publisher = iris.publisher(article.publisher)
+        graph.add((node, SCHEMA.publisher, publisher))
+        graph.add((publisher, RDF.type, SCHEMA.NewsMediaOrganization))
+        graph.add((publisher, RDFS.label, Literal(article.publisher)))
+    return node
+
+
+def add_mention(graph: Graph, rm: ResolvedMention, article: Article, iris: IriMinter) -> None:
+    """A W3C Web Annotation: body = the entity, target = the span of the article body."""
+    m = rm.mention
+    ann = iris.annotation(article.key, m.start, m.end)
+    target, position, quote = URIRef(f"{ann}/target"), URIRef(f"{ann}/position"), URIRef(f"{ann}/quote")
+    add = graph.add
+    add((ann, RDF.type, OA.Annotation))
+    add((ann, RDF.type, KGO.Mention))
+    add((ann, OA.motivatedBy, OA.identifying))
+    add((ann, OA.hasBody, iris.entity(rm.entity_key)))
+    add((ann, OA.hasTarget, target))
+    add((ann, KGO.confidence, Literal(Decimal(str(m.confidence)))))
+    add((ann, KGO.nerLabel, Literal(m.ner_label)))
+    add((ann, KGO.extractor, Literal(m.extractor)))
+    add((ann, KGO.sentenceIndex, Literal(m.sentence, datatype=XSD.nonNegativeInteger)))
+    add((ann, KGO.sentenceStart, Literal(m.sentence_start, datatype=XSD.nonNegativeInteger)))
+    add((ann, KGO.sentenceEnd, Literal(m.sentence_end, datatype=XSD.nonNegativeInteger)))
+    if m.sense:
+        add((ann, KGO.sense, Literal(m.sense)))
+    add((target, RDF.type, OA.SpecificResource))
+    add((target, OA.hasSource, iris.article(article.key)))
+    add((target, OA.hasSelector, position))
+    add((target, OA.hasSelector, quote))
+    add((position, RDF.type, OA.TextPositionSelector))
+    add((position, OA.start, Literal(m.start, datatype=XSD.nonNegativeInteger)))
+    add((position, OA.end, Literal(m.end, datatype=XSD.nonNegativeInteger)))
+    add((quote, RDF.type, OA.TextQuoteSelector))
+    add((quote, OA.exact, Literal(m.text)))
+    prefix, suffix = article.text[max(0, m.start - _CONTEXT_CHARS) : m.start], article.text[m.end : m.end + _CONTEXT_CHARS]
+    if prefix:
+        add((quote, OA.prefix, Literal(prefix)))
+    if suffix:
+        add((quote, OA.suffix, Literal(suffix)))
+
+
+def add_entity(graph: Graph, entity: Entity, surfaces: Iterable[str], context: "_Context") -> None:
+    """Types, canonical label, the other forms this article uses, and gazetteer facts."""
+    node = context.iris.entity(entity.key)
+    entry = context.gazetteer_entry(entity)
+    for rdf_type in entity_types(entity.kind, entry.kind if entry else None):
+        graph.add((node, RDF.type, rdf_type))
+    graph.add((node, RDFS.label, Literal(entity.label)))
+    for surface in sorted(set(surfaces) - {entity.label}):
+        graph.add((node, SKOS.altLabel, Literal(surface)))
+    if entry is None:
+        return
+    if entry.country and entity.kind != "country":
+        country = context.country_key(entry.country)
+        if country in context.entities:
+            graph.add((node, SCHEMA.containedInPlace, context.iris.entity(country)))
+    if entry.country and entity.kind == "country":
+        graph.add((node, KGO.countryCode, Literal(entry.country)))
+    if entry.geonames_id:
+        graph.add((node, KGO.geonamesId, Literal(entry.geonames_id)))
+    for seat in context.seats.get(entity.key, ()):
+        if seat in context.entities:
+            graph.add((node, KGO.seat, context.iris.entity(seat)))
+
+
+def add_role(graph: Graph, rm: ResolvedMention, context: "_Context") -> None:
+    """schema:jobTitle and schema:affiliation of a person, as the article states them."""
+    role = rm.mention.role
+    if rm.mention.kind != PERSON or role is None:
+        return
+    node = context.iris.entity(rm.entity_key)
+    graph.add((node, SCHEMA.jobTitle, Literal(role.title)))
+    if rm.affiliation_key and rm.affiliation_key in context.entities:
+        graph.add((node, SCHEMA.affiliation, context.iris.entity(rm.affiliation_key)))
+
+
+class _Context:
+    """Lookups shared while writing the graphs of one build."""
+
+    def __init__(self, resolution: Resolution, gazetteer: Gazetteer, iris: IriMinter):
+        self.iris, self.gazetteer = iris, gazetteer
+        self.entities = resolution.entity_map()
+        self.seats: dict[str, list[str]] = defaultdict(list)
+        for entity in resolution.entities:
+            entry = self.gazetteer_entry(entity)
+            if entry and entry.actor:
+                self.seats[entry.actor].append(entity.key)
+        self._countries = {e.country: e.key for e in gazetteer.entries() if e.kind == "country" and e.country}
+
+    def gazetteer_entry(self, entity: Entity):  # -> GazetteerEntry | None
+        if not entity.gazetteer_key:
+            return None
+        try:
+            return self.gazetteer.get(entity.gazetteer_key)
+        except KeyError:
+            return None
+
+    def country_key(self, code: str) -> str | None:
+        return self._countries.get(code)
+
+
+def build_dataset(articles: Iterable[Article], resolution: Resolution, gazetteer: Gazetteer, iris: IriMinter) -> Dataset:
+    """One named graph per article, linked to the article by prov:wasDerivedFrom."""
+    dataset = Dataset()
+    context = _Context(resolution, gazetteer, iris)
+    by_article: dict[str, list[ResolvedMention]] = defaultdict(list)
+    for rm in resolution.mentions:
+        by_article[rm.article_key].append(rm)
+    for article in articles:
+        graph_iri = iris.graph(article.key)
+        graph = dataset.graph(graph_iri)
+        article_node = add_article(graph, article, iris)
+        dataset.add((graph_iri, RDF.type, KGO.ExtractionGraph))
+        dataset.add((graph_iri, PROV.wasDerivedFrom, article_node))
+        surfaces: dict[str, set[str]] = defaultdict(set)
+        for rm in by_article.get(article.key, ()):
+            add_mention(graph, rm, article, iris)
+            add_role(graph, rm, context)
+            surfaces[rm.entity_key].add(rm.mention.text)
+        for key in sorted(surfaces):
+            add_entity(graph, context.entities[key], surfaces[key], context)
+    return dataset

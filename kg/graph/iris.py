@@ -1,0 +1,42 @@
+"""Deterministic, readable IRIs derived from content keys, never from run order."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from rdflib import URIRef
+
+from kg.slug import slugify
+
+_KEY = re.compile(r"^[a-z]+/[a-z0-9][a-z0-9-]*$")
+
+
+@dataclass(frozen=True)
+class IriMinter:
+    """Mints every IRI of a build under one base ("https://w3id.org/evkg/id/")."""
+
+    base: str
+
+    def __post_init__(self) -> None:
+        if not re.match(r"^https?://[^\s<>\"{}|\\^`]+/$", self.base):
+            raise ValueError(f"base IRI must be an http(s) IRI ending in '/': {self.base!r}")
+
+    def entity(self, key: str) -> URIRef:
+        """"person/vladimir-putin" -> <base/person/vladimir-putin>."""
+        if not _KEY.match(key):
+            kind, _, name = key.partition("/")
+            key = f"{slugify(kind)}/{slugify(name)}"
+        return URIRef(self.base + key)
+
+    def article(self, article_key: str) -> URIRef:
+        return URIRef(f"{self.base}article/{slugify(article_key)}")
+
+    def graph(self, article_key: str) -> URIRef:
+        return URIRef(f"{self.base}graph/{slugify(article_key)}")
+
+    def annotation(self, article_key: str, start: int, end: int) -> URIRef:
+        return URIRef(f"{self.base}annotation/{slugify(article_key)}/{start}-{end}")
+
+    def publisher(self, name: str) -> URIRef:
+        return URIRef(f"{self.base}publisher/{slugify(name)}")

@@ -1,0 +1,26 @@
+"""The vocabularies the graph uses, and the prefixes the dumps declare."""
+
+from __future__ import annotations
+
+from rdflib import Namespace
+from rdflib.namespace import OWL, PROV, RDF, RDFS, SKOS, XSD
+
+SCHEMA = Namespace("https://schema.org/")
+SEM = Namespace("http://semanticweb.cs.vu.nl/2009/11/sem/")
+OA = Namespace("http://www.w3.org/ns/oa#")
+KGO = Namespace("https://w3id.org/evkg/ontology#")
+
+PREFIXES = {
+    "rdf": str(RDF),
+    "rdfs": str(RDFS),
+    "xsd": str(XSD),
+    "owl": str(OWL),
+    "skos": str(SKOS),
+    "prov": str(PROV),
+    "schema": str(SCHEMA),
+    "sem": str(SEM),
+    "oa": str(OA),
+    "kgo": str(KGO),
+}
+
+__all__ = ["SCHEMA", "SEM", "OA", "KGO", "PROV", "RDF", "RDFS", "SKOS", "XSD", "OWL", "PREFIXES"]

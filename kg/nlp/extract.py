@@ -1,0 +1,174 @@
+"""Mentions from a parsed spaCy Doc: a pure function of the Doc and the gazetteer.
+
+spaCy's NER proposes spans; the gazetteer corrects their type (a known city is never a person),
+names what the model missed (weapons, platforms) and tells which places also act. Titles,
+"the" and possessive endings are trimmed off so that every span is a name.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from typing import TYPE_CHECKING
+
+from kg.nlp.gazetteer import Gazetteer, GazetteerEntry
+from kg.nlp.mention import COUNTRY, ORGANIZATION, PERSON, PLACE, WEAPON, ArticleMentions, Mention, Role
+from kg.nlp.names import name_key, surname_key
+from kg.nlp.roles import role_before, role_in_apposition, title_prefix_length
+from kg.nlp.sense import ACTOR_SENSE, place_sense
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Span
+
+_NER_KINDS = {"PERSON": PERSON, "ORG": ORGANIZATION, "GPE": PLACE, "LOC": PLACE, "FAC": PLACE}
+_RULER_LABELS = ("WEAPON", "PLATFORM")
+_GAZETTEER_KINDS = {
+    "country": COUNTRY,
+    "city": PLACE,
+    "region": PLACE,
+    "landmark": PLACE,
+    "organization": ORGANIZATION,
+    "media": ORGANIZATION,
+    "government": ORGANIZATION,
+    "platform": ORGANIZATION,
+    "weapon": WEAPON,
+    "equipment": WEAPON,
+}
+_POSSESSIVE = re.compile(r"(?:['’]s|s['’])$")
+_LETTER = re.compile(r"[^\W\d_]")
+
+# Confidence of a mention's type, by how it was found (README: "Confidence").
+CONFIDENCE = {"agree": 0.95, "gazetteer": 0.9, "corrected": 0.85, "ner": 0.8, "context": 0.75}
+
+
+def _trim(span: "Span") -> "Span | None":
+    """Drop a leading article and trailing possessive/punctuation tokens."""
+    start, end = span.start, span.end
+    doc = span.doc
+    while start < end and (doc[start].lower_ in ("the", "a", "an") or doc[start].is_punct):
+        start += 1
+    while end > start and (doc[end - 1].is_punct or doc[end - 1].lower_ in ("'s", "’s", "'", "’")):
+        end -= 1
+    return doc[start:end] if end > start else None
+
+
+def _pieces(span: "Span") -> list["Span"]:
+    """A span cut at line breaks: NER sometimes runs across paragraphs."""
+    pieces, start = [], span.start
+    for token in span:
+        if "\n" in token.text or token.is_space:
+            if token.i > start:
+                pieces.append(span.doc[start : token.i])
+            start = token.i + 1
+    if span.end > start:
+        pieces.append(span.doc[start : span.end])
+    return pieces
+
+
+def _strip_possessive(text: str) -> str:
+    return _POSSESSIVE.sub("", text) if len(text) > 3 else text
+
+
+def _kind_of(entry: GazetteerEntry) -> str:
+    return _GAZETTEER_KINDS.get(entry.kind, ORGANIZATION)
+
+
+class _Extractor:
+    def __init__(self, doc: "Doc", gazetteer: Gazetteer, extractor: str):
+        self.doc, self.gazetteer, self.extractor = doc, gazetteer, extractor
+        self.sentences = [(s.start_char, s.end_char) for s in doc.sents]
+        self.sentence_starts = [s for s, _ in self.sentences]
+
+    def mention(self, span: "Span", **fields: object) -> Mention:
+        index = max(0, bisect_right(self.sentence_starts, span.start_char) - 1)
+        s_start, s_end = self.sentences[index]
+        return Mention(
+            start=span.start_char,
+            end=span.end_char,
+            text=span.text,
+            sentence=index,
+            sentence_start=s_start,
+            sentence_end=s_end,
+            extractor=self.extractor,
+            **fields,  # type: ignore[arg-type]
+        )
+
+    def from_entity(self, piece: "Span", label: str, ent_id: str) -> Mention | None:
+        if label not in _NER_KINDS and label not in _RULER_LABELS:
+            return None
+        span = _trim(piece)
+        if span is None:
+            return None
+        role = None
+        if label == "PERSON":
+            length, inner_title = title_prefix_length(span, self.gazetteer)
+            span = span.doc[span.start + length : span.end]
+            role = role_before(span, self.gazetteer, inner_title) or role_in_apposition(span, self.gazetteer)
+        text = _strip_possessive(span.text)
+        if not _LETTER.search(text) or len(text) > 80:
+            return None
+        if text != span.text:  # possessive glued to the token, e.g. "Kyiv’s"
+            span = self.doc.char_span(span.start_char, span.start_char + len(text), alignment_mode="expand") or span
+        if self._part_of_title(span):
+            return None
+        entry = self.gazetteer.get(ent_id) if label in _RULER_LABELS and ent_id else self.gazetteer.lookup(text)
+        return self._typed(span, label, entry, role)
+
+    def _part_of_title(self, span: "Span") -> bool:
+        """"State" in "Secretary of State" is part of a title, not an organisation."""
+        for back in (1, 2, 3):
+            start = span.start - back
+            if start >= 0 and self.gazetteer.title(self.doc[start : span.end].text):
+                return True
+        return False
+
+    def _typed(self, span: "Span", label: str, entry: GazetteerEntry | None, role: Role | None) -> Mention | None:
+        if entry is None:
+            kind = _NER_KINDS.get(label)
+            if kind is None or (kind != PERSON and span.text.islower()):
+                return None
+            return self.mention(span, kind=kind, ner_label=label, role=role, confidence=CONFIDENCE["ner"])
+        kind = _kind_of(entry)
+        agrees = _NER_KINDS.get(label) == kind or label in _RULER_LABELS
+        confidence = CONFIDENCE["gazetteer" if label in _RULER_LABELS else "agree" if agrees else "corrected"]
+        if entry.actor and entry.kind in ("city", "landmark") and place_sense(span) == ACTOR_SENSE:
+            actor = self.gazetteer.get(entry.actor)
+            return self.mention(
+                span, kind=ORGANIZATION, ner_label=label, gazetteer_key=actor.key, sense=ACTOR_SENSE,
+                confidence=confidence,
+            )
+        sense = "place" if entry.actor and entry.kind in ("city", "landmark") else None
+        return self.mention(span, kind=kind, ner_label=label, gazetteer_key=entry.key, sense=sense, confidence=confidence)
+
+
+def _retype_known_persons(mentions: list[Mention]) -> list[Mention]:
+    """A name the article uses for a person is a person wherever NER typed it otherwise."""
+    people = {name_key(m.text) for m in mentions if m.kind == PERSON and len(m.text.split()) > 1}
+    surnames = {surname_key(m.text) for m in mentions if m.kind == PERSON and len(m.text.split()) > 1}
+    result = []
+    for m in mentions:
+        key = name_key(m.text)
+        if m.kind != PERSON and m.gazetteer_key is None and (key in people or key in surnames):
+            m = Mention(**{**m.__dict__, "kind": PERSON, "confidence": CONFIDENCE["context"]})
+        result.append(m)
+    return result
+
+
+def extract_mentions(doc: "Doc", article_key: str, gazetteer: Gazetteer, extractor: str) -> ArticleMentions:
+    """Every entity mention in a parsed article, in text order, without overlaps."""
+    worker = _Extractor(doc, gazetteer, extractor)
+    found: list[Mention] = []
+    for ent in doc.ents:
+        for piece in _pieces(ent):
+            mention = worker.from_entity(piece, ent.label_, ent.ent_id_)
+            if mention is not None:
+                found.append(mention)
+    found = _retype_known_persons(sorted(found, key=lambda m: (m.start, -m.end)))
+    unique: list[Mention] = []
+    for m in found:
+        if unique and m.start < unique[-1].end:
+            continue  # overlapping spans: keep the first, longest one
+        unique.append(m)
+    words = sum(1 for t in doc if not (t.is_punct or t.is_space))
+    return ArticleMentions(article_key, tuple(unique), len(worker.sentences), words)
+

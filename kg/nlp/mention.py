@@ -1,0 +1,55 @@
+"""What the nlp stage hands on: mentions of entities, with where they stand in the text."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# Entity kinds the rest of the pipeline knows. A kind decides the IRI path and the RDF types.
+PERSON = "person"
+ORGANIZATION = "organization"
+COUNTRY = "country"
+PLACE = "place"
+WEAPON = "weapon"
+KINDS = (PERSON, ORGANIZATION, COUNTRY, PLACE, WEAPON)
+
+
+@dataclass(frozen=True)
+class Role:
+    """A title or role the text gives a person ("spokesman"), and whom it is held for."""
+
+    title: str
+    affiliation: str | None = None  # surface text of the organisation or country, if stated
+    affiliation_key: str | None = None  # gazetteer key when the affiliation is a known entity
+
+
+@dataclass(frozen=True)
+class Mention:
+    """One span of an article that names an entity.
+
+    `start`/`end` are code-point offsets into the article body and `text == body[start:end]`;
+    titles, a leading "the" and possessive endings are outside the span.
+    """
+
+    start: int
+    end: int
+    text: str
+    kind: str
+    ner_label: str
+    sentence: int
+    sentence_start: int
+    sentence_end: int
+    gazetteer_key: str | None = None
+    sense: str | None = None  # "place" or "actor" for places that also act (the Kremlin, Kyiv)
+    role: Role | None = None
+    extractor: str = "ner"
+    confidence: float = 0.8
+
+
+@dataclass(frozen=True)
+class ArticleMentions:
+    """All mentions found in one article, in text order."""
+
+    article_key: str
+    mentions: tuple[Mention, ...]
+    sentence_count: int
+    word_count: int

@@ -1,0 +1,49 @@
+"""Name keys: the same person spelled as news outlets transliterate them gets the same key.
+
+Zelensky / Zelenskyy / Zelenski -> "zelensky"; Podolyak / Podoliak -> "podolyak";
+Dmitry / Dmitri / Dmitriy -> "dmitry"; Yevgeny / Evgeny -> "evgeny".
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_NON_LETTER = re.compile(r"[^a-z]+")
+_DOUBLE = re.compile(r"([a-z])\1+")
+
+
+def fold(text: str) -> str:
+    """Lowercase ASCII letters and spaces only (diacritics removed, punctuation dropped)."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    ascii_text = decomposed.encode("ascii", "ignore").decode("ascii").lower()
+    return " ".join(part for part in _NON_LETTER.split(ascii_text) if part)
+
+
+def token_key(token: str) -> str:
+    """Transliteration-insensitive key of one name token."""
+    t = _DOUBLE.sub(r"\1", token)  # zelenskyy -> zelensky
+    t = re.sub(r"^ye", "e", t)  # yevgeny -> evgeny
+    t = re.sub(r"(?<=[a-z]{3})(?:iy|ij|yi|i)$", "y", t)  # dmitriy, zelenski -> dmitry, zelensky
+    t = t.replace("ia", "ya").replace("iu", "yu").replace("io", "yo")  # podoliak -> podolyak
+    return t
+
+
+def name_tokens(name: str) -> list[str]:
+    """Key tokens of a name, dropping single-letter initials ("Michael A. Horowitz")."""
+    tokens = [token_key(t) for t in fold(name).split()]
+    return [t for t in tokens if len(t) > 1] or tokens
+
+
+def name_key(name: str) -> str:
+    """Key of a whole name: first and last token ("michael horowitz")."""
+    tokens = name_tokens(name)
+    if len(tokens) > 2:
+        tokens = [tokens[0], tokens[-1]]
+    return " ".join(tokens)
+
+
+def surname_key(name: str) -> str:
+    """Key of the last token of a name."""
+    tokens = name_tokens(name)
+    return tokens[-1] if tokens else ""

@@ -1,0 +1,105 @@
+"""Titles and roles around a person's name, kept as facts rather than as part of the name.
+
+"Kremlin spokesman Dmitry Peskov" -> name "Dmitry Peskov", role spokesman, affiliation Kremlin.
+"Dmitry Medvedev, a former Russian president" -> role president, affiliation Russia.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from kg.nlp.gazetteer import Gazetteer
+from kg.nlp.mention import Role
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Span, Token
+
+_MAX_TITLE_TOKENS = 4
+
+
+def title_prefix_length(span: "Span", gazetteer: Gazetteer) -> tuple[int, str | None]:
+    """How many leading tokens of a person span are a title ("Mayor Sergei Sobyanin" -> 1)."""
+    for length in range(min(_MAX_TITLE_TOKENS, len(span) - 1), 0, -1):
+        title = gazetteer.title(span[:length].text)
+        if title:
+            return length, title
+    return 0, None
+
+
+def title_before(doc: "Doc", index: int, gazetteer: Gazetteer) -> tuple[int, str | None]:
+    """A title ending at token `index` ("… Secretary of State |Antony"): (first token, title)."""
+    for length in range(_MAX_TITLE_TOKENS, 0, -1):
+        first = index - length + 1
+        if first < 0:
+            continue
+        title = gazetteer.title(doc[first : index + 1].text)
+        if title:
+            return first, title
+    return index + 1, None
+
+
+def _affiliation_at(doc: "Doc", index: int, gazetteer: Gazetteer) -> tuple[str | None, str | None]:
+    """The organisation or country named by the token(s) ending at `index`, if any."""
+    if index < 0:
+        return None, None
+    token = doc[index]
+    if token.ent_type_ and token.ent_type_ not in ("NORP", "DATE", "TIME", "CARDINAL", "ORDINAL"):
+        ent = next((e for e in doc.ents if e.start <= index < e.end), None)
+        if ent is not None:
+            text = _strip_the(ent.text)
+            entry = gazetteer.lookup(text)
+            return text, entry.actor if entry and entry.actor and entry.kind == "landmark" else (entry.key if entry else None)
+    entry = gazetteer.demonym(token.text)
+    if entry is not None:
+        return entry.label, entry.key
+    return None, None
+
+
+def _strip_the(text: str) -> str:
+    return text[4:] if text[:4].lower() == "the " else text
+
+
+def role_before(span: "Span", gazetteer: Gazetteer, inner_title: str | None) -> Role | None:
+    """A title right before the name (or stripped from its start) and the modifier before it."""
+    first, title = title_before(span.doc, span.start - 1, gazetteer)
+    if title is None and inner_title is None:
+        return None
+    title = title or inner_title
+    index = first - 1
+    # Skip adjectives such as "former" / "deputy" between the affiliation and the title.
+    while index >= 0 and span.doc[index].lower_ in ("former", "acting", "deputy", "then", "top", "chief"):
+        index -= 1
+    affiliation, key = _affiliation_at(span.doc, index, gazetteer)
+    return Role(title=title, affiliation=affiliation, affiliation_key=key)  # type: ignore[arg-type]
+
+
+def role_in_apposition(span: "Span", gazetteer: Gazetteer) -> Role | None:
+    """"Name, a former Russian president" / "Name, the head of the state broadcaster RT"."""
+    root: Token = span.root
+    for child in root.children:
+        if child.dep_ != "appos" or child.i < span.end:
+            continue
+        title = gazetteer.title(child.text) or gazetteer.title(child.lemma_)
+        if not title:
+            return None
+        affiliation, key = _affiliation_in(child, span, gazetteer)
+        return Role(title=title, affiliation=affiliation, affiliation_key=key)
+    return None
+
+
+def _affiliation_in(noun: "Token", person: "Span", gazetteer: Gazetteer) -> tuple[str | None, str | None]:
+    """An organisation named inside the apposition, else a country, else a demonym."""
+    doc = noun.doc
+    lo, hi = noun.left_edge.i, noun.right_edge.i + 1
+    ents = [e for e in doc.ents if lo <= e.start and e.end <= hi and not (person.start <= e.start < person.end)]
+    for wanted in (("ORG",), ("GPE", "LOC", "FAC")):
+        for ent in ents:
+            if ent.label_ in wanted:
+                text = _strip_the(ent.text)
+                entry = gazetteer.lookup(text)
+                return text, entry.key if entry else None
+    for token in doc[lo:hi]:
+        entry = gazetteer.demonym(token.text)
+        if entry is not None:
+            return entry.label, entry.key
+    return None, None

@@ -1,0 +1,98 @@
+"""SPARQL over a built output folder, answered by Oxigraph (rdflib's engine is far too slow).
+
+The N-Quads dump is loaded into an in-memory store; the default graph is the union of all
+graphs, so queries need no GRAPH clause unless they want the provenance graph.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from kg.graph.namespaces import PREFIXES
+
+FORMATS = ("table", "csv", "tsv", "json")
+# Queries here read the build only: no federation, no loading from elsewhere.
+_FORBIDDEN = re.compile(r"\b(SERVICE|LOAD|INSERT|DELETE|CLEAR|DROP|CREATE|COPY|MOVE|ADD)\b", re.IGNORECASE)
+_STRINGS_AND_IRIS = re.compile(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:\\.|[^"\\])*"|\'(?:\\.|[^\'\\])*\'|<[^<>\s]*>|#[^\n]*|[?$]\w+|[A-Za-z_][\w.-]*:[\w.-]*|:[\w.-]+')
+
+
+class QueryError(Exception):
+    """The query is refused or invalid, or the output folder has no dataset."""
+
+
+def sparql_prologue() -> str:
+    """PREFIX declarations for the vocabularies the graph uses, prepended to every query."""
+    return "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
+
+
+def open_store(out_dir: Path) -> ox.Store:
+    """An in-memory store loaded from OUT/graph.nq."""
+    path = out_dir / "graph.nq"
+    if not path.is_file():
+        raise QueryError(f"{out_dir}: no graph.nq here; run `kg build … -o {out_dir}` first")
+    store = ox.Store()
+    store.bulk_load(path=str(path), format=ox.RdfFormat.N_QUADS)
+    return store
+
+
+def check_read_only(query: str) -> None:
+    """Refuse updates and SERVICE: a query may read the build and nothing else."""
+    bare = _STRINGS_AND_IRIS.sub(" ", query)
+    found = _FORBIDDEN.search(bare)
+    if found:
+        raise QueryError(f"{found.group(1).upper()} is not allowed: queries are read-only and local")
+
+
+def run_query(store: ox.Store, query: str):
+    """Solutions, a boolean or triples, as pyoxigraph returns them."""
+    check_read_only(query)
+    try:
+        return store.query(sparql_prologue() + query, use_default_graph_as_union=True)
+    except SyntaxError as err:
+        raise QueryError(f"invalid SPARQL: {err}") from None
+    except OSError as err:
+        raise QueryError(f"query failed: {err}") from None
+
+
+def compact(term: object) -> str:
+    """A term as a person reads it: CURIEs for known namespaces, plain literal values."""
+    if term is None:
+        return ""
+    if isinstance(term, ox.NamedNode):
+        for prefix, iri in PREFIXES.items():
+            if term.value.startswith(iri):
+                return f"{prefix}:{term.value[len(iri):]}"
+        return term.value
+    if isinstance(term, ox.Literal):
+        return term.value
+    return str(term)
+
+
+def format_results(results: object, fmt: str = "table") -> str:
+    """Render solutions as a table, CSV, TSV or SPARQL JSON; ASK as true/false; graphs as N-Triples."""
+    if isinstance(results, ox.QueryBoolean):
+        return json.dumps({"head": {}, "boolean": bool(results)}) if fmt == "json" else str(bool(results)).lower()
+    if isinstance(results, ox.QueryTriples):
+        return ox.serialize(results, format=ox.RdfFormat.N_TRIPLES).decode("utf-8")
+    assert isinstance(results, ox.QuerySolutions)
+    variables = [v.value for v in results.variables]
+    if fmt in ("csv", "tsv", "json"):
+        rdf_format = {"csv": ox.QueryResultsFormat.CSV, "tsv": ox.QueryResultsFormat.TSV, "json": ox.QueryResultsFormat.JSON}[fmt]
+        return results.serialize(format=rdf_format).decode("utf-8")
+    rows = [[compact(solution[v]) for v in variables] for solution in results]
+    return render_table(variables, rows)
+
+
+def render_table(header: list[str], rows: list[list[str]]) -> str:
+    """A plain-text table; long cells are cut to keep it readable."""
+    cells = [[c.replace("\n", " ") for c in row] for row in rows]
+    cells = [[c if len(c) <= 80 else c[:79] + "…" for c in row] for row in cells]
+    widths = [max([len(h)] + [len(r[i]) for r in cells]) for i, h in enumerate(header)]
+    line = lambda values: " | ".join(v.ljust(w) for v, w in zip(values, widths)).rstrip()  # noqa: E731
+    out = [line(header), "-+-".join("-" * w for w in widths)] + [line(r) for r in cells]
+    out.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
+    return "\n".join(out) + "\n"

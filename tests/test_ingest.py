@@ -1,0 +1,118 @@
+"""Ingest: cleaning, readers, skipped inputs with reasons."""
+
+import json
+
+import pytest
+
+from kg.ingest import read_inputs
+from kg.ingest.clean import clean_article_text, is_credit
+from kg.ingest.decode import DecodeError, decode_bytes, normalize_text
+
+
+@pytest.mark.parametrize("line", ["via REUTERS", "AP", "REUTERS", "AFP via Getty Images", "Jane Roe / AP",
+                                  "A port crane at dusk.Olena Petrenko / AP"])
+def test_credit_lines_are_recognised(line):
+    assert is_credit(line)
+
+
+@pytest.mark.parametrize("line", ["The AP reported that the port was closed.", "Reuters said the talks failed."])
+def test_sentences_naming_agencies_are_not_credits(line):
+    assert not is_credit(line)
+
+
+def test_chrome_and_caption_blocks_are_dropped():
+    raw = (
+        "IE 11 is not supported. For an optimal experience visit our site on another browser.\n\n"
+        "Port hit by drones overnight\n\n"
+        "Officials in Odesa said the fire was out by noon.\n\n\n"
+        "Smoke over the harbour.\nSmoke over the harbour.\nvia REUTERS\n\n"
+        "A second paragraph of news.\n\n"
+        "Crane and ship.\nWorkers at the pier on Wednesday.Jane Roe / AP\n\n"
+        "Advertisement\n\nThe governor promised repairs."
+    )
+    cleaned = clean_article_text(raw)
+    assert cleaned.headline == "Port hit by drones overnight"
+    assert cleaned.text == (
+        "Port hit by drones overnight\n\nOfficials in Odesa said the fire was out by noon.\n\n"
+        "A second paragraph of news.\n\nThe governor promised repairs."
+    )
+    assert cleaned.dropped_lines == 7
+
+
+def test_decoding_handles_boms_legacy_text_and_binary():
+    assert decode_bytes("Kyiv".encode("utf-16")) == "Kyiv"
+    assert decode_bytes("\ufeffKyiv".encode("utf-8")) == "Kyiv"
+    assert decode_bytes("Café".encode("latin-1")) == "Café"
+    with pytest.raises(DecodeError):
+        decode_bytes(b"\x00\x01\x02binary")
+
+
+def test_normalize_removes_controls_and_lone_surrogates():
+    assert normalize_text("a\x00b\r\nc\ud800d  ") == "ab\ncd"
+
+
+def test_readers_and_skip_reasons(tmp_path):
+    (tmp_path / "one.txt").write_text("Headline here\n\nThe mayor of Odesa spoke on Tuesday.", encoding="utf-8")
+    (tmp_path / "empty.txt").write_text("   \n", encoding="utf-8")
+    (tmp_path / "binary.txt").write_bytes(b"\x00\x01\x02")
+    (tmp_path / "notes.csv").write_text("a,b", encoding="utf-8")
+    lines = [
+        json.dumps({"id": "a/1", "text": "First text.", "title": "T", "published": "2026-03-11", "publisher": "P",
+                    "url": "https://news.example/a"}),
+        "{not json",
+        json.dumps({"id": "b"}),
+        json.dumps(["list"]),
+        json.dumps({"id": "c", "text": "Third.", "published": "yesterday"}),
+    ]
+    (tmp_path / "batch.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = read_inputs([tmp_path, tmp_path / "notes.csv", tmp_path / "missing.txt"])
+    keys = [a.key for a in result.articles]
+    assert keys == ["a-1", "c", "one"]
+    first = result.articles[0]
+    assert (first.title, first.published, first.publisher, first.url) == ("T", "2026-03-11", "P", "https://news.example/a")
+    assert result.articles[1].published is None  # not an ISO date: dropped, not guessed
+    assert result.articles[2].title == "Headline here"
+    reasons = {s.source.rsplit("/", 1)[-1]: s.reason for s in result.skipped}
+    assert reasons["batch.jsonl:2"].startswith("invalid JSON")
+    assert reasons["batch.jsonl:3"] == "missing or empty 'text' field"
+    assert reasons["batch.jsonl:4"] == "a JSONL line must be a JSON object"
+    assert "binary" in reasons["binary.txt"]
+    assert "no article text" in reasons["empty.txt"]
+    assert "unsupported file type" in reasons["notes.csv"]
+    assert reasons["missing.txt"] == "no such file or folder"
+
+
+def test_duplicate_ids_are_resolved_independently_of_order(tmp_path):
+    a = json.dumps({"id": "x", "text": "Alpha text."})
+    b = json.dumps({"id": "x", "text": "Beta text."})
+    (tmp_path / "1.jsonl").write_text(f"{a}\n{b}\n{a}\n", encoding="utf-8")
+    (tmp_path / "2.jsonl").write_text(f"{b}\n{a}\n", encoding="utf-8")
+    first = read_inputs([tmp_path / "1.jsonl"])
+    second = read_inputs([tmp_path / "2.jsonl"])
+    assert [x.key for x in first.articles] == [x.key for x in second.articles]
+    assert len(first.articles) == 2 and all(k.startswith("x-") for k in (x.key for x in first.articles))
+    assert [s.reason.split(" (")[0][:12] for s in first.skipped] == ["duplicate of"]
+
+
+def test_html_article_is_extracted_with_metadata(tmp_path):
+    page = """<!doctype html><html><head><title>Port fire | Harbour Daily</title>
+    <meta property="og:title" content="Port fire after overnight drone attack">
+    <meta property="og:site_name" content="Harbour Daily">
+    <meta property="article:published_time" content="2026-03-11T09:30:00Z">
+    <link rel="canonical" href="https://harbour.example/port-fire"></head>
+    <body><nav><a href="/">Home</a> <a href="/world">World</a></nav>
+    <div class="cookie">We use cookies to improve your experience.</div>
+    <article><h1>Port fire after overnight drone attack</h1>
+    <p>Firefighters in Odesa worked through the night after drones struck a grain terminal, the regional governor said on Wednesday.</p>
+    <figure><img src="x.jpg"><figcaption>Smoke over the port. Photo: Jane Roe</figcaption></figure>
+    <p>The governor said three warehouses were damaged and that nobody was hurt in the attack on the port.</p>
+    </article><footer>Copyright Harbour Daily. All rights reserved.</footer></body></html>"""
+    (tmp_path / "page.html").write_text(page, encoding="utf-8")
+    [article] = read_inputs([tmp_path]).articles
+    assert article.title == "Port fire after overnight drone attack"
+    assert article.publisher == "Harbour Daily"
+    assert article.published == "2026-03-11"
+    assert article.url == "https://harbour.example/port-fire"
+    assert "grain terminal" in article.text and "three warehouses" in article.text
+    for chrome in ("cookies", "Home", "Copyright", "Photo: Jane Roe"):
+        assert chrome not in article.text

@@ -1,0 +1,36 @@
+"""Name keys and slugs: transliteration variants meet, different names stay apart."""
+
+import pytest
+
+from kg.nlp.names import name_key, surname_key
+from kg.slug import slugify
+
+
+@pytest.mark.parametrize("a,b", [
+    ("Volodymyr Zelensky", "Volodymyr Zelenskyy"),
+    ("Volodymyr Zelensky", "Volodymyr Zelenski"),
+    ("Mykhailo Podolyak", "Mykhailo Podoliak"),
+    ("Dmitry Peskov", "Dmitri Peskov"),
+    ("Yevgeny Prigozhin", "Evgeny Prigozhin"),
+    ("Michael A. Horowitz", "Michael Horowitz"),
+])
+def test_variants_share_a_key(a, b):
+    assert name_key(a) == name_key(b)
+
+
+@pytest.mark.parametrize("a,b", [("Vladimir Putin", "Volodymyr Zelensky"), ("Dmitry Peskov", "Dmitry Medvedev")])
+def test_different_people_differ(a, b):
+    assert name_key(a) != name_key(b)
+
+
+def test_surname_key():
+    assert surname_key("Volodymyr Zelenskyy") == surname_key("Zelensky") == "zelensky"
+
+
+def test_slugs_are_readable_and_safe():
+    assert slugify("Vladimir Putin") == "vladimir-putin"
+    assert slugify("Zürich  (city)") == "zurich-city"
+    cyrillic = slugify("Москва")
+    assert cyrillic.startswith("x-") and cyrillic == slugify("Москва")
+    assert slugify("Москва") != slugify("Київ")
+    assert slugify("") .startswith("x-")
