@@ -1,0 +1,74 @@
+"""Shared fixtures: real builds of the development corpus and of the sample articles.
+
+The corpus lives in ../shared/corpus (beside the repository, as in CI). Builds run once per
+test session with the real spaCy model.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from kg.build import build
+from kg.config import Settings
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = ROOT.parent / "shared" / "corpus"
+SAMPLES = ROOT / "samples"
+
+
+def corpus_records() -> list[dict]:
+    """The corpus articles as JSONL records with meta.jsonl's metadata."""
+    if not CORPUS.is_dir():
+        pytest.fail(f"development corpus not found at {CORPUS}")
+    meta = [json.loads(line) for line in (CORPUS / "meta.jsonl").read_text(encoding="utf-8").splitlines() if line.strip()]
+    records = []
+    for item in sorted(meta, key=lambda m: m["file"]):
+        text = (CORPUS / item["file"]).read_text(encoding="utf-8")
+        records.append({"id": Path(item["file"]).stem, "text": text, "title": item["title"],
+                        "published": item["published"], "publisher": item["publisher"]})
+    return records
+
+
+def write_jsonl(path: Path, records: list[dict]) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
+    return path
+
+
+def load_store(out_dir: Path) -> ox.Store:
+    store = ox.Store()
+    store.bulk_load(path=str(out_dir / "graph.nq"), format=ox.RdfFormat.N_QUADS)
+    return store
+
+
+@pytest.fixture(scope="session")
+def corpus_jsonl(tmp_path_factory) -> Path:
+    return write_jsonl(tmp_path_factory.mktemp("corpus") / "corpus.jsonl", corpus_records())
+
+
+@pytest.fixture(scope="session")
+def corpus_out(tmp_path_factory, corpus_jsonl) -> Path:
+    out = tmp_path_factory.mktemp("corpus-out")
+    build([corpus_jsonl], out, Settings())
+    return out
+
+
+@pytest.fixture(scope="session")
+def corpus_store(corpus_out) -> ox.Store:
+    return load_store(corpus_out)
+
+
+@pytest.fixture(scope="session")
+def sample_out(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("sample-out")
+    build([SAMPLES], out, Settings())
+    return out
+
+
+@pytest.fixture(scope="session")
+def sample_store(sample_out) -> ox.Store:
+    return load_store(sample_out)
