@@ -63,7 +63,7 @@ def predicted_entities(store: ox.Store) -> dict[str, dict[tuple[str, str], set[s
     """article key -> (type, entity IRI) -> names, for the types scored."""
     by_type = {iri: name for name, iri in TYPES.items()}
     result: dict[str, dict[tuple[str, str], set[str]]] = defaultdict(lambda: defaultdict(set))
-    for row in store.query(_QUERY):
+    for row in store.query(_QUERY, use_default_graph_as_union=True):
         type_name = by_type.get(row["type"].value)
         if type_name:
             result[row["key"].value][(type_name, row["entity"].value)] |= _names([row["name"].value])

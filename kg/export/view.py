@@ -12,7 +12,7 @@ from pathlib import Path
 
 import networkx as nx
 
-from kg.export.atomic import write_atomic
+from kg.export.atomic import write_text_atomic
 
 COLOURS = {
     "person": "#4e79a7",
@@ -50,4 +50,4 @@ def write_view(graph: nx.MultiDiGraph, path: Path, title: str = "Event knowledge
         relation = str(data.get("relation", ""))
         net.edges.append({"from": s, "to": o, "title": html.escape(f"{relation} ×{data.get('weight', 1)}"), "arrows": "to"})
     net.toggle_physics(len(net.nodes) <= 1500)
-    write_atomic(path, lambda tmp: net.write_html(str(tmp), notebook=False, open_browser=False))
+    write_text_atomic(path, net.generate_html(notebook=False))

@@ -34,6 +34,7 @@ _GAZETTEER_KINDS = {
     "weapon": WEAPON,
     "equipment": WEAPON,
 }
+_NOT_WEAPON_MODIFIERS = frozenset("think fuel water oil gas septic storage fish".split())
 _POSSESSIVE = re.compile(r"(?:['’]s|s['’])$")
 _LETTER = re.compile(r"[^\W\d_]")
 
@@ -111,6 +112,8 @@ class _Extractor:
             span = self.doc.char_span(span.start_char, span.start_char + len(text), alignment_mode="expand") or span
         if self._part_of_title(span):
             return None
+        if label == "WEAPON" and span.start > 0 and self.doc[span.start - 1].lower_ in _NOT_WEAPON_MODIFIERS:
+            return None  # "think tank", "fuel tanks"
         entry = self.gazetteer.get(ent_id) if label in _RULER_LABELS and ent_id else self.gazetteer.lookup(text)
         return self._typed(span, label, entry, role)
 
@@ -124,6 +127,8 @@ class _Extractor:
 
     def _typed(self, span: "Span", label: str, entry: GazetteerEntry | None, role: Role | None) -> Mention | None:
         if entry is None:
+            if self.gazetteer.demonym(span.text):
+                return None  # "Ukrainian" is an adjective of a country, not a place of its own
             kind = _NER_KINDS.get(label)
             if kind is None or (kind != PERSON and span.text.islower()):
                 return None

