@@ -27,7 +27,7 @@ def cli() -> None:
 @click.option("--base-iri", default=DEFAULT_BASE_IRI, show_default=True, help="Base of every minted IRI.")
 @click.option("--batch-size", default=32, show_default=True, help="Articles per spaCy batch.")
 @click.option("--processes", "n_process", default=1, show_default=True, help="spaCy worker processes.")
-@click.option("--quiet", is_flag=True, help="No progress bar.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
 def build(inputs: tuple[Path, ...], out_dir: Path, model: str | None, base_iri: str, batch_size: int,
           n_process: int, quiet: bool) -> None:
     """Build the graph from INPUTS (.txt, .html, .jsonl files or folders) into OUT.

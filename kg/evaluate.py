@@ -29,8 +29,7 @@ PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 PREFIX kgo: <https://w3id.org/evkg/ontology#>
 PREFIX prov: <http://www.w3.org/ns/prov#>
 SELECT ?key ?entity ?type ?name WHERE {
-  ?graph prov:wasDerivedFrom ?article . ?article kgo:articleKey ?key .
-  GRAPH ?graph { ?entity a kgo:Entity, ?type . { ?entity rdfs:label ?name } UNION { ?entity skos:altLabel ?name } }
+  GRAPH ?graph { ?article kgo:articleKey ?key . ?entity a kgo:Entity, ?type . { ?entity rdfs:label ?name } UNION { ?entity skos:altLabel ?name } }
 }"""
 
 
@@ -63,7 +62,7 @@ def predicted_entities(store: ox.Store) -> dict[str, dict[tuple[str, str], set[s
     """article key -> (type, entity IRI) -> names, for the types scored."""
     by_type = {iri: name for name, iri in TYPES.items()}
     result: dict[str, dict[tuple[str, str], set[str]]] = defaultdict(lambda: defaultdict(set))
-    for row in store.query(_QUERY, use_default_graph_as_union=True):
+    for row in store.query(_QUERY):
         type_name = by_type.get(row["type"].value)
         if type_name:
             result[row["key"].value][(type_name, row["entity"].value)] |= _names([row["name"].value])

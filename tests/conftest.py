@@ -14,6 +14,7 @@ import pytest
 
 from kg.build import build
 from kg.config import Settings
+from kg.query import open_store
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT.parent / "shared" / "corpus"
@@ -40,9 +41,13 @@ def write_jsonl(path: Path, records: list[dict]) -> Path:
 
 
 def load_store(out_dir: Path) -> ox.Store:
-    store = ox.Store()
-    store.bulk_load(path=str(out_dir / "graph.nq"), format=ox.RdfFormat.N_QUADS)
-    return store
+    """The store `kg query` answers from: the article graphs plus their merge as default graph."""
+    return open_store(out_dir)
+
+
+def sparql(store: ox.Store, query: str):
+    """Runs a query as `kg query` does (the default graph is the merge of all graphs)."""
+    return store.query(query)
 
 
 @pytest.fixture(scope="session")

@@ -64,7 +64,8 @@ def add_mention(graph: Graph, rm: ResolvedMention, article: Article, iris: IriMi
     add((ann, OA.hasBody, iris.entity(rm.entity_key)))
     add((ann, OA.hasTarget, target))
     add((ann, KGO.confidence, Literal(Decimal(str(m.confidence)))))
-    add((ann, KGO.nerLabel, Literal(m.ner_label)))
+    if m.ner_label:
+        add((ann, KGO.nerLabel, Literal(m.ner_label)))
     add((ann, KGO.extractor, Literal(m.extractor)))
     add((ann, KGO.sentenceIndex, Literal(m.sentence, datatype=XSD.nonNegativeInteger)))
     add((ann, KGO.sentenceStart, Literal(m.sentence_start, datatype=XSD.nonNegativeInteger)))

@@ -159,6 +159,21 @@ def _retype_known_persons(mentions: list[Mention]) -> list[Mention]:
     return result
 
 
+def _affiliation_mentions(worker: _Extractor, mentions: list[Mention]) -> list[Mention]:
+    """Organisations named only inside a person's title ("Russian defence ministry spokeswoman")."""
+    result = []
+    for m in mentions:
+        role = m.role
+        if role is None or role.affiliation_start is None or role.affiliation_key is None:
+            continue
+        span = worker.doc.char_span(role.affiliation_start, role.affiliation_end)
+        entry = worker.gazetteer.get(role.affiliation_key)
+        if span is not None and entry is not None:
+            result.append(worker.mention(span, kind=_kind_of(entry), ner_label="", gazetteer_key=entry.key,
+                                         confidence=CONFIDENCE["context"]))
+    return result
+
+
 def extract_mentions(doc: "Doc", article_key: str, gazetteer: Gazetteer, extractor: str) -> ArticleMentions:
     """Every entity mention in a parsed article, in text order, without overlaps."""
     worker = _Extractor(doc, gazetteer, extractor)
@@ -168,6 +183,7 @@ def extract_mentions(doc: "Doc", article_key: str, gazetteer: Gazetteer, extract
             mention = worker.from_entity(piece, ent.label_, ent.ent_id_)
             if mention is not None:
                 found.append(mention)
+    found += _affiliation_mentions(worker, found)
     found = _retype_known_persons(sorted(found, key=lambda m: (m.start, -m.end)))
     unique: list[Mention] = []
     for m in found:

@@ -20,6 +20,10 @@ class Role:
     title: str
     affiliation: str | None = None  # surface text of the organisation or country, if stated
     affiliation_key: str | None = None  # gazetteer key when the affiliation is a known entity
+    # Character span of an affiliation the NER missed ("Russian defence ministry"): it becomes
+    # a mention of its own so the affiliation has evidence.
+    affiliation_start: int | None = None
+    affiliation_end: int | None = None
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,8 @@
 """Name keys: the same person spelled as news outlets transliterate them gets the same key.
 
 Zelensky / Zelenskyy / Zelenski -> "zelensky"; Podolyak / Podoliak -> "podolyak";
-Dmitry / Dmitri / Dmitriy -> "dmitry"; Yevgeny / Evgeny -> "evgeny".
+Dmitry / Dmitri / Dmitriy -> "dmitri"; Yevgeny / Evgeny -> "evgeni"; Hrytsenko / Gritsenko ->
+"gritsenko".
 """
 
 from __future__ import annotations
@@ -26,6 +27,10 @@ def token_key(token: str) -> str:
     t = re.sub(r"^ye", "e", t)  # yevgeny -> evgeny
     t = re.sub(r"(?<=[a-z]{3})(?:iy|ij|yi|i)$", "y", t)  # dmitriy, zelenski -> dmitry, zelensky
     t = t.replace("ia", "ya").replace("iu", "yu").replace("io", "yo")  # podoliak -> podolyak
+    # Ukrainian h is Russian g (Hrytsenko / Gritsenko, Ihor / Igor, Olha / Olga); kh, zh, sh,
+    # ch keep their h. y before a consonant is i (Hrytsenko / Gritsenko, Melnyk / Melnik, Shoygu / Shoigu).
+    t = re.sub(r"(?<![kzsc])h", "g", t)
+    t = re.sub(r"y(?![aeiou])", "i", t)  # but Podolyak's "ya" stays
     return t
 
 

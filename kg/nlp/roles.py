@@ -38,21 +38,28 @@ def title_before(doc: "Doc", index: int, gazetteer: Gazetteer) -> tuple[int, str
     return index + 1, None
 
 
-def _affiliation_at(doc: "Doc", index: int, gazetteer: Gazetteer) -> tuple[str | None, str | None]:
+def _affiliation_at(doc: "Doc", index: int, gazetteer: Gazetteer) -> tuple[str | None, str | None, "Span | None"]:
     """The organisation or country named by the token(s) ending at `index`, if any."""
     if index < 0:
-        return None, None
+        return None, None, None
+    for first in range(max(0, index - 3), index):  # "Russian defence ministry spokeswoman"
+        words = doc[first : index + 1]
+        if any(t.is_punct for t in words):
+            continue
+        entry = gazetteer.lookup(words.text)
+        if entry is not None and entry.kind in ("government", "organization", "media"):
+            return words.text, entry.key, words
     token = doc[index]
     if token.ent_type_ and token.ent_type_ not in ("NORP", "DATE", "TIME", "CARDINAL", "ORDINAL"):
         ent = next((e for e in doc.ents if e.start <= index < e.end), None)
         if ent is not None:
             text = _strip_the(ent.text)
             entry = gazetteer.lookup(text)
-            return text, entry.actor if entry and entry.actor and entry.kind == "landmark" else (entry.key if entry else None)
+            return text, entry.actor if entry and entry.actor and entry.kind == "landmark" else (entry.key if entry else None), None
     entry = gazetteer.demonym(token.text)
     if entry is not None:
-        return entry.label, entry.key
-    return None, None
+        return entry.label, entry.key, None
+    return None, None, None
 
 
 def _strip_the(text: str) -> str:
@@ -69,8 +76,10 @@ def role_before(span: "Span", gazetteer: Gazetteer, inner_title: str | None) -> 
     # Skip adjectives such as "former" / "deputy" between the affiliation and the title.
     while index >= 0 and span.doc[index].lower_ in ("former", "acting", "deputy", "then", "top", "chief"):
         index -= 1
-    affiliation, key = _affiliation_at(span.doc, index, gazetteer)
-    return Role(title=title, affiliation=affiliation, affiliation_key=key)  # type: ignore[arg-type]
+    affiliation, key, where = _affiliation_at(span.doc, index, gazetteer)
+    return Role(title=title, affiliation=affiliation, affiliation_key=key,  # type: ignore[arg-type]
+                affiliation_start=where.start_char if where is not None else None,
+                affiliation_end=where.end_char if where is not None else None)
 
 
 def role_in_apposition(span: "Span", gazetteer: Gazetteer) -> Role | None:
