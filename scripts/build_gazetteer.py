@@ -30,14 +30,17 @@ OUTPUT = Path(__file__).resolve().parents[1] / "kg" / "data" / "gazetteer.json"
 MIN_CITY_POPULATION = 250_000
 MIN_REGIONAL_CITY_POPULATION = 50_000  # the war's region: Ukraine, Russia, Belarus, Moldova
 REGIONAL_COUNTRIES = {"UA", "RU", "BY", "MD"}
+RULER_CITY_POPULATION = 1_000_000  # smaller cities only when the NER labels them (fewer false hits)
 _SURNAME_LIKE = re.compile(r"(?:ov|ev|in|sky|skiy|ova|eva|ina)$")
 
 
 def entry(key, kind, label, aliases=(), country=None, capital_of=None, population=None, geonames_id=None,
-          actor=None) -> dict:
+          actor=None, ruler=True) -> dict:
+    """One gazetteer entry. `ruler`: also match the name where the NER left it unlabelled."""
     aliases = sorted({a for a in aliases if a and a != label})
     return {"key": key, "kind": kind, "label": label, "aliases": aliases, "country": country,
-            "capital_of": capital_of, "population": population, "geonames_id": geonames_id, "actor": actor}
+            "capital_of": capital_of, "population": population, "geonames_id": geonames_id, "actor": actor,
+            "ruler": ruler}
 
 
 def government_aliases(name: str, code: str) -> list[str]:
@@ -91,7 +94,8 @@ def cities(gc, slugs: dict[str, str], country_names: set[str]) -> list[dict]:
         capital = code if city["_capital"] else None
         result.append(entry(f"place/{slug}", "city", name, aliases, code, capital_of=capital,
                             population=city["population"], geonames_id=city["geonameid"],
-                            actor=f"government/{slugs[code]}" if capital else None))
+                            actor=f"government/{slugs[code]}" if capital else None,
+                            ruler=bool(capital) or name in curated.CITY_ALIASES or city["population"] >= RULER_CITY_POPULATION))
     return result
 
 

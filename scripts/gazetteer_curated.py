@@ -200,7 +200,7 @@ ORGANIZATIONS = {
     "BBC": ("media", "GB", []),
     "CNN": ("media", "US", []),
     "NBC News": ("media", "US", ["NBC"]),
-    "New York Post": ("media", "US", ["The Post", "NY Post"]),
+    "New York Post": ("media", "US", ["NY Post"]),  # not "The Post": every Post calls itself that
     "New York Times": ("media", "US", ["The New York Times"]),
     "Washington Post": ("media", "US", ["The Washington Post"]),
     "Wall Street Journal": ("media", "US", ["The Wall Street Journal", "WSJ"]),

@@ -37,6 +37,7 @@ class GazetteerEntry:
     population: int | None
     geonames_id: int | None
     actor: str | None  # the organisation a place stands for when it acts ("Kremlin said")
+    ruler: bool = True  # also matched where the NER left the name unlabelled
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -142,13 +143,15 @@ def _rank(entry: GazetteerEntry) -> tuple:
 
 
 def _ruler_label(entry: GazetteerEntry) -> str | None:
+    if not entry.ruler:
+        return None
     if entry.kind in ("weapon", "equipment"):
         return "WEAPON"
     if entry.kind == "platform":
         return "PLATFORM"
     if entry.kind in ("organization", "media") or (entry.kind == "government" and entry.key.startswith("organization/")):
         return "ORG"
-    if entry.kind in ("region", "landmark", "country"):
+    if entry.kind in ("region", "landmark", "country", "city"):
         return _RULER_PLACE_LABELS[entry.kind]
     return None
 

@@ -32,6 +32,9 @@ def load_pipeline(model: str, gazetteer: Gazetteer | None = None) -> "Language":
         ) from None
     if "ner" not in nlp.pipe_names:
         raise ModelNotFound(f"spaCy pipeline {model!r} has no 'ner' component")
+    if "parser" in nlp.pipe_names:
+        _register_line_breaks()
+        nlp.add_pipe("kg_line_breaks", before="parser")
     gazetteer = gazetteer or Gazetteer.load()
     patterns = gazetteer.ruler_patterns()
     # Weapons and names of several words ("Nazi Germany") are fixed before the NER runs, so the
@@ -49,6 +52,21 @@ def load_pipeline(model: str, gazetteer: Gazetteer | None = None) -> "Language":
                              **where)
         ruler.add_patterns(items)
     return nlp
+
+
+def _register_line_breaks() -> None:
+    """A sentence never runs across a line break (headlines and paragraphs end without a full stop)."""
+    from spacy.language import Language
+
+    if Language.has_factory("kg_line_breaks"):
+        return
+
+    @Language.component("kg_line_breaks")
+    def line_breaks(doc):
+        for token in doc[:-1]:
+            if token.is_space and "\n" in token.text:
+                doc[token.i + 1].is_sent_start = True
+        return doc
 
 
 def model_signature(nlp: "Language") -> str:
