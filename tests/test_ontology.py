@@ -24,6 +24,7 @@ from pyshacl.entrypoints import meta_validate
 from rdflib import Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SH, SKOS
 
+from kg.export.rdf import sorted_quads
 from kg.graph.namespaces import KGO, OA, PREFIXES, SCHEMA, SEM
 
 XSD = Namespace("http://www.w3.org/2001/XMLSchema#")  # a plain Namespace: rdflib's XSD warns when pytest probes it
@@ -83,7 +84,7 @@ GRAPH_CHECKS = {
         "GRAPH ?g2 { ?article a schema:NewsArticle } FILTER (?g1 != ?g2) }",
     "an annotation targets another article than the one its graph is derived from":
         "SELECT ?g ?annotation WHERE { ?g prov:wasDerivedFrom ?article . "
-        "GRAPH ?g { ?annotation a oa:Annotation ; oa:hasTarget/oa:hasSource ?source . FILTER (?source != ?article) } }",
+        "GRAPH ?g { ?annotation a oa:Annotation ; oa:hasTarget/oa:hasSource ?source } FILTER (?source != ?article) }",
     "an annotation's body is not described (typed) in the annotation's own graph":
         "SELECT ?g ?annotation ?body WHERE { GRAPH ?g { ?annotation a oa:Annotation ; oa:hasBody ?body . "
         "FILTER NOT EXISTS { ?body a ?type } } }",
@@ -237,8 +238,10 @@ def test_every_constraint_has_a_message():
     shapes = load_shapes()
     for prop_shape in shapes.subjects(SH.path, None):
         assert shapes.value(prop_shape, SH.message) is not None, f"property shape on {shapes.value(prop_shape, SH.path)}"
+    for constraint in shapes.objects(None, SH.sparql):
+        assert shapes.value(constraint, SH.message) is not None, constraint
     for node_shape in shapes.subjects(RDF.type, SH.NodeShape):
-        if any(shapes.objects(node_shape, p) for p in (SH["class"], SH["or"], SH.nodeKind)):
+        if any(shapes.value(node_shape, p) is not None for p in (SH["class"], SH["or"], SH.nodeKind)):
             assert shapes.value(node_shape, SH.message) is not None, node_shape
 
 
@@ -387,8 +390,9 @@ def toy_dataset() -> Dataset:
 
 
 def _write(ds: Dataset, tmp_path: Path) -> Path:
+    """graph.nq as the builder writes it (through kg.export.rdf)."""
     path = tmp_path / "graph.nq"
-    ds.serialize(destination=path, format="nquads")
+    ox.serialize(sorted_quads(ds), str(path), ox.RdfFormat.N_QUADS)
     return path
 
 
@@ -406,6 +410,22 @@ def _set(g: Graph, s, p, o) -> None:
     g.add((s, p, o))
 
 
+def _other_graph(ds: Dataset, annotate: bool) -> None:
+    """A second, well-formed article graph that also types Ukraine: with an annotation of it
+    that points into the first article (annotate=True), or with none (annotate=False)."""
+    other_graph, other_article = _id("graph/other"), _id("article/other")
+    ds.add((other_graph, RDF.type, KGO.ExtractionGraph))
+    ds.add((other_graph, PROV.wasDerivedFrom, other_article))
+    g = ds.graph(other_graph)
+    g.add((other_article, RDF.type, SCHEMA.NewsArticle))
+    g.add((other_article, KGO.articleKey, Literal("other")))
+    g.add((other_article, SCHEMA.articleBody, Literal("Other text.")))
+    for p, o in [(RDF.type, SCHEMA.Country), (RDF.type, KGO.Entity), (RDFS.label, Literal("Ukraine"))]:
+        g.add((_id("country/ukraine"), p, o))
+    if annotate:
+        _annotate(g, _id("country/ukraine"), "Ukraine", 0, {"confidence": "0.95", "ner": "GPE"})
+
+
 def test_toy_dataset_conforms(tmp_path):
     problems = build_problems(_write(toy_dataset(), tmp_path))
     assert not problems, "\n".join(problems)
@@ -420,6 +440,8 @@ BROKEN: dict[str, tuple[Mutation, str]] = {
     "missing-exact": (lambda ds, g: g.remove((None, OA.exact, Literal("Shahed-136"))), "exactly one oa:exact"),
     "exact-off-by-one": (lambda ds, g: _set(g, URIRef(f"{_mention_of(g, 'Shahed-136')}/quote"), OA.exact, Literal("hahed-136")),
                          "oa:exact must equal the code points"),
+    "span-starts-with-newline": (lambda ds, g: _set(g, URIRef(f"{_mention_of(g, 'Shahed-136')}/quote"), OA.exact,
+                                                    Literal("\nShahed-136")), "neither starts nor ends with white space"),
     "wrong-prefix": (lambda ds, g: _set(g, URIRef(f"{_mention_of(g, 'Shahed-136')}/quote"), OA.prefix, Literal("Three ")),
                      "oa:prefix must be the text"),
     "start-after-end": (lambda ds, g: _set(g, URIRef(f"{_mention_of(g, 'Shahed-136')}/position"), OA.start,
@@ -428,8 +450,10 @@ BROKEN: dict[str, tuple[Mutation, str]] = {
                                         Literal(_span("Shahed-136")[0])), "oa:start, an xsd:nonNegativeInteger"),
     "two-bodies": (lambda ds, g: g.add((_mention_of(g, "Ukraine"), OA.hasBody, _id("country/united-states"))),
                    "exactly one oa:hasBody"),
+    "mention-past-sentence-end": (lambda ds, g: _set(g, _mention_of(g, "Ukraine"), KGO.sentenceEnd,
+                                                     Literal(5, datatype=XSD.nonNegativeInteger)), "lies outside its sentence"),
     "mention-outside-sentence": (lambda ds, g: _set(g, _mention_of(g, "Ukraine"), KGO.sentenceStart,
-                                                    Literal(5, datatype=XSD.nonNegativeInteger)), "starts outside its sentence"),
+                                                    Literal(5, datatype=XSD.nonNegativeInteger)), "lies outside its sentence"),
     "source-not-an-article": (lambda ds, g: _set(g, URIRef(f"{_mention_of(g, 'Ukraine')}/target"), OA.hasSource,
                                                  _id("country/ukraine")), "oa:hasSource, a schema:NewsArticle"),
     "no-position-selector": (lambda ds, g: g.remove((URIRef(f"{_mention_of(g, 'Ukraine')}/target"), OA.hasSelector,
@@ -454,14 +478,12 @@ BROKEN: dict[str, tuple[Mutation, str]] = {
                                 "exactly one schema:articleBody"),
     "graph-without-derivation": (lambda ds, g: ds.remove((GRAPH, PROV.wasDerivedFrom, None)),
                                  "prov:wasDerivedFrom exactly one"),
-    "annotation-in-another-graph": (lambda ds, g: ds.graph(_id("graph/other")).add(
-                                        (_mention_of(g, "Ukraine"), RDF.type, OA.Annotation)),
-                                    "not a kgo:ExtractionGraph"),
-    "entity-typed-in-graph-without-its-mention": (
-        lambda ds, g: [ds.graph(_id("graph/other")).add(t) for t in
-                       [(_id("graph/other"), RDFS.comment, Literal("x")), (_id("country/ukraine"), RDF.type, KGO.Entity)]]
-        and [ds.add(t) for t in [(_id("graph/other"), RDF.type, KGO.ExtractionGraph), (_id("graph/other"), PROV.wasDerivedFrom, ARTICLE)]],
-        "holds no annotation of it"),
+    "annotation-on-another-article": (lambda ds, g: _other_graph(ds, annotate=True),
+                                      "targets another article than the one its graph is derived from"),
+    "entity-typed-in-graph-without-its-mention": (lambda ds, g: _other_graph(ds, annotate=False),
+                                                  "holds no annotation of it"),
+    "undeclared-named-graph": (lambda ds, g: ds.graph(_id("graph/stray")).add((ARTICLE, RDFS.comment, Literal("x"))),
+                               "not a kgo:ExtractionGraph"),
     "default-graph-entity-triple": (lambda ds, g: ds.add((_id("country/ukraine"), RDFS.label, Literal("Ukraine"))),
                                     "default graph holds a triple"),
     "event-without-own-type": (lambda ds, g: g.remove((_id("event/toy-attack"), RDF.type, KGO.Attack)),

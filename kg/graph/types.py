@@ -16,7 +16,7 @@ _BY_KIND: dict[str, tuple[URIRef, ...]] = {
 }
 _BY_GAZETTEER_KIND: dict[str, tuple[URIRef, ...]] = {
     "city": (SCHEMA.City,),
-    "region": (SCHEMA.AdministrativeArea, KGO.Region),
+    "region": (KGO.Region,),  # seas and areas too (Black Sea, Donbas): not all administrative
     "landmark": (SCHEMA.LandmarksOrHistoricalBuildings, KGO.Landmark),
     "government": (SCHEMA.GovernmentOrganization, KGO.Government),
     "media": (SCHEMA.NewsMediaOrganization, KGO.MediaOutlet),

@@ -44,7 +44,7 @@ def _affiliation_at(doc: "Doc", index: int, gazetteer: Gazetteer) -> tuple[str |
         return None, None, None
     for first in range(max(0, index - 3), index):  # "Russian defence ministry spokeswoman"
         words = doc[first : index + 1]
-        if any(t.is_punct for t in words):
+        if any(t.is_punct or t.is_space for t in words):
             continue
         entry = gazetteer.lookup(words.text)
         if entry is not None and entry.kind in ("government", "organization", "media"):
