@@ -35,8 +35,16 @@ class IriMinter:
     def graph(self, article_key: str) -> URIRef:
         return URIRef(f"{self.base}graph/{slugify(article_key)}")
 
-    def annotation(self, article_key: str, start: int, end: int) -> URIRef:
-        return URIRef(f"{self.base}annotation/{slugify(article_key)}/{start}-{end}")
+    def annotation(self, article_key: str, start: int, end: int, body: str = "mention") -> URIRef:
+        """Evidence for one span. Entity mentions: <base/annotation/ARTICLE/START-END>; evidence of
+        other bodies on the same span (an event, a statement, a grant) names its kind, so that
+        two bodies never share an annotation: <base/annotation/ARTICLE/event/START-END>."""
+        kind = "" if body == "mention" else f"{slugify(body)}/"
+        return URIRef(f"{self.base}annotation/{slugify(article_key)}/{kind}{start}-{end}")
+
+    def node(self, kind: str, key: str) -> URIRef:
+        """Nodes that are not entities (events, statements, grants): <base/KIND/KEY>."""
+        return URIRef(f"{self.base}{slugify(kind)}/{slugify(key)}")
 
     def publisher(self, name: str) -> URIRef:
         return URIRef(f"{self.base}publisher/{slugify(name)}")
