@@ -23,7 +23,7 @@ def test_bodies_on_one_span_never_share_an_annotation():
     assert len(spans) == 3
 
 
-@pytest.mark.parametrize("base", ["ftp://x/", "https://x", "https://x y/", ""])
+@pytest.mark.parametrize("base", ["ftp://x/", "https://x", "https://x y/", "", "https://x/\n"])
 def test_bad_base_iri_is_refused(base):
     with pytest.raises(ValueError):
         IriMinter(base)

