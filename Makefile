@@ -6,7 +6,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PIP := $(BIN)/python -m pip
 
-.PHONY: demo test install install-test system-test-deps clean
+.PHONY: demo test eval install install-test system-test-deps clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -19,6 +19,13 @@ install: $(BIN)/python
 demo: install
 	$(BIN)/kg build samples -o out/samples
 	$(BIN)/kg query out/samples -f queries/people-and-roles.rq
+
+# Scores on the development corpus (../shared/corpus) beside a plain spaCy NER baseline.
+eval: install
+	mkdir -p out
+	$(BIN)/python scripts/corpus_to_jsonl.py > out/corpus.jsonl
+	$(BIN)/kg build out/corpus.jsonl -o out/corpus --quiet
+	$(BIN)/kg eval out/corpus --entities tests/gold/corpus_entities.json --facts tests/gold/corpus_facts.json --check
 
 system-test-deps:
 	scripts/install-system-deps.sh

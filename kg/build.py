@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from kg import __version__
@@ -19,10 +20,13 @@ from kg.export.view import write_view
 from kg.graph.build import build_dataset
 from kg.graph.iris import IriMinter
 from kg.ingest import Article, Inputs, Skipped, read_inputs
+from kg.nlp.article_facts import extract_facts
 from kg.nlp.extract import extract_mentions
+from kg.nlp.facts import ArticleFacts
 from kg.nlp.gazetteer import Gazetteer
 from kg.nlp.mention import ArticleMentions
 from kg.nlp.pipeline import load_pipeline, model_signature
+from kg.resolve.facts import resolve_facts
 from kg.resolve.resolver import resolve
 
 OUTPUT_FILES = ("graph.trig", "graph.nq", "graph.ttl", "graph.jsonld", "graph.html", "graph.graphml", "report.json")
@@ -43,21 +47,29 @@ class BuildResult:
     skipped: tuple[Skipped, ...]
 
 
+def _published(article: Article) -> date | None:
+    try:
+        return date.fromisoformat(article.published[:10]) if article.published else None
+    except ValueError:
+        return None
+
+
 def extract(articles: Iterable[Article], settings: Settings, gazetteer: Gazetteer,
-            progress: Callable[[int], None] | None = None) -> Iterator[ArticleMentions | Skipped]:
-    """Run spaCy over the articles (batched) and extract mentions from each Doc."""
+            progress: Callable[[int], None] | None = None) -> Iterator[tuple[ArticleMentions, ArticleFacts] | Skipped]:
+    """Run spaCy over the articles (batched); extract mentions, then facts, from each Doc."""
     nlp = load_pipeline(settings.model, gazetteer)
     signature = model_signature(nlp)
-    fitting: list[Article] = []
+    fitting: dict[str, Article] = {}
     for article in articles:
         if len(article.text) > nlp.max_length:
             yield Skipped(article.source, f"article longer than {nlp.max_length} characters")
         else:
-            fitting.append(article)
-    docs = nlp.pipe(((a.text, a.key) for a in fitting), as_tuples=True,
+            fitting[article.key] = article
+    docs = nlp.pipe(((a.text, a.key) for a in fitting.values()), as_tuples=True,
                     batch_size=settings.batch_size, n_process=settings.n_process)
     for doc, key in docs:
-        yield extract_mentions(doc, key, gazetteer, signature)
+        mentions = extract_mentions(doc, key, gazetteer, signature)
+        yield mentions, extract_facts(doc, key, mentions.mentions, gazetteer, _published(fitting[key]))
         if progress:
             progress(1)
 
@@ -70,16 +82,24 @@ def build(inputs: Iterable[str | Path], out_dir: Path, settings: Settings,
         raise NothingToBuild(read.skipped)
     gazetteer = Gazetteer.load()
     progress = progress_factory(len(read.articles)) if progress_factory else None
-    extracted, skipped = [], list(read.skipped)
+    extracted, facts, skipped = [], [], list(read.skipped)
     for item in extract(read.articles, settings, gazetteer, progress):
-        (skipped if isinstance(item, Skipped) else extracted).append(item)
+        if isinstance(item, Skipped):
+            skipped.append(item)
+        else:
+            extracted.append(item[0])
+            facts.append(item[1])
     built_keys = {a.article_key for a in extracted}
     articles = tuple(a for a in read.articles if a.key in built_keys)
     if not articles:
         raise NothingToBuild(tuple(skipped))
     labels = {e.key: e.label for e in gazetteer.entries()}
     resolution = resolve(extracted, labels)
-    dataset = build_dataset(articles, resolution, gazetteer, IriMinter(settings.base_iri))
+    entity_of = {(rm.article_key, rm.mention.start, rm.mention.end): rm.entity_key for rm in resolution.mentions}
+    fact_resolution = resolve_facts(facts, entity_of)
+    sentences = {f.article_key: f.sentences for f in facts}
+    dataset = build_dataset(articles, resolution, gazetteer, IriMinter(settings.base_iri), fact_resolution, sentences,
+                            f"kg@{__version__}")
     quads = sorted_quads(dataset)
     write_dumps(quads, out_dir)
     network = to_networkx(dataset)

@@ -86,5 +86,31 @@ def query(out_dir: Path, query: str | None, query_file: Path | None, fmt: str) -
         sys.exit(1)
 
 
+@cli.command(name="eval")
+@click.argument("out_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--entities", "entities_gold", required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Gold entities (JSON, see tests/gold/corpus_entities.json).")
+@click.option("--facts", "facts_gold", required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Gold statements, events and aid packages (JSON, see tests/gold/corpus_facts.json).")
+@click.option("--model", default=None, help="spaCy pipeline for the plain-NER baseline [default: as for build].")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.option("--check", is_flag=True, help="Exit 1 if a target is missed (entity F1, quote speakers, aid fields).")
+def eval_command(out_dir: Path, entities_gold: Path, facts_gold: Path, model: str | None, fmt: str, check: bool) -> None:
+    """Score a build against gold files, beside a plain spaCy NER baseline."""
+    from kg.evaluation import evaluate, format_report, targets_met, to_json
+    from kg.query import QueryError
+
+    settings = Settings.from_env(model=model)
+    try:
+        result = evaluate(out_dir, entities_gold, facts_gold, settings.model)
+    except (QueryError, KeyError, ValueError, OSError) as err:
+        click.echo(f"error: {err}", err=True)
+        sys.exit(EXIT_NOTHING_BUILT)
+    click.echo(to_json(result) if fmt == "json" else format_report(result), nl=False)
+    if check and not targets_met(result):
+        click.echo("error: a target was missed", err=True)
+        sys.exit(1)
+
+
 def main() -> None:
     cli(prog_name="kg")

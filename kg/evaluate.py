@@ -54,6 +54,11 @@ class Score:
         return 2 * p * r / (p + r) if p + r else 0.0
 
 
+def names_of(values: list[str]) -> set[str]:
+    """The comparable forms of names: transliteration key and folded text."""
+    return _names(values)
+
+
 def _names(values: list[str]) -> set[str]:
     return {name_key(v) for v in values if fold(v)} | {fold(v) for v in values if fold(v)}
 
@@ -71,7 +76,12 @@ def predicted_entities(store: ox.Store) -> dict[str, dict[tuple[str, str], set[s
 
 def score(store: ox.Store, gold: dict[str, list[dict]], types: tuple[str, ...] = tuple(TYPES)) -> dict[str, Score]:
     """Scores by type and overall ("all") over the gold articles."""
-    predicted = predicted_entities(store)
+    return score_predicted(predicted_entities(store), gold, types)
+
+
+def score_predicted(predicted: dict[str, dict[tuple[str, str], set[str]]], gold: dict[str, list[dict]],
+                    types: tuple[str, ...] = tuple(TYPES)) -> dict[str, Score]:
+    """Scores of predicted entities (article key -> (type, id) -> names) against the gold list."""
     counts: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
     for article_key, gold_entities in gold.items():
         entities = {k: v for k, v in predicted.get(article_key, {}).items() if k[0] in types}

@@ -7,6 +7,7 @@ test session with the real spaCy model.
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -19,19 +20,15 @@ from kg.query import open_store
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT.parent / "shared" / "corpus"
 SAMPLES = ROOT / "samples"
+sys.path.insert(0, str(ROOT / "scripts"))
+import corpus_to_jsonl  # noqa: E402
 
 
 def corpus_records() -> list[dict]:
     """The corpus articles as JSONL records with meta.jsonl's metadata."""
     if not CORPUS.is_dir():
         pytest.fail(f"development corpus not found at {CORPUS}")
-    meta = [json.loads(line) for line in (CORPUS / "meta.jsonl").read_text(encoding="utf-8").splitlines() if line.strip()]
-    records = []
-    for item in sorted(meta, key=lambda m: m["file"]):
-        text = (CORPUS / item["file"]).read_text(encoding="utf-8")
-        records.append({"id": Path(item["file"]).stem, "text": text, "title": item["title"],
-                        "published": item["published"], "publisher": item["publisher"]})
-    return records
+    return corpus_to_jsonl.corpus_records(CORPUS)
 
 
 def write_jsonl(path: Path, records: list[dict]) -> Path:

@@ -17,7 +17,7 @@ README = (ROOT / "README.md").read_text(encoding="utf-8")
 
 
 def test_example_queries_and_results_are_current(sample_out):
-    assert len(readme_examples.examples(README)) >= 5
+    assert len(readme_examples.sample_examples(README)) >= 5
     rendered = readme_examples.render(README, sample_out)
     assert rendered == README, "README examples are stale: run python scripts/readme_examples.py"
 

@@ -73,5 +73,7 @@ def test_every_example_query_answers_on_the_samples(sample_store):
     from kg.query import run_query
 
     for path in sorted((ROOT / "queries").glob("*.rq")):
+        if path.name == "disagreements.rq":
+            continue  # the samples agree with each other; tests/test_corpus.py checks it on the corpus
         rows = list(run_query(sample_store, path.read_text(encoding="utf-8")))
         assert rows, f"{path.name} returns nothing on the sample articles"

@@ -8,20 +8,21 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from decimal import Decimal
 
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import PROV, RDF, RDFS, SKOS, XSD
 
+from kg.graph.evidence import Evidence, add_evidence
+from kg.graph.facts import FactWriter
 from kg.graph.iris import IriMinter
-from kg.graph.namespaces import KGO, OA, SCHEMA
+from kg.graph.namespaces import KGO, SCHEMA
 from kg.graph.types import entity_types
 from kg.ingest import Article
 from kg.nlp.gazetteer import Gazetteer
 from kg.nlp.mention import PERSON
+from kg.resolve.facts import FactResolution
 from kg.resolve.model import Entity, Resolution, ResolvedMention
 
-_CONTEXT_CHARS = 32
 
 
 def _date_literal(value: str) -> Literal:
@@ -55,37 +56,13 @@ def add_article(graph: Graph, article: Article, iris: IriMinter) -> URIRef:
 def add_mention(graph: Graph, rm: ResolvedMention, article: Article, iris: IriMinter) -> None:
     """A W3C Web Annotation: body = the entity, target = the span of the article body."""
     m = rm.mention
-    ann = iris.annotation(article.key, m.start, m.end)
-    target, position, quote = URIRef(f"{ann}/target"), URIRef(f"{ann}/position"), URIRef(f"{ann}/quote")
-    add = graph.add
-    add((ann, RDF.type, OA.Annotation))
-    add((ann, RDF.type, KGO.Mention))
-    add((ann, OA.motivatedBy, OA.identifying))
-    add((ann, OA.hasBody, iris.entity(rm.entity_key)))
-    add((ann, OA.hasTarget, target))
-    add((ann, KGO.confidence, Literal(Decimal(str(m.confidence)))))
+    evidence = Evidence(m.start, m.end, m.sentence, m.sentence_start, m.sentence_end, m.confidence, m.extractor)
+    ann = add_evidence(graph, iris.entity(rm.entity_key), article, iris, evidence)
+    graph.add((ann, RDF.type, KGO.Mention))
     if m.ner_label:
-        add((ann, KGO.nerLabel, Literal(m.ner_label)))
-    add((ann, KGO.extractor, Literal(m.extractor)))
-    add((ann, KGO.sentenceIndex, Literal(m.sentence, datatype=XSD.nonNegativeInteger)))
-    add((ann, KGO.sentenceStart, Literal(m.sentence_start, datatype=XSD.nonNegativeInteger)))
-    add((ann, KGO.sentenceEnd, Literal(m.sentence_end, datatype=XSD.nonNegativeInteger)))
+        graph.add((ann, KGO.nerLabel, Literal(m.ner_label)))
     if m.sense:
-        add((ann, KGO.sense, Literal(m.sense)))
-    add((target, RDF.type, OA.SpecificResource))
-    add((target, OA.hasSource, iris.article(article.key)))
-    add((target, OA.hasSelector, position))
-    add((target, OA.hasSelector, quote))
-    add((position, RDF.type, OA.TextPositionSelector))
-    add((position, OA.start, Literal(m.start, datatype=XSD.nonNegativeInteger)))
-    add((position, OA.end, Literal(m.end, datatype=XSD.nonNegativeInteger)))
-    add((quote, RDF.type, OA.TextQuoteSelector))
-    add((quote, OA.exact, Literal(m.text)))
-    prefix, suffix = article.text[max(0, m.start - _CONTEXT_CHARS) : m.start], article.text[m.end : m.end + _CONTEXT_CHARS]
-    if prefix:
-        add((quote, OA.prefix, Literal(prefix)))
-    if suffix:
-        add((quote, OA.suffix, Literal(suffix)))
+        graph.add((ann, KGO.sense, Literal(m.sense)))
 
 
 def add_entity(graph: Graph, entity: Entity, surfaces: Iterable[str], context: "_Context") -> None:
@@ -148,7 +125,9 @@ class _Context:
         return self._countries.get(code)
 
 
-def build_dataset(articles: Iterable[Article], resolution: Resolution, gazetteer: Gazetteer, iris: IriMinter) -> Dataset:
+def build_dataset(articles: Iterable[Article], resolution: Resolution, gazetteer: Gazetteer, iris: IriMinter,
+                  facts: FactResolution | None = None, sentences: dict[str, tuple[tuple[int, int], ...]] | None = None,
+                  extractor: str = "kg") -> Dataset:
     """One named graph per article, linked to the article by prov:wasDerivedFrom."""
     dataset = Dataset()
     context = _Context(resolution, gazetteer, iris)
@@ -168,4 +147,23 @@ def build_dataset(articles: Iterable[Article], resolution: Resolution, gazetteer
             surfaces[rm.entity_key].add(rm.mention.text)
         for key in sorted(surfaces):
             add_entity(graph, context.entities[key], surfaces[key], context)
+        if facts is not None:
+            writer = FactWriter(graph, article, iris, {k: e.label for k, e in context.entities.items()},
+                                (sentences or {}).get(article.key, ()), extractor)
+            write_facts(writer, facts, article.key)
     return dataset
+
+
+def write_facts(writer: FactWriter, facts: FactResolution, article_key: str) -> None:
+    grants = {r.grant.sentence: r.key for r in facts.grants if r.article_key == article_key}
+    events = set()
+    for report in facts.events:
+        if report.article_key == article_key:
+            writer.event(report, grants)
+            events.add(report.key)
+    for report in facts.grants:
+        if report.article_key == article_key:
+            writer.grant(report)
+    for report in facts.statements:
+        if report.article_key == article_key:
+            writer.statement(report, events)

@@ -1,0 +1,49 @@
+"""All the facts of one parsed article: statements, events and aid packages, linked together.
+
+A statement is about the event whose trigger lies inside its words; a denial or accusation with
+no event in its words is about the article's main event (its first attack with a target). An aid
+package is also an aid-announcement event, so timelines and claims see it like any other event.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+from typing import TYPE_CHECKING
+
+from kg.nlp.events import extract_events
+from kg.nlp.facts import ArticleFacts, EventMention, GrantMention, Statement
+from kg.nlp.gazetteer import Gazetteer
+from kg.nlp.grants import extract_grants
+from kg.nlp.mention import Mention
+from kg.nlp.statements import extract_statements
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
+
+_META_EVENTS = ("Accusation", "Denial")
+
+
+def _announcement(grant: GrantMention) -> EventMention:
+    return EventMention(type="AidAnnouncement", start=grant.start, end=grant.end, text=grant.text,
+                        sentence=grant.sentence, agent=grant.announcer or grant.funder, target=grant.recipient,
+                        date=grant.date)
+
+
+def _about(statement: Statement, events: tuple[EventMention, ...], main: int | None) -> int | None:
+    inside = [i for i, e in enumerate(events)
+              if statement.start <= e.start < statement.end and e.type not in _META_EVENTS]
+    if inside:
+        return inside[0]
+    return main if statement.stance in ("denies", "accuses") else None
+
+
+def extract_facts(doc: "Doc", article_key: str, mentions: tuple[Mention, ...], gazetteer: Gazetteer,
+                  published: date | None) -> ArticleFacts:
+    grants = extract_grants(doc, mentions, published)
+    events = extract_events(doc, mentions, gazetteer, published) + tuple(_announcement(g) for g in grants)
+    events = tuple(sorted(events, key=lambda e: (e.start, e.end, e.type)))
+    main = next((i for i, e in enumerate(events) if e.type == "Attack" and e.target is not None), None)
+    statements = tuple(replace(s, about=_about(s, events, main)) for s in extract_statements(doc, mentions))
+    sentences = tuple((s.start_char, s.end_char) for s in doc.sents)
+    return ArticleFacts(article_key, statements, events, grants, sentences)

@@ -1,0 +1,224 @@
+"""Resolve time expressions in news text against the article's publication date (stdlib only).
+
+Conventions (``published`` is the article's publication date):
+
+* A bare weekday ("Wednesday", "on Tuesday", "Wed.") is the most recent such day on or before
+  publication -- the publication day itself when it matches ("Wednesday" in a Wednesday article
+  is that day). ``find_times`` switches to the next such day on or after publication when the
+  sentence before the weekday reads as future ("talks will resume on Thursday"): the nearest
+  preceding cue word decides (will/shall/'ll/scheduled/expected/planned/upcoming -> future;
+  said/told/was/were/had/did or any ``-ed`` word -> past). ``resolve_time`` only sees the words,
+  so it takes the same choice as the keyword ``future``.
+* "next Tuesday" / "this coming Tuesday" -> the next such day strictly after publication;
+  "last Tuesday" / "this past Tuesday" -> the most recent such day strictly before publication.
+  "this Tuesday" is ambiguous and returns None.
+* Parts of a day keep the day: "Wednesday night", "Tuesday evening", "early Wednesday",
+  "late on Tuesday" -> that weekday.
+* "today", "tonight", "this morning/afternoon/evening", "earlier/later today" -> publication day;
+  "yesterday (morning...)", "last night" -> publication day - 1; "tomorrow (night...)" -> + 1.
+* "overnight" is the night before publication (a Wednesday article's "overnight" is the night of
+  Tuesday to Wednesday); it resolves to publication day - 1, the day the night began.
+* "May 9", "9 May", "May 9th", "9th of May", "Aug. 9", "May 9, 2023", ISO "2023-05-03" -> that
+  day. Without a year in the text the publication year is used, or the previous year when that
+  would put the date more than 183 days after publication.
+* "in May", "of May", "since May", "May 2023" -> precision "month" (date = the 1st, same year
+  rule); "in 2021", "since 2014", "during 2020" -> precision "year" (date = 1 January).
+* "last/next/this week", "... weekend/month/year" are not guessed: None.
+* ``relation`` compares at the expression's precision: "same" when it covers the publication
+  day, else "past" or "future".
+
+Matching is case-insensitive, except that ``find_times`` ignores an all-lowercase "may" (the
+modal verb: "they may attack") and lowercase abbreviations ("sat.", "wed.", "dec 3"), and "May"
+is only a month with a day number, a year, or in/of/since/during/until/by before it. Weekday
+and month words are matched as whole words only ("Sundays", "Mayor" never match).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+__all__ = ["ResolvedTime", "resolve_time", "find_times"]
+
+
+@dataclass(frozen=True)
+class ResolvedTime:
+    words: str  # the original words, e.g. "Wednesday night", "overnight", "May 9"
+    date: dt.date  # the resolved calendar date (first day of the month/year for coarser precision)
+    precision: str  # "day", "month" or "year"
+    relation: str  # "same" (covers the publication day), "past" or "future"
+
+
+_WEEKDAY_NAMES = (("monday", "mon"), ("tuesday", "tue", "tues"), ("wednesday", "wed"),
+                  ("thursday", "thu", "thur", "thurs"), ("friday", "fri"), ("saturday", "sat"),
+                  ("sunday", "sun"))
+_WEEKDAYS = {name: i for i, names in enumerate(_WEEKDAY_NAMES) for name in names}
+_MONTH_NAMES = ("january", "february", "march", "april", "may", "june", "july", "august",
+                "september", "october", "november", "december")
+_MONTHS = {name: i for i, name in enumerate(_MONTH_NAMES, 1)}
+_MONTHS.update({name[:3]: i for name, i in list(_MONTHS.items()) if name != "may"})
+_MONTHS["sept"] = 9
+_AMBIGUOUS = {name for names in _WEEKDAY_NAMES for name in names[1:]} | {
+    name for name in _MONTHS if name not in _MONTH_NAMES} | {"may"}
+_HALF_YEAR = dt.timedelta(days=183)
+
+_B, _E = r"(?<!\w)", r"(?!\w)"  # whole-word boundaries
+_WD = rf"(?:{'|'.join(n[0] for n in _WEEKDAY_NAMES)}){_E}|(?:tues|tue|wed|thurs|thur|thu|mon|fri|sat|sun)\."
+_MONTH_FULL = "|".join(_MONTH_NAMES)
+_MONTH = rf"(?:{_MONTH_FULL}){_E}|(?:jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)(?:\.|{_E})"
+_YEAR = r"(?:19|20)[0-9]{2}(?![0-9]|[-/][0-9])"
+
+
+def _day(name: str) -> str:
+    return rf"(?P<{name}>[0-3]?[0-9])(?:st|nd|rd|th)?{_E}"
+
+
+_PART = r"morning|afternoon|evening|night"
+
+_PATTERN = re.compile(rf"""
+  (?P<iso>(?<![\w-])(?P<iso_y>[0-9]{{4}})-(?P<iso_m>[0-9]{{2}})-(?P<iso_d>[0-9]{{2}})(?![\w-]|[.][0-9]))
+| (?P<skip>{_B}(?:last|next|this|past|coming)\s+(?:week|weekend|month|year){_E})
+| (?P<rel>{_B}(?:(?:earlier|later)\s+today|today|tonight|overnight|last\s+night
+               |this\s+(?:morning|afternoon|evening)|(?:yesterday|tomorrow)(?:\s+(?:{_PART}))?){_E})
+| (?P<wd>{_B}(?:(?P<wd_mod>next|last|this\s+coming|this\s+past|this|(?:early|late)(?:\s+on)?)\s+)?
+          (?P<wd_name>{_WD})(?:,?\s+(?:{_PART}){_E})?)
+| (?P<md>{_B}(?P<md_m>{_MONTH})\s+{_day("md_d")}(?:,?\s+(?P<md_y>{_YEAR}))?)
+| (?P<dm>{_B}{_day("dm_d")}\s+(?:of\s+)?(?P<dm_m>{_MONTH})(?:,?\s+(?P<dm_y>{_YEAR}))?)
+| (?P<mon>{_B}(?:(?:in|of|since|during|until|by)\s+(?P<mon_m1>{_MONTH_FULL}){_E}(?:,?\s+(?P<mon_y1>{_YEAR}))?
+                |(?P<mon_m2>{_MONTH_FULL}),?\s+(?P<mon_y2>{_YEAR}))(?!\s*[0-9]))
+| (?P<yr>{_B}(?:in|since|during|until|by)\s+(?P<yr_y>{_YEAR}))
+""", re.IGNORECASE | re.VERBOSE)
+
+_FUTURE_CUES = frozenset({"will", "shall", "ll", "won't", "scheduled", "expected", "planned",
+                          "plans", "upcoming"})
+_PAST_CUES = frozenset({"said", "told", "was", "were", "had", "did", "ago"})
+_BARE_MODIFIERS = frozenset({"", "early", "late", "early on", "late on"})
+_TOKEN = re.compile(r"[\w']+")
+_SENTENCE_END = re.compile(r"[.!?]\s|\n")
+
+
+def _key(text: str | None) -> str:
+    """Lookup key: casefolded, single-spaced, without a trailing abbreviation dot."""
+    return " ".join((text or "").casefold().split()).rstrip(".")
+
+
+def _relation(value: dt.date, published: dt.date, precision: str) -> str:
+    if precision == "year":
+        a, b = value.year, published.year
+    elif precision == "month":
+        a, b = (value.year, value.month), (published.year, published.month)
+    else:
+        a, b = value, published
+    return "same" if a == b else "past" if a < b else "future"
+
+
+def _result(words: str, value: dt.date, published: dt.date, precision: str = "day") -> ResolvedTime:
+    return ResolvedTime(words, value, precision, _relation(value, published, precision))
+
+
+def _in_year(year: str | None, month: int, day: int, published: dt.date) -> dt.date:
+    """The date in the written year, else the publication year (previous year if > 183 days ahead)."""
+    if year:
+        return dt.date(int(year), month, day)
+    value = dt.date(published.year, month, day)
+    return value.replace(year=published.year - 1) if value - published > _HALF_YEAR else value
+
+
+def _weekday_delta(mod: str, weekday: int, published: dt.date, future: bool) -> int | None:
+    back = (published.weekday() - weekday) % 7  # days since the most recent one on or before
+    ahead = (weekday - published.weekday()) % 7  # days until the next one on or after
+    if mod in ("next", "this coming"):
+        return ahead or 7
+    if mod in ("last", "this past"):
+        return -(back or 7)
+    if mod == "this":
+        return None  # "this Tuesday": last one or coming one? don't guess
+    return ahead if future else -back
+
+
+def _resolve(m: re.Match, words: str, published: dt.date, future: bool) -> ResolvedTime | None:
+    g = m.groupdict()
+    try:
+        if g["iso"]:
+            return _result(words, dt.date(int(g["iso_y"]), int(g["iso_m"]), int(g["iso_d"])), published)
+        if g["rel"]:
+            key = _key(g["rel"])
+            first = key.split()[0]
+            offset = (-1 if first == "yesterday" or key in ("overnight", "last night")
+                      else 1 if first == "tomorrow" else 0)
+            return _result(words, published + dt.timedelta(days=offset), published)
+        if g["wd"]:
+            weekday = _WEEKDAYS.get(_key(g["wd_name"]))
+            mod = _key(g["wd_mod"])
+            delta = None if weekday is None else _weekday_delta(mod, weekday, published, future)
+            return None if delta is None else _result(words, published + dt.timedelta(days=delta), published)
+        if g["md"] or g["dm"]:
+            p = "md_" if g["md"] else "dm_"
+            month = _MONTHS.get(_key(g[p + "m"]))
+            if month is None:
+                return None
+            return _result(words, _in_year(g[p + "y"], month, int(g[p + "d"]), published), published)
+        if g["mon"]:
+            month = _MONTHS.get(_key(g["mon_m1"] or g["mon_m2"]))
+            if month is None:
+                return None
+            value = _in_year(g["mon_y1"] or g["mon_y2"], month, 1, published)
+            return _result(words, value, published, "month")
+        if g["yr"]:
+            return _result(words, dt.date(int(g["yr_y"]), 1, 1), published, "year")
+    except (ValueError, OverflowError):  # "February 30", dates beyond datetime's range
+        return None
+    return None  # "skip": last week, next month, ...
+
+
+def resolve_time(words: str, published: dt.date, *, future: bool = False) -> ResolvedTime | None:
+    """Resolve one time expression ("Wednesday night", "May 9", "in 2021", ...) or return None.
+
+    A leading "on" and trailing punctuation are ignored for matching; ``words`` in the result is
+    the argument without surrounding whitespace. ``future`` makes a bare weekday the next one on
+    or after publication instead of the most recent one on or before it.
+    """
+    original = words.strip()
+    text = re.sub(r"^on\s+", "", original, flags=re.IGNORECASE)
+    m = _PATTERN.fullmatch(text) or _PATTERN.fullmatch(text.rstrip(".,;:!?"))
+    return _resolve(m, original, published, future) if m else None
+
+
+def _future_context(text: str, start: int) -> bool:
+    """Whether the sentence before ``start`` reads as future (the nearest cue word decides)."""
+    window = text[max(0, start - 200):start]
+    cut = max((s.end() for s in _SENTENCE_END.finditer(window)), default=0)
+    for token in reversed(_TOKEN.findall(window[cut:].replace("\u2019", "'").casefold())):
+        if token in _FUTURE_CUES or token.endswith("'ll"):
+            return True
+        if token in _PAST_CUES or token.endswith("ed"):
+            return False
+    return False
+
+
+def _lowercase_ambiguous(m: re.Match) -> bool:
+    """An all-lowercase "may" (the modal verb) or abbreviation ("sat.", "wed.", "dec 3")."""
+    for name in ("wd_name", "md_m", "dm_m", "mon_m1", "mon_m2"):
+        token = m.group(name)
+        if token and token[0].islower() and _key(token) in _AMBIGUOUS:
+            return True
+    return False
+
+
+def find_times(text: str, published: dt.date) -> list[tuple[int, int, ResolvedTime]]:
+    """Every resolvable time expression in ``text``: (start, end, ResolvedTime) in text order.
+
+    Spans do not overlap and ``text[start:end] == resolved.words``. A leading "on" is not part
+    of the span; "in"/"since"/"of" before a month or year is (it is what makes it a date).
+    """
+    found = []
+    for m in _PATTERN.finditer(text):
+        if _lowercase_ambiguous(m):
+            continue
+        bare_weekday = bool(m.group("wd")) and _key(m.group("wd_mod")) in _BARE_MODIFIERS
+        future = bare_weekday and _future_context(text, m.start())
+        resolved = _resolve(m, m.group(0), published, future)
+        if resolved is not None:
+            found.append((m.start(), m.end(), resolved))
+    return found

@@ -1,0 +1,202 @@
+"""Events: attacks, interceptions, accusations, denials, threats, bans, arrests, fires, parades,
+invasions — each with its roles read off the dependency parse.
+
+A trigger word (a verb or noun of the event's kind) opens an event; its agent is the verb's
+subject or the noun's owner ("Ukraine's attack", "an attack by Ukraine"), its target the object
+or what follows "on"/"against" ("an attack on the Kremlin"), its instrument a weapon modifying
+it or named in the sentence, with its count ("two drones"). An event reported inside a claim or
+accusation ("Russia accused Ukraine of attempting an attack") has an alleged agent. Negated
+events ("we didn't attack") are not events. An event that names none of agent, target and
+instrument is too vague to keep.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING
+
+from kg.nlp.dates import find_times
+from kg.nlp.facts import EventMention, Ref
+from kg.nlp.gazetteer import Gazetteer
+from kg.nlp.mention import COUNTRY, ORGANIZATION, PERSON, PLACE, WEAPON, Mention
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Span, Token
+
+TRIGGERS = {
+    "attack": "Attack", "strike": "Attack", "assassinate": "Attack", "assassination": "Attack", "bomb": "Attack",
+    "shell": "Attack", "shelling": "Attack", "hit": "Attack", "assault": "Attack",
+    "intercept": "Interception", "interception": "Interception", "disable": "Interception",
+    "shoot": "Interception", "down": "Interception", "destroy": "Interception", "repel": "Interception",
+    "accuse": "Accusation", "blame": "Accusation", "accusation": "Accusation", "allegation": "Accusation",
+    "deny": "Denial", "denial": "Denial",
+    "threaten": "Threat", "threat": "Threat", "vow": "Threat", "retaliate": "Threat", "retaliation": "Threat",
+    "countermeasure": "Threat",
+    "ban": "Ban", "prohibit": "Ban",
+    "arrest": "Arrest", "detain": "Arrest",
+    "explode": "FireOrExplosion", "explosion": "FireOrExplosion", "blast": "FireOrExplosion",
+    "fire": "FireOrExplosion", "blaze": "FireOrExplosion",
+    "parade": "Commemoration", "commemorate": "Commemoration", "commemoration": "Commemoration",
+    "invade": "Invasion", "invasion": "Invasion", "offensive": "Invasion", "counteroffensive": "Invasion",
+}
+_ALLEGING = frozenset("claim accuse allege blame suspect say".split())
+_TARGET_PREPS = frozenset("on against at targeting over".split())
+_AGENT_PREPS = frozenset("by from".split())
+_PLACE_PREPS = frozenset("in over near at across outside inside".split())
+_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+            "ten": 10, "dozen": 12, "a": 1, "an": 1}
+_NO_HARM = ("no one was killed", "no one was hurt", "without causing any casualties", "no casualties",
+            "no one was injured", "nobody was hurt", "no injuries")
+_ACTORS = (PERSON, ORGANIZATION, COUNTRY)
+
+
+class _Sentence:
+    def __init__(self, doc: "Doc", mentions: list[Mention], gazetteer: Gazetteer, published: date | None):
+        self.doc, self.mentions, self.gazetteer, self.published = doc, mentions, gazetteer, published
+
+    def mention_at(self, token: "Token", kinds: tuple[str, ...]) -> Mention | None:
+        """The mention covering a token or its compound/appos modifiers."""
+        for t in (token, *(c for c in token.children if c.dep_ in ("compound", "appos", "amod", "poss"))):
+            for m in self.mentions:
+                if m.start <= t.idx < m.end and m.kind in kinds:
+                    return m
+        return None
+
+    def demonym_country(self, token: "Token") -> Mention | None:
+        """"Ukrainian drone attack": the agent is Ukraine when Ukraine is named in the article."""
+        entry = self.gazetteer.demonym(token.text)
+        if entry is None:
+            return None
+        return next((m for m in self.mentions if m.gazetteer_key == entry.key), None)
+
+
+def _negated(token: "Token") -> bool:
+    return any(c.dep_ == "neg" for c in token.children) or any(c.dep_ == "neg" for c in token.head.children
+                                                               if token.dep_ in ("xcomp",))
+
+
+def _subject(token: "Token") -> "Token | None":
+    node = token
+    for _ in range(3):
+        for child in node.children:
+            if child.dep_ in ("nsubj", "nsubjpass"):
+                return child
+        if node.dep_ in ("xcomp", "conj", "pcomp", "advcl", "relcl") and node.head is not node:
+            node = node.head
+        else:
+            break
+    return None
+
+
+def _roles(ctx: _Sentence, trigger: "Token") -> dict[str, Mention | None | bool]:
+    agent = target = None
+    alleged = False
+    if trigger.pos_ in ("VERB", "AUX"):
+        subject = _subject(trigger)
+        passive = subject is not None and subject.dep_ == "nsubjpass"
+        if subject is not None:
+            found = ctx.mention_at(subject, _ACTORS + (PLACE,))
+            target, agent = (found, None) if passive else (None, found)
+        for child in trigger.children:
+            if child.dep_ == "dobj" and target is None:
+                target = ctx.mention_at(child, _ACTORS + (PLACE, WEAPON))
+            if child.dep_ == "agent" or (child.dep_ == "prep" and child.lower_ in _AGENT_PREPS and passive):
+                agent = next((ctx.mention_at(p, _ACTORS) for p in child.children if p.dep_ == "pobj"), agent)
+    for child in trigger.children:
+        if child.dep_ == "poss" and agent is None:
+            agent = ctx.mention_at(child, _ACTORS)
+        if child.dep_ == "amod" and agent is None:
+            agent = ctx.demonym_country(child)
+        if child.dep_ == "prep":
+            for pobj in (p for p in child.children if p.dep_ == "pobj"):
+                if child.lower_ in _TARGET_PREPS and target is None:
+                    target = ctx.mention_at(pobj, _ACTORS + (PLACE,))
+                elif child.lower_ in _AGENT_PREPS and agent is None:
+                    agent = ctx.mention_at(pobj, _ACTORS)
+    ancestor = trigger.head
+    for _ in range(4):
+        if ancestor.lemma_ in _ALLEGING and ancestor is not trigger:
+            alleged = True
+            if ancestor.lemma_ in ("accuse", "blame") and agent is None:
+                obj = next((c for c in ancestor.children if c.dep_ == "dobj"), None)
+                agent = ctx.mention_at(obj, _ACTORS) if obj is not None else None
+            break
+        if ancestor is ancestor.head:
+            break
+        ancestor = ancestor.head
+    if any(c.lower_ in ("alleged", "purported", "claimed", "reported") for c in trigger.children):
+        alleged = True
+    return {"agent": agent, "target": target, "alleged": alleged and agent is not None}
+
+
+def _instrument(ctx: _Sentence, trigger: "Token", sentence: "Span") -> tuple[Mention | None, int | None]:
+    weapons = [m for m in ctx.mentions if m.kind == WEAPON and sentence.start_char <= m.start < sentence.end_char]
+    near = [m for m in weapons if trigger.left_edge.idx <= m.start < trigger.right_edge.idx + len(trigger.right_edge)]
+    chosen = (near or weapons or [None])[0]
+    if chosen is None:
+        return None, None
+    span = ctx.doc.char_span(chosen.start, chosen.end, alignment_mode="expand")
+    count = None
+    if span is not None:
+        for child in span.root.children:
+            if child.dep_ == "nummod":
+                count = int(child.text) if child.text.isdigit() else _NUMBERS.get(child.lower_)
+    return chosen, count
+
+
+def _place(ctx: _Sentence, sentence: "Span", exclude: Mention | None) -> Mention | None:
+    places = [m for m in ctx.mentions if m.kind == PLACE and m.sense != "actor"
+              and sentence.start_char <= m.start < sentence.end_char and m is not exclude]
+    for m in places:
+        token = ctx.doc.char_span(m.start, m.end, alignment_mode="expand")
+        if token is not None and token.root.dep_ == "pobj" and token.root.head.lower_ in _PLACE_PREPS:
+            return m
+    return places[0] if places else None
+
+
+def _time(ctx: _Sentence, trigger: "Token", sentence: "Span") -> tuple[str | None, str | None]:
+    if ctx.published is None:
+        return None, None
+    found = find_times(sentence.text, ctx.published)
+    if not found:
+        return None, None
+    position = trigger.idx - sentence.start_char
+    start, end, resolved = min(found, key=lambda f: abs(f[0] - position))
+    return resolved.date.isoformat(), resolved.words
+
+
+def _ref(m: Mention | None) -> Ref | None:
+    return (m.start, m.end) if m is not None else None
+
+
+def extract_events(doc: "Doc", mentions: tuple[Mention, ...], gazetteer: Gazetteer,
+                   published: date | None) -> tuple[EventMention, ...]:
+    """Every event report of a parsed article, in text order."""
+    ctx = _Sentence(doc, sorted(mentions, key=lambda m: m.start), gazetteer, published)
+    events = []
+    for index, sentence in enumerate(doc.sents):
+        outcome = next((p for p in _NO_HARM if p in sentence.text.lower()), None)
+        for trigger in sentence:
+            kind = TRIGGERS.get(trigger.lemma_)
+            if kind is None or trigger.pos_ not in ("VERB", "NOUN") or _negated(trigger):
+                continue
+            if trigger.lemma_ == "shoot" and not any(c.lower_ == "down" for c in trigger.children):
+                continue
+            if trigger.lemma_ in ("fire", "strike") and trigger.pos_ == "VERB" and kind == "FireOrExplosion":
+                kind = "Attack"  # "fired missiles": firing weapons is an attack, not a blaze
+            roles = _roles(ctx, trigger)
+            instrument, count = _instrument(ctx, trigger, sentence)
+            if kind in ("Attack", "Interception") and roles["target"] is None and instrument is None:
+                continue
+            if roles["agent"] is None and roles["target"] is None and instrument is None:
+                continue
+            place = _place(ctx, sentence, roles["target"])  # type: ignore[arg-type]
+            day, words = _time(ctx, trigger, sentence)
+            events.append(EventMention(
+                type=kind, start=trigger.idx, end=trigger.idx + len(trigger), text=trigger.text, sentence=index,
+                agent=_ref(roles["agent"]), alleged=bool(roles["alleged"]), target=_ref(roles["target"]),
+                instrument=_ref(instrument) if kind in ("Attack", "Interception") else None,
+                count=count if kind in ("Attack", "Interception") else None, place=_ref(place), date=day,
+                time_words=words, outcome=outcome if kind in ("Attack", "Interception", "FireOrExplosion") else None,
+            ))
+    return tuple(events)

@@ -1,0 +1,159 @@
+"""Events, statements and aid packages merged within and across articles.
+
+- An event's key is its type plus the entity it is about: the target, else the agent, else the
+  instrument ("event/attack-place-kremlin"). Every report of the same key, in any article, is one node
+  with evidence from each; each article keeps its own roles, date and count in its own graph, so
+  a date or count the sources give differently shows up as two values (README: disagreements).
+- A statement's key is its speaker plus a slug of its first words. Two statements of one speaker
+  whose content words overlap enough (Jaccard >= 0.5: the same remark, translated differently by
+  two outlets) are one node; the similarity is kept.
+- An aid package's key is its funder, amount and currency.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from kg.nlp.facts import ArticleFacts, EventMention, GrantMention, Ref, Statement
+from kg.nlp.names import fold
+from kg.slug import slugify
+
+SAME_REMARK = 0.5
+_STOP = frozenset("the a an and or of to in on at for is are was were be it that this we our us i you he she "
+                  "they them his her its by with as from not".split())
+
+
+@dataclass(frozen=True)
+class EventReport:
+    article_key: str
+    key: str  # "event/attack-place-kremlin"
+    event: EventMention
+    agent: str | None = None  # entity keys
+    target: str | None = None
+    instrument: str | None = None
+    place: str | None = None
+
+
+@dataclass(frozen=True)
+class StatementReport:
+    article_key: str
+    key: str
+    statement: Statement
+    speaker: str | None  # entity key, or "unnamed/<article>-<slug>" for an unnamed source
+    medium: str | None
+    about: str | None  # event key
+    similarity: float = 1.0  # to the first rendering of the remark this report was merged with
+
+
+@dataclass(frozen=True)
+class GrantReport:
+    article_key: str
+    key: str
+    grant: GrantMention
+    funder: str | None
+    announcer: str | None
+    recipient: str | None
+    contents: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class FactResolution:
+    events: tuple[EventReport, ...]
+    statements: tuple[StatementReport, ...]
+    grants: tuple[GrantReport, ...]
+
+
+def _words(text: str) -> set[str]:
+    return {w for w in fold(text).split() if w not in _STOP and len(w) > 2}
+
+
+def similarity(a: str, b: str) -> float:
+    """Jaccard overlap of content words."""
+    wa, wb = _words(a), _words(b)
+    return len(wa & wb) / len(wa | wb) if wa | wb else 0.0
+
+
+def unnamed_key(article_key: str, description: str) -> str:
+    return f"unnamed/{slugify(article_key)}-{slugify(description)}"
+
+
+def _event_key(event: EventMention, lookup) -> str | None:
+    """"event/attack-place-kremlin" (by target), "event/invasion-by-country-ukraine" (by agent)."""
+    target, agent, instrument = lookup(event.target), lookup(event.agent), lookup(event.instrument)
+    anchor = target or (f"by-{agent}" if agent else None) or (f"with-{instrument}" if instrument else None)
+    return f"event/{slugify(event.type)}-{anchor.replace('/', '-')}" if anchor else None
+
+
+def resolve_facts(facts: list[ArticleFacts], entity_of: dict[tuple[str, int, int], str]) -> FactResolution:
+    """`entity_of` maps (article key, mention start, mention end) to the mention's entity key."""
+    events, statements, grants = [], [], []
+    remarks: dict[str, list[tuple[str, str]]] = {}  # speaker -> [(statement key, first text)]
+    for article in sorted(facts, key=lambda f: f.article_key):
+        def lookup(ref: Ref | None, _key=article.article_key) -> str | None:
+            return entity_of.get((_key, *ref)) if ref else None
+
+        event_keys = _sentence_keys(article, lookup)
+        for event, key in zip(article.events, event_keys):
+            if key is not None:
+                events.append(EventReport(article.article_key, key, event, lookup(event.agent), lookup(event.target),
+                                          lookup(event.instrument), lookup(event.place)))
+        for statement in article.statements:
+            speaker = _speaker_key(article.article_key, statement, lookup)
+            if speaker is None:
+                continue
+            key, score = _remark_key(remarks.setdefault(speaker, []), speaker, statement.text)
+            about = event_keys[statement.about] if statement.about is not None else None
+            statements.append(StatementReport(article.article_key, key, statement, speaker, lookup(statement.medium),
+                                              about, score))
+        for grant in article.grants:
+            funder = lookup(grant.funder) or lookup(grant.announcer)
+            key = f"grant/{(funder or 'unknown').replace('/', '-')}-{grant.amount}-{grant.currency.lower()}"
+            contents = tuple(k for k in (lookup(r) for r in grant.contents) if k)
+            grants.append(GrantReport(article.article_key, key, grant, funder, lookup(grant.announcer),
+                                      lookup(grant.recipient), contents))
+    return FactResolution(tuple(events), tuple(statements), tuple(grants))
+
+
+def _sentence_keys(article: ArticleFacts, lookup) -> list[str | None]:
+    """Event keys, with reports of one type in one sentence made one event ("tried to assassinate
+    Putin in a drone attack on the Kremlin"): the key of the one whose target is a place wins."""
+    keys = [_event_key(e, lookup) for e in article.events]
+    groups: dict[tuple[int, str], list[int]] = {}
+    for i, e in enumerate(article.events):
+        groups.setdefault((e.sentence, e.type), []).append(i)
+    for members in groups.values():
+        def rank(i: int) -> tuple[int, int]:
+            target = lookup(article.events[i].target) or ""
+            return (0 if target.startswith("place/") else 1 if target else 2 if keys[i] else 3, i)
+        best = keys[min(members, key=rank)]
+        for i in members:
+            keys[i] = best
+    return keys
+
+
+def _speaker_key(article_key: str, statement: Statement, lookup) -> str | None:
+    if statement.speaker is None:
+        return None
+    if statement.speaker.ref is not None:
+        return lookup(statement.speaker.ref)
+    if statement.speaker.description:
+        return unnamed_key(article_key, statement.speaker.description)
+    return None
+
+
+def _remark_key(known: list[tuple[str, str]], speaker: str, text: str) -> tuple[str, float]:
+    best_key, best = None, 0.0
+    for key, first in known:
+        score = similarity(first, text)
+        if score > best:
+            best_key, best = key, score
+    if best_key is not None and best >= SAME_REMARK:
+        return best_key, round(best, 3)
+    words = [w for w in re.findall(r"[^\W_]+", fold(text))][:6]
+    key = f"statement/{speaker.replace('/', '-')}-{slugify(' '.join(words)) or 'x'}"
+    suffix, base = 2, key
+    while any(k == key for k, _ in known):
+        key, suffix = f"{base}-{suffix}", suffix + 1
+    known.append((key, text))
+    return key, 1.0
