@@ -13,7 +13,7 @@ from pathlib import Path
 
 from kg import __version__
 from kg.config import Settings
-from kg.export.network import to_networkx, write_graphml
+from kg.export.network import to_networkx, write_gexf, write_graphml
 from kg.export.rdf import sorted_quads, write_dumps
 from kg.export.report import build_report, write_report
 from kg.export.view import write_view
@@ -29,7 +29,8 @@ from kg.nlp.pipeline import load_pipeline, model_signature
 from kg.resolve.facts import resolve_facts
 from kg.resolve.resolver import resolve
 
-OUTPUT_FILES = ("graph.trig", "graph.nq", "graph.ttl", "graph.jsonld", "graph.html", "graph.graphml", "report.json")
+OUTPUT_FILES = ("graph.trig", "graph.nq", "graph.ttl", "graph.jsonld", "graph.html", "graph.graphml", "graph.gexf",
+                "report.json")
 
 
 class NothingToBuild(Exception):
@@ -104,6 +105,7 @@ def build(inputs: Iterable[str | Path], out_dir: Path, settings: Settings,
     write_dumps(quads, out_dir)
     network = to_networkx(dataset)
     write_graphml(network, out_dir / "graph.graphml")
+    write_gexf(network, out_dir / "graph.gexf")
     write_view(network, out_dir / "graph.html")
     report = build_report(articles, tuple(sorted(skipped, key=lambda s: (s.source, s.reason))), resolution, len(quads),
                           {"kg_version": __version__, "model": settings.model, "base_iri": settings.base_iri})

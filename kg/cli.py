@@ -32,7 +32,7 @@ def build(inputs: tuple[Path, ...], out_dir: Path, model: str | None, base_iri: 
           n_process: int, quiet: bool) -> None:
     """Build the graph from INPUTS (.txt, .html, .jsonl files or folders) into OUT.
 
-    Writes graph.trig, graph.nq, graph.ttl, graph.jsonld, graph.html, graph.graphml and
+    Writes graph.trig, graph.nq, graph.ttl, graph.jsonld, graph.html, graph.graphml, graph.gexf and
     report.json. A bad input is reported and skipped; exit status 2 if nothing could be built.
     """
     from kg.build import NothingToBuild, build as run_build

@@ -129,19 +129,22 @@ def _roles(ctx: _Sentence, trigger: "Token") -> dict[str, Mention | None | bool]
     return {"agent": agent, "target": target, "alleged": alleged and agent is not None}
 
 
-def _instrument(ctx: _Sentence, trigger: "Token", sentence: "Span") -> tuple[Mention | None, int | None]:
-    weapons = [m for m in ctx.mentions if m.kind == WEAPON and sentence.start_char <= m.start < sentence.end_char]
+def _count(ctx: _Sentence, m: Mention | None) -> int | None:
+    """"38 drones", "two drones": the number modifying a weapon mention."""
+    span = ctx.doc.char_span(m.start, m.end, alignment_mode="expand") if m is not None else None
+    if span is None:
+        return None
+    for child in span.root.children:
+        if child.dep_ == "nummod":
+            return int(child.text) if child.text.isdigit() else _NUMBERS.get(child.lower_)
+    return None
+
+
+def _instrument(ctx: _Sentence, trigger: "Token", sentence: "Span", target: Mention | None) -> Mention | None:
+    weapons = [m for m in ctx.mentions if m.kind == WEAPON and sentence.start_char <= m.start < sentence.end_char
+               and m is not target]
     near = [m for m in weapons if trigger.left_edge.idx <= m.start < trigger.right_edge.idx + len(trigger.right_edge)]
-    chosen = (near or weapons or [None])[0]
-    if chosen is None:
-        return None, None
-    span = ctx.doc.char_span(chosen.start, chosen.end, alignment_mode="expand")
-    count = None
-    if span is not None:
-        for child in span.root.children:
-            if child.dep_ == "nummod":
-                count = int(child.text) if child.text.isdigit() else _NUMBERS.get(child.lower_)
-    return chosen, count
+    return (near or weapons or [None])[0]
 
 
 def _place(ctx: _Sentence, sentence: "Span", exclude: Mention | None) -> Mention | None:
@@ -185,7 +188,10 @@ def extract_events(doc: "Doc", mentions: tuple[Mention, ...], gazetteer: Gazette
             if trigger.lemma_ in ("fire", "strike") and trigger.pos_ == "VERB" and kind == "FireOrExplosion":
                 kind = "Attack"  # "fired missiles": firing weapons is an attack, not a blaze
             roles = _roles(ctx, trigger)
-            instrument, count = _instrument(ctx, trigger, sentence)
+            target = roles["target"]
+            instrument = _instrument(ctx, trigger, sentence, target)  # type: ignore[arg-type]
+            # What is counted: the drones shot down (a weapon target), else the weapons used.
+            count = _count(ctx, target if target is not None and target.kind == WEAPON else instrument)  # type: ignore[union-attr]
             if kind in ("Attack", "Interception") and roles["target"] is None and instrument is None:
                 continue
             if roles["agent"] is None and roles["target"] is None and instrument is None:

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 
 _NER_KINDS = {"PERSON": PERSON, "ORG": ORGANIZATION, "GPE": PLACE, "LOC": PLACE, "FAC": PLACE}
 _RULER_LABELS = ("WEAPON", "PLATFORM")
+_OTHER_LABELS = ("LANGUAGE", "NORP", "PRODUCT", "WORK_OF_ART", "EVENT", "LAW")
 _GAZETTEER_KINDS = {
     "country": COUNTRY,
     "city": PLACE,
@@ -96,7 +97,9 @@ class _Extractor:
 
     def from_entity(self, piece: "Span", label: str, ent_id: str) -> Mention | None:
         if label not in _NER_KINDS and label not in _RULER_LABELS:
-            return None
+            known = self.gazetteer.lookup(piece.text) if label in _OTHER_LABELS else None
+            if known is None or known.kind in ("weapon", "equipment"):
+                return None  # "Odesa" tagged LANGUAGE is still the city; other such spans are no entity
         span = _trim(piece)
         if span is None:
             return None

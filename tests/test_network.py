@@ -1,0 +1,142 @@
+"""The networkx projection, analysis helpers, and the GraphML/GEXF exports."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from xml.etree import ElementTree
+
+import networkx as nx
+import pytest
+from rdflib import BNode, Dataset, Literal, URIRef
+from rdflib.namespace import RDF, RDFS, XSD
+
+from kg.export.network import (annotate, centrality, communities, flatten, load_dataset, relation_name, to_networkx,
+                               write_gexf, write_graphml)
+from kg.export.view import layout
+from kg.graph.namespaces import OA, SCHEMA, SEM
+
+EX = "https://example.org/"
+
+
+def events_dataset() -> Dataset:
+    """An event, a statement and a grant as the data model describes them, by hand."""
+    ds = Dataset()
+    g = ds.graph(URIRef(EX + "graph/a"))
+    art, event, quote, grant = (URIRef(EX + p) for p in ("article/a", "event/strike", "statement/s1", "grant/g1"))
+    russia, odesa, drone, kyiv = (URIRef(EX + p) for p in ("country/russia", "place/odesa", "weapon/drone", "org/kyiv"))
+    g.add((art, RDF.type, SCHEMA.NewsArticle))
+    g.add((art, SCHEMA.headline, Literal("Strike on Odesa")))
+    g.add((art, SCHEMA.datePublished, Literal("2026-03-11", datatype=XSD.date)))
+    for node, cls, label in ((russia, SCHEMA.Country, "Russia"), (odesa, SCHEMA.Place, "Odesa"),
+                             (drone, URIRef("https://w3id.org/evkg/ontology#WeaponType"), "drone"),
+                             (kyiv, SCHEMA.Organization, "Kyiv city council")):
+        g.add((node, RDF.type, cls))
+        g.add((node, RDFS.label, Literal(label)))
+    g.add((event, RDF.type, SEM.Event))
+    g.add((event, RDFS.label, Literal("drone strike on Odesa")))
+    g.add((event, SEM.hasActor, russia))
+    g.add((event, SEM.hasPlace, odesa))
+    g.add((event, SCHEMA.instrument, drone))
+    g.add((event, SEM.hasTimeStamp, Literal("2026-03-10", datatype=XSD.date)))
+    g.add((quote, RDF.type, SCHEMA.Quotation))
+    g.add((quote, SCHEMA.text, Literal("We will rebuild.")))
+    g.add((quote, SCHEMA.creator, kyiv))
+    g.add((quote, SCHEMA.about, event))
+    amount = BNode("amount1")
+    g.add((grant, RDF.type, SCHEMA.MonetaryGrant))
+    g.add((grant, SCHEMA.funder, kyiv))
+    g.add((grant, SCHEMA.amount, amount))
+    g.add((amount, RDF.type, SCHEMA.MonetaryAmount))
+    g.add((amount, SCHEMA.value, Literal(Decimal("300000000"))))
+    g.add((amount, SCHEMA.currency, Literal("USD")))
+    body = "Russian drones hit Odesa overnight."
+    g.add((art, SCHEMA.articleBody, Literal(body)))
+    ann, target, sel = URIRef(EX + "ann/1"), URIRef(EX + "ann/1/t"), URIRef(EX + "ann/1/p")
+    g.add((ann, RDF.type, OA.Annotation))
+    g.add((ann, OA.hasBody, event))
+    g.add((ann, OA.hasTarget, target))
+    g.add((target, OA.hasSource, art))
+    g.add((target, OA.hasSelector, sel))
+    g.add((sel, OA.start, Literal(8)))
+    g.add((sel, OA.end, Literal(24)))
+    return ds
+
+
+def test_relation_names():
+    assert relation_name(str(SCHEMA.containedInPlace)) == "contained_in_place"
+    assert relation_name(str(SEM.hasActor)) == "has_actor"
+    assert relation_name("https://w3id.org/evkg/ontology#seat") == "seat"
+
+
+def test_events_statements_grants_are_typed_nodes_with_named_roles():
+    graph = to_networkx(events_dataset())
+    kinds = {n: d["kind"] for n, d in graph.nodes(data=True)}
+    assert kinds[EX + "event/strike"] == "event" and kinds[EX + "statement/s1"] == "statement"
+    assert kinds[EX + "grant/g1"] == "grant" and kinds[EX + "weapon/drone"] == "weapon"
+    roles = {(s.rsplit("/", 1)[-1], d["relation"], o.rsplit("/", 1)[-1]) for s, o, d in graph.edges(data=True)}
+    assert {("strike", "has_actor", "russia"), ("strike", "has_place", "odesa"), ("strike", "instrument", "drone"),
+            ("s1", "creator", "kyiv"), ("s1", "about", "strike"), ("g1", "funder", "kyiv"), ("strike", "mentioned_in", "a")} <= roles
+    event = graph.nodes[EX + "event/strike"]
+    assert event["has_time_stamp"] == "2026-03-10"
+    assert event["evidence"] == [{"article": EX + "article/a", "sentence": "Russian drones hit Odesa overnight.", "spans": [[8, 24]]}]
+    assert graph.nodes[EX + "grant/g1"]["amount"] == {"currency": "USD", "type": "schema:MonetaryAmount", "value": 300000000}
+    assert graph.nodes[EX + "statement/s1"]["text"] == "We will rebuild."
+    assert graph.nodes[EX + "article/a"]["label"] == "Strike on Odesa"
+
+
+def test_sample_projection(sample_out):
+    graph = to_networkx(load_dataset(sample_out))
+    kinds = {d["kind"] for _, d in graph.nodes(data=True)}
+    assert {"person", "organization", "country", "place", "weapon", "article"} <= kinds
+    assert {d["relation"] for _, _, d in graph.edges(data=True)} >= {"mentioned_in", "affiliation", "contained_in_place"}
+    zelensky = graph.nodes["https://w3id.org/evkg/id/person/volodimir-zelenski"]
+    assert zelensky["label"] == "Volodymyr Zelensky" and zelensky["types"] == ["schema:Person"]
+    for _, data in graph.nodes(data=True):
+        for item in data["evidence"]:
+            for b, e in item["spans"]:
+                assert 0 <= b < e <= len(item["sentence"])
+    assert list(graph.nodes) == sorted(graph.nodes)
+
+
+def test_analysis_is_deterministic(sample_out):
+    graph = to_networkx(load_dataset(sample_out))
+    assert communities(graph) == communities(graph)
+    assert sorted(n for c in communities(graph) for n in c) == sorted(graph.nodes)
+    for measure in ("degree", "pagerank", "betweenness"):
+        scores = centrality(graph, measure)
+        assert set(scores) == set(graph.nodes) and scores == centrality(graph, measure)
+    with pytest.raises(ValueError):
+        centrality(graph, "nope")
+    annotate(graph)
+    assert all("importance" in d and "community" in d for _, d in graph.nodes(data=True))
+    positions = layout(graph, communities(graph))
+    assert set(positions) == set(graph.nodes) and positions == layout(graph, communities(graph))
+
+
+@pytest.mark.parametrize("dataset", ["sample", "events"])
+def test_graphml_and_gexf_round_trip(sample_out, tmp_path, dataset):
+    graph = to_networkx(load_dataset(sample_out) if dataset == "sample" else events_dataset())
+    annotate(graph)
+    flat = flatten(graph)
+    for _, data in flat.nodes(data=True):
+        assert all(isinstance(v, (str, int, float, bool)) for v in data.values()), data
+    for writer, reader, name in ((write_graphml, nx.read_graphml, "g.graphml"), (write_gexf, nx.read_gexf, "g.gexf")):
+        path = tmp_path / name
+        writer(graph, path)
+        first = path.read_bytes()
+        writer(graph, path)
+        assert path.read_bytes() == first, f"{name} is not deterministic"
+        ElementTree.parse(path)
+        back = reader(str(path))
+        assert back.number_of_nodes() == graph.number_of_nodes()
+        assert back.number_of_edges() == graph.number_of_edges()
+    assert "lastmodifieddate" not in (tmp_path / "g.gexf").read_text(encoding="utf-8")
+    back = nx.read_graphml(str(tmp_path / "g.graphml"))
+    node = next(iter(graph.nodes))
+    assert back.nodes[node]["kind"] == graph.nodes[node]["kind"]
+
+
+def test_build_writes_graphml(sample_out):
+    back = nx.read_graphml(str(sample_out / "graph.graphml"))
+    assert back.number_of_nodes() > 20
+    assert {d.get("relation") for _, _, d in back.edges(data=True)} >= {"mentioned_in", "affiliation"}
