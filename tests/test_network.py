@@ -140,3 +140,20 @@ def test_build_writes_graphml(sample_out):
     back = nx.read_graphml(str(sample_out / "graph.graphml"))
     assert back.number_of_nodes() > 20
     assert {d.get("relation") for _, _, d in back.edges(data=True)} >= {"mentioned_in", "affiliation"}
+
+
+def test_pyvis_network_is_typed_directed_and_escaped():
+    from kg.export.pyvis_net import to_pyvis
+
+    graph = nx.MultiDiGraph()
+    graph.add_node("a", kind="person", label="<img src=x onerror=alert(1)>")
+    graph.add_node("b", kind="place", label="Odesa")
+    graph.add_edge("a", "b", relation="mentioned_in")
+    graph.add_edge("a", "b", relation="affiliation")
+    net = to_pyvis(graph)
+    assert net.directed and len(net.nodes) == 2 and len(net.edges) == 2
+    person = next(n for n in net.nodes if n["id"] == "a")
+    assert "<img" not in person["title"] and "&lt;img" in person["title"]
+    assert {e["label"] for e in net.edges} == {"mentioned_in", "affiliation"}
+    page = net.generate_html(notebook=False)
+    assert "Odesa" in page
