@@ -86,3 +86,14 @@ def test_cli_builds_identically_under_other_hash_seeds(tmp_path, corpus_jsonl, c
         first = (outputs[0] / name).read_bytes()
         assert first == (outputs[1] / name).read_bytes(), name
         assert first == (corpus_out / name).read_bytes(), name
+
+
+def test_turtle_and_nquads_load_with_the_oxigraph_cli(tmp_path, sample_out):
+    """`oxigraph load` (the server's own loader, strict) takes graph.ttl and graph.nq."""
+    exe = shutil.which("oxigraph") or str(Path(sys.executable).with_name("oxigraph"))
+    for name, expected in (("graph.ttl", oxigraph_count(sample_out / "graph.ttl", ox.RdfFormat.TURTLE)),
+                           ("graph.nq", oxigraph_count(sample_out / "graph.nq", ox.RdfFormat.N_QUADS))):
+        location = tmp_path / name
+        subprocess.run([exe, "load", "--location", str(location), "--file", str(sample_out / name)], check=True,
+                       capture_output=True, timeout=300)
+        assert len(ox.Store.read_only(str(location))) == expected
