@@ -134,7 +134,7 @@ def build(inputs: Iterable[str | Path], out_dir: Path | None, settings: Settings
     if store is not None:
         report["store"] = sync(store, quads).as_dict()
     if out_dir is not None:
-        write_dumps(quads, out_dir)
+        write_dumps(quads, out_dir, settings.base_iri)
         network = to_networkx(dataset)
         write_graphml(network, out_dir / "graph.graphml")
         write_gexf(network, out_dir / "graph.gexf")

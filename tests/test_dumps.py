@@ -97,3 +97,13 @@ def test_turtle_and_nquads_load_with_the_oxigraph_cli(tmp_path, sample_out):
         subprocess.run([exe, "load", "--location", str(location), "--file", str(sample_out / name)], check=True,
                        capture_output=True, timeout=300)
         assert len(ox.Store.read_only(str(location))) == expected
+
+
+def test_jsonld_carries_the_context_shipped_with_the_ontology(sample_out):
+    import json
+
+    shipped = json.loads((Path(__file__).resolve().parents[1] / "ontology" / "context.jsonld").read_text())["@context"]
+    document = json.loads((sample_out / "graph.jsonld").read_text(encoding="utf-8"))
+    assert {k: v for k, v in shipped.items() if not k.startswith("@")} == document["@context"]
+    first = document["@graph"][0]
+    assert first["@id"].startswith("id:graph/") and any(k.startswith("kgo:") or k.startswith("rdf:") for k in first["@graph"][0])

@@ -16,6 +16,7 @@ from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.namespace import RDF
 
 from kg.export.atomic import write_atomic
+from kg.export.jsonld import compact_document
 from kg.graph.namespaces import PREFIXES
 
 DUMPS = {
@@ -63,7 +64,7 @@ def merged_triples(quads: Iterable[ox.Quad]) -> list[ox.Triple]:
     return sorted(triples, key=lambda t: (str(t.subject), t.predicate != ox.NamedNode(str(RDF.type)), str(t.predicate), str(t.object)))
 
 
-def write_dumps(quads: list[ox.Quad], out_dir: Path) -> dict[str, Path]:
+def write_dumps(quads: list[ox.Quad], out_dir: Path, base_iri: str = "https://w3id.org/evkg/id/") -> dict[str, Path]:
     """Write the four dumps atomically; return their paths by file name."""
     written = {}
     triples = merged_triples(quads)
@@ -71,6 +72,10 @@ def write_dumps(quads: list[ox.Quad], out_dir: Path) -> dict[str, Path]:
         data = triples if rdf_format == ox.RdfFormat.TURTLE else quads
         prefixes = PREFIXES if rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else None
         path = out_dir / name
-        write_atomic(path, lambda tmp, d=data, f=rdf_format, p=prefixes: ox.serialize(d, str(tmp), f, prefixes=p))
+        if rdf_format == ox.RdfFormat.JSON_LD:
+            document = compact_document(ox.serialize(data, format=rdf_format), base_iri)
+            write_atomic(path, lambda tmp, doc=document: tmp.write_bytes(doc))
+        else:
+            write_atomic(path, lambda tmp, d=data, f=rdf_format, p=prefixes: ox.serialize(d, str(tmp), f, prefixes=p))
         written[name] = path
     return written
