@@ -105,5 +105,6 @@ def test_jsonld_carries_the_context_shipped_with_the_ontology(sample_out):
     shipped = json.loads((Path(__file__).resolve().parents[1] / "ontology" / "context.jsonld").read_text())["@context"]
     document = json.loads((sample_out / "graph.jsonld").read_text(encoding="utf-8"))
     assert {k: v for k, v in shipped.items() if not k.startswith("@")} == document["@context"]
-    first = document["@graph"][0]
-    assert first["@id"].startswith("id:graph/") and any(k.startswith("kgo:") or k.startswith("rdf:") for k in first["@graph"][0])
+    named = [node for node in document["@graph"] if "@graph" in node]
+    assert named and all(node["@id"].startswith("id:graph/") for node in named)
+    assert any(key.startswith("schema:") for node in named[0]["@graph"] for key in node)
