@@ -3,8 +3,9 @@
 - Statements: a gold statement is found by a predicted one whose words contain its key (a few
   words of the quote, compared case- and space-insensitively). Speaker accuracy on quotes is the
   share of gold direct quotes found with the right speaker (a quote not found counts as wrong).
-- Events: a predicted event matches a gold event of the same type whose target (else agent)
-  names the same entity; one-to-one, per article.
+- Events: a predicted event matches a gold event of the same type whose target or agent names
+  the same entity (any event of the type, when the gold event names neither); one-to-one, per
+  article.
 - Aid packages: each field of each gold package against the predicted package of the same
   amount in the same article; contents item by item (every word of a gold item named by one of
   the predicted contents).
@@ -115,8 +116,8 @@ def score_events(store: ox.Store, gold: dict[str, dict]) -> dict[str, Score]:
             for i, p in enumerate(predicted):
                 if i in taken or p["type"] != g["type"]:
                     continue
-                anchor_ok = (same_name(g.get("target"), p["target"]) if g.get("target") else
-                             same_name(g.get("agent"), p["agent"]) if g.get("agent") else True)
+                anchor_ok = (same_name(g.get("target"), p["target"]) or same_name(g.get("agent"), p["agent"])
+                             or not (g.get("target") or g.get("agent")))
                 if anchor_ok:
                     taken.add(i)
                     counts[g["type"]][3] += 1

@@ -88,6 +88,24 @@ def _subject(token: "Token") -> "Token | None":
     return None
 
 
+_SPEECH_LIKE = ("Threat", "Denial", "Accusation", "Ban")
+
+
+def _governing_actor(ctx: _Sentence, trigger: "Token") -> Mention | None:
+    """The first named subject up the parse from a noun trigger (skipping pronouns)."""
+    node = trigger
+    for _ in range(5):
+        if node.head is node:
+            return None
+        node = node.head
+        for child in node.children:
+            if child.dep_ in ("nsubj", "nsubjpass"):
+                found = ctx.mention_at(child, _ACTORS)
+                if found is not None:
+                    return found
+    return None
+
+
 def _roles(ctx: _Sentence, trigger: "Token") -> dict[str, Mention | None | bool]:
     agent = target = None
     alleged = False
@@ -113,6 +131,8 @@ def _roles(ctx: _Sentence, trigger: "Token") -> dict[str, Mention | None | bool]
                     target = ctx.mention_at(pobj, _ACTORS + (PLACE,))
                 elif child.lower_ in _AGENT_PREPS and agent is None:
                     agent = ctx.mention_at(pobj, _ACTORS)
+    if agent is None and target is None and trigger.pos_ == "NOUN" and TRIGGERS.get(trigger.lemma_) in _SPEECH_LIKE:
+        agent = _governing_actor(ctx, trigger)  # "the Kremlin said it reserved the right to retaliate"
     ancestor = trigger.head
     for _ in range(4):
         if ancestor.lemma_ in _ALLEGING and ancestor is not trigger:
