@@ -50,15 +50,13 @@ def synthetic(n: int, seed: int = 1) -> nx.MultiDiGraph:
     return g
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--sizes", type=int, nargs="+", default=[500, 5000])
-    parser.add_argument("--top", type=int, default=DEFAULT_TOP, help="nodes drawn at first (the page's top-N control)")
-    args = parser.parse_args()
+def measure(sizes: list[int], top: int | None = None) -> list[dict[str, float]]:
+    """Render and open one synthetic graph per size; what main() prints, as dicts (also used by run.py)."""
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
     from selenium.webdriver.support.ui import WebDriverWait
 
+    top = DEFAULT_TOP if top is None else top
     options = webdriver.ChromeOptions()
     for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--window-size=1400,900"):
         options.add_argument(flag)
@@ -68,11 +66,11 @@ def main() -> None:
     rows = []
     try:
         with tempfile.TemporaryDirectory() as tmp:
-            for n in args.sizes:
+            for n in sizes:
                 graph = synthetic(n)
                 page = Path(tmp) / f"view-{n}.html"
                 start = time.perf_counter()
-                write_view(graph, page, top=args.top)
+                write_view(graph, page, top=top)
                 render = time.perf_counter() - start
                 driver.get(page.as_uri())
                 WebDriverWait(driver, 600, poll_frequency=0.05).until(lambda d: d.execute_script("return document.body.dataset.drawn === '1'"))
@@ -81,14 +79,26 @@ def main() -> None:
                 toggle = driver.execute_script(
                     "const t0 = performance.now(); document.getElementById('kg-kind-person').click(); "
                     "kgView.network.redraw(); return performance.now() - t0") / 1000
-                rows.append((n, graph.number_of_edges(), render, page.stat().st_size / 1e6, drawn, shown, toggle))
+                rows.append({"nodes": n, "edges": graph.number_of_edges(), "render_s": render,
+                             "page_mb": page.stat().st_size / 1e6, "drawn_s": drawn, "drawn_nodes": shown,
+                             "filter_s": toggle})
     finally:
         driver.quit()
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[500, 5000])
+    parser.add_argument("--top", type=int, default=DEFAULT_TOP, help="nodes drawn at first (the page's top-N control)")
+    args = parser.parse_args()
+    rows = measure(args.sizes, args.top)
     header = ("nodes", "edges", "render s", "page MB", "drawn s", "drawn nodes", "filter s")
     print(" | ".join(header))
     print(" | ".join("-" * len(h) for h in header))
-    for n, e, render, size, drawn, shown, toggle in rows:
-        print(f"{n:5d} | {e:5d} | {render:8.2f} | {size:7.2f} | {drawn:7.2f} | {shown:11d} | {toggle:8.2f}")
+    for r in rows:
+        print(f"{r['nodes']:5d} | {r['edges']:5d} | {r['render_s']:8.2f} | {r['page_mb']:7.2f} | {r['drawn_s']:7.2f} | "
+              f"{r['drawn_nodes']:11d} | {r['filter_s']:8.2f}")
 
 
 if __name__ == "__main__":
