@@ -7,6 +7,7 @@ the previous outputs as they were.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
+import gc
 import hashlib
 from dataclasses import dataclass
 from datetime import date
@@ -14,13 +15,14 @@ from pathlib import Path
 
 from kg import __version__
 from kg.config import Settings
+from kg.export.atomic import remove_stale_temporaries
 from kg.export.network import to_networkx, write_gexf, write_graphml
 from kg.export.rdf import sorted_quads, write_dumps
 from kg.export.report import build_report, write_report
 from kg.export.view import write_view
 from kg.graph.build import build_dataset
 from kg.graph.iris import IriMinter
-from kg.ingest import Article, Inputs, Skipped, read_inputs
+from kg.ingest import MAX_ARTICLE_CHARS, Article, Inputs, Skipped, read_inputs
 from kg.nlp.article_facts import extract_facts
 from kg.nlp.extract import extract_mentions
 from kg.nlp.facts import ArticleFacts
@@ -78,9 +80,10 @@ def extract(articles: Iterable[Article], settings: Settings, gazetteer: Gazettee
     nlp = load_pipeline(settings.model, gazetteer)
     signature = model_signature(nlp)
     fitting: dict[str, Article] = {}
+    limit = min(nlp.max_length, MAX_ARTICLE_CHARS)  # spaCy cannot be stopped mid-document: bound the length
     for article in todo.values():
-        if len(article.text) > nlp.max_length:
-            yield Skipped(article.source, f"article longer than {nlp.max_length} characters")
+        if len(article.text) > limit:
+            yield Skipped(article.source, f"article longer than {limit} characters; split it into smaller articles")
         else:
             fitting[article.key] = article
     docs = nlp.pipe(((a.text, a.key) for a in fitting.values()), as_tuples=True,
@@ -121,6 +124,16 @@ def build(inputs: Iterable[str | Path], out_dir: Path | None, settings: Settings
     articles = tuple(a for a in candidates if a.key in built_keys)
     if not articles:
         raise NothingToBuild(tuple(skipped))
+    gc.freeze()  # the parsed results live to the end: keep the collector off their millions of objects
+    try:
+        return _finish(articles, extracted, facts, skipped, gazetteer, settings, out_dir, store)
+    finally:
+        gc.unfreeze()
+
+
+def _finish(articles, extracted, facts, skipped, gazetteer: Gazetteer, settings: Settings, out_dir: Path | None,
+            store) -> BuildResult:
+    """Resolution, the dataset, and every output, from the extracted articles."""
     labels = {e.key: e.label for e in gazetteer.entries()}
     resolution = resolve(extracted, labels)
     entity_of = {(rm.article_key, rm.mention.start, rm.mention.end): rm.entity_key for rm in resolution.mentions}
@@ -134,6 +147,7 @@ def build(inputs: Iterable[str | Path], out_dir: Path | None, settings: Settings
     if store is not None:
         report["store"] = sync(store, quads).as_dict()
     if out_dir is not None:
+        remove_stale_temporaries(out_dir)
         write_dumps(quads, out_dir, settings.base_iri)
         network = to_networkx(dataset)
         write_graphml(network, out_dir / "graph.graphml")

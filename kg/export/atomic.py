@@ -38,3 +38,14 @@ def write_atomic(path: Path, write: Callable[[Path], None]) -> None:
 
 def write_text_atomic(path: Path, text: str) -> None:
     write_atomic(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+
+
+def remove_stale_temporaries(folder: Path) -> list[Path]:
+    """Remove the temporary files a killed build left (".graph.nq.x1y2.tmp"); one writer per folder."""
+    removed = []
+    if folder.is_dir():
+        for path in sorted(folder.glob(".*.tmp")):
+            if path.is_file():
+                path.unlink()
+                removed.append(path)
+    return removed

@@ -42,26 +42,40 @@ def to_oxigraph(term: URIRef | Literal | BNode):
     raise TypeError(f"unexpected term {term!r}")
 
 
-def _sort_key(quad: ox.Quad) -> tuple:
-    # Graph, then subject; rdf:type first so that Turtle reads "<x> a schema:Person ; …".
-    graph = "" if isinstance(quad.graph_name, ox.DefaultGraph) else str(quad.graph_name)
-    predicate = str(quad.predicate)
-    return (graph, str(quad.subject), predicate != str(RDF.type), predicate, str(quad.object))
+_TYPE = str(RDF.type)
 
 
 def sorted_quads(dataset: Dataset) -> list[ox.Quad]:
-    """Every quad of the dataset in a deterministic order."""
-    quads = []
+    """Every quad of the dataset in a deterministic order: graph, then subject, rdf:type first
+    (so that Turtle reads "<x> a schema:Person ; …"), predicate, object."""
+    cache: dict = {}
+
+    def convert(term):
+        found = cache.get(term)
+        if found is None:
+            found = cache[term] = to_oxigraph(term)
+        return found
+
+    keyed = {}
     for s, p, o, g in dataset.quads((None, None, None, None)):
-        graph_name = ox.DefaultGraph() if g is None or g == DATASET_DEFAULT_GRAPH_ID else to_oxigraph(g)
-        quads.append(ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), graph_name))
-    return sorted(set(quads), key=_sort_key)
+        default = g is None or g == DATASET_DEFAULT_GRAPH_ID
+        graph_name = ox.DefaultGraph() if default else convert(g)
+        quad = ox.Quad(convert(s), convert(p), convert(o), graph_name)
+        # Sort on the N-Quads spelling of each term, computed once per quad.
+        keyed[quad] = ("" if default else str(graph_name), str(quad.subject), str(p) != _TYPE, str(quad.predicate),
+                       str(quad.object))
+    return sorted(keyed, key=keyed.__getitem__)
 
 
 def merged_triples(quads: Iterable[ox.Quad]) -> list[ox.Triple]:
     """All graphs merged into one (for Turtle-only tools), duplicates removed, sorted."""
-    triples = {q.triple for q in quads}
-    return sorted(triples, key=lambda t: (str(t.subject), t.predicate != ox.NamedNode(str(RDF.type)), str(t.predicate), str(t.object)))
+    keyed = {}
+    for q in quads:
+        triple = q.triple
+        if triple not in keyed:
+            predicate = str(q.predicate)
+            keyed[triple] = (str(q.subject), predicate != f"<{_TYPE}>", predicate, str(q.object))
+    return sorted(keyed, key=keyed.__getitem__)
 
 
 def write_dumps(quads: list[ox.Quad], out_dir: Path, base_iri: str = "https://w3id.org/evkg/id/") -> dict[str, Path]:

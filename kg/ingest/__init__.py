@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import hashlib
+import os
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from kg.ingest.article import Article, Skipped
-from kg.ingest.readers import READERS, SUFFIXES
+from kg.ingest.readers import MAX_ARTICLE_CHARS, READERS, SUFFIXES, display_path
 
-__all__ = ["Article", "Skipped", "Inputs", "read_inputs", "iter_files"]
+__all__ = ["Article", "Skipped", "Inputs", "read_inputs", "iter_files", "display_path", "MAX_ARTICLE_CHARS"]
 
 
 @dataclass(frozen=True)
@@ -23,17 +24,33 @@ class Inputs:
 
 
 def iter_files(paths: Iterable[str | Path]) -> Iterator[Path | Skipped]:
-    """The input files under the given paths, in sorted order; unusable paths as Skipped."""
+    """The input files under the given paths, in sorted order; unusable paths as Skipped.
+
+    A file reached twice (given twice, or given and inside a given folder) is read once.
+    Files of other types inside a folder are passed over; given by name, they are skipped.
+    """
+    seen: set[str] = set()
+
+    def once(path: Path) -> bool:
+        key = os.path.normpath(os.path.abspath(path))
+        if key in seen:
+            return False
+        seen.add(key)
+        return True
+
     for given in paths:
         path = Path(given)
         if path.is_dir():
             found = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES)
-            yield from found
+            yield from (p for p in found if once(p))
         elif not path.exists():
-            yield Skipped(str(path), "no such file or folder")
+            yield Skipped(display_path(path), "no such file or folder")
         elif path.suffix.lower() not in SUFFIXES:
-            yield Skipped(str(path), f"unsupported file type {path.suffix or '(none)'!r}; use .txt, .html or .jsonl")
-        else:
+            suffix = display_path(path.suffix) if path.suffix else "(none)"
+            yield Skipped(display_path(path), f"unsupported file type {suffix!r}; use .txt, .html or .jsonl")
+        elif not path.is_file():
+            yield Skipped(display_path(path), "not a regular file")
+        elif once(path):
             yield path
 
 
@@ -74,8 +91,11 @@ def read_inputs(paths: Iterable[str | Path]) -> Inputs:
         if isinstance(item, Skipped):
             skipped.append(item)
             continue
-        for result in READERS[item.suffix.lower()](item):
-            (skipped if isinstance(result, Skipped) else articles).append(result)  # type: ignore[arg-type]
+        try:
+            for result in READERS[item.suffix.lower()](item):
+                (skipped if isinstance(result, Skipped) else articles).append(result)  # type: ignore[arg-type]
+        except Exception as err:  # noqa: BLE001 - whatever a reader missed, one bad file never stops the build
+            skipped.append(Skipped(display_path(item), f"cannot read: {type(err).__name__}: {err}"[:300]))
     articles, duplicates = _unique_keys(articles)
     skipped.extend(duplicates)
     return Inputs(

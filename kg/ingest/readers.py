@@ -1,19 +1,44 @@
-"""Read .txt, .html and .jsonl files into Articles (or Skipped records with a reason)."""
+"""Read .txt, .html and .jsonl files into Articles (or Skipped records with a reason).
+
+Every reader is defensive: a file or line it cannot use becomes a Skipped record with the reason,
+never an exception, and nothing it returns can make a later stage fail (keys and metadata are
+checked here, article texts are cleaned and bounded in length).
+"""
 
 from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from collections.abc import Iterator
+from datetime import date, datetime
 from pathlib import Path
 
 from kg.ingest.article import Article, Skipped
 from kg.ingest.clean import clean_article_text
+from kg.ingest.decode import DecodeError, decode_bytes, normalize_text, sniff_utf16
 from kg.slug import slugify
-from kg.ingest.decode import DecodeError, decode_bytes, normalize_text
 
 SUFFIXES = (".txt", ".html", ".htm", ".jsonl")
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$")
+
+# Limits. A longer article is skipped, not truncated: a cut article would be a different text,
+# ending mid-sentence, and nothing in the graph would say so. 1,000,000 characters is spaCy's
+# default max_length; anything near it is a dump, a book or a log rather than a news article.
+MAX_ARTICLE_CHARS = 1_000_000
+MAX_FILE_BYTES = 32 * 2**20  # one .txt or .html article: larger files are not even read
+MAX_JSONL_BYTES = 1024 * 2**20  # a .jsonl file of many articles
+MAX_META_CHARS = 2_000  # a title, publisher or URL longer than this is dropped
+
+_DATE = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2})(:\d{2}(?:\.\d{1,6})?)?(Z|[+-]\d{2}:?\d{2})?)?$")
+_NAME_ESCAPE = re.compile(r"[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ud800-\udfff]")
+
+
+def display_path(path: str | Path) -> str:
+    """A path as it is shown on stderr and in report.json: undecodable bytes of the file name as
+    `\\xNN`, control and bidi characters as `\\uNNNN`, so that one line names one file and no
+    name can reorder or break the text around it (or make UTF-8 output fail)."""
+    text = str(path).encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    return _NAME_ESCAPE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def key_from_name(name: str) -> str:
@@ -22,86 +47,213 @@ def key_from_name(name: str) -> str:
 
 
 def clean_date(value: object) -> str | None:
-    """An ISO date or date-time, or None when the value is not one."""
+    """An ISO date or date-time as a valid xsd:date / xsd:dateTime lexical form, or None.
+
+    "2026-03-11 09:30+0200" -> "2026-03-11T09:30:00+02:00"; impossible dates ("2026-02-30",
+    "25:00") are None, never guessed.
+    """
     if not isinstance(value, str):
         return None
-    value = value.strip()
-    return value.replace(" ", "T", 1) if _DATE.match(value) else None
+    match = _DATE.match(value.strip())
+    if not match:
+        return None
+    day, hours_minutes, seconds, zone = match.groups()
+    try:
+        date.fromisoformat(day)
+        if hours_minutes is None:
+            return day
+        if zone and zone != "Z" and ":" not in zone:
+            zone = f"{zone[:3]}:{zone[3:]}"
+        text = f"{day}T{hours_minutes}{seconds or ':00'}{zone or ''}"
+        datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return text
 
 
 def _optional_str(value: object) -> str | None:
     if isinstance(value, str) and value.strip():
-        return normalize_text(value).strip()
+        text = " ".join(normalize_text(value).split())
+        return text if text and len(text) <= MAX_META_CHARS else None
     return None
 
 
+def clean_url(value: object) -> str | None:
+    """An absolute http(s) URL that strict RDF parsers accept as an IRI, or None."""
+    import pyoxigraph as ox
+
+    url = _optional_str(value)
+    if not url or not url.lower().startswith(("http://", "https://")):
+        return None
+    try:
+        ox.NamedNode(url)
+    except ValueError:
+        return None
+    return url
+
+
 def make_article(raw_text: str, key: str, source: str, **meta: str | None) -> Article | Skipped:
-    """Clean the text and assemble an Article; an article with no text left is skipped."""
+    """Clean the text and assemble an Article; an article with no text left, or a text longer than
+    MAX_ARTICLE_CHARS, is skipped."""
     cleaned = clean_article_text(normalize_text(raw_text))
     if not cleaned.text.strip():
         return Skipped(source, "no article text (empty, or only page chrome and captions)")
+    if not any(ch.isalnum() for ch in cleaned.text):
+        return Skipped(source, "no article text (no letters or digits)")
+    if len(cleaned.text) > MAX_ARTICLE_CHARS:
+        return Skipped(source, f"article too long: {len(cleaned.text):,} characters after cleaning, more than "
+                               f"{MAX_ARTICLE_CHARS:,}; split it into smaller articles")
     title = meta.pop("title", None) or cleaned.headline
     return Article(key=key, text=cleaned.text, source=source, title=title, **meta)
 
 
+def _read(path: Path, limit: int) -> bytes:
+    size = path.stat().st_size
+    if size > limit:
+        raise _TooLarge(f"file too large: {size:,} bytes, more than {limit:,}")
+    with open(path, "rb") as handle:
+        return handle.read(limit + 1)
+
+
+class _TooLarge(Exception):
+    pass
+
+
 def read_txt(path: Path) -> Iterator[Article | Skipped]:
     """A plain-text article: the body, its first line taken as headline when it looks like one."""
+    source = display_path(path)
     try:
-        text = decode_bytes(path.read_bytes())
-    except (OSError, DecodeError) as err:
-        yield Skipped(str(path), _reason(err))
+        text = decode_bytes(_read(path, MAX_FILE_BYTES))
+    except (OSError, DecodeError, _TooLarge) as err:
+        yield Skipped(source, _reason(err))
         return
-    yield make_article(text, key_from_name(path.stem), str(path))
+    yield make_article(text, key_from_name(path.stem), source)
+
+
+_DOCTYPE = re.compile(r"<!doctype", re.IGNORECASE)
+_SUBSET_END = re.compile(r"\]\s*>")
+_ENTITY_NAME = re.compile(r"<!ENTITY\s+([^\s%;&<>\"']+)", re.IGNORECASE)  # general entities, not %parameter ones
+
+
+def strip_internal_subsets(html: str) -> str:
+    """Remove DOCTYPE declarations that carry an internal subset (`<!DOCTYPE x [ … ]>`), and every
+    reference to an entity declared there, before any parser sees the page.
+
+    The subset is where entity-expansion bombs ("billion laughs", quadratic blow-up) and external
+    entities (XXE) are declared. lxml's HTML parser, which trafilatura uses, does not expand them,
+    but nothing is left for any parser to expand, and `&lol9;` does not end up in the text. An
+    unterminated subset runs to the end of the page.
+    """
+    out: list[str] = []
+    names: set[str] = set()
+    position = 0
+    while (found := _DOCTYPE.search(html, position)) is not None:
+        start = found.start()
+        close = html.find(">", start)
+        bracket = html.find("[", start)
+        if bracket == -1 or (close != -1 and close < bracket):
+            out.append(html[position: close + 1 if close != -1 else len(html)])
+            position = close + 1 if close != -1 else len(html)
+            continue
+        end_match = _SUBSET_END.search(html, bracket)
+        end = end_match.end() if end_match else len(html)
+        names.update(_ENTITY_NAME.findall(html, bracket, end))
+        out.append(html[position:start])
+        position = end
+    out.append(html[position:])
+    html = "".join(out)
+    if names:
+        references = re.compile("&(?:" + "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True)) + ");")
+        html = references.sub("", html)
+    return html
 
 
 def read_html(path: Path) -> Iterator[Article | Skipped]:
     """An HTML page: the article extracted by trafilatura, metadata from the page's head."""
     import trafilatura  # imported here: slow to import and only needed for HTML inputs
 
+    source = display_path(path)
     try:
-        html = decode_bytes(path.read_bytes())
-    except (OSError, DecodeError) as err:
-        yield Skipped(str(path), _reason(err))
+        html = strip_internal_subsets(decode_bytes(_read(path, MAX_FILE_BYTES)))
+    except (OSError, DecodeError, _TooLarge) as err:
+        yield Skipped(source, _reason(err))
         return
-    doc = trafilatura.bare_extraction(
-        html,
-        with_metadata=True,
-        include_comments=False,
-        include_tables=False,
-        include_images=False,
-        favor_precision=True,
-        deduplicate=False,
-    )
+    try:
+        doc = trafilatura.bare_extraction(
+            html,
+            with_metadata=True,
+            include_comments=False,
+            include_tables=False,
+            include_images=False,
+            favor_precision=True,
+            deduplicate=False,
+        )
+    except Exception as err:  # noqa: BLE001 - a page trafilatura or lxml chokes on is one bad input
+        yield Skipped(source, f"cannot extract the article from the HTML page: {type(err).__name__}: {err}"[:300])
+        return
     text = getattr(doc, "text", None) if doc is not None else None
     if not text:
-        yield Skipped(str(path), "no article text found in the HTML page")
+        yield Skipped(source, "no article text found in the HTML page")
         return
     yield make_article(
         text,
         key_from_name(path.stem),
-        str(path),
+        source,
         title=_optional_str(getattr(doc, "title", None)),
-        url=_optional_str(getattr(doc, "url", None)),
+        url=clean_url(getattr(doc, "url", None)),
         published=clean_date(getattr(doc, "date", None)),
         publisher=_optional_str(getattr(doc, "sitename", None)),
     )
 
 
+def _jsonl_lines(data: bytes) -> Iterator[tuple[int, str | DecodeError]]:
+    """(line number, text) for each line. A file with a BOM or in UTF-16/32 is decoded whole;
+    otherwise (JSON is UTF-8) each line is decoded on its own, so one line in another encoding
+    or with binary junk affects that line only. Lines end at "\\n" only: U+2028 and other
+    separators that str.splitlines() breaks at may stand inside a JSON string."""
+    text = None
+    if data.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
+        text = decode_bytes(data)
+    elif b"\x00" in data[:65536]:
+        text = sniff_utf16(data)
+    if text is not None:
+        for number, line in enumerate(text.split("\n"), start=1):
+            yield number, line.removesuffix("\r")
+        return
+    for number, raw in enumerate(data.split(b"\n"), start=1):
+        raw = raw.removesuffix(b"\r")
+        if not raw.strip():
+            yield number, ""
+            continue
+        try:
+            yield number, decode_bytes(raw)
+        except DecodeError as err:
+            yield number, err
+
+
 def read_jsonl(path: Path) -> Iterator[Article | Skipped]:
     """One article per line: `text` required; `id`, `url`, `title`, `published`, `publisher` optional."""
+    shown = display_path(path)
     try:
-        content = decode_bytes(path.read_bytes())
-    except (OSError, DecodeError) as err:
-        yield Skipped(str(path), _reason(err))
+        lines = list(_jsonl_lines(_read(path, MAX_JSONL_BYTES)))
+    except (OSError, DecodeError, _TooLarge) as err:
+        yield Skipped(shown, _reason(err))
         return
-    for number, line in enumerate(content.splitlines(), start=1):
+    for number, line in lines:
+        source = f"{shown}:{number}"
+        if isinstance(line, DecodeError):
+            yield Skipped(source, str(line))
+            continue
+        line = line.removeprefix("\ufeff")
         if not line.strip():
             continue
-        source = f"{path}:{number}"
         try:
             record = json.loads(line)
         except json.JSONDecodeError as err:
             yield Skipped(source, f"invalid JSON: {err.msg} at column {err.colno}")
+            continue
+        except (ValueError, RecursionError) as err:  # 5,000-digit numbers, 100,000 nested brackets
+            yield Skipped(source, f"invalid JSON: {type(err).__name__}: {err}"[:300])
             continue
         if not isinstance(record, dict):
             yield Skipped(source, "a JSONL line must be a JSON object")
@@ -110,17 +262,25 @@ def read_jsonl(path: Path) -> Iterator[Article | Skipped]:
         if not isinstance(text, str) or not text.strip():
             yield Skipped(source, "missing or empty 'text' field")
             continue
-        given_id = record.get("id")
-        key = str(given_id) if isinstance(given_id, (str, int)) and str(given_id).strip() else None
         yield make_article(
             text,
-            key_from_name(key) if key else f"{path.stem}-{number}",
+            _record_key(record.get("id")) or key_from_name(f"{path.stem}-{number}"),
             source,
             title=_optional_str(record.get("title")),
-            url=_optional_str(record.get("url")),
+            url=clean_url(record.get("url")),
             published=clean_date(record.get("published")),
             publisher=_optional_str(record.get("publisher")),
         )
+
+
+def _record_key(given: object) -> str | None:
+    """The key for a record's `id` (a string or an integer; not a boolean), or None."""
+    if isinstance(given, bool) or not isinstance(given, (str, int)):
+        return None
+    name = normalize_text(str(given)) if isinstance(given, str) else str(given)
+    if not any(unicodedata.category(ch)[0] in "LN" for ch in name):
+        return None  # "", "   ", "!!!": nothing to name the article by
+    return key_from_name(name)
 
 
 def _reason(err: Exception) -> str:
