@@ -98,16 +98,20 @@ def query(out_dir: Path, query: str | None, query_file: Path | None, fmt: str) -
 
 
 @cli.command()
-@click.argument("out_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
-def validate(out_dir: Path) -> None:
-    """Check a built OUT folder against the SHACL shapes and the named-graph layout; exit 1 if it fails."""
-    from kg.validate import validate as run_validate
+@click.argument("source", type=click.Path(exists=True, file_okay=False, path_type=Path))
+def validate(source: Path) -> None:
+    """Check OUT or a STORE against the SHACL shapes and the named-graph layout; exit 1 if it fails."""
+    import tempfile
 
-    path = out_dir / "graph.nq"
-    if not path.is_file():
-        click.echo(f"error: {out_dir}: no graph.nq here (kg validate reads an output folder)", err=True)
-        sys.exit(EXIT_NOTHING_BUILT)
-    result = run_validate(path)
+    from kg.store import is_store
+    from kg.validate import store_as_nquads, validate as run_validate
+
+    with tempfile.TemporaryDirectory(prefix="kg-validate-") as tmp:
+        path = store_as_nquads(source, Path(tmp) / "graph.nq") if is_store(source) else source / "graph.nq"
+        if not path.is_file():
+            click.echo(f"error: {source}: neither an output folder (no graph.nq) nor a kg store", err=True)
+            sys.exit(EXIT_NOTHING_BUILT)
+        result = run_validate(path)
     click.echo(result.text(), nl=False)
     sys.exit(0 if result.ok else 1)
 

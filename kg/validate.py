@@ -100,6 +100,22 @@ def validate(nq_path: Path) -> Validation:
     return Validation(conforms, text, tuple(graph_layout_problems(nq_path)))
 
 
+def store_as_nquads(store_dir: Path, target: Path) -> Path:
+    """What a store holds, laid out as a build's graph.nq: the named graphs, and in the default
+    graph only the extraction-graph triples (the store's default graph also holds their merge)."""
+    import pyoxigraph as ox
+
+    from kg.store import open_store
+
+    store = open_store(store_dir, read_only=True)
+    extraction = ox.NamedNode(PREFIXES["kgo"] + "ExtractionGraph")
+    graphs = {q.subject for q in store.quads_for_pattern(None, ox.NamedNode(PREFIXES["rdf"] + "type"), extraction,
+                                                          ox.DefaultGraph())}
+    quads = [q for q in store if not isinstance(q.graph_name, ox.DefaultGraph) or q.subject in graphs]
+    ox.serialize(quads, str(target), ox.RdfFormat.N_QUADS)
+    return target
+
+
 def build_problems(nq_path: Path) -> list[str]:
     """Everything wrong with a dump: the SHACL report (if it does not conform) and layout problems."""
     result = validate(nq_path)

@@ -214,8 +214,11 @@ BROKEN: dict[str, tuple[Mutation, str]] = {
                      "oa:prefix must be the text"),
     "start-after-end": (lambda ds, g: _set(g, URIRef(f"{_mention_of(g, 'Shahed-136')}/position"), OA.start,
                                            Literal(500, datatype=XSD.nonNegativeInteger)), "less than its oa:end"),
-    "start-as-int": (lambda ds, g: _set(g, URIRef(f"{_mention_of(g, 'Shahed-136')}/position"), OA.start,
-                                        Literal(_span("Shahed-136")[0])), "oa:start, an xsd:nonNegativeInteger"),
+    # xsd:integer >= 0 is allowed (Oxigraph stores nonNegativeInteger so); a negative offset is not.
+    "start-negative": (lambda ds, g: _set(g, URIRef(f"{_mention_of(g, 'Shahed-136')}/position"), OA.start,
+                                          Literal(-5)), "oa:start, an xsd:nonNegativeInteger"),
+    "start-as-string": (lambda ds, g: _set(g, URIRef(f"{_mention_of(g, 'Shahed-136')}/position"), OA.start,
+                                           Literal(str(_span("Shahed-136")[0]))), "oa:start, an xsd:nonNegativeInteger"),
     "two-bodies": (lambda ds, g: g.add((_mention_of(g, "Ukraine"), OA.hasBody, _id("country/united-states"))),
                    "exactly one oa:hasBody"),
     "mention-past-sentence-end": (lambda ds, g: _set(g, _mention_of(g, "Ukraine"), KGO.sentenceEnd,

@@ -57,3 +57,19 @@ def test_a_folder_that_is_not_a_store_is_refused(tmp_path):
     (tmp_path / "notes.txt").write_text("x", encoding="utf-8")
     result = CliRunner().invoke(cli, ["build", str(SAMPLES / "odesa-wire.txt"), "--store", str(tmp_path)])
     assert result.exit_code == 2 and "not a kg store" in result.output
+
+
+def test_validate_reads_a_store_and_an_output_folder(tmp_path, sample_out):
+    store_dir = tmp_path / "store"
+    build([SAMPLES], None, Settings(), store_dir=store_dir)
+    for source in (store_dir, sample_out):
+        result = CliRunner().invoke(cli, ["validate", str(source)])
+        assert result.exit_code == 0 and "SHACL: conforms" in result.output, result.output
+    broken = tmp_path / "broken"
+    shutil.copytree(sample_out, broken)
+    with open(broken / "graph.nq", "a", encoding="utf-8") as dump:
+        ann = "<https://w3id.org/evkg/id/annotation/odesa-wire/22-27>"
+        dump.write(f'{ann} <https://w3id.org/evkg/ontology#confidence> "1.5"^^<http://www.w3.org/2001/XMLSchema#decimal> '
+                   "<https://w3id.org/evkg/id/graph/odesa-wire> .\n")
+    result = CliRunner().invoke(cli, ["validate", str(broken)])
+    assert result.exit_code == 1 and "confidence" in result.output
