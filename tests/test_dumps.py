@@ -108,3 +108,10 @@ def test_jsonld_carries_the_context_shipped_with_the_ontology(sample_out):
     named = [node for node in document["@graph"] if "@graph" in node]
     assert named and all(node["@id"].startswith("id:graph/") for node in named)
     assert any(key.startswith("schema:") for node in named[0]["@graph"] for key in node)
+
+
+def test_two_spacy_processes_give_the_same_bytes(tmp_path, sample_out):
+    out = tmp_path / "two"
+    build([Path(__file__).resolve().parents[1] / "samples"], out, Settings(n_process=2, batch_size=1))
+    for name in OUTPUT_FILES:
+        assert (out / name).read_bytes() == (sample_out / name).read_bytes(), name
