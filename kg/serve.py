@@ -1,8 +1,9 @@
 """`kg serve OUT|STORE`: a read-only SPARQL 1.1 Protocol endpoint, the HTML view and a query page.
 
 Queries are answered by Oxigraph's own server (`oxigraph serve-read-only`, from the `oxigraph`
-package) on a private loopback port: a real SPARQL engine whose `--timeout-s` stops a runaway
-query inside the engine, not just the HTTP wait. In front of it, a small server from the standard
+package): a small pool of such processes on private loopback ports, each answering one query at a
+time. Oxigraph's `--timeout-s` answers the client but lets the evaluation run on, so a query that
+times out takes its process down with it and a fresh one replaces it: the work really stops. In front of it, a small server from the standard
 library (no framework to keep up to date, nothing but loopback by default) does what Oxigraph's
 server does not: it refuses updates, SERVICE and FROM/FROM NAMED (which could reach the network
 or the disk), caps the number of results with an explicit signal, converts SELECT results to the
@@ -13,12 +14,15 @@ unless --cors is given, and then never with credentials.
 from __future__ import annotations
 
 import json
+import queue
 import re
 import shutil
+import signal
 import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.error
 import urllib.parse
@@ -74,17 +78,28 @@ def prepare_database(source: Path, workdir: Path) -> Path:
     return location
 
 
+def _die_with_parent() -> None:
+    """In the child, before exec: be killed when the front server dies (Linux), so no query runs orphaned."""
+    try:
+        import ctypes
+        import signal as _signal
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, _signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
 class Backend:
-    """`oxigraph serve-read-only` on a private port, started and stopped with the front server."""
+    """One `oxigraph serve-read-only` process on a private port, answering one query at a time."""
 
     def __init__(self, database: Path, timeout: float):
+        self.database, self.timeout = database, timeout
         self.port = _free_port()
-        self.timeout = timeout
         exe = shutil.which("oxigraph") or str(Path(sys.executable).with_name("oxigraph"))
         self.process = subprocess.Popen(
             [exe, "serve-read-only", "--location", str(database), "--bind", f"127.0.0.1:{self.port}",
              "--timeout-s", str(max(1, int(timeout)))],
-            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, preexec_fn=_die_with_parent)
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -93,7 +108,7 @@ class Backend:
                 with socket.create_connection(("127.0.0.1", self.port), timeout=0.5):
                     return
             except OSError:
-                time.sleep(0.1)
+                time.sleep(0.05)
         raise QueryError("oxigraph server did not start")
 
     def query(self, query: str, accept: str) -> tuple[int, str, bytes]:
@@ -101,7 +116,7 @@ class Backend:
         request = urllib.request.Request(f"http://127.0.0.1:{self.port}/query", data=data, headers={
             "Accept": accept, "Content-Type": "application/x-www-form-urlencoded"})
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout + 5) as response:
+            with urllib.request.urlopen(request, timeout=self.timeout + 1) as response:
                 return response.status, response.headers.get("Content-Type", accept), response.read()
         except urllib.error.HTTPError as err:
             body = err.read()
@@ -111,14 +126,52 @@ class Backend:
             return 503, "text/plain; charset=utf-8", b"query timed out\n"
 
     def stop(self) -> None:
-        self.process.terminate()
+        self.process.kill()  # a timed-out query keeps running inside Oxigraph: killing is what stops it
+        self.process.wait()
+
+
+class BackendPool:
+    """Backends handed out one query at a time. A query that times out takes its backend down
+    with it (Oxigraph's own timeout answers the client but does not stop the evaluation), and a
+    fresh backend replaces it, so the work really stops and the other queries keep their own."""
+
+    def __init__(self, database: Path, timeout: float, size: int):
+        self.database, self.timeout = database, timeout
+        self.free: queue.Queue[Backend] = queue.Queue()
+        self.all: list[Backend] = []
+        self.lock = threading.Lock()
+        for _ in range(size):
+            self._add()
+
+    def _add(self) -> None:
+        backend = Backend(self.database, self.timeout)
+        with self.lock:
+            self.all.append(backend)
+        self.free.put(backend)
+
+    def query(self, query: str, accept: str) -> tuple[int, str, bytes]:
         try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
+            backend = self.free.get(timeout=self.timeout + 5)
+        except queue.Empty:
+            return 503, "text/plain; charset=utf-8", b"busy: every query engine is taken, try again\n"
+        status, content_type, body = backend.query(query, accept)
+        if status == 503:
+            with self.lock:
+                self.all.remove(backend)
+            backend.stop()
+            self._add()
+        else:
+            self.free.put(backend)
+        return status, content_type, body
+
+    def stop(self) -> None:
+        with self.lock:
+            backends = list(self.all)
+        for backend in backends:
+            backend.stop()
 
 
-def make_handler(backend: Backend, view_html: bytes, max_results: int, cors: bool):
+def make_handler(backend: BackendPool, view_html: bytes, max_results: int, cors: bool):
     class Handler(BaseHTTPRequestHandler):
         server_version = "kg-serve"
 
@@ -197,16 +250,25 @@ def make_handler(backend: Backend, view_html: bytes, max_results: int, cors: boo
     return Handler
 
 
+class _Server(ThreadingHTTPServer):
+    request_queue_size = 256  # many clients at once: queue their connections rather than refuse them
+    daemon_threads = True
+
+
+def _terminate(signum, frame) -> None:
+    raise KeyboardInterrupt
+
+
 def serve(source: Path, host: str = "127.0.0.1", port: int = 7878, timeout: float = 10.0,
-          max_results: int = 10_000, cors: bool = False, ready=None) -> None:
+          max_results: int = 10_000, cors: bool = False, ready=None, engines: int = 8) -> None:
     """Serve until interrupted. `ready(url)` is called once the endpoint answers."""
     with tempfile.TemporaryDirectory(prefix="kg-serve-") as tmp:
         database = prepare_database(source, Path(tmp))
         view = source / "graph.html"
         view_html = view.read_bytes() if view.is_file() else b"<!DOCTYPE html><title>kg</title><p>No view: see /query"
-        backend = Backend(database, timeout)
-        server = ThreadingHTTPServer((host, port), make_handler(backend, view_html, max_results, cors))
-        server.daemon_threads = True
+        backend = BackendPool(database, timeout, engines)
+        previous = signal.signal(signal.SIGTERM, _terminate)  # run the cleanup below on SIGTERM too
+        server = _Server((host, port), make_handler(backend, view_html, max_results, cors))
         try:
             if ready is not None:
                 ready(f"http://{host}:{server.server_address[1]}")
@@ -214,5 +276,6 @@ def serve(source: Path, host: str = "127.0.0.1", port: int = 7878, timeout: floa
         except KeyboardInterrupt:
             pass
         finally:
+            signal.signal(signal.SIGTERM, previous)
             server.server_close()
             backend.stop()

@@ -73,3 +73,45 @@ def test_validate_reads_a_store_and_an_output_folder(tmp_path, sample_out):
                    "<https://w3id.org/evkg/id/graph/odesa-wire> .\n")
     result = CliRunner().invoke(cli, ["validate", str(broken)])
     assert result.exit_code == 1 and "confidence" in result.output
+
+
+def _graphs(store_dir: Path) -> dict[str, frozenset]:
+    store = open_store(store_dir)  # read-write: it must reopen after a kill
+    result: dict[str, set] = {}
+    for q in store:
+        if not isinstance(q.graph_name, ox.DefaultGraph):
+            result.setdefault(q.graph_name.value, set()).add(q)
+    del store
+    return {g: frozenset(qs) for g, qs in result.items()}
+
+
+def test_a_store_survives_kill_9_at_any_moment(tmp_path):
+    import os
+    import random
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    base, expected = tmp_path / "base", tmp_path / "expected"
+    build([SAMPLES / "odesa-wire.txt"], None, Settings(), store_dir=base)
+    shutil.copytree(base, expected)
+    rest = [str(SAMPLES / "harbour-daily.html"), str(SAMPLES / "briefings.jsonl")]
+    build([Path(p) for p in rest], None, Settings(), store_dir=expected)
+    old, new = _graphs(base), _graphs(expected)
+    command = [sys.executable, "-m", "kg", "build", *rest, "--quiet", "--store"]
+    started = time.monotonic()
+    subprocess.run([*command, str(tmp_path / "timing")], check=True, capture_output=True, timeout=300)
+    duration = time.monotonic() - started
+    rng = random.Random(7)
+    for trial in range(6):
+        store_dir = tmp_path / f"trial-{trial}"
+        shutil.copytree(base, store_dir)
+        process = subprocess.Popen([*command, str(store_dir)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(rng.uniform(0.3 * duration, duration))
+        os.kill(process.pid, signal.SIGKILL)
+        process.wait()
+        for graph, content in _graphs(store_dir).items():
+            assert content in (old.get(graph), new.get(graph)), (trial, graph)  # each graph committed, never half
+        build([Path(p) for p in rest], None, Settings(), store_dir=store_dir)
+        assert _graphs(store_dir) == new

@@ -1,0 +1,123 @@
+"""Load on `kg serve`: N concurrent clients mixing cheap and expensive queries for a while.
+
+    python benchmarks/endpoint_load.py [OUT] [--clients 50] [--seconds 60] [--expensive-share 0.1]
+
+Starts the real endpoint (`python -m kg serve OUT --timeout 2`), runs the clients, and prints:
+errors on cheap queries (target: none), their p50/p95/p99 latency (target: p99 bounded), how
+the expensive ones ended (target: cut by the timeout, status 503), and the peak memory of the
+endpoint's processes (front and Oxigraph server). Writes docs/benchmarks/endpoint-load.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import re
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+CHEAP = ["ASK { ?s a schema:Person }",
+         "SELECT ?n WHERE { ?p a schema:Person ; rdfs:label ?n } ORDER BY ?n LIMIT 10",
+         "SELECT (COUNT(*) AS ?n) WHERE { ?e a sem:Event }"]
+EXPENSIVE = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+
+
+def rss_mb(pids: list[int]) -> float:
+    total = 0
+    for pid in pids:
+        try:
+            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1])
+        except OSError:
+            pass
+    return total / 1024
+
+
+def children(pid: int) -> list[int]:
+    try:
+        return [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except OSError:
+        return []
+
+
+def ask(url: str, query: str) -> tuple[int, float]:
+    started = time.monotonic()
+    request = urllib.request.Request(url, data=urllib.parse.urlencode({"query": query}).encode(),
+                                     headers={"Accept": "application/sparql-results+json"})
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:
+            response.read()
+            status = response.status
+    except urllib.error.HTTPError as err:
+        status = err.code
+    except OSError:
+        status = -1
+    return status, time.monotonic() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("out", nargs="?", default=str(ROOT / "out" / "samples"))
+    parser.add_argument("--clients", type=int, default=50)
+    parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--expensive-share", type=float, default=0.1)
+    args = parser.parse_args()
+    server = subprocess.Popen([sys.executable, "-m", "kg", "serve", args.out, "--port", "0", "--timeout", "2"],
+                              stderr=subprocess.PIPE, text=True)
+    url = re.search(r"(http://\S+/sparql)", server.stderr.readline()).group(1)
+    threading.Thread(target=server.stderr.read, daemon=True).start()
+    cheap: list[tuple[int, float]] = []
+    expensive: list[tuple[int, float]] = []
+    peak = [0.0]
+    stop = time.monotonic() + args.seconds
+
+    def client(seed: int) -> None:
+        rng = random.Random(seed)
+        while time.monotonic() < stop:
+            if rng.random() < args.expensive_share:
+                expensive.append(ask(url, EXPENSIVE))
+            else:
+                cheap.append(ask(url, rng.choice(CHEAP)))
+
+    def watch() -> None:
+        while time.monotonic() < stop:
+            peak[0] = max(peak[0], rss_mb([server.pid, *children(server.pid)]))
+            time.sleep(0.5)
+
+    threads = [threading.Thread(target=client, args=(i,)) for i in range(args.clients)] + [threading.Thread(target=watch)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    server.terminate()
+    server.wait(timeout=30)
+    latencies = sorted(d for s, d in cheap if s == 200)
+    q = statistics.quantiles(latencies, n=100) if len(latencies) > 1 else [0.0] * 99
+    result = {
+        "clients": args.clients, "seconds": args.seconds,
+        "cheap": {"queries": len(cheap), "errors": sum(1 for s, _ in cheap if s != 200),
+                  "p50_ms": round(q[49] * 1000, 1), "p95_ms": round(q[94] * 1000, 1), "p99_ms": round(q[98] * 1000, 1),
+                  "max_ms": round(max(latencies, default=0) * 1000, 1)},
+        "expensive": {"queries": len(expensive), "by_status": {str(s): sum(1 for x, _ in expensive if x == s)
+                                                                 for s in sorted({x for x, _ in expensive})},
+                      "max_s": round(max((d for _, d in expensive), default=0), 2)},
+        "peak_rss_mb": round(peak[0], 1),
+    }
+    print(json.dumps(result, indent=2))
+    target = ROOT / "docs" / "benchmarks" / "endpoint-load.json"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
