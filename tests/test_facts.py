@@ -99,6 +99,6 @@ def test_aid_package_fields_and_cumulative_total(nlp):
 
 
 def test_renderings_of_one_remark_are_similar():
-    a = "I would take anything coming out of the ministry with a large pinch of salt."
-    b = "Anything coming out of the ministry I would take with a very large pinch of salt."
+    a = "I would treat anything the ministry says with a large pinch of salt."
+    b = "Anything the ministry says I would treat with a very large pinch of salt."
     assert similarity(a, b) >= 0.5 > similarity(a, "The talks will resume next week in Geneva.")

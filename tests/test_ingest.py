@@ -22,7 +22,7 @@ def test_sentences_naming_agencies_are_not_credits(line):
 
 def test_chrome_and_caption_blocks_are_dropped():
     raw = (
-        "IE 11 is not supported. For an optimal experience visit our site on another browser.\n\n"
+        "IE 11 is not supported by this page. Please switch to a newer browser.\n\n"
         "Port hit by drones overnight\n\n"
         "Officials in Odesa said the fire was out by noon.\n\n\n"
         "Smoke over the harbour.\nSmoke over the harbour.\nvia REUTERS\n\n"
