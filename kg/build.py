@@ -6,12 +6,14 @@ the previous outputs as they were.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
 import gc
 import hashlib
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kg import __version__
 from kg.config import Settings
@@ -32,6 +34,9 @@ from kg.nlp.pipeline import load_pipeline, model_signature
 from kg.resolve.facts import resolve_facts
 from kg.resolve.resolver import resolve
 from kg.store import CACHE, ExtractionCache, open_store, stored_articles, sync
+
+if TYPE_CHECKING:
+    from spacy.language import Language
 
 OUTPUT_FILES = ("graph.trig", "graph.nq", "graph.ttl", "graph.jsonld", "graph.html", "graph.graphml", "graph.gexf",
                 "report.json")
@@ -59,6 +64,17 @@ def _published(article: Article) -> date | None:
         return None
 
 
+@lru_cache(maxsize=2)
+def _packaged_pipeline(model: str) -> "Language":
+    return load_pipeline(model, Gazetteer.load())
+
+
+def pipeline(model: str, gazetteer: Gazetteer) -> "Language":
+    """The spaCy pipeline with the gazetteer's rulers, loaded once per process for the packaged
+    gazetteer (loading takes seconds; every later build in the process reuses it)."""
+    return _packaged_pipeline(model) if gazetteer is Gazetteer.load() else load_pipeline(model, gazetteer)
+
+
 def extract(articles: Iterable[Article], settings: Settings, gazetteer: Gazetteer,
             progress: Callable[[int], None] | None = None,
             cache: ExtractionCache | None = None) -> Iterator[tuple[ArticleMentions, ArticleFacts] | Skipped]:
@@ -77,7 +93,7 @@ def extract(articles: Iterable[Article], settings: Settings, gazetteer: Gazettee
             todo[article.key] = article
     if not todo:
         return
-    nlp = load_pipeline(settings.model, gazetteer)
+    nlp = pipeline(settings.model, gazetteer)
     signature = model_signature(nlp)
     fitting: dict[str, Article] = {}
     limit = min(nlp.max_length, MAX_ARTICLE_CHARS)  # spaCy cannot be stopped mid-document: bound the length

@@ -62,9 +62,15 @@ def merge_into_default_graph(store: ox.Store) -> None:
     store.extend(merged)
 
 
+def bare_keywords(query: str) -> str:
+    """The query with strings, IRIs, comments, variables and prefixed names blanked out, so that
+    keyword checks see only its keywords ("DELETE" inside a string is not an update)."""
+    return _STRINGS_AND_IRIS.sub(" ", query)
+
+
 def check_read_only(query: str) -> None:
     """Refuse updates and SERVICE: a query may read the build and nothing else."""
-    bare = _STRINGS_AND_IRIS.sub(" ", query)
+    bare = bare_keywords(query)
     found = _FORBIDDEN.search(bare)
     if found:
         raise QueryError(f"{found.group(1).upper()} is not allowed: queries are read-only and local")

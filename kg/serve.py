@@ -30,18 +30,17 @@ import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from kg.query import QueryError, check_read_only, sparql_prologue
+from kg.query import QueryError, bare_keywords, check_read_only, sparql_prologue
 from kg.serve_formats import RESULT_TYPES, GRAPH_TYPES, QUERY_PAGE, negotiate, solutions_to
 
 _FROM = re.compile(r"\bFROM\b", re.IGNORECASE)
 _KIND = re.compile(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE)
-_STRINGS_AND_IRIS = re.compile(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:\\.|[^"\\])*"|\'(?:\\.|[^\'\\])*\'|<[^<>\s]*>|#[^\n]*')
 
 
 def check_query(query: str) -> str:
     """The query's form (SELECT, ASK, CONSTRUCT, DESCRIBE), or QueryError if refused."""
     check_read_only(query)
-    bare = _STRINGS_AND_IRIS.sub(" ", query)
+    bare = bare_keywords(query)
     if _FROM.search(bare):
         raise QueryError("FROM and FROM NAMED are not allowed: queries read this dataset only")
     kind = _KIND.search(bare)

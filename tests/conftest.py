@@ -74,3 +74,12 @@ def sample_out(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def sample_store(sample_out) -> ox.Store:
     return load_store(sample_out)
+
+
+@pytest.fixture(scope="session")
+def nlp():
+    """The build's spaCy pipeline (with the gazetteer rulers), loaded once for the session."""
+    from kg.build import pipeline
+    from kg.nlp.gazetteer import Gazetteer
+
+    return pipeline(Settings().model, Gazetteer.load())

