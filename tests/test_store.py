@@ -112,6 +112,8 @@ def test_a_store_survives_kill_9_at_any_moment(tmp_path):
         os.kill(process.pid, signal.SIGKILL)
         process.wait()
         for graph, content in _graphs(store_dir).items():
+            if graph.startswith("urn:kg:staging:"):
+                continue  # a graph staged for replacement, not part of the dataset: the rebuild drops it
             assert content in (old.get(graph), new.get(graph)), (trial, graph)  # each graph committed, never half
         build([Path(p) for p in rest], None, Settings(), store_dir=store_dir)
         assert _graphs(store_dir) == new
