@@ -123,8 +123,11 @@ def validate(source: Path) -> None:
 @click.option("--timeout", default=10.0, show_default=True, help="Seconds a query may run before it is stopped.")
 @click.option("--max-results", default=10_000, show_default=True, help="Most solutions returned (KG-Result-Truncated signals more).")
 @click.option("--cors", is_flag=True, help="Allow cross-origin reads (Access-Control-Allow-Origin: *, never with credentials).")
-@click.option("--engines", default=8, show_default=True, help="Oxigraph processes answering queries, one query each at a time.")
-def serve(source: Path, host: str, port: int, timeout: float, max_results: int, cors: bool, engines: int) -> None:
+@click.option("--engines", default=4, show_default=True, help="Fast-lane Oxigraph processes (one query each at a time).")
+@click.option("--slow-engines", default=2, show_default=True, help="Most queries running at once in the slow lane.")
+@click.option("--budget", default=0.5, show_default=True, help="Seconds a query may run in the fast lane before it moves to the slow lane.")
+def serve(source: Path, host: str, port: int, timeout: float, max_results: int, cors: bool, engines: int,
+          slow_engines: int, budget: float) -> None:
     """Serve OUT or a STORE: SPARQL 1.1 Protocol at /sparql (read-only), the view at /, a query page at /query."""
     from kg.query import QueryError
     from kg.serve import serve as run_serve
@@ -133,7 +136,8 @@ def serve(source: Path, host: str, port: int, timeout: float, max_results: int, 
         click.echo(f"serving {source}: {url}/sparql (view: {url}/, query page: {url}/query)", err=True)
 
     try:
-        run_serve(source, host, port, timeout, max_results, cors, ready, max(1, engines))
+        run_serve(source, host, port, timeout, max_results, cors, ready, max(1, engines), max(1, slow_engines),
+                  max(0.01, budget))
     except (QueryError, OSError) as err:
         click.echo(f"error: {err}", err=True)
         sys.exit(EXIT_NOTHING_BUILT)
