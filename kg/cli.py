@@ -29,9 +29,11 @@ def cli() -> None:
 @click.option("--base-iri", default=DEFAULT_BASE_IRI, show_default=True, help="Base of every minted IRI.")
 @click.option("--batch-size", default=32, show_default=True, help="Articles per spaCy batch.")
 @click.option("--processes", "n_process", default=1, show_default=True, help="spaCy worker processes.")
+@click.option("--article-timeout", "article_seconds", default=120.0, show_default=True,
+              help="Seconds an article over 50,000 characters may take; past it, it is skipped.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
 def build(inputs: tuple[Path, ...], out_dir: Path | None, store_dir: Path | None, model: str | None, base_iri: str,
-          batch_size: int, n_process: int, quiet: bool) -> None:
+          batch_size: int, n_process: int, article_seconds: float, quiet: bool) -> None:
     """Build the graph from INPUTS (.txt, .html, .jsonl files or folders) into OUT.
 
     Writes graph.trig, graph.nq, graph.ttl, graph.jsonld, graph.html, graph.graphml, graph.gexf and
@@ -45,7 +47,8 @@ def build(inputs: tuple[Path, ...], out_dir: Path | None, store_dir: Path | None
     if out_dir is None and store_dir is None:
         raise click.UsageError("give -o OUT, --store DIR, or both")
     target = " and ".join(str(p) for p in (out_dir, store_dir) if p is not None)
-    settings = Settings.from_env(model=model, base_iri=base_iri, batch_size=batch_size, n_process=n_process)
+    settings = Settings.from_env(model=model, base_iri=base_iri, batch_size=batch_size, n_process=n_process,
+                                 article_seconds=article_seconds)
     try:
         result = run_build(inputs, out_dir, settings, None if quiet else _progress_bar, store_dir)
     except NothingToBuild as err:
