@@ -198,7 +198,10 @@ class EnginePool:
 
     def _start(self, nice: int = 0, timeout: float | None = None) -> Engine:
         spawner = self.spawners["slow" if nice else "fast"]
-        return spawner.submit(self._spawn, nice, self.timeout if timeout is None else timeout).result()
+        try:
+            return spawner.submit(self._spawn, nice, self.timeout if timeout is None else timeout).result()
+        except (RuntimeError, concurrent.futures.CancelledError) as err:
+            raise QueryError("the endpoint is stopping") from err
 
     def _spawn(self, nice: int, timeout: float) -> Engine:
         engine = Engine(self.database, timeout, nice)
@@ -221,7 +224,10 @@ class EnginePool:
                 self.idle.put(self._spawn(0, self.timeout))
             except QueryError as err:
                 sys.stderr.write(f"kg serve: could not start a query engine: {err}\n")
-        self.spawners["fast"].submit(start)
+        try:
+            self.spawners["fast"].submit(start)
+        except RuntimeError:  # the pool is stopping: nothing to replace
+            pass
 
     def _remember_slow(self, signature: str) -> None:
         with self.lock:
@@ -246,6 +252,9 @@ class EnginePool:
             engine = self.idle.get(timeout=self.queue_wait)
         except queue.Empty:
             return 503, _TEXT, b"busy: every query engine is taken, try again\n"
+        if self.is_known_slow(query):  # one of its shape moved to the slow lane while this one waited
+            self.idle.put(engine)
+            return self._slow_lane(query, accept)
         connection = engine.send(query, accept)
         if engine.within_budget(connection, self.budget):
             answer = engine.receive(connection, accept)
@@ -281,7 +290,10 @@ class EnginePool:
             remaining = self.timeout - (time.monotonic() - started)
             if remaining < 1:  # Oxigraph's timeout counts whole seconds
                 return 503, _TEXT, b"query timed out while waiting for a slow-lane engine\n"
-            engine = self._start(nice=LOWEST_PRIORITY, timeout=remaining)
+            try:
+                engine = self._start(nice=LOWEST_PRIORITY, timeout=remaining)
+            except QueryError as err:
+                return 503, _TEXT, f"no query engine: {err}\n".encode()
             try:
                 answer = engine.ask(query, accept)
             finally:
