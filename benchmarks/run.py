@@ -129,6 +129,7 @@ def worker_stages(args: dict) -> dict:
     from kg.export.view import write_view
     from kg.graph.build import build_dataset
     from kg.graph.iris import IriMinter
+    from kg.graph.totals import with_totals
     from kg.ingest import read_inputs
     from kg.nlp.article_facts import extract_facts
     from kg.nlp.extract import extract_mentions
@@ -201,7 +202,7 @@ def worker_stages(args: dict) -> dict:
     # write_dumps(sorted_quads(dataset), out), step by step
     detail: dict[str, float] = {}
     t = clock()
-    quads = sorted_quads(dataset)
+    quads = with_totals(sorted_quads(dataset))
     detail["dumps: sorted_quads"] = clock() - t
     t = clock()
     triples = merged_triples(quads)
@@ -298,14 +299,19 @@ def sparql_dataset(source_nq: Path, target: int, out_nq: Path) -> dict:
     """About `target` quads from a real build: whole article graphs (with their provenance triples in
     the default graph) in key order; when the build is smaller, further copies of each article graph
     under a new article key (`KEY-copyN` in every IRI and literal that holds the key). Entities,
-    places and other shared nodes keep their IRIs, as more articles about the same actors would."""
+    places and other shared nodes keep their IRIs, as more articles about the same actors would.
+    The totals of the default graph (kgo:mentionCount, kgo:articleCount) are counted again on the
+    graphs written, as a build of just those articles would state them."""
     import pyoxigraph as ox
+
+    from kg.graph.totals import ARTICLE_COUNT, MENTION_COUNT, annotation_totals
 
     graphs: dict[str, list] = {}
     provenance: dict[str, list] = {}
     for quad in ox.parse(path=str(source_nq), format=ox.RdfFormat.N_QUADS):
         if isinstance(quad.graph_name, ox.DefaultGraph):
-            provenance.setdefault(quad.subject.value, []).append(quad)
+            if quad.predicate not in (MENTION_COUNT, ARTICLE_COUNT):  # the source's totals; recounted below
+                provenance.setdefault(quad.subject.value, []).append(quad)
         else:
             graphs.setdefault(quad.graph_name.value, []).append(quad)
 
@@ -319,6 +325,7 @@ def sparql_dataset(source_nq: Path, target: int, out_nq: Path) -> dict:
         return term
 
     total, copies, written_graphs = 0, 0, 0
+    has_body, bodies = ox.NamedNode("http://www.w3.org/ns/oa#hasBody"), []
     with out_nq.open("wb") as out:
         while total < target:
             for iri in sorted(graphs):
@@ -333,7 +340,11 @@ def sparql_dataset(source_nq: Path, target: int, out_nq: Path) -> dict:
                 ox.serialize(quads, out, format=ox.RdfFormat.N_QUADS)
                 total += len(quads)
                 written_graphs += 1
+                bodies.extend(q for q in quads if q.predicate == has_body)
             copies += 1
+        totals = annotation_totals(bodies)  # what a build of exactly these articles would state
+        ox.serialize(totals, out, format=ox.RdfFormat.N_QUADS)
+        total += len(totals)
     return {"source": str(source_nq), "source_graphs": len(graphs), "quads": total, "article_graphs": written_graphs,
             "copies_of_source": copies}
 

@@ -79,6 +79,17 @@ def test_every_example_query_answers_on_the_samples(sample_store):
         assert rows, f"{path.name} returns nothing on the sample articles"
 
 
+def test_dataset_totals_count_every_annotation(sample_store):
+    counted = {(r["x"].value, int(r["n"].value), int(r["a"].value)) for r in sparql(sample_store, """
+        PREFIX oa: <http://www.w3.org/ns/oa#>
+        SELECT ?x (COUNT(DISTINCT ?m) AS ?n) (COUNT(DISTINCT ?article) AS ?a) WHERE {
+          ?m oa:hasBody ?x ; oa:hasTarget/oa:hasSource ?article } GROUP BY ?x""")}
+    stated = {(r["x"].value, int(r["n"].value), int(r["a"].value)) for r in sparql(sample_store, """
+        PREFIX kgo: <https://w3id.org/evkg/ontology#>
+        SELECT ?x ?n ?a WHERE { ?x kgo:mentionCount ?n ; kgo:articleCount ?a }""")}
+    assert counted and stated == counted
+
+
 def test_mentions_of_one_sentence_share_its_node(sample_store):
     query = """PREFIX oa: <http://www.w3.org/ns/oa#>
         PREFIX kgo: <https://w3id.org/evkg/ontology#>
