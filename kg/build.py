@@ -24,6 +24,7 @@ from kg.export.rdf import sorted_quads, write_dumps
 from kg.export.report import build_report, write_report
 from kg.export.view import write_view
 from kg.graph.build import build_dataset
+from kg.graph.totals import with_totals
 from kg.graph.iris import IriMinter
 from kg.ingest import MAX_ARTICLE_CHARS, Article, Inputs, Skipped, read_inputs
 from kg.nlp.article_facts import extract_facts
@@ -175,7 +176,7 @@ def _finish(articles, extracted, facts, skipped, gazetteer: Gazetteer, settings:
     sentences = {f.article_key: f.sentences for f in facts}
     dataset = build_dataset(articles, resolution, gazetteer, IriMinter(settings.base_iri), fact_resolution, sentences,
                             f"kg@{__version__}")
-    quads = sorted_quads(dataset)
+    quads = with_totals(sorted_quads(dataset))
     report = build_report(articles, tuple(sorted(skipped, key=lambda s: (s.source, s.reason))), resolution, len(quads),
                           {"kg_version": __version__, "model": settings.model, "base_iri": settings.base_iri})
     if store is not None:
