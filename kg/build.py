@@ -19,10 +19,10 @@ from kg import __version__
 from kg.config import Settings
 from kg.export.atomic import remove_stale_temporaries
 from kg.export.network import to_networkx, write_gexf, write_graphml
-from kg.export.rdf import sorted_quads, write_dumps
+from kg.export.rdf import write_dumps
 from kg.export.report import build_report, write_report
 from kg.export.view import write_view
-from kg.graph.build import build_dataset
+from kg.graph.build import build_quads
 from kg.graph.iris import IriMinter
 from kg.ingest import MAX_ARTICLE_CHARS, Article, Inputs, Skipped, read_inputs
 from kg.nlp.article_facts import extract_facts
@@ -155,17 +155,16 @@ def _finish(articles, extracted, facts, skipped, gazetteer: Gazetteer, settings:
     entity_of = {(rm.article_key, rm.mention.start, rm.mention.end): rm.entity_key for rm in resolution.mentions}
     fact_resolution = resolve_facts(facts, entity_of)
     sentences = {f.article_key: f.sentences for f in facts}
-    dataset = build_dataset(articles, resolution, gazetteer, IriMinter(settings.base_iri), fact_resolution, sentences,
-                            f"kg@{__version__}")
-    quads = sorted_quads(dataset)
+    quads = build_quads(articles, resolution, gazetteer, IriMinter(settings.base_iri), fact_resolution, sentences,
+                        f"kg@{__version__}")
     report = build_report(articles, tuple(sorted(skipped, key=lambda s: (s.source, s.reason))), resolution, len(quads),
                           {"kg_version": __version__, "model": settings.model, "base_iri": settings.base_iri})
     if store is not None:
-        report["store"] = sync(store, quads).as_dict()
+        report["store"] = sync(store, quads.quads).as_dict()
     if out_dir is not None:
         remove_stale_temporaries(out_dir)
         write_dumps(quads, out_dir, settings.base_iri)
-        network = to_networkx(dataset)
+        network = to_networkx(quads.quads)
         write_graphml(network, out_dir / "graph.graphml")
         write_gexf(network, out_dir / "graph.gexf")
         write_view(network, out_dir / "graph.html")
