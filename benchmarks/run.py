@@ -119,15 +119,16 @@ def worker_stages(args: dict) -> dict:
     from kg import __version__
     from kg.build import _published
     from kg.config import Settings
-    from kg.export.network import to_networkx, write_gexf, write_graphml
+    from kg.export.network import flatten, to_networkx, write_gexf, write_graphml
     import pyoxigraph as ox
 
     from kg.export.atomic import write_atomic
-    from kg.export.rdf import DUMPS, merged_triples, sorted_quads
+    from kg.export.jsonld import jsonld_document
+    from kg.export.rdf import DUMPS
     from kg.graph.namespaces import PREFIXES
     from kg.export.report import build_report, write_report
     from kg.export.view import write_view
-    from kg.graph.build import build_dataset
+    from kg.graph.build import build_quads
     from kg.graph.iris import IriMinter
     from kg.ingest import read_inputs
     from kg.nlp.article_facts import extract_facts
@@ -194,33 +195,35 @@ def worker_stages(args: dict) -> dict:
     times["resolve"] = clock() - t
     t = clock()
     sentences = {f.article_key: f.sentences for f in facts}
-    dataset = build_dataset(articles, resolution, gazetteer, IriMinter(settings.base_iri), fact_resolution, sentences,
-                            f"kg@{__version__}")
+    sorted_quads = build_quads(articles, resolution, gazetteer, IriMinter(settings.base_iri), fact_resolution, sentences,
+                               f"kg@{__version__}")  # the quads, de-duplicated and sorted, and the merged triples
+    quads, triples = sorted_quads.quads, sorted_quads.triples
     times["graph"] = clock() - t
     memory["after_graph_mb"] = rss_mb()
-    # write_dumps(sorted_quads(dataset), out), step by step
+    # write_dumps(sorted_quads, out), step by step
     detail: dict[str, float] = {}
-    t = clock()
-    quads = sorted_quads(dataset)
-    detail["dumps: sorted_quads"] = clock() - t
-    t = clock()
-    triples = merged_triples(quads)
-    detail["dumps: merged_triples"] = clock() - t
     for name, rdf_format in DUMPS.items():
         t = clock()
         data = triples if rdf_format == ox.RdfFormat.TURTLE else quads
         prefixes = PREFIXES if rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else None
-        write_atomic(out / name, lambda tmp, d=data, f=rdf_format, p=prefixes: ox.serialize(d, str(tmp), f, prefixes=p))
+        if rdf_format == ox.RdfFormat.JSON_LD:
+            document = jsonld_document(sorted_quads, settings.base_iri)
+            write_atomic(out / name, lambda tmp, doc=document: tmp.write_bytes(doc))
+        else:
+            write_atomic(out / name, lambda tmp, d=data, f=rdf_format, p=prefixes: ox.serialize(d, str(tmp), f, prefixes=p))
         detail[f"dumps: {name}"] = clock() - t
     times["dumps"] = sum(v for k, v in detail.items() if k.startswith("dumps"))
     t = clock()
-    network = to_networkx(dataset)
+    network = to_networkx(sorted_quads)
     detail["network: to_networkx"] = clock() - t
     t = clock()
-    write_graphml(network, out / "graph.graphml")
+    flat = flatten(network)
+    detail["network: flatten"] = clock() - t
+    t = clock()
+    write_graphml(network, out / "graph.graphml", flat)
     detail["network: graphml"] = clock() - t
     t = clock()
-    write_gexf(network, out / "graph.gexf")
+    write_gexf(network, out / "graph.gexf", flat)
     detail["network: gexf"] = clock() - t
     times["network"] = sum(v for k, v in detail.items() if k.startswith("network"))
     t = clock()

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from kg import __version__
 from kg.config import Settings
 from kg.export.atomic import remove_stale_temporaries
-from kg.export.network import to_networkx, write_gexf, write_graphml
+from kg.export.network import flatten, to_networkx, write_gexf, write_graphml
 from kg.export.rdf import write_dumps
 from kg.export.report import build_report, write_report
 from kg.export.view import write_view
@@ -164,9 +164,10 @@ def _finish(articles, extracted, facts, skipped, gazetteer: Gazetteer, settings:
     if out_dir is not None:
         remove_stale_temporaries(out_dir)
         write_dumps(quads, out_dir, settings.base_iri)
-        network = to_networkx(quads.quads)
-        write_graphml(network, out_dir / "graph.graphml")
-        write_gexf(network, out_dir / "graph.gexf")
+        network = to_networkx(quads)
+        flat = flatten(network)  # GraphML and GEXF hold the same flattened graph
+        write_graphml(network, out_dir / "graph.graphml", flat)
+        write_gexf(network, out_dir / "graph.gexf", flat)
         write_view(network, out_dir / "graph.html")
         write_report(report, out_dir / "report.json")
     return BuildResult(out_dir, report, tuple(skipped))

@@ -18,6 +18,7 @@ from json.encoder import encode_basestring as _encode  # the C encoder when avai
 import pyoxigraph as ox
 
 from kg.graph.namespaces import PREFIXES
+from kg.graph.quads import SortedQuads, graph_runs
 
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
@@ -69,7 +70,7 @@ class _Values:
         return found
 
 
-def jsonld_document(quads: Iterable[ox.Quad], base_iri: str) -> bytes:
+def jsonld_document(quads: SortedQuads | Iterable[ox.Quad], base_iri: str) -> bytes:
     """The compacted JSON-LD document of sorted quads, written directly: byte for byte what
     `json.dumps(…, ensure_ascii=False, indent=1)` gives for Oxigraph's expanded JSON-LD of the same
     quads (one node object per run of a subject, one graph object per run of a graph) with its IRIs
@@ -85,51 +86,62 @@ def jsonld_document(quads: Iterable[ox.Quad], base_iri: str) -> bytes:
         return found
 
     pads = _pads(9)
-    values = {level: _Values(compact, pads, level) for level in (4, 6)}  # default graph, named graphs
     out = ["{" + pads[1] + '"@context": ' + json.dumps(ctx, ensure_ascii=False, indent=1).replace("\n", pads[1])
            + "," + pads[1] + '"@graph": ']
     append = out.append
+    runs = quads.graphs if isinstance(quads, SortedQuads) else graph_runs(quads)
     top = "["  # what the next top-level item starts with
-    started, graph, subject, predicate = False, None, None, None
-    level, separator = 2, ""  # depth of node objects (2: default graph, 4: in a graph object); before the next one
-    for q in quads:
-        g, s, p, o = q.graph_name, q.subject, q.predicate.value, q.object
-        g = None if type(g) is ox.DefaultGraph else (g.value if type(g) is ox.NamedNode else f"_:{g.value}")
-        s = s.value if type(s) is ox.NamedNode else f"_:{s.value}"
-        if not started or g != graph:
-            if started:
-                append(pads[level + 1] + "]" + pads[level] + "}")
-                if graph is not None:
-                    append(pads[3] + "]" + pads[2] + "}")
-            if g is not None:
-                append(top + pads[2] + "{" + pads[3] + '"@id": ' + compact(g) + "," + pads[3] + '"@graph": [')
-                top = ","
-            started, graph, subject, level, separator = True, g, None, 2 if g is None else 4, ""
-        if s != subject:
-            if subject is not None:
-                append(pads[level + 1] + "]" + pads[level] + "}")
-            if graph is None:
-                append(top + pads[2])
-                top = ","
+    for graph, triples in runs:
+        if not triples:
+            continue
+        named = type(graph) is not ox.DefaultGraph
+        if named:
+            append(top + pads[2] + "{" + pads[3] + '"@id": ' + compact(_iri(graph)) + "," + pads[3] + '"@graph": [')
+            top = ","
+        level = 4 if named else 2  # depth of the node objects
+        values = _Values(compact, pads, level + 2)
+        key_pad, item_pad, close_node = pads[level + 1], pads[level + 2], pads[level + 1] + "]" + pads[level] + "}"
+        # Terms are read once per object (by id: `triples` keeps them alive): subjects and predicates repeat
+        subjects: dict[int, str] = {}
+        predicates: dict[int, str] = {}
+        objects: dict[int, str] = {}
+        subject = predicate = None
+        separator = pads[4]
+        for s, p, o in triples:
+            s_text = subjects.get(id(s))
+            if s_text is None:
+                s_text = subjects[id(s)] = compact(_iri(s))
+            if s_text != subject:
+                if subject is not None:
+                    append(close_node)
+                if named:
+                    append(separator)
+                    separator = "," + pads[4]
+                else:
+                    append(top + pads[2])
+                    top = ","
+                append("{" + key_pad + '"@id": ' + s_text + ",")
+                subject, predicate = s_text, None
+            p_text = predicates.get(id(p))
+            if p_text is None:
+                p_text = predicates[id(p)] = compact(p.value)
+            if p_text != predicate:
+                append((key_pad + "]," if predicate is not None else "") + key_pad + p_text + ": [" + item_pad)
+                predicate = p_text
             else:
-                append(separator + pads[4])
-                separator = ","
-            append("{" + pads[level + 1] + '"@id": ' + compact(s) + ",")
-            subject, predicate = s, None
-        if p != predicate:
-            if predicate is not None:
-                append(pads[level + 1] + "],")
-            append(pads[level + 1] + compact(p) + ": [" + pads[level + 2])
-            predicate = p
-        else:
-            append("," + pads[level + 2])
-        append(values[level + 2].text(o))
-    if not started:
-        append("[]")
-    else:
-        append(pads[level + 1] + "]" + pads[level] + "}")
-        if graph is not None:
+                append("," + item_pad)
+            o_text = objects.get(id(o))
+            if o_text is None:
+                o_text = objects[id(o)] = values.text(o)
+            append(o_text)
+        if subject is not None:
+            append(close_node)
+        if named:
             append(pads[3] + "]" + pads[2] + "}")
-        append(pads[1] + "]")
+    append("[]" if top == "[" else pads[1] + "]")
     append("\n}\n")
     return "".join(out).encode("utf-8")
+
+
+def _iri(term) -> str:
+    return term.value if type(term) is ox.NamedNode else f"_:{term.value}"

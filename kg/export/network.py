@@ -119,13 +119,14 @@ def flatten(graph: nx.MultiDiGraph, drop: tuple[str, ...] = ("evidence",)) -> nx
 flatten_for_graphml = flatten
 
 
-def write_graphml(graph: nx.MultiDiGraph, path: Path) -> None:
-    """GraphML (Cytoscape, Gephi, yEd), written atomically."""
-    write_atomic(path, lambda tmp: nx.write_graphml(flatten(graph), str(tmp)))
+def write_graphml(graph: nx.MultiDiGraph, path: Path, flat: nx.MultiDiGraph | None = None) -> None:
+    """GraphML (Cytoscape, Gephi, yEd), written atomically; `flat` = flatten(graph) when already made."""
+    write_atomic(path, lambda tmp: nx.write_graphml(flatten(graph) if flat is None else flat, str(tmp)))
 
 
-def write_gexf(graph: nx.MultiDiGraph, path: Path) -> None:
-    """GEXF 1.2 (Gephi), written atomically, without networkx's lastmodifieddate (deterministic)."""
-    text = "\n".join(nx.generate_gexf(flatten(graph))) + "\n"
+def write_gexf(graph: nx.MultiDiGraph, path: Path, flat: nx.MultiDiGraph | None = None) -> None:
+    """GEXF 1.2 (Gephi), written atomically, without networkx's lastmodifieddate (deterministic);
+    `flat` = flatten(graph) when already made."""
+    text = "\n".join(nx.generate_gexf(flatten(graph) if flat is None else flat)) + "\n"
     text = re.sub(r'<meta lastmodifieddate="[^"]*">', "<meta>", text, count=1)
     write_atomic(path, lambda tmp: tmp.write_text("<?xml version='1.0' encoding='utf-8'?>\n" + text, encoding="utf-8"))

@@ -1,6 +1,6 @@
 """The networkx projection of the dataset, made in one pass over its quads.
 
-`to_networkx(quads)` takes pyoxigraph quads (a build's sorted quads) or an rdflib Dataset, and
+`to_networkx(quads)` takes a build's `SortedQuads`, pyoxigraph quads or an rdflib Dataset, and
 returns a `MultiDiGraph`:
 - one node per typed IRI resource that is not extraction machinery (annotations, selectors,
   extraction graphs): entities, articles, publishers, events, statements, grants. Node ids are
@@ -34,6 +34,7 @@ from rdflib import BNode, Dataset, Literal, URIRef
 from rdflib.namespace import PROV, RDF, RDFS, SKOS, XSD
 
 from kg.graph.namespaces import KGO, OA, PREFIXES, SCHEMA
+from kg.graph.quads import SortedQuads
 
 KINDS = ("person", "organization", "country", "place", "weapon", "equipment", "article", "event", "statement", "grant",
          "source", "other")
@@ -112,8 +113,12 @@ def _attribute(predicate: str) -> str:
     return f"p_{name}" if name in RESERVED else name
 
 
-def _rdflib_quads(dataset: Dataset) -> list[ox.Quad]:
-    """An rdflib Dataset's quads as pyoxigraph quads, blank nodes kept."""
+def _rows(dataset) -> list[tuple]:
+    """(subject, predicate, object) pyoxigraph terms of every quad, blank nodes kept."""
+    if isinstance(dataset, SortedQuads):
+        return [row for _, rows in dataset.graphs for row in rows]
+    if not isinstance(dataset, Dataset):
+        return [(q.subject, q.predicate, q.object) for q in dataset]
     cache: dict = {}
 
     def convert(term):
@@ -130,13 +135,13 @@ def _rdflib_quads(dataset: Dataset) -> list[ox.Quad]:
             cache[term] = found
         return found
 
-    return [ox.Quad(convert(s), convert(p), convert(o)) for s, p, o, _ in dataset.quads((None, None, None, None))]
+    return [(convert(s), convert(p), convert(o)) for s, p, o, _ in dataset.quads((None, None, None, None))]
 
 
 class _Collected:
     """What one pass over the quads gathers (keys of subjects and objects: see `_key`)."""
 
-    def __init__(self, quads: Iterable[ox.Quad]):
+    def __init__(self, rows: list[tuple]):
         self.types: dict[str, set[str]] = defaultdict(set)
         self.machinery: set[str] = set()
         self.values: set[str] = set()
@@ -147,41 +152,62 @@ class _Collected:
         self.has_body: dict[tuple[str, str], None] = {}
         self.targets: dict[str, list[str]] = defaultdict(list)
         self.selectors: dict[str, list[str]] = defaultdict(list)
-        self.first: dict[tuple[str, str], object] = {}  # (subject, predicate) -> first object: sources, offsets
+        self.first: dict[tuple[str, str], object] = {}  # (subject, predicate) -> its value: sources, offsets
         self.rest: list[tuple[str, str, object]] = []  # every other quad, for attributes and edges
-        firsts = (_HAS_SOURCE, _START, _END, _SENTENCE_START, _SENTENCE_END)
-        for q in quads:
-            s, p, o = _key(q.subject), q.predicate.value, q.object
+        handlers = {_LABEL: 1, _ALT: 2, _HEADLINE: 3, _BODY: 4, _HAS_BODY: 5, _HAS_TARGET: 6, _HAS_SELECTOR: 7,
+                    **dict.fromkeys((_HAS_SOURCE, _START, _END, _SENTENCE_START, _SENTENCE_END), 8)}
+        machinery, rest = self.machinery, self.rest
+        # Terms are read once per object (by id: `rows` keeps them alive); subjects, predicates and classes repeat
+        subjects: dict[int, str] = {}
+        predicates: dict[int, str] = {}
+        classes: dict[int, str] = {}
+        for s, p, o in rows:
+            key = subjects.get(id(s))
+            if key is None:
+                key = subjects[id(s)] = _key(s)
+            s = key
+            key = predicates.get(id(p))
+            if key is None:
+                key = predicates[id(p)] = p.value
+            p = key
             if p == _TYPE:
-                iri = o.value
+                iri = classes.get(id(o))
+                if iri is None:
+                    iri = classes[id(o)] = o.value
                 self.types[s].add(curie(iri))
                 if iri in _MACHINERY:
-                    self.machinery.add(s)
+                    machinery.add(s)
                 elif iri in _VALUES:
                     self.values.add(s)
                 continue
-            self.rest.append((s, p, o))
-            if p == _LABEL:
-                self.labels[s] = min(self.labels.get(s, o.value), o.value)
-            elif p == _ALT:
-                self.alt_labels[s].add(o.value)
-            elif p == _HEADLINE:
-                self.headlines[s] = min(self.headlines.get(s, o.value), o.value)
-            elif p == _BODY:
-                self.bodies[s] = o.value
-            elif p == _HAS_BODY:
+            if s not in machinery:  # (annotations are typed before their other triples in sorted quads)
+                rest.append((s, p, o))
+            handler = handlers.get(p)
+            if handler is None:
+                continue
+            if handler == 8:  # one value expected; of several, the first in N-Triples order (whatever the input order)
+                previous = self.first.get((s, p))
+                if previous is None or str(o) < str(previous):
+                    self.first[(s, p)] = o
+            elif handler == 5:
                 self.has_body[(s, _key(o))] = None
-            elif p == _HAS_TARGET:
+            elif handler == 6:
                 self.targets[s].append(_key(o))
-            elif p == _HAS_SELECTOR:
+            elif handler == 7:
                 self.selectors[s].append(_key(o))
-            elif p in firsts:
-                self.first.setdefault((s, p), o)
+            elif handler == 1:
+                self.labels[s] = min(self.labels.get(s, o.value), o.value)
+            elif handler == 2:
+                self.alt_labels[s].add(o.value)
+            elif handler == 3:
+                self.headlines[s] = min(self.headlines.get(s, o.value), o.value)
+            else:
+                self.bodies[s] = o.value
 
 
-def to_networkx(dataset: Dataset | Iterable[ox.Quad]) -> nx.MultiDiGraph:
+def to_networkx(dataset: SortedQuads | Iterable[ox.Quad] | Dataset) -> nx.MultiDiGraph:
     """Typed nodes and relation-labelled edges (see the module doc). Deterministic order."""
-    found = _Collected(_rdflib_quads(dataset) if isinstance(dataset, Dataset) else dataset)
+    found = _Collected(_rows(dataset))
     nodes = sorted(s for s in found.types if not s.startswith("_:") and s not in found.machinery
                    and s not in found.values)
     node_set = set(nodes)

@@ -64,6 +64,7 @@ def write_dumps(quads: SortedQuads | list[ox.Quad], out_dir: Path,
                 base_iri: str = "https://w3id.org/evkg/id/") -> dict[str, Path]:
     """Write the four dumps atomically; return their paths by file name."""
     written = {}
+    whole = quads  # the JSON-LD writer reads SortedQuads faster than ox.Quad objects
     if isinstance(quads, SortedQuads):
         quads, triples = quads.quads, quads.triples
     else:
@@ -73,7 +74,7 @@ def write_dumps(quads: SortedQuads | list[ox.Quad], out_dir: Path,
         prefixes = PREFIXES if rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else None
         path = out_dir / name
         if rdf_format == ox.RdfFormat.JSON_LD:
-            document = jsonld_document(data, base_iri)
+            document = jsonld_document(whole, base_iri)
             write_atomic(path, lambda tmp, doc=document: tmp.write_bytes(doc))
         else:
             write_atomic(path, lambda tmp, d=data, f=rdf_format, p=prefixes: ox.serialize(d, str(tmp), f, prefixes=p))

@@ -9,6 +9,7 @@ object. The merged graph (every triple once, for Turtle) comes from the same pas
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import pyoxigraph as ox
@@ -25,12 +26,21 @@ class GraphWriter:
         self.add = triples.append
 
 
+Triple = tuple  # (subject, predicate, object): pyoxigraph terms
+GraphRun = tuple  # (graph name: ox.NamedNode or ox.DefaultGraph, [Triple, …])
+
+
 @dataclass(frozen=True)
 class SortedQuads:
-    """Every quad of a dataset once, sorted; and every triple of all graphs merged once, sorted."""
+    """Every quad of a dataset once, sorted; and every triple of all graphs merged once, sorted.
+
+    `graphs` holds the same quads as plain tuples of terms, graph by graph: reading them is much
+    cheaper than reading the attributes of `ox.Quad` objects (the projection and JSON-LD do).
+    """
 
     quads: list[ox.Quad]
     triples: list[ox.Triple]
+    graphs: list[GraphRun]
 
     def __len__(self) -> int:
         return len(self.quads)
@@ -59,18 +69,42 @@ class QuadCollector:
         quads: list[ox.Quad] = []
         spelled: dict[str, ox.NamedNode | ox.DefaultGraph] = {
             "" if isinstance(g, ox.DefaultGraph) else str(g): g for g in self._graphs}
+        # Subjects and predicates are the same objects again and again: spell each once (by id: they stay alive here)
+        graphs: list[GraphRun] = []
+        subjects: dict[int, str] = {}
+        predicates: dict[int, str] = {}
         for graph_key in sorted(spelled):
             graph = spelled[graph_key]
             keyed = {}
             for triple in self._graphs[graph]:
                 s, p, o = triple
-                predicate = str(p)
-                # one string per triple; "\0" (never in N-Quads text) keeps a prefix before its extensions
-                keyed[f"{s}\0{'1' if predicate != _TYPE else '0'}{predicate}\0{o}"] = triple
+                subject = subjects.get(id(s))
+                if subject is None:
+                    subject = subjects[id(s)] = f"{s}\0"
+                predicate = predicates.get(id(p))
+                if predicate is None:  # rdf:type sorts first; "\0" (never in N-Quads text) ends each part
+                    text = str(p)
+                    predicate = predicates[id(p)] = ("1" if text != _TYPE else "0") + text + "\0"
+                keyed[f"{subject}{predicate}{o}"] = triple
             merged.update(keyed)
-            quads.extend(ox.Quad(s, p, o, graph) for s, p, o in (keyed[k] for k in sorted(keyed)))
-        triples = [ox.Triple(*merged[k]) for k in sorted(merged)]
-        return SortedQuads(quads, triples)
+            rows = [keyed[k] for k in sorted(keyed)]
+            graphs.append((graph, rows))
+            quads.extend([ox.Quad(s, p, o, graph) for s, p, o in rows])
+        triples = [ox.Triple(s, p, o) for s, p, o in map(merged.__getitem__, sorted(merged))]
+        return SortedQuads(quads, triples, graphs)
+
+
+def graph_runs(quads: Iterable[ox.Quad]) -> list[GraphRun]:
+    """Quads as runs of one graph each, in their order (the terms of each quad read once)."""
+    runs: list[GraphRun] = []
+    current = None
+    for q in quads:
+        graph = q.graph_name
+        if current is None or graph != current:
+            current = graph
+            runs.append((graph, []))
+        runs[-1][1].append((q.subject, q.predicate, q.object))
+    return runs
 
 
 def to_rdflib(quads):
