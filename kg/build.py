@@ -103,7 +103,7 @@ def extract(articles: Iterable[Article], settings: Settings, gazetteer: Gazettee
         else:
             fitting[article.key] = article
     docs = nlp.pipe(((a.text, a.key) for a in fitting.values()), as_tuples=True,
-                    batch_size=settings.batch_size, n_process=settings.n_process)
+                    batch_size=settings.batch_size, n_process=settings.processes_for(len(fitting)))
     for doc, key in docs:
         mentions = extract_mentions(doc, key, gazetteer, signature)
         result = (mentions, extract_facts(doc, key, mentions.mentions, gazetteer, _published(fitting[key])))

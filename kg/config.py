@@ -17,7 +17,16 @@ class Settings:
     model: str = DEFAULT_MODEL
     base_iri: str = DEFAULT_BASE_IRI
     batch_size: int = 32
-    n_process: int = 1
+    n_process: int = 0  # spaCy processes; 0 = auto (see processes_for)
+
+    def processes_for(self, articles: int) -> int:
+        """spaCy processes for `articles` articles: `n_process` when set; else 2 on a machine with
+        2+ usable cores once there are 2+ batches per process (fewer are not worth starting
+        workers for), else 1. The output is the same whatever the number."""
+        if self.n_process > 0:
+            return self.n_process
+        cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+        return 2 if cores >= 2 and articles >= 4 * max(1, self.batch_size) else 1
 
     @classmethod
     def from_env(cls, **overrides: object) -> "Settings":

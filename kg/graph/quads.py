@@ -69,10 +69,11 @@ class QuadCollector:
         quads: list[ox.Quad] = []
         spelled: dict[str, ox.NamedNode | ox.DefaultGraph] = {
             "" if isinstance(g, ox.DefaultGraph) else str(g): g for g in self._graphs}
-        # Subjects and predicates are the same objects again and again: spell each once (by id: they stay alive here)
+        # Terms are the same objects again and again: spell each once (by id: they stay alive here)
         graphs: list[GraphRun] = []
         subjects: dict[int, str] = {}
         predicates: dict[int, str] = {}
+        objects: dict[int, str] = {}
         for graph_key in sorted(spelled):
             graph = spelled[graph_key]
             keyed = {}
@@ -85,7 +86,10 @@ class QuadCollector:
                 if predicate is None:  # rdf:type sorts first; "\0" (never in N-Quads text) ends each part
                     text = str(p)
                     predicate = predicates[id(p)] = ("1" if text != _TYPE else "0") + text + "\0"
-                keyed[f"{subject}{predicate}{o}"] = triple
+                obj = objects.get(id(o))
+                if obj is None:
+                    obj = objects[id(o)] = str(o)
+                keyed[subject + predicate + obj] = triple
             merged.update(keyed)
             rows = [keyed[k] for k in sorted(keyed)]
             graphs.append((graph, rows))
