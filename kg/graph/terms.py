@@ -59,9 +59,9 @@ def literal(value, datatype: ox.NamedNode | None = None) -> ox.Literal:
     return _literal(str(value), value, datatype.value if datatype is not None else None)
 
 
-@lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=1 << 16, typed=True)
 def _literal(_spelling: str, value, datatype: str | None) -> ox.Literal:
-    # _spelling is part of the cache key: Decimal("1.0") == Decimal("1.00") but they are spelled apart
+    # The key holds the spelling and the type: Decimal("1.0") == Decimal("1.00") == 1.0, spelled or typed apart
     return to_oxigraph(Literal(value, datatype=URIRef(datatype) if datatype else None))
 
 
