@@ -7,6 +7,7 @@ the previous outputs as they were.
 from __future__ import annotations
 
 import gc
+import itertools
 import hashlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -26,6 +27,7 @@ from kg.graph.build import build_quads
 from kg.graph.iris import IriMinter
 from kg.ingest import MAX_ARTICLE_CHARS, Article, Inputs, Skipped, read_inputs
 from kg.nlp.article_facts import extract_facts
+from kg.nlp.deadline import GUARDED_CHARS, run_with_deadline
 from kg.nlp.extract import extract_mentions
 from kg.nlp.facts import ArticleFacts
 from kg.nlp.gazetteer import Gazetteer
@@ -37,6 +39,7 @@ from kg.store import CACHE, ExtractionCache, open_store, stored_articles, sync
 
 if TYPE_CHECKING:
     from spacy.language import Language
+    from spacy.tokens import Doc
 
 OUTPUT_FILES = ("graph.trig", "graph.nq", "graph.ttl", "graph.jsonld", "graph.html", "graph.graphml", "graph.gexf",
                 "report.json")
@@ -96,19 +99,34 @@ def extract(articles: Iterable[Article], settings: Settings, gazetteer: Gazettee
     nlp = pipeline(settings.model, gazetteer)
     signature = model_signature(nlp)
     fitting: dict[str, Article] = {}
+    long: list[Article] = []
     limit = min(nlp.max_length, MAX_ARTICLE_CHARS)  # spaCy cannot be stopped mid-document: bound the length
     for article in todo.values():
         if len(article.text) > limit:
             yield Skipped(article.source, f"article longer than {limit} characters; split it into smaller articles")
+        elif len(article.text) > GUARDED_CHARS:
+            long.append(article)
         else:
             fitting[article.key] = article
+
+    def extract_one(doc: "Doc", article: Article) -> tuple[ArticleMentions, ArticleFacts]:
+        mentions = extract_mentions(doc, article.key, gazetteer, signature)
+        return mentions, extract_facts(doc, article.key, mentions.mentions, gazetteer, _published(article))
+
     docs = nlp.pipe(((a.text, a.key) for a in fitting.values()), as_tuples=True,
                     batch_size=settings.batch_size, n_process=settings.processes_for(len(fitting)))
-    for doc, key in docs:
-        mentions = extract_mentions(doc, key, gazetteer, signature)
-        result = (mentions, extract_facts(doc, key, mentions.mentions, gazetteer, _published(fitting[key])))
+    results = ((fitting[key], extract_one(doc, fitting[key])) for doc, key in docs)
+    for article in long:  # each in a child process killed at the deadline
+        outcome = run_with_deadline(lambda a=article: extract_one(nlp(a.text), a), settings.article_seconds)
+        if outcome.failure is not None:
+            yield Skipped(article.source, f"{outcome.failure}; split it into smaller articles")
+            if progress:
+                progress(1)
+        else:
+            results = itertools.chain(results, [(article, outcome.value)])
+    for article, result in results:
         if cache is not None:
-            cache.put(fitting[key], result)
+            cache.put(article, result)
         yield result
         if progress:
             progress(1)

@@ -30,9 +30,11 @@ def cli() -> None:
 @click.option("--batch-size", default=32, show_default=True, help="Articles per spaCy batch.")
 @click.option("--processes", "n_process", default=0, show_default=True,
               help="spaCy worker processes; 0 = auto: 2 on a multi-core machine for 4+ batches of articles, else 1.")
+@click.option("--article-timeout", "article_seconds", default=120.0, show_default=True,
+              help="Seconds an article over 50,000 characters may take; past it, it is skipped.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
 def build(inputs: tuple[Path, ...], out_dir: Path | None, store_dir: Path | None, model: str | None, base_iri: str,
-          batch_size: int, n_process: int, quiet: bool) -> None:
+          batch_size: int, n_process: int, article_seconds: float, quiet: bool) -> None:
     """Build the graph from INPUTS (.txt, .html, .jsonl files or folders) into OUT.
 
     Writes graph.trig, graph.nq, graph.ttl, graph.jsonld, graph.html, graph.graphml, graph.gexf and
@@ -46,7 +48,8 @@ def build(inputs: tuple[Path, ...], out_dir: Path | None, store_dir: Path | None
     if out_dir is None and store_dir is None:
         raise click.UsageError("give -o OUT, --store DIR, or both")
     target = " and ".join(str(p) for p in (out_dir, store_dir) if p is not None)
-    settings = Settings.from_env(model=model, base_iri=base_iri, batch_size=batch_size, n_process=n_process)
+    settings = Settings.from_env(model=model, base_iri=base_iri, batch_size=batch_size, n_process=n_process,
+                                 article_seconds=article_seconds)
     try:
         result = run_build(inputs, out_dir, settings, None if quiet else _progress_bar, store_dir)
     except NothingToBuild as err:
@@ -124,8 +127,11 @@ def validate(source: Path) -> None:
 @click.option("--timeout", default=10.0, show_default=True, help="Seconds a query may run before it is stopped.")
 @click.option("--max-results", default=10_000, show_default=True, help="Most solutions returned (KG-Result-Truncated signals more).")
 @click.option("--cors", is_flag=True, help="Allow cross-origin reads (Access-Control-Allow-Origin: *, never with credentials).")
-@click.option("--engines", default=8, show_default=True, help="Oxigraph processes answering queries, one query each at a time.")
-def serve(source: Path, host: str, port: int, timeout: float, max_results: int, cors: bool, engines: int) -> None:
+@click.option("--engines", default=4, show_default=True, help="Fast-lane Oxigraph processes (one query each at a time).")
+@click.option("--slow-engines", default=2, show_default=True, help="Most queries running at once in the slow lane.")
+@click.option("--budget", default=0.5, show_default=True, help="Seconds a query may run in the fast lane before it moves to the slow lane.")
+def serve(source: Path, host: str, port: int, timeout: float, max_results: int, cors: bool, engines: int,
+          slow_engines: int, budget: float) -> None:
     """Serve OUT or a STORE: SPARQL 1.1 Protocol at /sparql (read-only), the view at /, a query page at /query."""
     from kg.query import QueryError
     from kg.serve import serve as run_serve
@@ -134,7 +140,8 @@ def serve(source: Path, host: str, port: int, timeout: float, max_results: int, 
         click.echo(f"serving {source}: {url}/sparql (view: {url}/, query page: {url}/query)", err=True)
 
     try:
-        run_serve(source, host, port, timeout, max_results, cors, ready, max(1, engines))
+        run_serve(source, host, port, timeout, max_results, cors, ready, max(1, engines), max(1, slow_engines),
+                  max(0.01, budget))
     except (QueryError, OSError) as err:
         click.echo(f"error: {err}", err=True)
         sys.exit(EXIT_NOTHING_BUILT)

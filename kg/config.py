@@ -18,6 +18,7 @@ class Settings:
     base_iri: str = DEFAULT_BASE_IRI
     batch_size: int = 32
     n_process: int = 0  # spaCy processes; 0 = auto (see processes_for)
+    article_seconds: float = 120.0  # the time budget of one long article (kg.nlp.deadline)
 
     def processes_for(self, articles: int) -> int:
         """spaCy processes for `articles` articles: `n_process` when set; else 2 on a machine with
