@@ -88,9 +88,10 @@ def worker_throughput(args: dict) -> dict:
             pass
         return time.perf_counter() - start
 
-    build_processes = Settings(model=model, batch_size=batch).processes_for(n)  # kg's default (auto) on this machine
+    # kg's default (auto) decides from the load: decided once here, so that every round builds alike
+    build_processes = Settings(model=model, batch_size=batch).processes_for(n)
 
-    def full(n_process: int = 0) -> float:
+    def full(n_process: int = build_processes) -> float:
         out = Path(tempfile.mkdtemp(prefix="kg-bench-build-"))
         try:
             start = time.perf_counter()
@@ -200,7 +201,7 @@ def worker_stages(args: dict) -> dict:
     sentences = {f.article_key: f.sentences for f in facts}
     sorted_quads = build_quads(articles, resolution, gazetteer, IriMinter(settings.base_iri), fact_resolution, sentences,
                                f"kg@{__version__}")  # the quads, de-duplicated and sorted, and the merged triples
-    quads, triples = sorted_quads.quads, sorted_quads.triples
+    quads, triples = sorted_quads.quads, sorted_quads.iter_triples()
     times["graph"] = clock() - t
     memory["after_graph_mb"] = rss_mb()
     # write_dumps(sorted_quads, out), step by step
@@ -409,8 +410,8 @@ def summarise(results: dict) -> str:
                    "best and median of the rounds")
         rows = []
         processes = tp.get("build_processes", 1)
-        out.append(f"build: kg's default settings (--processes 0 = auto: {processes} spaCy process"
-                   f"{'es' if processes > 1 else ''} here, {tp.get('cores', '?')} usable cores); "
+        out.append(f"build: kg's default settings (--processes 0 = auto, decided at the start: {processes} spaCy "
+                   f"process{'es' if processes > 1 else ''}, {tp.get('cores', '?')} usable cores); "
                    "bare: nlp.pipe in 1 process, spaCy's defaults")
         for kind, label in (("build", f"kg.build.build (end to end, {processes} proc.)"),
                             ("bare_kg", "nlp.pipe, load_pipeline (+rulers)"), ("bare_plain", "nlp.pipe, plain spacy.load")):

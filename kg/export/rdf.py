@@ -57,7 +57,7 @@ def merged_triples(quads: Iterable[ox.Quad]) -> list[ox.Triple]:
     merged = collector.graph()
     for q in quads:
         merged.add((q.subject, q.predicate, q.object))
-    return collector.finish().triples
+    return list(collector.finish().iter_triples())
 
 
 def write_dumps(quads: SortedQuads | list[ox.Quad], out_dir: Path,
@@ -66,7 +66,7 @@ def write_dumps(quads: SortedQuads | list[ox.Quad], out_dir: Path,
     written = {}
     whole = quads  # the JSON-LD writer reads SortedQuads faster than ox.Quad objects
     if isinstance(quads, SortedQuads):
-        quads, triples = quads.quads, quads.triples
+        quads, triples = quads.quads, quads.iter_triples()
     else:
         triples = merged_triples(quads)
     for name, rdf_format in DUMPS.items():

@@ -9,7 +9,7 @@ object. The merged graph (every triple once, for Turtle) comes from the same pas
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 import pyoxigraph as ox
@@ -36,14 +36,19 @@ class SortedQuads:
 
     `graphs` holds the same quads as plain tuples of terms, graph by graph: reading them is much
     cheaper than reading the attributes of `ox.Quad` objects (the projection and JSON-LD do).
+    `merged` holds the merged triples as tuples of terms; `iter_triples()` makes them `ox.Triple`s
+    one at a time (a list of them would hold a copy of every term: ~1 GB at 2,000 articles).
     """
 
     quads: list[ox.Quad]
-    triples: list[ox.Triple]
+    merged: list[Triple]
     graphs: list[GraphRun]
 
     def __len__(self) -> int:
         return len(self.quads)
+
+    def iter_triples(self) -> Iterator[ox.Triple]:
+        return (ox.Triple(s, p, o) for s, p, o in self.merged)
 
     def to_rdflib(self):
         """The quads as an rdflib Dataset (for code written against rdflib; slow on big builds)."""
@@ -94,8 +99,7 @@ class QuadCollector:
             rows = [keyed[k] for k in sorted(keyed)]
             graphs.append((graph, rows))
             quads.extend([ox.Quad(s, p, o, graph) for s, p, o in rows])
-        triples = [ox.Triple(s, p, o) for s, p, o in map(merged.__getitem__, sorted(merged))]
-        return SortedQuads(quads, triples, graphs)
+        return SortedQuads(quads, [merged[k] for k in sorted(merged)], graphs)
 
 
 def graph_runs(quads: Iterable[ox.Quad]) -> list[GraphRun]:
