@@ -88,7 +88,10 @@ def worker_throughput(args: dict) -> dict:
             pass
         return time.perf_counter() - start
 
-    def full(n_process: int = 1) -> float:
+    # kg's default (auto) decides from the load: decided once here, so that every round builds alike
+    build_processes = Settings(model=model, batch_size=batch).processes_for(n)
+
+    def full(n_process: int = build_processes) -> float:
         out = Path(tempfile.mkdtemp(prefix="kg-bench-build-"))
         try:
             start = time.perf_counter()
@@ -107,10 +110,11 @@ def worker_throughput(args: dict) -> dict:
         rounds.append(row)
         print(f"  round {r + 1}: " + ", ".join(f"{k} {v:.1f}s" for k, v in row.items()), file=sys.stderr, flush=True)
     extra = {}
-    if args.get("n_process", 1) > 1:
+    if args.get("n_process", 1) not in (0, build_processes):
         extra["build_n_process"] = {"n_process": args["n_process"], "seconds": full(args["n_process"])}
         print(f"  build --processes {args['n_process']}: {extra['build_n_process']['seconds']:.1f}s", file=sys.stderr)
     return {"articles": n, "words": n_words, "load_kg_s": load_kg, "load_plain_s": load_plain,
+            "build_processes": build_processes, "cores": len(os.sched_getaffinity(0)),
             "pipe_names_kg": nlp_kg.pipe_names, "pipe_names_plain": nlp_plain.pipe_names, "rounds": rounds, **extra}
 
 
@@ -119,17 +123,17 @@ def worker_stages(args: dict) -> dict:
     from kg import __version__
     from kg.build import _published
     from kg.config import Settings
-    from kg.export.network import to_networkx, write_gexf, write_graphml
+    from kg.export.network import flatten, to_networkx, write_gexf, write_graphml
     import pyoxigraph as ox
 
     from kg.export.atomic import write_atomic
-    from kg.export.rdf import DUMPS, merged_triples, sorted_quads
+    from kg.export.jsonld import jsonld_document
+    from kg.export.rdf import DUMPS
     from kg.graph.namespaces import PREFIXES
     from kg.export.report import build_report, write_report
     from kg.export.view import write_view
-    from kg.graph.build import build_dataset
+    from kg.graph.build import build_quads
     from kg.graph.iris import IriMinter
-    from kg.graph.totals import with_totals
     from kg.ingest import read_inputs
     from kg.nlp.article_facts import extract_facts
     from kg.nlp.extract import extract_mentions
@@ -162,7 +166,7 @@ def worker_stages(args: dict) -> dict:
     extracted, facts = [], []
     nlp_time = extract_time = 0.0
     docs = nlp.pipe(((a.text, a.key) for a in fitting.values()), as_tuples=True,
-                    batch_size=settings.batch_size, n_process=settings.n_process)
+                    batch_size=settings.batch_size, n_process=settings.processes_for(n))
     start = clock()
     for i in range(1, n + 1):
         t = clock()
@@ -195,33 +199,35 @@ def worker_stages(args: dict) -> dict:
     times["resolve"] = clock() - t
     t = clock()
     sentences = {f.article_key: f.sentences for f in facts}
-    dataset = build_dataset(articles, resolution, gazetteer, IriMinter(settings.base_iri), fact_resolution, sentences,
-                            f"kg@{__version__}")
+    sorted_quads = build_quads(articles, resolution, gazetteer, IriMinter(settings.base_iri), fact_resolution, sentences,
+                               f"kg@{__version__}")  # the quads, de-duplicated and sorted, and the merged triples
+    quads, triples = sorted_quads.quads, sorted_quads.iter_triples()
     times["graph"] = clock() - t
     memory["after_graph_mb"] = rss_mb()
-    # write_dumps(sorted_quads(dataset), out), step by step
+    # write_dumps(sorted_quads, out), step by step
     detail: dict[str, float] = {}
-    t = clock()
-    quads = with_totals(sorted_quads(dataset))
-    detail["dumps: sorted_quads"] = clock() - t
-    t = clock()
-    triples = merged_triples(quads)
-    detail["dumps: merged_triples"] = clock() - t
     for name, rdf_format in DUMPS.items():
         t = clock()
         data = triples if rdf_format == ox.RdfFormat.TURTLE else quads
         prefixes = PREFIXES if rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else None
-        write_atomic(out / name, lambda tmp, d=data, f=rdf_format, p=prefixes: ox.serialize(d, str(tmp), f, prefixes=p))
+        if rdf_format == ox.RdfFormat.JSON_LD:
+            document = jsonld_document(sorted_quads, settings.base_iri)
+            write_atomic(out / name, lambda tmp, doc=document: tmp.write_bytes(doc))
+        else:
+            write_atomic(out / name, lambda tmp, d=data, f=rdf_format, p=prefixes: ox.serialize(d, str(tmp), f, prefixes=p))
         detail[f"dumps: {name}"] = clock() - t
     times["dumps"] = sum(v for k, v in detail.items() if k.startswith("dumps"))
     t = clock()
-    network = to_networkx(dataset)
+    network = to_networkx(sorted_quads)
     detail["network: to_networkx"] = clock() - t
     t = clock()
-    write_graphml(network, out / "graph.graphml")
+    flat = flatten(network)
+    detail["network: flatten"] = clock() - t
+    t = clock()
+    write_graphml(network, out / "graph.graphml", flat)
     detail["network: graphml"] = clock() - t
     t = clock()
-    write_gexf(network, out / "graph.gexf")
+    write_gexf(network, out / "graph.gexf", flat)
     detail["network: gexf"] = clock() - t
     times["network"] = sum(v for k, v in detail.items() if k.startswith("network"))
     t = clock()
@@ -413,8 +419,12 @@ def summarise(results: dict) -> str:
         out.append(f"\n(1) Throughput on {n:,} articles ({w:,} words), {len(tp['rounds'])} alternated rounds, "
                    "best and median of the rounds")
         rows = []
-        for kind, label in (("build", "kg.build.build (end to end)"), ("bare_kg", "nlp.pipe, load_pipeline (+rulers)"),
-                            ("bare_plain", "nlp.pipe, plain spacy.load")):
+        processes = tp.get("build_processes", 1)
+        out.append(f"build: kg's default settings (--processes 0 = auto, decided at the start: {processes} spaCy "
+                   f"process{'es' if processes > 1 else ''}, {tp.get('cores', '?')} usable cores); "
+                   "bare: nlp.pipe in 1 process, spaCy's defaults")
+        for kind, label in (("build", f"kg.build.build (end to end, {processes} proc.)"),
+                            ("bare_kg", "nlp.pipe, load_pipeline (+rulers)"), ("bare_plain", "nlp.pipe, plain spacy.load")):
             ts = [r[kind] for r in tp["rounds"]]
             best, med = min(ts), statistics.median(ts)
             rows.append([label, best, med, n / best, w / best])
@@ -493,8 +503,9 @@ def main() -> None:
                         help="corpus sizes of the stage/scaling/memory runs (default 200 2000; quick 30 300)")
     parser.add_argument("--throughput-n", type=int, help="articles in the throughput comparison (default 200; quick 40)")
     parser.add_argument("--repeats", type=int, help="alternated throughput rounds (default 3; quick 2)")
-    parser.add_argument("--n-process", type=int, help="also time one build with this many spaCy processes "
-                        "(default 2; quick: not run; 1 to skip)")
+    parser.add_argument("--n-process", type=int, help="also time one build with this many spaCy processes, beside "
+                        "the rounds with kg's default (auto) (default 1; quick: not run; 0 to skip; skipped when it "
+                        "equals what auto gives)")
     parser.add_argument("--batch-size", type=int, default=32)
     parser.add_argument("--quads", type=int, default=1_000_000, help="quads in the SPARQL store (default 1,000,000)")
     parser.add_argument("--query-repeats", type=int, help="timed runs per query after one warm-up (default 10; quick 3)")
@@ -513,7 +524,7 @@ def main() -> None:
     sizes = args.sizes or ([30, 300] if q else [200, 2000])
     tp_n = args.throughput_n or (40 if q else 200)
     repeats = args.repeats or (2 if q else 3)
-    n_process = args.n_process if args.n_process is not None else (1 if q else 2)
+    n_process = args.n_process if args.n_process is not None else (0 if q else 1)
     query_repeats = args.query_repeats or (3 if q else 10)
 
     from generate_corpus import write_corpus

@@ -19,12 +19,11 @@ from typing import TYPE_CHECKING
 from kg import __version__
 from kg.config import Settings
 from kg.export.atomic import remove_stale_temporaries
-from kg.export.network import to_networkx, write_gexf, write_graphml
-from kg.export.rdf import sorted_quads, write_dumps
+from kg.export.network import flatten, to_networkx, write_gexf, write_graphml
+from kg.export.rdf import write_dumps
 from kg.export.report import build_report, write_report
 from kg.export.view import write_view
-from kg.graph.build import build_dataset
-from kg.graph.totals import with_totals
+from kg.graph.build import build_quads
 from kg.graph.iris import IriMinter
 from kg.ingest import MAX_ARTICLE_CHARS, Article, Inputs, Skipped, read_inputs
 from kg.nlp.article_facts import extract_facts
@@ -115,7 +114,7 @@ def extract(articles: Iterable[Article], settings: Settings, gazetteer: Gazettee
         return mentions, extract_facts(doc, article.key, mentions.mentions, gazetteer, _published(article))
 
     docs = nlp.pipe(((a.text, a.key) for a in fitting.values()), as_tuples=True,
-                    batch_size=settings.batch_size, n_process=settings.n_process)
+                    batch_size=settings.batch_size, n_process=settings.processes_for(len(fitting)))
     results = ((fitting[key], extract_one(doc, fitting[key])) for doc, key in docs)
     for article in long:  # each in a child process killed at the deadline
         outcome = run_with_deadline(lambda a=article: extract_one(nlp(a.text), a), settings.article_seconds)
@@ -174,19 +173,19 @@ def _finish(articles, extracted, facts, skipped, gazetteer: Gazetteer, settings:
     entity_of = {(rm.article_key, rm.mention.start, rm.mention.end): rm.entity_key for rm in resolution.mentions}
     fact_resolution = resolve_facts(facts, entity_of)
     sentences = {f.article_key: f.sentences for f in facts}
-    dataset = build_dataset(articles, resolution, gazetteer, IriMinter(settings.base_iri), fact_resolution, sentences,
-                            f"kg@{__version__}")
-    quads = with_totals(sorted_quads(dataset))
+    quads = build_quads(articles, resolution, gazetteer, IriMinter(settings.base_iri), fact_resolution, sentences,
+                        f"kg@{__version__}")
     report = build_report(articles, tuple(sorted(skipped, key=lambda s: (s.source, s.reason))), resolution, len(quads),
                           {"kg_version": __version__, "model": settings.model, "base_iri": settings.base_iri})
     if store is not None:
-        report["store"] = sync(store, quads).as_dict()
+        report["store"] = sync(store, quads.quads).as_dict()
     if out_dir is not None:
         remove_stale_temporaries(out_dir)
         write_dumps(quads, out_dir, settings.base_iri)
-        network = to_networkx(dataset)
-        write_graphml(network, out_dir / "graph.graphml")
-        write_gexf(network, out_dir / "graph.gexf")
+        network = to_networkx(quads)
+        flat = flatten(network)  # GraphML and GEXF hold the same flattened graph
+        write_graphml(network, out_dir / "graph.graphml", flat)
+        write_gexf(network, out_dir / "graph.gexf", flat)
         write_view(network, out_dir / "graph.html")
         write_report(report, out_dir / "report.json")
     return BuildResult(out_dir, report, tuple(skipped))

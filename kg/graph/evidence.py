@@ -5,11 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import RDF, XSD
+import pyoxigraph as ox
 
-from kg.graph.iris import IriMinter
-from kg.graph.namespaces import KGO, OA
+from kg.graph.quads import GraphWriter
+from kg.graph.terms import O_KGO as KGO
+from kg.graph.terms import O_OA as OA
+from kg.graph.terms import O_RDF as RDF
+from kg.graph.terms import O_XSD as XSD
+from kg.graph.terms import Terms, literal, text
 from kg.ingest import Article
 
 _CONTEXT_CHARS = 32
@@ -28,23 +31,23 @@ class Evidence:
     extractor: str
 
 
-def add_evidence(graph: Graph, body: URIRef, article: Article, iris: IriMinter, evidence: Evidence,
-                 kind: str = "mention") -> URIRef:
+def add_evidence(graph: GraphWriter, body: ox.NamedNode, article: Article, iris: Terms, evidence: Evidence,
+                 kind: str = "mention") -> ox.NamedNode:
     """An oa:Annotation with body `body` and target the span; returns the annotation's IRI."""
     e = evidence
     ann = iris.annotation(article.key, e.start, e.end, kind)
-    target, position, quote = URIRef(f"{ann}/target"), URIRef(f"{ann}/position"), URIRef(f"{ann}/quote")
+    target, position, quote = (ox.NamedNode(f"{ann.value}/{part}") for part in ("target", "position", "quote"))
     add = graph.add
     add((ann, RDF.type, OA.Annotation))
     add((ann, OA.motivatedBy, OA.identifying if kind == "mention" else OA.describing))
     add((ann, OA.hasBody, body))
     add((ann, OA.hasTarget, target))
-    add((ann, KGO.confidence, Literal(Decimal(str(e.confidence)))))
-    add((ann, KGO.extractor, Literal(e.extractor)))
-    add((ann, KGO.sentenceIndex, Literal(e.sentence, datatype=XSD.nonNegativeInteger)))
-    add((ann, KGO.sentenceStart, Literal(e.sentence_start, datatype=XSD.nonNegativeInteger)))
-    add((ann, KGO.sentenceEnd, Literal(e.sentence_end, datatype=XSD.nonNegativeInteger)))
-    sentence = URIRef(f"{iris.article(article.key)}/sentence/{e.sentence}")  # one node per sentence: co-mentions
+    add((ann, KGO.confidence, literal(Decimal(str(e.confidence)))))
+    add((ann, KGO.extractor, literal(e.extractor)))
+    add((ann, KGO.sentenceIndex, literal(e.sentence, XSD.nonNegativeInteger)))
+    add((ann, KGO.sentenceStart, literal(e.sentence_start, XSD.nonNegativeInteger)))
+    add((ann, KGO.sentenceEnd, literal(e.sentence_end, XSD.nonNegativeInteger)))
+    sentence = iris.sentence(article.key, e.sentence)  # one node per sentence: co-mentions join on it
     add((ann, KGO.sentence, sentence))
     add((sentence, RDF.type, KGO.Sentence))
     add((target, RDF.type, OA.SpecificResource))
@@ -52,14 +55,14 @@ def add_evidence(graph: Graph, body: URIRef, article: Article, iris: IriMinter, 
     add((target, OA.hasSelector, position))
     add((target, OA.hasSelector, quote))
     add((position, RDF.type, OA.TextPositionSelector))
-    add((position, OA.start, Literal(e.start, datatype=XSD.nonNegativeInteger)))
-    add((position, OA.end, Literal(e.end, datatype=XSD.nonNegativeInteger)))
+    add((position, OA.start, literal(e.start, XSD.nonNegativeInteger)))
+    add((position, OA.end, literal(e.end, XSD.nonNegativeInteger)))
     add((quote, RDF.type, OA.TextQuoteSelector))
-    add((quote, OA.exact, Literal(article.text[e.start : e.end])))
+    add((quote, OA.exact, text(article.text[e.start : e.end])))
     prefix = article.text[max(0, e.start - _CONTEXT_CHARS) : e.start]
     suffix = article.text[e.end : e.end + _CONTEXT_CHARS]
     if prefix:
-        add((quote, OA.prefix, Literal(prefix)))
+        add((quote, OA.prefix, text(prefix)))
     if suffix:
-        add((quote, OA.suffix, Literal(suffix)))
+        add((quote, OA.suffix, text(suffix)))
     return ann

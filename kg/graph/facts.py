@@ -6,12 +6,18 @@ merged default graph shows where sources disagree (two dates for one event).
 
 from __future__ import annotations
 
-from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import PROV, RDF, RDFS, XSD
+import pyoxigraph as ox
 
 from kg.graph.evidence import Evidence, add_evidence
-from kg.graph.iris import IriMinter
-from kg.graph.namespaces import KGO, SCHEMA, SEM
+from kg.graph.quads import GraphWriter
+from kg.graph.terms import O_KGO as KGO
+from kg.graph.terms import O_PROV as PROV
+from kg.graph.terms import O_RDF as RDF
+from kg.graph.terms import O_RDFS as RDFS
+from kg.graph.terms import O_SCHEMA as SCHEMA
+from kg.graph.terms import O_SEM as SEM
+from kg.graph.terms import O_XSD as XSD
+from kg.graph.terms import Terms, literal
 from kg.ingest import Article
 from kg.resolve.facts import EventReport, GrantReport, StatementReport
 
@@ -30,27 +36,27 @@ _CONFIDENCE = {"event": 0.7, "statement_named": 0.85, "statement_unnamed": 0.75,
 class FactWriter:
     """Writes one article's facts; `labels` maps entity keys to canonical labels."""
 
-    def __init__(self, graph: Graph, article: Article, iris: IriMinter, labels: dict[str, str],
+    def __init__(self, graph: GraphWriter, article: Article, iris: Terms, labels: dict[str, str],
                  sentences: tuple[tuple[int, int], ...], extractor: str):
         self.graph, self.article, self.iris, self.labels = graph, article, iris, labels
         self.sentences, self.extractor = sentences, extractor
 
-    def node(self, key: str | None) -> URIRef | None:
+    def node(self, key: str | None) -> ox.NamedNode | None:
         return self.iris.entity(key) if key else None
 
-    def evidence(self, body: URIRef, start: int, end: int, sentence: int, confidence: float, kind: str) -> None:
+    def evidence(self, body: ox.NamedNode, start: int, end: int, sentence: int, confidence: float, kind: str) -> None:
         s_start, s_end = self.sentences[sentence] if sentence < len(self.sentences) else (start, end)
         s_start, s_end = min(s_start, start), max(s_end, end)
         add_evidence(self.graph, body, self.article, self.iris,
                      Evidence(start, end, sentence, s_start, s_end, confidence, self.extractor), kind)
 
-    def event(self, report: EventReport, grants: dict[int, str]) -> URIRef:
+    def event(self, report: EventReport, grants: dict[int, str]) -> ox.NamedNode:
         e, add = report.event, self.graph.add
         node = self.iris.entity(report.key)
         add((node, RDF.type, SEM.Event))
         add((node, RDF.type, KGO[e.type]))
         anchor = report.target or report.agent or report.instrument
-        add((node, RDFS.label, Literal(f"{_LABELS[e.type]}: {self.labels.get(anchor, anchor)}")))
+        add((node, RDFS.label, literal(f"{_LABELS[e.type]}: {self.labels.get(anchor, anchor)}")))
         for prop, key in ((KGO.agent, report.agent), (KGO.target, report.target),
                           (KGO.instrument, report.instrument), (SEM.hasPlace, report.place)):
             if key:
@@ -59,18 +65,18 @@ class FactWriter:
             if key and key.split("/")[0] in ("person", "organization", "country", "government"):
                 add((node, SEM.hasActor, self.iris.entity(key)))
         if e.alleged:
-            add((node, KGO.alleged, Literal(True)))
+            add((node, KGO.alleged, literal(True)))
         if e.count is not None:
-            add((node, KGO.instrumentCount, Literal(e.count, datatype=XSD.nonNegativeInteger)))
+            add((node, KGO.instrumentCount, literal(e.count, XSD.nonNegativeInteger)))
         if e.date:
-            add((node, SEM.hasTimeStamp, Literal(e.date, datatype=XSD.date)))
+            add((node, SEM.hasTimeStamp, literal(e.date, XSD.date)))
         if e.time_words:
-            add((node, KGO.originalTimeExpression, Literal(e.time_words)))
+            add((node, KGO.originalTimeExpression, literal(e.time_words)))
         if e.outcome:
-            add((node, KGO.outcome, Literal(e.outcome)))
+            add((node, KGO.outcome, literal(e.outcome)))
         code = "195" if e.type == "Attack" and report.instrument in _AERIAL else CAMEO.get(e.type)
         if code:
-            add((node, KGO.cameoCode, Literal(code)))
+            add((node, KGO.cameoCode, literal(code)))
         if e.type == "AidAnnouncement" and e.sentence in grants:
             add((node, KGO.aidPackage, self.iris.entity(grants[e.sentence])))
         self.evidence(node, e.start, e.end, e.sentence, _CONFIDENCE["event"], "event")
@@ -81,28 +87,28 @@ class FactWriter:
         node = self.iris.entity(report.key)
         add((node, RDF.type, SCHEMA.Quotation))
         add((node, RDF.type, KGO.Statement))
-        add((node, SCHEMA.text, Literal(s.text)))
+        add((node, SCHEMA.text, literal(s.text)))
         speaker = self.iris.entity(report.speaker)
         add((node, SCHEMA.creator, speaker))
         if report.speaker.startswith("unnamed/"):
             add((speaker, RDF.type, KGO.UnnamedSource))
             add((speaker, RDF.type, PROV.Agent))
-            add((speaker, RDFS.label, Literal(s.speaker.description)))
+            add((speaker, RDFS.label, literal(s.speaker.description)))
             if s.speaker.start is not None:
                 self.evidence(speaker, s.speaker.start, s.speaker.end, s.sentence, _CONFIDENCE["statement_unnamed"],
                               "source")
         add((node, KGO.stance, KGO[s.stance]))
-        add((node, KGO.directQuote, Literal(s.direct)))
+        add((node, KGO.directQuote, literal(s.direct)))
         if s.cue:
-            add((node, KGO.cueVerb, Literal(s.cue)))
+            add((node, KGO.cueVerb, literal(s.cue)))
         if report.medium:
             add((node, KGO.medium, self.iris.entity(report.medium)))
         if s.venue:
-            add((node, KGO.venue, Literal(s.venue)))
+            add((node, KGO.venue, literal(s.venue)))
         if report.about and report.about in events:
             add((node, SCHEMA.about, self.iris.entity(report.about)))
         if report.similarity < 1.0:
-            add((node, KGO.renderingSimilarity, Literal(report.similarity, datatype=XSD.decimal)))
+            add((node, KGO.renderingSimilarity, literal(report.similarity, XSD.decimal)))
         confidence = _CONFIDENCE["statement_direct" if s.direct else "statement_named"]
         if report.speaker.startswith("unnamed/"):
             confidence = _CONFIDENCE["statement_unnamed"]
@@ -114,7 +120,7 @@ class FactWriter:
         add((node, RDF.type, SCHEMA.MonetaryGrant))
         funder = self.labels.get(report.funder or "", "unknown funder")
         recipient = self.labels.get(report.recipient or "", "")
-        add((node, RDFS.label, Literal(f"{g.text} aid from {funder}" + (f" to {recipient}" if recipient else ""))))
+        add((node, RDFS.label, literal(f"{g.text} aid from {funder}" + (f" to {recipient}" if recipient else ""))))
         self._amount(node, SCHEMA.amount, "amount", g.amount, g.currency)
         if g.cumulative_amount is not None:
             self._amount(node, KGO.cumulativeAmount, "cumulative", g.cumulative_amount, g.currency)
@@ -125,14 +131,14 @@ class FactWriter:
         for key in report.contents:
             add((node, KGO.includes, self.iris.entity(key)))
         if g.sequence:
-            add((node, KGO.packageSequence, Literal(g.sequence, datatype=XSD.positiveInteger)))
+            add((node, KGO.packageSequence, literal(g.sequence, XSD.positiveInteger)))
         if g.date:
-            add((node, SCHEMA.startDate, Literal(g.date, datatype=XSD.date)))
+            add((node, SCHEMA.startDate, literal(g.date, XSD.date)))
         self.evidence(node, g.start, g.end, g.sentence, _CONFIDENCE["grant"], "grant")
 
-    def _amount(self, node: URIRef, prop: URIRef, name: str, value: int, currency: str) -> None:
-        amount = URIRef(f"{node}/{name}/{self.article.key}")
+    def _amount(self, node: ox.NamedNode, prop: ox.NamedNode, name: str, value: int, currency: str) -> None:
+        amount = ox.NamedNode(f"{node.value}/{name}/{self.article.key}")
         self.graph.add((node, prop, amount))
         self.graph.add((amount, RDF.type, SCHEMA.MonetaryAmount))
-        self.graph.add((amount, SCHEMA.value, Literal(value, datatype=XSD.integer)))
-        self.graph.add((amount, SCHEMA.currency, Literal(currency)))
+        self.graph.add((amount, SCHEMA.value, literal(value, XSD.integer)))
+        self.graph.add((amount, SCHEMA.currency, literal(currency)))

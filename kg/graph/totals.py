@@ -22,23 +22,24 @@ ARTICLE_COUNT = ox.NamedNode(str(KGO.articleCount))
 _COUNT = ox.NamedNode("http://www.w3.org/2001/XMLSchema#nonNegativeInteger")
 
 
-def annotation_totals(quads: Iterable[ox.Quad]) -> list[ox.Quad]:
-    """The totals, as default-graph quads, of the annotations in the named graphs of `quads`
-    (each named graph is one article's)."""
+def count_annotations(named_graphs: Iterable[tuple[object, Iterable[tuple]]]) -> list[tuple]:
+    """The totals, as (subject, predicate, object) triples for the default graph, of the
+    annotations in `named_graphs` (each one article's graph: its name and its triples)."""
     annotations: dict[ox.NamedNode, set] = defaultdict(set)
     graphs: dict[ox.NamedNode, set] = defaultdict(set)
-    for q in quads:
-        if q.predicate == _HAS_BODY and not isinstance(q.graph_name, ox.DefaultGraph):
-            annotations[q.object].add(q.subject)
-            graphs[q.object].add(q.graph_name)
-    return [ox.Quad(body, predicate, ox.Literal(str(len(found[body])), datatype=_COUNT))
+    for graph, triples in named_graphs:
+        for s, p, o in triples:
+            if p == _HAS_BODY:
+                annotations[o].add(s)
+                graphs[o].add(graph)
+    return [(body, predicate, ox.Literal(str(len(found[body])), datatype=_COUNT))
             for body in annotations for predicate, found in ((MENTION_COUNT, annotations), (ARTICLE_COUNT, graphs))]
 
 
-def with_totals(quads: list[ox.Quad]) -> list[ox.Quad]:
-    """Sorted quads (default graph first, as kg.export.rdf.sorted_quads gives them) with the totals
-    added to the default graph, in the same order."""
-    n = next((i for i, q in enumerate(quads) if not isinstance(q.graph_name, ox.DefaultGraph)), len(quads))
-    default = quads[:n] + annotation_totals(quads[n:])
-    default.sort(key=lambda q: (str(q.subject), str(q.predicate) != _TYPE, str(q.predicate), str(q.object)))
-    return default + quads[n:]
+def annotation_totals(quads: Iterable[ox.Quad]) -> list[ox.Quad]:
+    """The same totals, as default-graph quads, for the named graphs of `quads`."""
+    by_graph: dict[object, list[tuple]] = defaultdict(list)
+    for q in quads:
+        if not isinstance(q.graph_name, ox.DefaultGraph):
+            by_graph[q.graph_name].append((q.subject, q.predicate, q.object))
+    return [ox.Quad(s, p, o) for s, p, o in count_annotations(by_graph.items())]

@@ -1,0 +1,306 @@
+"""The networkx projection of the dataset, made in one pass over its quads.
+
+`to_networkx(quads)` takes a build's `SortedQuads`, pyoxigraph quads or an rdflib Dataset, and
+returns a `MultiDiGraph`:
+- one node per typed IRI resource that is not extraction machinery (annotations, selectors,
+  extraction graphs): entities, articles, publishers, events, statements, grants. Node ids are
+  the IRIs. Attributes: `kind` (person, organization, country, place, weapon, equipment, article,
+  event, statement, grant, source = an unnamed speaker, other), `label` (rdfs:label, else the
+  headline, name or quoted words), `types` (CURIEs), `alt_labels`, `evidence` (the
+  sentences the node is mentioned in: `{"article", "sentence", "spans": [[b, e], …]}`, offsets into
+  the sentence) and every literal property under its snake_case local name (`job_title`,
+  `date_published`, `has_time_stamp`, `text`, …); a blank-node or structured value
+  (`schema:amount` -> a schema:MonetaryAmount) becomes a dict of its literals, an IRI that is not a
+  node its CURIE (`stance: kgo:denies`).
+- one edge per IRI-to-IRI property between two nodes, keyed and labelled by `relation` (snake_case
+  local name: `affiliation`, `contained_in_place`, `seat`, `has_actor`, `creator`, `publisher`…;
+  `predicate` holds the CURIE), plus `mentioned_in` (node -> article, `weight` = mentions).
+Node and edge order is sorted, so the projection is deterministic.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from decimal import Decimal
+from functools import lru_cache
+
+import networkx as nx
+import pyoxigraph as ox
+from rdflib import BNode, Dataset, Literal, URIRef
+from rdflib.namespace import PROV, RDF, RDFS, SKOS, XSD
+
+from kg.graph.namespaces import KGO, OA, PREFIXES, SCHEMA
+from kg.graph.quads import SortedQuads
+
+KINDS = ("person", "organization", "country", "place", "weapon", "equipment", "article", "event", "statement", "grant",
+         "source", "other")
+_KIND_BY_TYPE = (("schema:NewsArticle", "article"), ("sem:Event", "event"), ("schema:Quotation", "statement"),
+                 ("schema:MonetaryGrant", "grant"), ("schema:Person", "person"), ("schema:Country", "country"),
+                 ("schema:Organization", "organization"), ("schema:NewsMediaOrganization", "organization"),
+                 ("schema:GovernmentOrganization", "organization"), ("schema:Place", "place"), ("schema:City", "place"),
+                 ("kgo:WeaponType", "weapon"), ("kgo:Equipment", "equipment"),
+                 ("kgo:UnnamedSource", "source"))
+# Structured values (an amount of money, a quantity): folded into the node that points to them.
+_VALUES = {str(t) for t in (SCHEMA.MonetaryAmount, SCHEMA.QuantitativeValue, SCHEMA.PropertyValue,
+                            SCHEMA.StructuredValue)}
+_MACHINERY = {str(t) for t in (OA.Annotation, OA.SpecificResource, OA.TextPositionSelector, OA.TextQuoteSelector,
+                               KGO.Mention, KGO.ExtractionGraph, KGO.Sentence)}
+# Dataset totals are left out too: the view counts the evidence itself.
+_NOT_ATTRIBUTES = {str(t) for t in (RDF.type, RDFS.label, SKOS.altLabel, SCHEMA.articleBody, PROV.wasDerivedFrom,
+                                    KGO.mentionCount, KGO.articleCount)}
+RESERVED = {"id", "label", "kind", "types", "alt_labels", "evidence", "importance", "community", "x", "y"}
+_TYPE, _LABEL, _ALT, _HEADLINE, _BODY = (str(t) for t in (RDF.type, RDFS.label, SKOS.altLabel, SCHEMA.headline,
+                                                           SCHEMA.articleBody))
+_HAS_BODY, _HAS_TARGET, _HAS_SOURCE, _HAS_SELECTOR, _START, _END = (
+    str(t) for t in (OA.hasBody, OA.hasTarget, OA.hasSource, OA.hasSelector, OA.start, OA.end))
+_SENTENCE_START, _SENTENCE_END = str(KGO.sentenceStart), str(KGO.sentenceEnd)
+_XSD_STRING = str(XSD.string)
+
+
+@lru_cache(maxsize=4096)
+def curie(iri: str) -> str:
+    """"https://schema.org/Person" -> "schema:Person" for the known prefixes."""
+    for prefix, namespace in sorted(PREFIXES.items(), key=lambda kv: -len(kv[1])):
+        if iri.startswith(namespace):
+            return f"{prefix}:{iri[len(namespace):]}"
+    return iri
+
+
+@lru_cache(maxsize=4096)
+def relation_name(predicate: str) -> str:
+    """schema:containedInPlace -> contained_in_place; sem:hasActor -> has_actor."""
+    local = re.split(r"[/#:]", predicate.rstrip("/#"))[-1]
+    name = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", local).lower()
+    return re.sub(r"[^a-z0-9_]+", "_", name).strip("_") or "related"
+
+
+def main_kind(types: list[str]) -> str:
+    for wanted, kind in _KIND_BY_TYPE:
+        if wanted in types:
+            return kind
+    return "other"
+
+
+def _key(term) -> str:
+    """A subject or object as a string: an IRI as itself, a blank node as "_:id"."""
+    return term.value if type(term) is ox.NamedNode else f"_:{term.value}"
+
+
+def _value(term) -> str | int | float:
+    """A literal as the Python value rdflib gives it (numbers as numbers), anything else as text."""
+    if type(term) is not ox.Literal:
+        return term.value
+    return _literal_value(term.value, term.datatype.value, term.language)
+
+
+@lru_cache(maxsize=1 << 16)
+def _literal_value(lexical: str, datatype: str, language: str | None) -> str | int | float:
+    term = Literal(lexical, lang=language) if language else Literal(
+        lexical, datatype=None if datatype == _XSD_STRING else URIRef(datatype))
+    value = term.toPython()
+    if isinstance(value, Decimal) and value.is_finite():
+        value = int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return lexical
+    return value if not (isinstance(value, float) and math.isnan(value)) else lexical
+
+
+@lru_cache(maxsize=4096)
+def _attribute(predicate: str) -> str:
+    name = relation_name(predicate)
+    return f"p_{name}" if name in RESERVED else name
+
+
+def _rows(dataset) -> list[tuple]:
+    """(subject, predicate, object) pyoxigraph terms of every quad, blank nodes kept."""
+    if isinstance(dataset, SortedQuads):
+        return [row for _, rows in dataset.graphs for row in rows]
+    if not isinstance(dataset, Dataset):
+        return [(q.subject, q.predicate, q.object) for q in dataset]
+    cache: dict = {}
+
+    def convert(term):
+        found = cache.get(term)
+        if found is None:
+            if isinstance(term, URIRef):
+                found = ox.NamedNode(str(term))
+            elif isinstance(term, BNode):
+                found = ox.BlankNode(str(term))
+            elif term.language:
+                found = ox.Literal(str(term), language=term.language)
+            else:
+                found = ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)) if term.datatype else None)
+            cache[term] = found
+        return found
+
+    return [(convert(s), convert(p), convert(o)) for s, p, o, _ in dataset.quads((None, None, None, None))]
+
+
+class _Collected:
+    """What one pass over the quads gathers (keys of subjects and objects: see `_key`)."""
+
+    def __init__(self, rows: list[tuple]):
+        self.types: dict[str, set[str]] = defaultdict(set)
+        self.machinery: set[str] = set()
+        self.values: set[str] = set()
+        self.labels: dict[str, str] = {}
+        self.alt_labels: dict[str, set[str]] = defaultdict(set)
+        self.headlines: dict[str, str] = {}
+        self.bodies: dict[str, str] = {}
+        self.has_body: dict[tuple[str, str], None] = {}
+        self.targets: dict[str, list[str]] = defaultdict(list)
+        self.selectors: dict[str, list[str]] = defaultdict(list)
+        self.first: dict[tuple[str, str], object] = {}  # (subject, predicate) -> its value: sources, offsets
+        self.rest: list[tuple[str, str, object]] = []  # every other quad, for attributes and edges
+        handlers = {_LABEL: 1, _ALT: 2, _HEADLINE: 3, _BODY: 4, _HAS_BODY: 5, _HAS_TARGET: 6, _HAS_SELECTOR: 7,
+                    **dict.fromkeys((_HAS_SOURCE, _START, _END, _SENTENCE_START, _SENTENCE_END), 8)}
+        machinery, rest = self.machinery, self.rest
+        # Terms are read once per object (by id: `rows` keeps them alive); subjects, predicates and classes repeat
+        subjects: dict[int, str] = {}
+        predicates: dict[int, str] = {}
+        classes: dict[int, str] = {}
+        for s, p, o in rows:
+            key = subjects.get(id(s))
+            if key is None:
+                key = subjects[id(s)] = _key(s)
+            s = key
+            key = predicates.get(id(p))
+            if key is None:
+                key = predicates[id(p)] = p.value
+            p = key
+            if p == _TYPE:
+                iri = classes.get(id(o))
+                if iri is None:
+                    iri = classes[id(o)] = o.value
+                self.types[s].add(curie(iri))
+                if iri in _MACHINERY:
+                    machinery.add(s)
+                elif iri in _VALUES:
+                    self.values.add(s)
+                continue
+            if s not in machinery:  # (annotations are typed before their other triples in sorted quads)
+                rest.append((s, p, o))
+            handler = handlers.get(p)
+            if handler is None:
+                continue
+            if handler == 8:  # one value expected; of several, the first in N-Triples order (whatever the input order)
+                previous = self.first.get((s, p))
+                if previous is None or str(o) < str(previous):
+                    self.first[(s, p)] = o
+            elif handler == 5:
+                self.has_body[(s, _key(o))] = None
+            elif handler == 6:
+                self.targets[s].append(_key(o))
+            elif handler == 7:
+                self.selectors[s].append(_key(o))
+            elif handler == 1:
+                self.labels[s] = min(self.labels.get(s, o.value), o.value)
+            elif handler == 2:
+                self.alt_labels[s].add(o.value)
+            elif handler == 3:
+                self.headlines[s] = min(self.headlines.get(s, o.value), o.value)
+            else:
+                self.bodies[s] = o.value
+
+
+def to_networkx(dataset: SortedQuads | Iterable[ox.Quad] | Dataset) -> nx.MultiDiGraph:
+    """Typed nodes and relation-labelled edges (see the module doc). Deterministic order."""
+    found = _Collected(_rows(dataset))
+    nodes = sorted(s for s in found.types if not s.startswith("_:") and s not in found.machinery
+                   and s not in found.values)
+    node_set = set(nodes)
+    structured = defaultdict(list)
+    for s, p, o in found.rest:
+        if s in found.values or s.startswith("_:"):
+            structured[s].append((p, o))
+    literals: dict[str, dict[str, set]] = defaultdict(lambda: defaultdict(set))
+    facts: set[tuple[str, str, str, str]] = set()
+    for s, p, o in found.rest:
+        if s not in node_set or p in _NOT_ATTRIBUTES:
+            continue
+        kind = type(o)
+        if kind is ox.NamedNode and o.value in node_set:
+            facts.add((s, o.value, relation_name(p), curie(p)))
+        elif kind is ox.BlankNode or (kind is ox.NamedNode and o.value in found.values):
+            blank = _blank(found.types.get(_key(o), ()), structured.get(_key(o), ()))
+            literals[s][_attribute(p)].add(json.dumps(blank, sort_keys=True))
+        else:
+            literals[s][_attribute(p)].add(json.dumps(curie(o.value) if kind is ox.NamedNode else _value(o)))
+    graph = nx.MultiDiGraph()
+    for node in nodes:
+        kinds = sorted(found.types[node] - {"kgo:Entity"})
+        attrs = {key: _collapse(values) for key, values in sorted(literals[node].items())}
+        label = (found.labels.get(node) or found.headlines.get(node) or _text_label(attrs)
+                 or node.rstrip("/").rsplit("/", 1)[-1])
+        graph.add_node(node, label=label, kind=main_kind(kinds), types=kinds,
+                       alt_labels=sorted(found.alt_labels[node] - {label}), evidence=[], **attrs)
+    _add_evidence(found, graph)
+    for s, o, relation, predicate in sorted(facts):
+        graph.add_edge(s, o, key=relation, relation=relation, predicate=predicate, weight=1)
+    return graph
+
+
+def _text_label(attrs: dict) -> str | None:
+    """A node without rdfs:label (a statement) is labelled by its name or its words."""
+    for key in ("name", "text"):
+        value = attrs.get(key)
+        if isinstance(value, list) and value:
+            value = value[0]
+        if isinstance(value, str) and value.strip():
+            return f"“{value}”" if key == "text" else value
+    return None
+
+
+def _collapse(values: set[str]):
+    decoded = [json.loads(v) for v in sorted(values)]
+    return decoded[0] if len(decoded) == 1 else decoded
+
+
+def _blank(types: Iterable[str], properties: Iterable[tuple[str, object]]) -> dict:
+    """The literal (and IRI) values of a blank node or structured value, e.g. a schema:MonetaryAmount."""
+    found: dict[str, list] = defaultdict(list)
+    found_types = sorted(types)
+    if found_types:
+        found["type"] = found_types
+    for p, o in properties:
+        if type(o) is not ox.BlankNode:
+            found[relation_name(p)].append(_value(o))
+    return {k: sorted(set(v), key=str)[0] if len(set(v)) == 1 else sorted(set(v), key=str) for k, v in sorted(found.items())}
+
+
+def _add_evidence(found: _Collected, graph: nx.MultiDiGraph) -> None:
+    """`mentioned_in` edges and, per node, the sentences with the mentioned spans."""
+    first = found.first
+    mentions: Counter[tuple[str, str]] = Counter()
+    sentences: dict[str, dict[tuple[str, int, int], set]] = defaultdict(lambda: defaultdict(set))
+    for ann, body in found.has_body:
+        if body not in graph:
+            continue
+        for target in found.targets.get(ann, ()):
+            source = first.get((target, _HAS_SOURCE))
+            if source is None:
+                continue
+            source = _key(source)
+            mentions[(body, source)] += 1
+            start, end = None, None
+            for selector in found.selectors.get(target, ()):
+                if (selector, _START) in first:
+                    start, end = int(_value(first[(selector, _START)])), int(_value(first[(selector, _END)]))
+            text = found.bodies.get(source)
+            if start is None or text is None:
+                continue
+            s_start, s_end = first.get((ann, _SENTENCE_START)), first.get((ann, _SENTENCE_END))
+            s_start = int(_value(s_start)) if s_start is not None else max(0, start - 80)
+            s_end = int(_value(s_end)) if s_end is not None else min(len(text), end + 80)
+            sentences[body][(source, s_start, s_end)].add((start - s_start, end - s_start))
+    for node, spans_by_sentence in sentences.items():
+        graph.nodes[node]["evidence"] = [
+            {"article": article, "sentence": found.bodies[article][b:e], "spans": [list(span) for span in sorted(spans)]}
+            for (article, b, e), spans in sorted(spans_by_sentence.items())]
+    for (body, source), count in sorted(mentions.items()):
+        if source in graph and body != source:
+            graph.add_edge(body, source, key="mentioned_in", relation="mentioned_in", predicate="oa:hasTarget", weight=count)

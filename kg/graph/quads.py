@@ -1,0 +1,143 @@
+"""The dataset as sorted pyoxigraph quads: what the graph stage hands to the exports and the store.
+
+The graph stage appends triples to light per-graph lists (`QuadCollector`); `finish()` removes
+duplicates and sorts once, on the N-Quads spelling of each term: graph (the default graph
+first), subject, rdf:type first (so that Turtle reads "<x> a schema:Person ; …"), predicate,
+object. The merged graph (every triple once, for Turtle) comes from the same pass. An rdflib
+`Dataset` is made from the quads only when asked (`to_rdflib`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+
+_TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
+
+
+class GraphWriter:
+    """One graph being written: `add((s, p, o))` with pyoxigraph terms (duplicates allowed)."""
+
+    __slots__ = ("add",)
+
+    def __init__(self, triples: list):
+        self.add = triples.append
+
+
+Triple = tuple  # (subject, predicate, object): pyoxigraph terms
+GraphRun = tuple  # (graph name: ox.NamedNode or ox.DefaultGraph, [Triple, …])
+
+
+@dataclass(frozen=True)
+class SortedQuads:
+    """Every quad of a dataset once, sorted; and every triple of all graphs merged once, sorted.
+
+    `graphs` holds the same quads as plain tuples of terms, graph by graph: reading them is much
+    cheaper than reading the attributes of `ox.Quad` objects (the projection and JSON-LD do).
+    `merged` holds the merged triples as tuples of terms; `iter_triples()` makes them `ox.Triple`s
+    one at a time (a list of them would hold a copy of every term: ~1 GB at 2,000 articles).
+    """
+
+    quads: list[ox.Quad]
+    merged: list[Triple]
+    graphs: list[GraphRun]
+
+    def __len__(self) -> int:
+        return len(self.quads)
+
+    def iter_triples(self) -> Iterator[ox.Triple]:
+        return (ox.Triple(s, p, o) for s, p, o in self.merged)
+
+    def to_rdflib(self):
+        """The quads as an rdflib Dataset (for code written against rdflib; slow on big builds)."""
+        return to_rdflib(self.quads)
+
+
+class QuadCollector:
+    """Collects the triples of each graph; `finish()` gives the sorted, de-duplicated dataset."""
+
+    def __init__(self) -> None:
+        self._graphs: dict[ox.NamedNode | ox.DefaultGraph, list] = {}
+
+    def graph(self, name: ox.NamedNode | None = None) -> GraphWriter:
+        """The named graph `name` (the default graph when None)."""
+        key = ox.DefaultGraph() if name is None else name
+        triples = self._graphs.get(key)
+        if triples is None:
+            triples = self._graphs[key] = []
+        return GraphWriter(triples)
+
+    def named_graphs(self) -> Iterator[tuple[ox.NamedNode, list]]:
+        """Each named graph with its triples so far (duplicates included)."""
+        return ((g, triples) for g, triples in self._graphs.items() if not isinstance(g, ox.DefaultGraph))
+
+    def finish(self) -> SortedQuads:
+        merged: dict[str, tuple] = {}
+        quads: list[ox.Quad] = []
+        spelled: dict[str, ox.NamedNode | ox.DefaultGraph] = {
+            "" if isinstance(g, ox.DefaultGraph) else str(g): g for g in self._graphs}
+        # Terms are the same objects again and again: spell each once (by id: they stay alive here)
+        graphs: list[GraphRun] = []
+        subjects: dict[int, str] = {}
+        predicates: dict[int, str] = {}
+        objects: dict[int, str] = {}
+        for graph_key in sorted(spelled):
+            graph = spelled[graph_key]
+            keyed = {}
+            for triple in self._graphs[graph]:
+                s, p, o = triple
+                subject = subjects.get(id(s))
+                if subject is None:
+                    subject = subjects[id(s)] = f"{s}\0"
+                predicate = predicates.get(id(p))
+                if predicate is None:  # rdf:type sorts first; "\0" (never in N-Quads text) ends each part
+                    text = str(p)
+                    predicate = predicates[id(p)] = ("1" if text != _TYPE else "0") + text + "\0"
+                obj = objects.get(id(o))
+                if obj is None:
+                    obj = objects[id(o)] = str(o)
+                keyed[subject + predicate + obj] = triple
+            merged.update(keyed)
+            rows = [keyed[k] for k in sorted(keyed)]
+            graphs.append((graph, rows))
+            quads.extend([ox.Quad(s, p, o, graph) for s, p, o in rows])
+        return SortedQuads(quads, [merged[k] for k in sorted(merged)], graphs)
+
+
+def graph_runs(quads: Iterable[ox.Quad]) -> list[GraphRun]:
+    """Quads as runs of one graph each, in their order (the terms of each quad read once)."""
+    runs: list[GraphRun] = []
+    current = None
+    for q in quads:
+        graph = q.graph_name
+        if current is None or graph != current:
+            current = graph
+            runs.append((graph, []))
+        runs[-1][1].append((q.subject, q.predicate, q.object))
+    return runs
+
+
+def to_rdflib(quads):
+    """pyoxigraph quads as an rdflib Dataset."""
+    from rdflib import BNode, Dataset, Literal, URIRef
+
+    def term(t):
+        if isinstance(t, ox.NamedNode):
+            return URIRef(t.value)
+        if isinstance(t, ox.BlankNode):
+            return BNode(t.value)
+        if t.language:
+            return Literal(t.value, lang=t.language)
+        return Literal(t.value, datatype=URIRef(t.datatype.value)) if t.datatype.value != _XSD_STRING else Literal(t.value)
+
+    dataset = Dataset()
+    for q in quads:
+        g = q.graph_name
+        target = dataset if isinstance(g, ox.DefaultGraph) else dataset.graph(URIRef(g.value))
+        target.add((term(q.subject), term(q.predicate), term(q.object)))
+    return dataset
+
+
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
