@@ -45,6 +45,7 @@ def run_with_deadline(work: Callable[[], T], seconds: float) -> Outcome[T]:
         ok, payload = reader.recv()
         return Outcome(payload, None) if ok else Outcome(None, f"failed while parsing: {payload}")
     except EOFError:
+        child.join(5)  # it has closed its end: it is exiting, so its exit status is known once joined
         return Outcome(None, f"the parsing process died (exit status {child.exitcode})")
     finally:
         reader.close()
