@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import gc
 import hashlib
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -75,14 +75,19 @@ def pipeline(model: str, gazetteer: Gazetteer) -> "Language":
     return _packaged_pipeline(model) if gazetteer is Gazetteer.load() else load_pipeline(model, gazetteer)
 
 
+Extraction = tuple[ArticleMentions, ArticleFacts]
+# An engine extracts articles and yields each with its result (or why it was skipped), in any order.
+Engine = Callable[[Sequence[Article], Settings, Gazetteer], Iterable[tuple[Article, "Extraction | Skipped"]]]
+
+
 def extract(articles: Iterable[Article], settings: Settings, gazetteer: Gazetteer,
             progress: Callable[[int], None] | None = None,
-            cache: ExtractionCache | None = None) -> Iterator[tuple[ArticleMentions, ArticleFacts] | Skipped]:
-    """Run spaCy over the articles (batched); extract mentions, then facts, from each Doc.
+            cache: ExtractionCache | None = None, engine: Engine | None = None) -> Iterator[Extraction | Skipped]:
+    """Extract mentions, then facts, from each article with `engine` (default: `extract_local`).
 
-    Articles whose extraction is in `cache` are not parsed again.
+    Articles whose extraction is in `cache` are not parsed again; the others are added to it.
     """
-    todo: dict[str, Article] = {}
+    todo: list[Article] = []
     for article in articles:
         cached = cache.get(article) if cache is not None else None
         if cached is not None:
@@ -90,35 +95,46 @@ def extract(articles: Iterable[Article], settings: Settings, gazetteer: Gazettee
             if progress:
                 progress(1)
         else:
-            todo[article.key] = article
+            todo.append(article)
     if not todo:
         return
+    for article, result in (engine or extract_local)(todo, settings, gazetteer):
+        if cache is not None and not isinstance(result, Skipped):
+            cache.put(article, result)
+        yield result
+        if progress:
+            progress(1)
+
+
+def extract_local(articles: Sequence[Article], settings: Settings,
+                  gazetteer: Gazetteer) -> Iterator[tuple[Article, Extraction | Skipped]]:
+    """The local engine: spaCy over the articles in this process (batched, `settings.n_process`
+    processes), then the extraction functions on each Doc."""
     nlp = pipeline(settings.model, gazetteer)
     signature = model_signature(nlp)
     fitting: dict[str, Article] = {}
     limit = min(nlp.max_length, MAX_ARTICLE_CHARS)  # spaCy cannot be stopped mid-document: bound the length
-    for article in todo.values():
+    for article in articles:
         if len(article.text) > limit:
-            yield Skipped(article.source, f"article longer than {limit} characters; split it into smaller articles")
+            yield article, Skipped(article.source,
+                                   f"article longer than {limit} characters; split it into smaller articles")
         else:
             fitting[article.key] = article
     docs = nlp.pipe(((a.text, a.key) for a in fitting.values()), as_tuples=True,
                     batch_size=settings.batch_size, n_process=settings.n_process)
     for doc, key in docs:
         mentions = extract_mentions(doc, key, gazetteer, signature)
-        result = (mentions, extract_facts(doc, key, mentions.mentions, gazetteer, _published(fitting[key])))
-        if cache is not None:
-            cache.put(fitting[key], result)
-        yield result
-        if progress:
-            progress(1)
+        yield fitting[key], (mentions, extract_facts(doc, key, mentions.mentions, gazetteer, _published(fitting[key])))
 
 
 def build(inputs: Iterable[str | Path], out_dir: Path | None, settings: Settings,
           progress_factory: Callable[[int], Callable[[int], None]] | None = None,
-          store_dir: Path | None = None) -> BuildResult:
+          store_dir: Path | None = None, engine: Engine | None = None) -> BuildResult:
     """Build the dataset from files and folders; write every output into `out_dir` (if given) and
-    add to the store in `store_dir` (if given: the stored articles are built together with the inputs)."""
+    add to the store in `store_dir` (if given: the stored articles are built together with the inputs).
+
+    `engine` runs the extraction (default: `extract_local`; `kg.distributed.DaskEngine` runs it on a
+    Dask cluster); resolution and the outputs are the same whichever engine extracted."""
     read: Inputs = read_inputs(inputs)
     store = open_store(store_dir) if store_dir is not None else None
     by_key = {a.key: a for a in stored_articles(store)} if store is not None else {}
@@ -127,10 +143,10 @@ def build(inputs: Iterable[str | Path], out_dir: Path | None, settings: Settings
     if not candidates:
         raise NothingToBuild(read.skipped)
     gazetteer = Gazetteer.load()
-    cache = ExtractionCache(store_dir / CACHE, _cache_signature(settings)) if store_dir is not None else None
+    cache = ExtractionCache(store_dir / CACHE, extraction_signature(settings)) if store_dir is not None else None
     progress = progress_factory(len(candidates)) if progress_factory else None
     extracted, facts, skipped = [], [], list(read.skipped)
-    for item in extract(candidates, settings, gazetteer, progress, cache):
+    for item in extract(candidates, settings, gazetteer, progress, cache, engine):
         if isinstance(item, Skipped):
             skipped.append(item)
         else:
@@ -173,7 +189,7 @@ def _finish(articles, extracted, facts, skipped, gazetteer: Gazetteer, settings:
     return BuildResult(out_dir, report, tuple(skipped))
 
 
-def _cache_signature(settings: Settings) -> str:
+def extraction_signature(settings: Settings) -> str:
     """What an extraction depends on besides the article: kg, the pipeline, the gazetteer."""
     from importlib.resources import files
 

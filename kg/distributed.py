@@ -1,0 +1,207 @@
+"""The Dask engine: `kg build --engine dask [--scheduler ADDRESS]` extracts on a cluster's workers.
+
+The client (the `kg build` process) reads the inputs, sends the articles that need extracting to
+the workers in partitions, and merges the per-article results back in input order. Resolution,
+the dataset and every output then run on the client exactly as with the local engine, so the
+dumps are byte-identical. Each worker process loads the spaCy pipeline once (`kg.build.pipeline`
+is cached per process) and keeps it for every later partition.
+
+Failures:
+- the scheduler cannot be reached, or is lost during the build: `EngineError`, nothing written;
+- a worker lacks the model, or runs another kg or gazetteer: the error is raised, nothing written;
+- an article whose extraction raises, or whose partition kills its worker: the partition is run
+  again one article per task, and only the article that still fails is skipped, with the reason.
+
+`dask.distributed` is imported only when the engine is used.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field, replace
+
+from kg.build import Extraction, extract_local, extraction_signature, pipeline
+from kg.config import Settings
+from kg.ingest import Article, Skipped
+from kg.nlp.gazetteer import Gazetteer
+from kg.nlp.pipeline import ModelNotFound
+
+DEFAULT_PARTITION_SIZE = 64
+CONNECT_TIMEOUT = 10.0  # seconds to reach the scheduler
+INSTALL_HINT = "the dask engine needs Dask distributed: pip install 'kg-events[dask]'"
+
+_WORKER_LOCK = threading.Lock()  # one extraction at a time per worker process (spaCy objects are not thread-safe)
+
+
+class EngineError(Exception):
+    """The cluster cannot be used: unreachable or lost scheduler, or workers that do not match."""
+
+
+class WorkerMismatch(EngineError):
+    """A worker runs another kg version, model or gazetteer: its results would differ."""
+
+
+@dataclass(frozen=True)
+class PartitionResult:
+    """What a worker sends back for one partition: each article's key and its result."""
+
+    worker: str
+    signature: str
+    results: tuple[tuple[str, Extraction | Skipped], ...]
+
+
+def _failed(article: Article, err: BaseException) -> Skipped:
+    message = str(err).strip().splitlines()[0] if str(err).strip() else ""
+    return Skipped(article.source, f"extraction failed: {type(err).__name__}" + (f": {message}" if message else ""))
+
+
+def extract_partition(articles: tuple[Article, ...], settings: Settings) -> PartitionResult:
+    """Runs on a worker: extract every article of the partition with the local engine.
+
+    If extraction raises, every article is extracted again on its own, so that one bad article
+    costs only itself (it comes back as Skipped with the error as reason).
+    """
+    from distributed import get_worker
+
+    gazetteer = Gazetteer.load()
+    with _WORKER_LOCK:
+        pipeline(settings.model, gazetteer)  # loaded once per worker process; a missing model fails the task
+        try:
+            results = [(a.key, r) for a, r in extract_local(articles, settings, gazetteer)]
+        except Exception:  # noqa: BLE001 - any article-level failure: find which article
+            results = []
+            for article in articles:
+                try:
+                    results.extend((a.key, r) for a, r in extract_local((article,), settings, gazetteer))
+                except Exception as err:  # noqa: BLE001
+                    results.append((article.key, _failed(article, err)))
+    return PartitionResult(get_worker().address, extraction_signature(settings), tuple(results))
+
+
+def _reason(err: BaseException) -> str:
+    """The innermost cause of a connection error, as one line (e.g. 'Connection refused')."""
+    while (err.__cause__ or err.__context__) is not None:
+        err = err.__cause__ or err.__context__  # type: ignore[assignment]
+    text = err.strerror if isinstance(err, OSError) and err.strerror else str(err)
+    return (text or type(err).__name__).strip().splitlines()[0]
+
+
+@dataclass
+class DaskEngine:
+    """An extraction engine on a Dask distributed cluster; use it as a context manager.
+
+    `scheduler` is the scheduler's address (tcp://host:8786). Without one, a LocalCluster of
+    `local_workers` single-threaded worker processes is started on this machine and closed at the end.
+    """
+
+    scheduler: str | None = None
+    partition_size: int = DEFAULT_PARTITION_SIZE
+    local_workers: int = 1
+    connect_timeout: float = CONNECT_TIMEOUT
+    workers_used: set[str] = field(default_factory=set)
+    partitions: int = 0
+    _client: object = None
+    _cluster: object = None
+
+    def __post_init__(self) -> None:
+        if self.partition_size < 1:
+            raise ValueError("--partition-size must be at least 1")
+
+    def __enter__(self) -> "DaskEngine":
+        try:
+            from distributed import Client, LocalCluster
+        except ImportError:
+            raise EngineError(INSTALL_HINT) from None
+        if self.scheduler is None:
+            self._cluster = LocalCluster(n_workers=max(1, self.local_workers), threads_per_worker=1, processes=True,
+                                         host="127.0.0.1", dashboard_address=None,  # no dashboard; the scheduler's
+                                         scheduler_kwargs={"dashboard_address": "127.0.0.1:0"})  # HTTP on any free port
+            self._client = Client(self._cluster)
+            return self
+        try:
+            self._client = Client(self.scheduler, timeout=self.connect_timeout)
+        except (OSError, ValueError, TimeoutError) as err:
+            raise EngineError(f"cannot reach the Dask scheduler at {self.scheduler}: {_reason(err)} "
+                              f"(gave up after {self.connect_timeout:g} s)") from None
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        for resource in (self._client, self._cluster):
+            if resource is not None:
+                resource.close()  # type: ignore[attr-defined]
+        self._client = self._cluster = None
+
+    def _window(self) -> int:
+        """Partitions in flight at once: two per worker thread, so no worker waits for work."""
+        workers = self._client.scheduler_info().get("workers", {})  # type: ignore[attr-defined]
+        return max(2, 2 * sum(w.get("nthreads", 1) for w in workers.values()))
+
+    def __call__(self, articles: Sequence[Article], settings: Settings,
+                 gazetteer: Gazetteer) -> Iterator[tuple[Article, Extraction | Skipped]]:
+        """Extract `articles` on the cluster; yield each with its result, in input order."""
+        from distributed import as_completed
+
+        if self._client is None:
+            raise EngineError("DaskEngine used outside its `with` block")
+        if gazetteer is not Gazetteer.load():
+            raise ValueError("the dask engine extracts with the packaged gazetteer only")
+        settings = replace(settings, n_process=1)  # the workers are the processes
+        expected = extraction_signature(settings)
+        parts = [tuple(articles[i:i + self.partition_size]) for i in range(0, len(articles), self.partition_size)]
+        pending = iter(enumerate(parts))
+        index_of: dict[object, int] = {}
+        running = as_completed()
+
+        def submit_next() -> None:
+            for i, part in pending:
+                future = self._client.submit(extract_partition, part, settings, pure=False)  # type: ignore[attr-defined]
+                index_of[future] = i
+                running.add(future)
+                return
+
+        for _ in range(self._window()):
+            submit_next()
+        done: dict[int, dict[str, Extraction | Skipped]] = {}
+        next_index = 0
+        for future in running:
+            i = index_of.pop(future)
+            done[i] = self._collect(future, parts[i], settings, expected)
+            submit_next()
+            while next_index in done:
+                results = done.pop(next_index)
+                yield from ((a, results[a.key]) for a in parts[next_index])
+                next_index += 1
+
+    def _collect(self, future, part: tuple[Article, ...], settings: Settings,
+                 expected: str) -> dict[str, Extraction | Skipped]:
+        """One partition's results by article key; a failed partition is retried article by article."""
+        try:
+            results = [self._checked(future.result(), expected)]
+        except (EngineError, ModelNotFound):
+            raise
+        except Exception:  # noqa: BLE001 - e.g. KilledWorker: isolate the article that kills its worker
+            self._require_scheduler()
+            singles = [self._client.submit(extract_partition, (a,), settings, pure=False) for a in part]  # type: ignore[attr-defined]
+            results = []
+            for article, single in zip(part, singles):
+                try:
+                    results.append(self._checked(single.result(), expected))
+                except (EngineError, ModelNotFound):
+                    raise
+                except Exception as err:  # noqa: BLE001
+                    self._require_scheduler()
+                    results.append(PartitionResult("", expected, ((article.key, _failed(article, err)),)))
+        self.partitions += 1
+        return {key: result for r in results for key, result in r.results}
+
+    def _checked(self, result: PartitionResult, expected: str) -> PartitionResult:
+        if result.signature != expected:
+            raise WorkerMismatch(f"worker {result.worker} extracts with '{result.signature}' but this client "
+                                 f"with '{expected}'; install the same kg, model and gazetteer on every worker")
+        self.workers_used.add(result.worker)
+        return result
+
+    def _require_scheduler(self) -> None:
+        if getattr(self._client, "status", "running") != "running":
+            raise EngineError(f"lost the Dask scheduler at {self.scheduler or 'the local cluster'}")

@@ -1,0 +1,157 @@
+"""`kg build --engine dask`: extraction on the workers of a real 2-worker Dask LocalCluster.
+
+Every build runs through the real command line (`python -m kg build … --scheduler ADDRESS`) and
+must give the same bytes as the local engine. That the work ran on the workers is read from the
+scheduler's task stream and from the workers' own processes, not from the client's word.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import socket
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from kg.build import OUTPUT_FILES, build
+from kg.config import Settings
+from kg.store import DATABASE
+from tests.conftest import SAMPLES
+from tests.test_cli import run_kg
+
+try:
+    from distributed import Client, LocalCluster, get_task_stream
+except ImportError:  # a missing test dependency fails, never skips (CI=1 or not)
+    pytest.fail("dask[distributed] is not installed: pip install -e '.[test]' (make test does)", pytrace=False)
+
+TASK = "extract_partition"  # the name the engine's tasks carry on the scheduler
+
+
+@pytest.fixture(scope="module")
+def cluster():
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
+                      dashboard_address=None, scheduler_kwargs={"dashboard_address": "127.0.0.1:0"}) as local, \
+            Client(local) as client:
+        client.wait_for_workers(2)
+        yield client
+
+
+def dask_build(client: Client, *args: str):
+    """`kg build ARGS --engine dask --scheduler ADDRESS`; returns the process and the scheduler's task records."""
+    with get_task_stream(client) as stream:
+        done = run_kg("build", *args, "-q", "--engine", "dask", "--scheduler", client.scheduler.address)
+    assert done.returncode == 0, done.stderr
+    return done, [t for t in stream.data if t["key"].startswith(TASK)]
+
+
+def pipeline_loads(client: Client) -> dict[str, tuple[int, int]]:
+    """Per worker process: how often kg.build.pipeline loaded spaCy (misses) and reused it (hits)."""
+
+    def loads() -> tuple[int, int]:
+        from kg.build import _packaged_pipeline
+
+        info = _packaged_pipeline.cache_info()
+        return info.misses, info.hits
+
+    return client.run(loads)
+
+
+def assert_same_files(out: Path, expected: Path, names=OUTPUT_FILES) -> None:
+    for name in names:
+        assert (out / name).read_bytes() == (expected / name).read_bytes(), f"{name} differs from the local build"
+
+
+def test_samples_and_corpus_on_two_workers_equal_the_local_build(cluster, tmp_path, sample_out, corpus_out, corpus_jsonl):
+    before = pipeline_loads(cluster)
+    done, tasks = dask_build(cluster, str(SAMPLES), "-o", str(tmp_path / "samples"), "--partition-size", "1")
+    assert_same_files(tmp_path / "samples", sample_out)
+    workers = set(cluster.scheduler_info()["workers"])
+    assert len(tasks) == 4 and {t["worker"] for t in tasks} == workers  # one partition per article, on both workers
+    assert all(t["status"] == "OK" for t in tasks)
+    assert "dask: 4 partition(s) extracted on 2 worker(s)" in done.stderr
+
+    done, tasks = dask_build(cluster, str(corpus_jsonl), "-o", str(tmp_path / "corpus"), "--partition-size", "1")
+    assert_same_files(tmp_path / "corpus", corpus_out)
+    assert len(tasks) == 2 and {t["worker"] for t in tasks} <= workers
+
+    after = pipeline_loads(cluster)
+    assert set(after) == workers
+    # each worker process loaded spaCy at most once, and ran every partition it got with it
+    assert all(misses <= 1 for misses, _ in after.values())
+    calls = sum(sum(after[w]) - sum(before.get(w, (0, 0))) for w in workers)
+    assert calls == 2 * 6  # per partition: the task's model check, then extract_local
+
+
+def test_a_store_extracts_only_uncached_articles_on_the_cluster(cluster, tmp_path):
+    local, remote = tmp_path / "local", tmp_path / "remote"
+    first = SAMPLES / "odesa-wire.txt"
+    build([first], None, Settings(), store_dir=local / "store")
+    build([SAMPLES], local / "out", Settings(), store_dir=local / "store")
+
+    _, tasks = dask_build(cluster, str(first), "--store", str(remote / "store"))
+    assert len(tasks) == 1
+    done, tasks = dask_build(cluster, str(SAMPLES), "--store", str(remote / "store"), "-o", str(remote / "out"),
+                             "--partition-size", "1")
+    assert len(tasks) == 3  # odesa-wire came from the extraction cache
+    assert_same_files(remote / "out", local / "out")
+    stored = [set(ox.Store.read_only(str(d / "store" / DATABASE))) for d in (local, remote)]
+    assert stored[0] == stored[1]
+
+    done, tasks = dask_build(cluster, str(SAMPLES), "--store", str(remote / "store"))
+    assert not tasks and "dask:" not in done.stderr  # everything cached: nothing sent
+    assert "store: 0 graph(s) added, 0 replaced, 4 unchanged" in done.stderr
+
+
+def test_an_unreachable_scheduler_is_one_clear_error_and_loses_nothing(tmp_path, sample_out):
+    with socket.socket() as s:  # a port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        address = f"tcp://127.0.0.1:{s.getsockname()[1]}"
+    out = tmp_path / "out"
+    shutil.copytree(sample_out, out)
+    done = run_kg("build", str(SAMPLES), "-o", str(out), "-q", "--engine", "dask", "--scheduler", address,
+                  "--connect-timeout", "2")
+    assert done.returncode == 2
+    assert done.stderr.strip().splitlines() == [
+        f"error: cannot reach the Dask scheduler at {address}: Connection refused (gave up after 2 s); {out} left unchanged"]
+    assert_same_files(out, sample_out)
+
+
+def _break_extraction(key: str) -> None:
+    """Runs in each worker process: extraction of the article `key` raises, as a bug would."""
+    import kg.build
+
+    real = getattr(kg.build.extract_mentions, "__wrapped__", kg.build.extract_mentions)
+
+    def extract_mentions(doc, article_key, *args):
+        if article_key == key:
+            raise RuntimeError(f"cannot extract {article_key}")
+        return real(doc, article_key, *args)
+
+    extract_mentions.__wrapped__ = real
+    kg.build.extract_mentions = extract_mentions
+
+
+def _mend_extraction() -> None:
+    import kg.build
+
+    kg.build.extract_mentions = getattr(kg.build.extract_mentions, "__wrapped__", kg.build.extract_mentions)
+
+
+def test_an_article_that_fails_on_a_worker_is_skipped_and_the_others_are_built(cluster, tmp_path):
+    cluster.run(_break_extraction, "odesa-wire")
+    try:
+        done, tasks = dask_build(cluster, str(SAMPLES), "-o", str(tmp_path / "dask"))  # one partition of 4
+    finally:
+        cluster.run(_mend_extraction)
+    assert len(tasks) == 1
+    report = json.loads((tmp_path / "dask" / "report.json").read_text(encoding="utf-8"))
+    assert sorted(report["articles"]) == ["harbour-daily", "moscow-denial-2026-03-11", "pentagon-aid-2026-03-12"]
+    [skipped] = report["skipped"]
+    assert skipped["source"].endswith("odesa-wire.txt")
+    assert skipped["reason"] == "extraction failed: RuntimeError: cannot extract odesa-wire"
+    assert f"skipped {skipped['source']}: extraction failed: RuntimeError" in done.stderr
+    others = [SAMPLES / "harbour-daily.html", SAMPLES / "briefings.jsonl"]
+    build(others, tmp_path / "local", Settings())
+    assert_same_files(tmp_path / "dask", tmp_path / "local", ("graph.nq", "graph.trig", "graph.graphml"))
