@@ -52,6 +52,8 @@ class PartitionResult:
 
 
 def _failed(article: Article, err: BaseException) -> Skipped:
+    if type(err).__name__ == "KilledWorker":
+        return Skipped(article.source, "extraction failed: the worker process died on it (KilledWorker)")
     message = str(err).strip().splitlines()[0] if str(err).strip() else ""
     return Skipped(article.source, f"extraction failed: {type(err).__name__}" + (f": {message}" if message else ""))
 
@@ -155,7 +157,7 @@ class DaskEngine:
 
         def submit_next() -> None:
             for i, part in pending:
-                future = self._client.submit(extract_partition, part, settings, pure=False)  # type: ignore[attr-defined]
+                future = self._submit(part, settings)
                 index_of[future] = i
                 running.add(future)
                 return
@@ -175,25 +177,43 @@ class DaskEngine:
 
     def _collect(self, future, part: tuple[Article, ...], settings: Settings,
                  expected: str) -> dict[str, Extraction | Skipped]:
-        """One partition's results by article key; a failed partition is retried article by article."""
-        try:
-            results = [self._checked(future.result(), expected)]
-        except (EngineError, ModelNotFound):
-            raise
-        except Exception:  # noqa: BLE001 - e.g. KilledWorker: isolate the article that kills its worker
-            self._require_scheduler()
-            singles = [self._client.submit(extract_partition, (a,), settings, pure=False) for a in part]  # type: ignore[attr-defined]
+        """One partition's results by article key.
+
+        A failed partition (its worker died: KilledWorker) is run again one article per task. A task
+        that shared a dying worker with the culprit fails with it, so an article whose own task failed
+        is tried once more after the others of its partition; if that fails too, it is skipped.
+        """
+        result, _ = self._result(future, expected)
+        if result is not None:
+            results = [result]
+        else:
+            from distributed import wait
+
+            singles = [self._submit((a,), settings) for a in part]
+            wait(singles)
             results = []
             for article, single in zip(part, singles):
-                try:
-                    results.append(self._checked(single.result(), expected))
-                except (EngineError, ModelNotFound):
-                    raise
-                except Exception as err:  # noqa: BLE001
-                    self._require_scheduler()
-                    results.append(PartitionResult("", expected, ((article.key, _failed(article, err)),)))
+                result, _ = self._result(single, expected)
+                if result is None:
+                    result, err = self._result(self._submit((article,), settings), expected)
+                    result = result or PartitionResult("", expected, ((article.key, _failed(article, err)),))
+                results.append(result)
         self.partitions += 1
-        return {key: result for r in results for key, result in r.results}
+        return {key: value for r in results for key, value in r.results}
+
+    def _submit(self, part: tuple[Article, ...], settings: Settings):
+        return self._client.submit(extract_partition, part, settings, pure=False)  # type: ignore[attr-defined]
+
+    def _result(self, future, expected: str) -> tuple[PartitionResult | None, Exception | None]:
+        """A task's result, or None and why the task failed (a lost scheduler or a mismatched
+        worker is raised instead: nothing can be built then)."""
+        try:
+            return self._checked(future.result(), expected), None
+        except (EngineError, ModelNotFound):
+            raise
+        except Exception as err:  # noqa: BLE001 - KilledWorker and the like
+            self._require_scheduler()
+            return None, err
 
     def _checked(self, result: PartitionResult, expected: str) -> PartitionResult:
         if result.signature != expected:

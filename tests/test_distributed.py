@@ -23,6 +23,7 @@ from tests.test_cli import run_kg
 
 try:
     from distributed import Client, LocalCluster, get_task_stream
+    from distributed.diagnostics.plugin import WorkerPlugin
 except ImportError:  # a missing test dependency fails, never skips (CI=1 or not)
     pytest.fail("dask[distributed] is not installed: pip install -e '.[test]' (make test does)", pytrace=False)
 
@@ -154,4 +155,60 @@ def test_an_article_that_fails_on_a_worker_is_skipped_and_the_others_are_built(c
     assert f"skipped {skipped['source']}: extraction failed: RuntimeError" in done.stderr
     others = [SAMPLES / "harbour-daily.html", SAMPLES / "briefings.jsonl"]
     build(others, tmp_path / "local", Settings())
+    assert_same_files(tmp_path / "dask", tmp_path / "local", ("graph.nq", "graph.trig", "graph.graphml"))
+
+
+class KillWorkerOn(WorkerPlugin):
+    """In each worker process, also those started to replace a dead one: extracting the article
+    `key` kills the process, as a segfault or the out-of-memory killer would."""
+
+    name = "kill-worker-on"
+
+    def __init__(self, key: str):
+        self.key = key
+
+    def setup(self, worker) -> None:
+        import os
+
+        import kg.build
+
+        real = kg.build.extract_mentions
+
+        def extract_mentions(doc, article_key, *args):
+            if article_key == self.key:
+                os._exit(1)
+            return real(doc, article_key, *args)
+
+        extract_mentions.__wrapped__ = real
+        kg.build.extract_mentions = extract_mentions
+
+    def teardown(self, worker) -> None:
+        _mend_extraction()
+
+
+def _allowed_failures(dask_scheduler, value: int) -> int:
+    old, dask_scheduler.allowed_failures = dask_scheduler.allowed_failures, value
+    return old
+
+
+def test_an_article_that_kills_its_worker_is_skipped_and_the_others_are_built(cluster, tmp_path):
+    inputs = [SAMPLES / "odesa-wire.txt", SAMPLES / "harbour-daily.html"]
+    # a worker's death fails its tasks at once (the default, 3, retries them on 3 more workers first)
+    old = cluster.run_on_scheduler(_allowed_failures, value=0)
+    workers = set(cluster.scheduler_info()["workers"])
+    cluster.register_plugin(KillWorkerOn("odesa-wire"))
+    try:
+        done, tasks = dask_build(cluster, *map(str, inputs), "-o", str(tmp_path / "dask"), "--partition-size", "2")
+    finally:
+        cluster.unregister_worker_plugin(KillWorkerOn.name)
+        cluster.run_on_scheduler(_allowed_failures, value=old)
+    cluster.wait_for_workers(2)
+    assert set(cluster.scheduler_info()["workers"]) - workers  # workers died and were replaced
+    assert tasks and all(t["status"] == "OK" for t in tasks)  # the stream lists only tasks that finished
+    report = json.loads((tmp_path / "dask" / "report.json").read_text(encoding="utf-8"))
+    assert list(report["articles"]) == ["harbour-daily"]
+    [skipped] = report["skipped"]
+    assert skipped["source"].endswith("odesa-wire.txt")
+    assert skipped["reason"] == "extraction failed: the worker process died on it (KilledWorker)"
+    build(inputs[1:], tmp_path / "local", Settings())
     assert_same_files(tmp_path / "dask", tmp_path / "local", ("graph.nq", "graph.trig", "graph.graphml"))
