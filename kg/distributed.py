@@ -9,14 +9,17 @@ is cached per process) and keeps it for every later partition.
 Failures:
 - the scheduler cannot be reached, or is lost during the build: `EngineError`, nothing written;
 - a worker lacks the model, or runs another kg or gazetteer: the error is raised, nothing written;
-- an article whose extraction raises, or whose partition kills its worker: the partition is run
-  again one article per task, and only the article that still fails is skipped, with the reason.
+- an article whose extraction raises: the task extracts its partition again article by article,
+  and only that article is skipped, with the error as reason;
+- a partition whose worker process dies (KilledWorker): it is run again one article per task, an
+  article whose task fails is tried once more, and only one that fails again is skipped.
 
 `dask.distributed` is imported only when the engine is used.
 """
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
@@ -101,10 +104,10 @@ class DaskEngine:
     partition_size: int = DEFAULT_PARTITION_SIZE
     local_workers: int = 1
     connect_timeout: float = CONNECT_TIMEOUT
-    workers_used: set[str] = field(default_factory=set)
-    partitions: int = 0
-    _client: object = None
-    _cluster: object = None
+    workers_used: set[str] = field(default_factory=set, init=False)  # addresses that returned results
+    partitions: int = field(default=0, init=False)
+    _client: object = field(default=None, init=False, repr=False)
+    _cluster: object = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
         if self.partition_size < 1:
@@ -121,6 +124,8 @@ class DaskEngine:
                                          scheduler_kwargs={"dashboard_address": "127.0.0.1:0"})  # HTTP on any free port
             self._client = Client(self._cluster)
             return self
+        # Dask's client logs each failed reconnection with a traceback; the build says it in one line
+        logging.getLogger("distributed.client").setLevel(logging.CRITICAL)
         try:
             self._client = Client(self.scheduler, timeout=self.connect_timeout)
         except (OSError, ValueError, TimeoutError) as err:

@@ -12,6 +12,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -20,7 +21,7 @@ import pytest
 from kg.build import OUTPUT_FILES, build
 from kg.config import Settings
 from kg.store import DATABASE
-from tests.conftest import SAMPLES
+from tests.conftest import ROOT, SAMPLES
 from tests.test_cli import run_kg
 
 try:
@@ -119,6 +120,41 @@ def test_an_unreachable_scheduler_is_one_clear_error_and_loses_nothing(tmp_path,
     assert done.stderr.strip().splitlines() == [
         f"error: cannot reach the Dask scheduler at {address}: Connection refused (gave up after 2 s); {out} left unchanged"]
     assert_same_files(out, sample_out)
+
+
+def test_losing_the_scheduler_mid_build_is_one_clear_error_and_loses_nothing(tmp_path, sample_out):
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        address = f"tcp://127.0.0.1:{s.getsockname()[1]}"
+    scheduler = subprocess.Popen([str(Path(sys.executable).with_name("dask")), "scheduler", "--host", "127.0.0.1",
+                                  "--port", address.rsplit(":", 1)[1], "--dashboard-address", "127.0.0.1:0"],
+                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        with Client(address, timeout=30) as watcher:  # a scheduler with no workers: the tasks wait
+            out = tmp_path / "out"
+            shutil.copytree(sample_out, out)
+            build_process = subprocess.Popen(
+                [sys.executable, "-m", "kg", "build", str(SAMPLES), "-o", str(out), "-q", "--engine", "dask",
+                 "--scheduler", address, "--connect-timeout", "2"], cwd=ROOT, stderr=subprocess.PIPE, text=True)
+            deadline = time.monotonic() + 60
+            while not watcher.run_on_scheduler(lambda dask_scheduler: len(dask_scheduler.tasks)):
+                assert time.monotonic() < deadline and build_process.poll() is None
+                time.sleep(0.2)
+    finally:
+        scheduler.terminate()
+        scheduler.wait(timeout=30)
+    _, stderr = build_process.communicate(timeout=60)
+    assert build_process.returncode == 2
+    assert stderr.strip().splitlines() == [f"error: lost the Dask scheduler at {address}; {out} left unchanged"]
+    assert_same_files(out, sample_out)
+
+
+def test_a_model_missing_on_the_workers_stops_the_build(cluster, tmp_path):
+    done = run_kg("build", str(SAMPLES / "odesa-wire.txt"), "-o", str(tmp_path / "out"), "-q", "--engine", "dask",
+                  "--scheduler", cluster.scheduler.address, "--model", "no_such_pipeline")
+    assert done.returncode == 2
+    assert done.stderr.startswith("error: spaCy pipeline 'no_such_pipeline' is not installed")
+    assert not (tmp_path / "out").exists()
 
 
 def _break_extraction(key: str) -> None:
