@@ -20,6 +20,7 @@ Failures:
 from __future__ import annotations
 
 import logging
+import socket
 import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
@@ -84,12 +85,24 @@ def extract_partition(articles: tuple[Article, ...], settings: Settings) -> Part
     return PartitionResult(get_worker().address, extraction_signature(settings), tuple(results))
 
 
-def _reason(err: BaseException) -> str:
-    """The innermost cause of a connection error, as one line (e.g. 'Connection refused')."""
-    while (err.__cause__ or err.__context__) is not None:
-        err = err.__cause__ or err.__context__  # type: ignore[assignment]
-    text = err.strerror if isinstance(err, OSError) and err.strerror else str(err)
-    return (text or type(err).__name__).strip().splitlines()[0]
+def _reason(address: str, err: Exception, timeout: float) -> str:
+    """Why `address` cannot be used, as one line ('Connection refused (gave up after 10 s)').
+
+    Dask retries until its timeout, so its own error may only say that an attempt was cancelled:
+    one plain TCP connection asks the operating system instead.
+    """
+    message = (str(err) or type(err).__name__).strip().splitlines()[0]
+    if isinstance(err, ValueError):
+        return f"not a Dask address ({message})"
+    host, _, port = address.removeprefix("tcp://").rpartition(":")
+    if "://" not in host and port.isdigit():
+        try:
+            socket.create_connection((host.strip("[]"), int(port)), timeout=2).close()
+        except OSError as probe:
+            return f"{probe.strerror or probe or type(probe).__name__} (gave up after {timeout:g} s)"
+        if isinstance(err, OSError) and "timed out" in message.lower():
+            return f"a server listens there but did not answer as a Dask scheduler within {timeout:g} s"
+    return f"it did not answer as a Dask scheduler ({type(err).__name__}: {message})"
 
 
 @dataclass
@@ -126,12 +139,24 @@ class DaskEngine:
             return self
         # Dask's client logs each failed reconnection with a traceback; the build says it in one line
         logging.getLogger("distributed.client").setLevel(logging.CRITICAL)
-        try:
-            self._client = Client(self.scheduler, timeout=self.connect_timeout)
-        except (OSError, ValueError, TimeoutError) as err:
-            raise EngineError(f"cannot reach the Dask scheduler at {self.scheduler}: {_reason(err)} "
-                              f"(gave up after {self.connect_timeout:g} s)") from None
-        return self
+        connected: dict[str, object] = {}
+
+        def connect() -> None:
+            try:
+                connected["client"] = Client(self.scheduler, timeout=self.connect_timeout)
+            except Exception as err:  # noqa: BLE001 - refused, unknown host, bad scheme, or not a scheduler
+                connected["error"] = err
+
+        # Dask's own timeout does not cover a server that accepts the connection and stays silent
+        attempt = threading.Thread(target=connect, name="kg-dask-connect", daemon=True)
+        attempt.start()
+        attempt.join(self.connect_timeout + 3)
+        if "client" in connected:
+            self._client = connected["client"]
+            return self
+        err = connected.get("error") or OSError(f"timed out after {self.connect_timeout:g} s")
+        raise EngineError(f"cannot reach the Dask scheduler at {self.scheduler}: "
+                          f"{_reason(self.scheduler, err, self.connect_timeout)}")  # type: ignore[arg-type]
 
     def __exit__(self, *exc_info) -> None:
         for resource in (self._client, self._cluster):

@@ -123,6 +123,17 @@ def test_an_unreachable_scheduler_is_one_clear_error_and_loses_nothing(tmp_path,
     assert done.stderr.strip().splitlines() == [
         f"error: cannot reach the Dask scheduler at {address}: Connection refused (gave up after 2 s); {out} left unchanged"]
     assert_same_files(out, sample_out)
+    with socket.socket() as silent:  # something listens, but says nothing
+        silent.bind(("127.0.0.1", 0))
+        silent.listen()
+        address = f"tcp://127.0.0.1:{silent.getsockname()[1]}"
+        done = run_kg("build", str(SAMPLES), "-o", str(out), "-q", "--engine", "dask", "--scheduler", address,
+                      "--connect-timeout", "2")
+    assert done.returncode == 2
+    assert done.stderr.strip().splitlines() == [
+        f"error: cannot reach the Dask scheduler at {address}: a server listens there but did not answer as a "
+        f"Dask scheduler within 2 s; {out} left unchanged"]
+    assert_same_files(out, sample_out)
 
 
 def test_losing_the_scheduler_mid_build_is_one_clear_error_and_loses_nothing(tmp_path, sample_out):
