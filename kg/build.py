@@ -7,6 +7,7 @@ the previous outputs as they were.
 from __future__ import annotations
 
 import gc
+import itertools
 import hashlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -23,9 +24,11 @@ from kg.export.rdf import sorted_quads, write_dumps
 from kg.export.report import build_report, write_report
 from kg.export.view import write_view
 from kg.graph.build import build_dataset
+from kg.graph.totals import with_totals
 from kg.graph.iris import IriMinter
 from kg.ingest import MAX_ARTICLE_CHARS, Article, Inputs, Skipped, read_inputs
 from kg.nlp.article_facts import extract_facts
+from kg.nlp.deadline import GUARDED_CHARS, run_with_deadline
 from kg.nlp.extract import extract_mentions
 from kg.nlp.facts import ArticleFacts
 from kg.nlp.gazetteer import Gazetteer
@@ -37,6 +40,7 @@ from kg.store import CACHE, ExtractionCache, open_store, stored_articles, sync
 
 if TYPE_CHECKING:
     from spacy.language import Language
+    from spacy.tokens import Doc
 
 OUTPUT_FILES = ("graph.trig", "graph.nq", "graph.ttl", "graph.jsonld", "graph.html", "graph.graphml", "graph.gexf",
                 "report.json")
@@ -113,18 +117,31 @@ def extract_local(articles: Sequence[Article], settings: Settings,
     nlp = pipeline(settings.model, gazetteer)
     signature = model_signature(nlp)
     fitting: dict[str, Article] = {}
+    long: list[Article] = []
     limit = min(nlp.max_length, MAX_ARTICLE_CHARS)  # spaCy cannot be stopped mid-document: bound the length
     for article in articles:
         if len(article.text) > limit:
             yield article, Skipped(article.source,
                                    f"article longer than {limit} characters; split it into smaller articles")
+        elif len(article.text) > GUARDED_CHARS:
+            long.append(article)
         else:
             fitting[article.key] = article
+
+    def extract_one(doc: "Doc", article: Article) -> tuple[ArticleMentions, ArticleFacts]:
+        mentions = extract_mentions(doc, article.key, gazetteer, signature)
+        return mentions, extract_facts(doc, article.key, mentions.mentions, gazetteer, _published(article))
+
     docs = nlp.pipe(((a.text, a.key) for a in fitting.values()), as_tuples=True,
                     batch_size=settings.batch_size, n_process=settings.n_process)
-    for doc, key in docs:
-        mentions = extract_mentions(doc, key, gazetteer, signature)
-        yield fitting[key], (mentions, extract_facts(doc, key, mentions.mentions, gazetteer, _published(fitting[key])))
+    results = ((fitting[key], extract_one(doc, fitting[key])) for doc, key in docs)
+    for article in long:  # each in a child process killed at the deadline
+        outcome = run_with_deadline(lambda a=article: extract_one(nlp(a.text), a), settings.article_seconds)
+        if outcome.failure is not None:
+            yield article, Skipped(article.source, f"{outcome.failure}; split it into smaller articles")
+        else:
+            results = itertools.chain(results, [(article, outcome.value)])
+    yield from results
 
 
 def build(inputs: Iterable[str | Path], out_dir: Path | None, settings: Settings,
@@ -173,7 +190,7 @@ def _finish(articles, extracted, facts, skipped, gazetteer: Gazetteer, settings:
     sentences = {f.article_key: f.sentences for f in facts}
     dataset = build_dataset(articles, resolution, gazetteer, IriMinter(settings.base_iri), fact_resolution, sentences,
                             f"kg@{__version__}")
-    quads = sorted_quads(dataset)
+    quads = with_totals(sorted_quads(dataset))
     report = build_report(articles, tuple(sorted(skipped, key=lambda s: (s.source, s.reason))), resolution, len(quads),
                           {"kg_version": __version__, "model": settings.model, "base_iri": settings.base_iri})
     if store is not None:

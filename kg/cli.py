@@ -30,6 +30,8 @@ def cli() -> None:
 @click.option("--batch-size", default=32, show_default=True, help="Articles per spaCy batch.")
 @click.option("--processes", "n_process", default=1, show_default=True,
               help="spaCy worker processes (--engine dask without --scheduler: local Dask workers).")
+@click.option("--article-timeout", "article_seconds", default=120.0, show_default=True,
+              help="Seconds an article over 50,000 characters may take; past it, it is skipped.")
 @click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True,
               help="Where extraction runs: in this process, or on the workers of a Dask cluster (needs the dask extra).")
 @click.option("--scheduler", metavar="ADDRESS",
@@ -41,8 +43,8 @@ def cli() -> None:
               help="Seconds to wait for the --scheduler before giving up.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
 def build(inputs: tuple[Path, ...], out_dir: Path | None, store_dir: Path | None, model: str | None, base_iri: str,
-          batch_size: int, n_process: int, engine: str, scheduler: str | None, partition_size: int,
-          connect_timeout: float, quiet: bool) -> None:
+          batch_size: int, n_process: int, article_seconds: float, engine: str, scheduler: str | None,
+          partition_size: int, connect_timeout: float, quiet: bool) -> None:
     """Build the graph from INPUTS (.txt, .html, .jsonl files or folders) into OUT.
 
     Writes graph.trig, graph.nq, graph.ttl, graph.jsonld, graph.html, graph.graphml, graph.gexf and
@@ -61,7 +63,8 @@ def build(inputs: tuple[Path, ...], out_dir: Path | None, store_dir: Path | None
     if partition_size < 1:
         raise click.UsageError("--partition-size must be at least 1")
     target = " and ".join(str(p) for p in (out_dir, store_dir) if p is not None)
-    settings = Settings.from_env(model=model, base_iri=base_iri, batch_size=batch_size, n_process=n_process)
+    settings = Settings.from_env(model=model, base_iri=base_iri, batch_size=batch_size, n_process=n_process,
+                                 article_seconds=article_seconds)
     progress = None if quiet else _progress_bar
     try:
         if engine == "dask":
@@ -158,8 +161,11 @@ def validate(source: Path) -> None:
 @click.option("--timeout", default=10.0, show_default=True, help="Seconds a query may run before it is stopped.")
 @click.option("--max-results", default=10_000, show_default=True, help="Most solutions returned (KG-Result-Truncated signals more).")
 @click.option("--cors", is_flag=True, help="Allow cross-origin reads (Access-Control-Allow-Origin: *, never with credentials).")
-@click.option("--engines", default=8, show_default=True, help="Oxigraph processes answering queries, one query each at a time.")
-def serve(source: Path, host: str, port: int, timeout: float, max_results: int, cors: bool, engines: int) -> None:
+@click.option("--engines", default=4, show_default=True, help="Fast-lane Oxigraph processes (one query each at a time).")
+@click.option("--slow-engines", default=2, show_default=True, help="Most queries running at once in the slow lane.")
+@click.option("--budget", default=0.5, show_default=True, help="Seconds a query may run in the fast lane before it moves to the slow lane.")
+def serve(source: Path, host: str, port: int, timeout: float, max_results: int, cors: bool, engines: int,
+          slow_engines: int, budget: float) -> None:
     """Serve OUT or a STORE: SPARQL 1.1 Protocol at /sparql (read-only), the view at /, a query page at /query."""
     from kg.query import QueryError
     from kg.serve import serve as run_serve
@@ -168,7 +174,8 @@ def serve(source: Path, host: str, port: int, timeout: float, max_results: int, 
         click.echo(f"serving {source}: {url}/sparql (view: {url}/, query page: {url}/query)", err=True)
 
     try:
-        run_serve(source, host, port, timeout, max_results, cors, ready, max(1, engines))
+        run_serve(source, host, port, timeout, max_results, cors, ready, max(1, engines), max(1, slow_engines),
+                  max(0.01, budget))
     except (QueryError, OSError) as err:
         click.echo(f"error: {err}", err=True)
         sys.exit(EXIT_NOTHING_BUILT)

@@ -18,6 +18,7 @@ class Settings:
     base_iri: str = DEFAULT_BASE_IRI
     batch_size: int = 32
     n_process: int = 1
+    article_seconds: float = 120.0  # the time budget of one long article (kg.nlp.deadline)
 
     @classmethod
     def from_env(cls, **overrides: object) -> "Settings":

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field, replace
 from kg.build import Extraction, extract_local, extraction_signature, pipeline
 from kg.config import Settings
 from kg.ingest import Article, Skipped
+from kg.nlp.deadline import GUARDED_CHARS
 from kg.nlp.gazetteer import Gazetteer
 from kg.nlp.pipeline import ModelNotFound
 
@@ -35,6 +36,9 @@ DEFAULT_PARTITION_SIZE = 64
 CONNECT_TIMEOUT = 10.0  # seconds to reach the scheduler
 INSTALL_HINT = "the dask engine needs Dask distributed: pip install 'kg-events[dask]'"
 
+# Workers must be able to start the child process that parses a long article under its time
+# budget (kg.nlp.deadline); Dask starts daemonic workers by default, which cannot have children.
+DAEMONIC_WORKERS = False
 _WORKER_LOCK = threading.Lock()  # one extraction at a time per worker process (spaCy objects are not thread-safe)
 
 
@@ -56,6 +60,10 @@ class PartitionResult:
 
 
 def _failed(article: Article, err: BaseException) -> Skipped:
+    if "daemonic processes are not allowed to have children" in str(err):
+        return Skipped(article.source, f"extraction failed: an article over {GUARDED_CHARS:,} characters is parsed in a "
+                                       "child process, which a daemonic Dask worker cannot start; start the workers "
+                                       "with DASK_DISTRIBUTED__WORKER__DAEMON=False")
     if type(err).__name__ == "KilledWorker":
         return Skipped(article.source, "extraction failed: the worker process died on it (KilledWorker)")
     message = str(err).strip().splitlines()[0] if str(err).strip() else ""
@@ -132,6 +140,9 @@ class DaskEngine:
         except ImportError:
             raise EngineError(INSTALL_HINT) from None
         if self.scheduler is None:
+            import dask
+
+            dask.config.set({"distributed.worker.daemon": DAEMONIC_WORKERS})
             self._cluster = LocalCluster(n_workers=max(1, self.local_workers), threads_per_worker=1, processes=True,
                                          host="127.0.0.1", dashboard_address=None,  # no dashboard; the scheduler's
                                          scheduler_kwargs={"dashboard_address": "127.0.0.1:0"})  # HTTP on any free port

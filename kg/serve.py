@@ -1,36 +1,29 @@
 """`kg serve OUT|STORE`: a read-only SPARQL 1.1 Protocol endpoint, the HTML view and a query page.
 
 Queries are answered by Oxigraph's own server (`oxigraph serve-read-only`, from the `oxigraph`
-package): a small pool of such processes on private loopback ports, each answering one query at a
-time. Oxigraph's `--timeout-s` answers the client but lets the evaluation run on, so a query that
-times out takes its process down with it and a fresh one replaces it: the work really stops. In front of it, a small server from the standard
-library (no framework to keep up to date, nothing but loopback by default) does what Oxigraph's
-server does not: it refuses updates, SERVICE and FROM/FROM NAMED (which could reach the network
-or the disk), caps the number of results with an explicit signal, converts SELECT results to the
-format asked for, and serves the offline view (/) and query page (/query). No CORS header is sent
+package): processes on private loopback ports in a fast and a slow lane (kg.serve_engines), so
+that cheap queries never wait on expensive ones and a timed-out query is really stopped. In front
+of them, a small server from the standard library (no framework to keep up to date, nothing but
+loopback by default) does what Oxigraph's server does not: it refuses updates, SERVICE and
+FROM/FROM NAMED (which could reach the network or the disk), caps the number of results with an
+explicit signal, converts SELECT results to the format asked for, and serves the offline view (/)
+and query page (/query). No CORS header is sent
 unless --cors is given, and then never with credentials.
 """
 
 from __future__ import annotations
 
 import json
-import queue
 import re
-import shutil
 import signal
-import socket
-import subprocess
 import sys
 import tempfile
-import threading
-import time
-import urllib.error
 import urllib.parse
-import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from kg.query import QueryError, bare_keywords, check_read_only, sparql_prologue
+from kg.serve_engines import EnginePool
 from kg.serve_formats import RESULT_TYPES, GRAPH_TYPES, QUERY_PAGE, negotiate, solutions_to
 
 _FROM = re.compile(r"\bFROM\b", re.IGNORECASE)
@@ -47,12 +40,6 @@ def check_query(query: str) -> str:
     if kind is None:
         raise QueryError("not a SPARQL query (SELECT, ASK, CONSTRUCT or DESCRIBE)")
     return kind.group(1).upper()
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def prepare_database(source: Path, workdir: Path) -> Path:
@@ -77,100 +64,7 @@ def prepare_database(source: Path, workdir: Path) -> Path:
     return location
 
 
-def _die_with_parent() -> None:
-    """In the child, before exec: be killed when the front server dies (Linux), so no query runs orphaned."""
-    try:
-        import ctypes
-        import signal as _signal
-
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, _signal.SIGKILL)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        pass
-
-
-class Backend:
-    """One `oxigraph serve-read-only` process on a private port, answering one query at a time."""
-
-    def __init__(self, database: Path, timeout: float):
-        self.database, self.timeout = database, timeout
-        self.port = _free_port()
-        exe = shutil.which("oxigraph") or str(Path(sys.executable).with_name("oxigraph"))
-        self.process = subprocess.Popen(
-            [exe, "serve-read-only", "--location", str(database), "--bind", f"127.0.0.1:{self.port}",
-             "--timeout-s", str(max(1, int(timeout)))],
-            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, preexec_fn=_die_with_parent)
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise QueryError(f"oxigraph server failed: {self.process.stderr.read().decode(errors='replace')}")
-            try:
-                with socket.create_connection(("127.0.0.1", self.port), timeout=0.5):
-                    return
-            except OSError:
-                time.sleep(0.05)
-        raise QueryError("oxigraph server did not start")
-
-    def query(self, query: str, accept: str) -> tuple[int, str, bytes]:
-        data = urllib.parse.urlencode({"query": query}).encode()
-        request = urllib.request.Request(f"http://127.0.0.1:{self.port}/query", data=data, headers={
-            "Accept": accept, "Content-Type": "application/x-www-form-urlencoded"})
-        try:
-            with urllib.request.urlopen(request, timeout=self.timeout + 1) as response:
-                return response.status, response.headers.get("Content-Type", accept), response.read()
-        except urllib.error.HTTPError as err:
-            body = err.read()
-            status = 503 if b"timeout" in body.lower() or b"timed out" in body.lower() else 400
-            return status, "text/plain; charset=utf-8", body
-        except (TimeoutError, socket.timeout, urllib.error.URLError):
-            return 503, "text/plain; charset=utf-8", b"query timed out\n"
-
-    def stop(self) -> None:
-        self.process.kill()  # a timed-out query keeps running inside Oxigraph: killing is what stops it
-        self.process.wait()
-
-
-class BackendPool:
-    """Backends handed out one query at a time. A query that times out takes its backend down
-    with it (Oxigraph's own timeout answers the client but does not stop the evaluation), and a
-    fresh backend replaces it, so the work really stops and the other queries keep their own."""
-
-    def __init__(self, database: Path, timeout: float, size: int):
-        self.database, self.timeout = database, timeout
-        self.free: queue.Queue[Backend] = queue.Queue()
-        self.all: list[Backend] = []
-        self.lock = threading.Lock()
-        for _ in range(size):
-            self._add()
-
-    def _add(self) -> None:
-        backend = Backend(self.database, self.timeout)
-        with self.lock:
-            self.all.append(backend)
-        self.free.put(backend)
-
-    def query(self, query: str, accept: str) -> tuple[int, str, bytes]:
-        try:
-            backend = self.free.get(timeout=self.timeout + 5)
-        except queue.Empty:
-            return 503, "text/plain; charset=utf-8", b"busy: every query engine is taken, try again\n"
-        status, content_type, body = backend.query(query, accept)
-        if status == 503:
-            with self.lock:
-                self.all.remove(backend)
-            backend.stop()
-            self._add()
-        else:
-            self.free.put(backend)
-        return status, content_type, body
-
-    def stop(self) -> None:
-        with self.lock:
-            backends = list(self.all)
-        for backend in backends:
-            backend.stop()
-
-
-def make_handler(backend: BackendPool, view_html: bytes, max_results: int, cors: bool):
+def make_handler(backend: EnginePool, view_html: bytes, max_results: int, cors: bool):
     class Handler(BaseHTTPRequestHandler):
         server_version = "kg-serve"
 
@@ -259,13 +153,14 @@ def _terminate(signum, frame) -> None:
 
 
 def serve(source: Path, host: str = "127.0.0.1", port: int = 7878, timeout: float = 10.0,
-          max_results: int = 10_000, cors: bool = False, ready=None, engines: int = 8) -> None:
+          max_results: int = 10_000, cors: bool = False, ready=None, engines: int = 4, slow_engines: int = 2,
+          budget: float = 0.5) -> None:
     """Serve until interrupted. `ready(url)` is called once the endpoint answers."""
     with tempfile.TemporaryDirectory(prefix="kg-serve-") as tmp:
         database = prepare_database(source, Path(tmp))
         view = source / "graph.html"
         view_html = view.read_bytes() if view.is_file() else b"<!DOCTYPE html><title>kg</title><p>No view: see /query"
-        backend = BackendPool(database, timeout, engines)
+        backend = EnginePool(database, timeout, engines, slow_engines, budget)
         previous = signal.signal(signal.SIGTERM, _terminate)  # run the cleanup below on SIGTERM too
         server = _Server((host, port), make_handler(backend, view_html, max_results, cors))
         try:

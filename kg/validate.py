@@ -41,8 +41,9 @@ GRAPH_CHECKS = {
     "an entity is described in a graph that holds no annotation of it":
         "SELECT ?g ?entity WHERE { GRAPH ?g { ?entity a kgo:Entity . "
         "FILTER NOT EXISTS { ?annotation oa:hasBody ?entity } } }",
-    "the default graph holds a triple that is not about an extraction graph":
-        "SELECT ?s ?p ?o WHERE { ?s ?p ?o . FILTER NOT EXISTS { ?s a kgo:ExtractionGraph } }",
+    "the default graph holds a triple that is neither about an extraction graph nor a dataset total":
+        "SELECT ?s ?p ?o WHERE { ?s ?p ?o . FILTER NOT EXISTS { ?s a kgo:ExtractionGraph } "
+        "FILTER (?p NOT IN (kgo:mentionCount, kgo:articleCount)) }",
 }
 
 

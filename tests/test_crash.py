@@ -12,6 +12,9 @@ outputs, builds B into it, and kills the build with SIGKILL:
   are spread over the writing phase (and a little past it), so that they catch writes and renames
   whatever the load of the machine.
 - 2 trials kill the real command, `python -m kg build`, while it writes.
+- 24 trials kill a forked `kg build --store` over a store holding A, at delays spread over the
+  whole build: every named graph must then be A's or B's, never half of one, the store must
+  reopen, and a rebuild (every 8th trial) gives B's store.
 
 After a kill each file must be byte-identical to A's or to B's; only temporary files may be left
 beside them; and a rebuild (every 8th forked trial, and both command trials) gives B's bytes.
@@ -48,6 +51,7 @@ pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork and 
 #   {"kill": OUT, "delay": s}       -> {"outcome": "killed" | "finished"}
 #   {"kill": OUT, "after_write": s} -> the same, the delay counted from the first temporary file
 #   {"build": OUT}                  -> {"returncode": n}
+# With "store": true, OUT is a store (`kg build --store OUT`) instead of an output folder.
 SERVER = r"""
 import json, os, signal, sys, time, traceback
 from pathlib import Path
@@ -59,12 +63,15 @@ inputs = [Path(p) for p in sys.argv[1:]]
 settings = Settings.from_env()
 kg.build.pipeline(settings.model, Gazetteer.load())  # warm: forked children build with it
 
-def child(out):
+def child(out, store=False):
     pid = os.fork()
     if pid == 0:
         code = 0
         try:
-            kg.build.build(inputs, out, settings)
+            if store:
+                kg.build.build(inputs, None, settings, store_dir=out)
+            else:
+                kg.build.build(inputs, out, settings)
         except BaseException:
             traceback.print_exc()
             code = 1
@@ -94,7 +101,7 @@ for line in sys.stdin:
     if "measure" in command:
         out = Path(command["measure"])
         started = time.monotonic()
-        pid = child(out)
+        pid = child(out, bool(command.get("store")))
         first_write = None
         while True:
             done, status = os.waitpid(pid, os.WNOHANG)
@@ -105,11 +112,11 @@ for line in sys.stdin:
             time.sleep(0.0005)
         answer = {"total": time.monotonic() - started, "first_write": first_write, "status": status}
     elif "build" in command:
-        pid = child(Path(command["build"]))
+        pid = child(Path(command["build"]), bool(command.get("store")))
         answer = {"returncode": os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])}
     else:
         out = Path(command["kill"])
-        pid = child(out)
+        pid = child(out, bool(command.get("store")))
         status = None
         if "after_write" in command:
             status = wait_for(pid, out=out)
@@ -255,3 +262,48 @@ def test_killing_the_command_while_it_writes(builds):
         _build(inputs_b, out)
         assert _snapshot(out) == new_bytes, f"command trial {trial}: the rebuild differs"
         shutil.rmtree(out)
+
+
+STORE_TRIALS = 24
+
+
+def test_killed_store_builds_leave_every_graph_committed(builds, tmp_path):
+    from kg.build import build
+    from kg.config import Settings
+    from tests.test_store import _graphs
+
+    root, inputs_b, _, _, _ = builds
+    base = tmp_path / "base"
+    build([SAMPLES / "odesa-wire.txt"], None, Settings(), store_dir=base)
+    old = _graphs(base)
+    rng = random.Random(SEED + 2)
+    server = Server(inputs_b)
+    try:
+        expected = tmp_path / "expected"
+        shutil.copytree(base, expected)
+        timing = server.ask(measure=expected, store=True)
+        assert timing["status"] == 0
+        new = _graphs(expected)
+        assert new != old
+        outcomes: Counter[str] = Counter()
+        problems: list[str] = []
+        for trial in range(STORE_TRIALS):
+            store_dir = tmp_path / f"store-{trial:02d}"
+            shutil.copytree(base, store_dir)
+            delay = rng.uniform(0, timing["total"])
+            answer = server.ask(kill=store_dir, delay=delay, store=True)
+            graphs = {g: content for g, content in _graphs(store_dir).items() if not g.startswith("urn:kg:staging:")}
+            problems += [f"trial {trial} (killed at {delay:.3f} s): {g} is neither old nor new"
+                         for g, content in graphs.items() if content not in (old.get(g), new.get(g))]
+            outcomes["new" if graphs == new else "old" if graphs == old else "mixed"] += 1
+            outcomes[answer["outcome"]] += 1
+            if trial % REBUILD_EVERY == REBUILD_EVERY - 1:
+                assert server.ask(build=store_dir, store=True) == {"returncode": 0}
+                if _graphs(store_dir) != new:
+                    problems.append(f"trial {trial}: the rebuilt store differs")
+            shutil.rmtree(store_dir)
+    finally:
+        server.close()
+    print(f"\n{STORE_TRIALS} kills of a {timing['total']:.2f} s store build: {dict(outcomes)}")
+    assert not problems, "\n".join(problems)
+    assert outcomes["killed"], f"no kill landed inside the build: {dict(outcomes)}"

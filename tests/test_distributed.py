@@ -35,7 +35,11 @@ TASK = "extract_partition"  # the name the engine's tasks carry on the scheduler
 
 @pytest.fixture(scope="module")
 def cluster():
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
+    import dask
+
+    from kg.distributed import DAEMONIC_WORKERS
+
+    with dask.config.set({"distributed.worker.daemon": DAEMONIC_WORKERS}), LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
                       dashboard_address=None, scheduler_kwargs={"dashboard_address": "127.0.0.1:0"}) as local, \
             Client(local) as client:
         client.wait_for_workers(2)
@@ -89,6 +93,21 @@ def test_samples_and_corpus_on_two_workers_equal_the_local_build(cluster, tmp_pa
     assert done.returncode == 0, done.stderr
     assert_same_files(tmp_path / "corpus", corpus_out)
     assert "dask: 2 partition(s) extracted on 2 worker(s)" in done.stderr  # as the workers' results say
+
+
+def test_a_long_article_runs_under_its_time_budget_on_a_worker(cluster, tmp_path):
+    """Articles over GUARDED_CHARS are parsed in a child process of the worker (kg.nlp.deadline)."""
+    from kg.nlp.deadline import GUARDED_CHARS
+
+    headline, body = (SAMPLES / "odesa-wire.txt").read_text(encoding="utf-8").split("\n", 1)
+    long = tmp_path / "in" / "long-wire.txt"
+    long.parent.mkdir()
+    long.write_text(headline + "\n" + (body + "\n\n") * (GUARDED_CHARS // len(body) + 1), encoding="utf-8")
+    _, tasks = dask_build(cluster, str(long), "-o", str(tmp_path / "dask"))
+    assert len(tasks) == 1
+    build([long], tmp_path / "local", Settings())
+    assert_same_files(tmp_path / "dask", tmp_path / "local")
+    assert not json.loads((tmp_path / "dask" / "report.json").read_text(encoding="utf-8"))["skipped"]
 
 
 def test_a_store_extracts_only_uncached_articles_on_the_cluster(cluster, tmp_path):
@@ -289,18 +308,30 @@ def test_an_article_that_kills_its_worker_is_skipped_and_the_others_are_built(cl
 
 
 def test_nquads_shards_by_article_bulk_load_into_the_same_store(tmp_path, sample_out):
-    """The layout the README's design for millions of articles relies on: every quad belongs to
-    exactly one article (its named graph, or the default-graph triples about that graph), so
-    shards of whole articles load in parallel with `oxigraph load` into the dataset of graph.nq;
-    one SPARQL update then makes the default graph the merge, and `kg query` reads the store."""
+    """The layout the README's design for millions of articles relies on. Every quad but the dataset
+    totals belongs to exactly one article (its named graph, or the default-graph triples about that
+    graph), so shards of whole articles never overlap; the totals are sums of per-shard counts. The
+    shards load in parallel with `oxigraph load` into the dataset of graph.nq; one SPARQL update
+    then makes the default graph the merge, and `kg query` reads the store."""
+    from collections import Counter
+
+    from kg.graph.totals import ARTICLE_COUNT, MENTION_COUNT, annotation_totals
+
     quads = list(ox.parse(path=str(sample_out / "graph.nq"), format=ox.RdfFormat.N_QUADS))
     graphs = sorted({q.graph_name for q in quads if not isinstance(q.graph_name, ox.DefaultGraph)}, key=str)
     owner = lambda q: q.subject if isinstance(q.graph_name, ox.DefaultGraph) else q.graph_name  # noqa: E731
-    assert {owner(q) for q in quads} == set(graphs)
-    shards = []
+    totals = [q for q in quads if q.predicate in (MENTION_COUNT, ARTICLE_COUNT)]
+    assert all(isinstance(q.graph_name, ox.DefaultGraph) for q in totals)
+    assert {owner(q) for q in quads if q not in totals} == set(graphs)
+    shards, summed = [], Counter()
     for n, half in enumerate((graphs[:2], graphs[2:])):
+        shard = [q for q in quads if q not in totals and owner(q) in half]
+        summed.update({(q.subject, q.predicate): int(q.object.value) for q in annotation_totals(shard)})
         shards.append(tmp_path / f"shard-{n:05d}.nq")
-        ox.serialize([q for q in quads if owner(q) in half], str(shards[-1]), ox.RdfFormat.N_QUADS)
+        ox.serialize(shard, str(shards[-1]), ox.RdfFormat.N_QUADS)
+    assert summed == Counter({(q.subject, q.predicate): int(q.object.value) for q in totals})
+    shards.append(tmp_path / "totals.nq")
+    ox.serialize(totals, str(shards[-1]), ox.RdfFormat.N_QUADS)
     exe = shutil.which("oxigraph") or str(Path(sys.executable).with_name("oxigraph"))
     location = tmp_path / "store" / DATABASE
     location.parent.mkdir()

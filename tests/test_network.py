@@ -88,6 +88,8 @@ def test_sample_projection(sample_out):
     graph = to_networkx(load_dataset(sample_out))
     kinds = {d["kind"] for _, d in graph.nodes(data=True)}
     assert {"person", "organization", "country", "place", "weapon", "article"} <= kinds
+    assert "other" not in kinds  # sentence nodes and the dataset totals are evidence machinery, not the network
+    assert not any("mention_count" in d for _, d in graph.nodes(data=True))
     assert {d["relation"] for _, _, d in graph.edges(data=True)} >= {"mentioned_in", "affiliation", "contained_in_place"}
     zelensky = graph.nodes["https://w3id.org/evkg/id/person/volodimir-zelenski"]
     assert zelensky["label"] == "Volodymyr Zelensky" and zelensky["types"] == ["schema:Person"]

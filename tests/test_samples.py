@@ -77,3 +77,24 @@ def test_every_example_query_answers_on_the_samples(sample_store):
             continue  # the samples agree with each other; tests/test_corpus.py checks it on the corpus
         rows = list(run_query(sample_store, path.read_text(encoding="utf-8")))
         assert rows, f"{path.name} returns nothing on the sample articles"
+
+
+def test_dataset_totals_count_every_annotation(sample_store):
+    counted = {(r["x"].value, int(r["n"].value), int(r["a"].value)) for r in sparql(sample_store, """
+        PREFIX oa: <http://www.w3.org/ns/oa#>
+        SELECT ?x (COUNT(DISTINCT ?m) AS ?n) (COUNT(DISTINCT ?article) AS ?a) WHERE {
+          ?m oa:hasBody ?x ; oa:hasTarget/oa:hasSource ?article } GROUP BY ?x""")}
+    stated = {(r["x"].value, int(r["n"].value), int(r["a"].value)) for r in sparql(sample_store, """
+        PREFIX kgo: <https://w3id.org/evkg/ontology#>
+        SELECT ?x ?n ?a WHERE { ?x kgo:mentionCount ?n ; kgo:articleCount ?a }""")}
+    assert counted and stated == counted
+
+
+def test_mentions_of_one_sentence_share_its_node(sample_store):
+    query = """PREFIX oa: <http://www.w3.org/ns/oa#>
+        PREFIX kgo: <https://w3id.org/evkg/ontology#>
+        SELECT ?m1 ?m2 WHERE { ?m1 %s . ?m2 %s . FILTER (?m1 != ?m2) }"""
+    by_index = "oa:hasTarget/oa:hasSource ?article ; kgo:sentenceIndex ?i"
+    pairs = lambda a, b: {(r["m1"].value, r["m2"].value) for r in sparql(sample_store, query % (a, b))}  # noqa: E731
+    same = pairs(by_index, by_index)
+    assert same and pairs("kgo:sentence ?s", "kgo:sentence ?s") == same

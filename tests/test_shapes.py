@@ -60,6 +60,8 @@ def _annotate(g: Graph, body: URIRef, text: str, occurrence: int = 0, mention: d
         g.add((ann, KGO.sentenceIndex, Literal(index, datatype=XSD.nonNegativeInteger)))
         g.add((ann, KGO.sentenceStart, Literal(s0, datatype=XSD.nonNegativeInteger)))
         g.add((ann, KGO.sentenceEnd, Literal(s1, datatype=XSD.nonNegativeInteger)))
+        g.add((ann, KGO.sentence, URIRef(f"{ARTICLE}/sentence/{index}")))
+        g.add((URIRef(f"{ARTICLE}/sentence/{index}"), RDF.type, KGO.Sentence))
         if "sense" in mention:
             g.add((ann, KGO.sense, Literal(mention["sense"])))
     g.add((target, RDF.type, OA.SpecificResource))
@@ -221,6 +223,13 @@ BROKEN: dict[str, tuple[Mutation, str]] = {
                                            Literal(str(_span("Shahed-136")[0]))), "oa:start, an xsd:nonNegativeInteger"),
     "two-bodies": (lambda ds, g: g.add((_mention_of(g, "Ukraine"), OA.hasBody, _id("country/united-states"))),
                    "exactly one oa:hasBody"),
+    "mention-without-sentence": (lambda ds, g: g.remove((_mention_of(g, "Ukraine"), KGO.sentence, None)),
+                                 "exactly one kgo:sentence"),
+    "articles-above-mentions": (lambda ds, g: [ds.add((_id("country/ukraine"), KGO.mentionCount,
+                                                       Literal(2, datatype=XSD.nonNegativeInteger))),
+                                               ds.add((_id("country/ukraine"), KGO.articleCount,
+                                                       Literal(3, datatype=XSD.nonNegativeInteger)))],
+                                "no larger than its kgo:mentionCount"),
     "mention-past-sentence-end": (lambda ds, g: _set(g, _mention_of(g, "Ukraine"), KGO.sentenceEnd,
                                                      Literal(5, datatype=XSD.nonNegativeInteger)), "lies outside its sentence"),
     "mention-outside-sentence": (lambda ds, g: _set(g, _mention_of(g, "Ukraine"), KGO.sentenceStart,

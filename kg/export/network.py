@@ -43,8 +43,10 @@ _KIND_BY_TYPE = (("schema:NewsArticle", "article"), ("sem:Event", "event"), ("sc
                  ("kgo:UnnamedSource", "source"))
 # Structured values (an amount of money, a quantity): folded into the node that points to them.
 _VALUES = {SCHEMA.MonetaryAmount, SCHEMA.QuantitativeValue, SCHEMA.PropertyValue, SCHEMA.StructuredValue}
-_MACHINERY = {OA.Annotation, OA.SpecificResource, OA.TextPositionSelector, OA.TextQuoteSelector, KGO.Mention, KGO.ExtractionGraph}
-_NOT_ATTRIBUTES = {RDF.type, RDFS.label, SKOS.altLabel, SCHEMA.articleBody, PROV.wasDerivedFrom}
+_MACHINERY = {OA.Annotation, OA.SpecificResource, OA.TextPositionSelector, OA.TextQuoteSelector, KGO.Mention, KGO.ExtractionGraph,
+              KGO.Sentence}
+_NOT_ATTRIBUTES = {RDF.type, RDFS.label, SKOS.altLabel, SCHEMA.articleBody, PROV.wasDerivedFrom,
+                   KGO.mentionCount, KGO.articleCount}  # dataset totals: the view counts evidence itself
 RESERVED = {"id", "label", "kind", "types", "alt_labels", "evidence", "importance", "community", "x", "y"}
 
 

@@ -44,6 +44,9 @@ def add_evidence(graph: Graph, body: URIRef, article: Article, iris: IriMinter, 
     add((ann, KGO.sentenceIndex, Literal(e.sentence, datatype=XSD.nonNegativeInteger)))
     add((ann, KGO.sentenceStart, Literal(e.sentence_start, datatype=XSD.nonNegativeInteger)))
     add((ann, KGO.sentenceEnd, Literal(e.sentence_end, datatype=XSD.nonNegativeInteger)))
+    sentence = URIRef(f"{iris.article(article.key)}/sentence/{e.sentence}")  # one node per sentence: co-mentions
+    add((ann, KGO.sentence, sentence))
+    add((sentence, RDF.type, KGO.Sentence))
     add((target, RDF.type, OA.SpecificResource))
     add((target, OA.hasSource, iris.article(article.key)))
     add((target, OA.hasSelector, position))
