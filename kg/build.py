@@ -9,7 +9,7 @@ from __future__ import annotations
 import gc
 import itertools
 import hashlib
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -78,14 +78,19 @@ def pipeline(model: str, gazetteer: Gazetteer) -> "Language":
     return _packaged_pipeline(model) if gazetteer is Gazetteer.load() else load_pipeline(model, gazetteer)
 
 
+Extraction = tuple[ArticleMentions, ArticleFacts]
+# An engine extracts articles and yields each with its result (or why it was skipped), in any order.
+Engine = Callable[[Sequence[Article], Settings, Gazetteer], Iterable[tuple[Article, "Extraction | Skipped"]]]
+
+
 def extract(articles: Iterable[Article], settings: Settings, gazetteer: Gazetteer,
             progress: Callable[[int], None] | None = None,
-            cache: ExtractionCache | None = None) -> Iterator[tuple[ArticleMentions, ArticleFacts] | Skipped]:
-    """Run spaCy over the articles (batched); extract mentions, then facts, from each Doc.
+            cache: ExtractionCache | None = None, engine: Engine | None = None) -> Iterator[Extraction | Skipped]:
+    """Extract mentions, then facts, from each article with `engine` (default: `extract_local`).
 
-    Articles whose extraction is in `cache` are not parsed again.
+    Articles whose extraction is in `cache` are not parsed again; the others are added to it.
     """
-    todo: dict[str, Article] = {}
+    todo: list[Article] = []
     for article in articles:
         cached = cache.get(article) if cache is not None else None
         if cached is not None:
@@ -93,17 +98,30 @@ def extract(articles: Iterable[Article], settings: Settings, gazetteer: Gazettee
             if progress:
                 progress(1)
         else:
-            todo[article.key] = article
+            todo.append(article)
     if not todo:
         return
+    for article, result in (engine or extract_local)(todo, settings, gazetteer):
+        if cache is not None and not isinstance(result, Skipped):
+            cache.put(article, result)
+        yield result
+        if progress:
+            progress(1)
+
+
+def extract_local(articles: Sequence[Article], settings: Settings,
+                  gazetteer: Gazetteer) -> Iterator[tuple[Article, Extraction | Skipped]]:
+    """The local engine: spaCy over the articles in this process (batched, `settings.n_process`
+    processes), then the extraction functions on each Doc."""
     nlp = pipeline(settings.model, gazetteer)
     signature = model_signature(nlp)
     fitting: dict[str, Article] = {}
     long: list[Article] = []
     limit = min(nlp.max_length, MAX_ARTICLE_CHARS)  # spaCy cannot be stopped mid-document: bound the length
-    for article in todo.values():
+    for article in articles:
         if len(article.text) > limit:
-            yield Skipped(article.source, f"article longer than {limit} characters; split it into smaller articles")
+            yield article, Skipped(article.source,
+                                   f"article longer than {limit} characters; split it into smaller articles")
         elif len(article.text) > GUARDED_CHARS:
             long.append(article)
         else:
@@ -119,24 +137,20 @@ def extract(articles: Iterable[Article], settings: Settings, gazetteer: Gazettee
     for article in long:  # each in a child process killed at the deadline
         outcome = run_with_deadline(lambda a=article: extract_one(nlp(a.text), a), settings.article_seconds)
         if outcome.failure is not None:
-            yield Skipped(article.source, f"{outcome.failure}; split it into smaller articles")
-            if progress:
-                progress(1)
+            yield article, Skipped(article.source, f"{outcome.failure}; split it into smaller articles")
         else:
             results = itertools.chain(results, [(article, outcome.value)])
-    for article, result in results:
-        if cache is not None:
-            cache.put(article, result)
-        yield result
-        if progress:
-            progress(1)
+    yield from results
 
 
 def build(inputs: Iterable[str | Path], out_dir: Path | None, settings: Settings,
           progress_factory: Callable[[int], Callable[[int], None]] | None = None,
-          store_dir: Path | None = None) -> BuildResult:
+          store_dir: Path | None = None, engine: Engine | None = None) -> BuildResult:
     """Build the dataset from files and folders; write every output into `out_dir` (if given) and
-    add to the store in `store_dir` (if given: the stored articles are built together with the inputs)."""
+    add to the store in `store_dir` (if given: the stored articles are built together with the inputs).
+
+    `engine` runs the extraction (default: `extract_local`; `kg.distributed.DaskEngine` runs it on a
+    Dask cluster); resolution and the outputs are the same whichever engine extracted."""
     read: Inputs = read_inputs(inputs)
     store = open_store(store_dir) if store_dir is not None else None
     by_key = {a.key: a for a in stored_articles(store)} if store is not None else {}
@@ -145,10 +159,10 @@ def build(inputs: Iterable[str | Path], out_dir: Path | None, settings: Settings
     if not candidates:
         raise NothingToBuild(read.skipped)
     gazetteer = Gazetteer.load()
-    cache = ExtractionCache(store_dir / CACHE, _cache_signature(settings)) if store_dir is not None else None
+    cache = ExtractionCache(store_dir / CACHE, extraction_signature(settings)) if store_dir is not None else None
     progress = progress_factory(len(candidates)) if progress_factory else None
     extracted, facts, skipped = [], [], list(read.skipped)
-    for item in extract(candidates, settings, gazetteer, progress, cache):
+    for item in extract(candidates, settings, gazetteer, progress, cache, engine):
         if isinstance(item, Skipped):
             skipped.append(item)
         else:
@@ -191,7 +205,7 @@ def _finish(articles, extracted, facts, skipped, gazetteer: Gazetteer, settings:
     return BuildResult(out_dir, report, tuple(skipped))
 
 
-def _cache_signature(settings: Settings) -> str:
+def extraction_signature(settings: Settings) -> str:
     """What an extraction depends on besides the article: kg, the pipeline, the gazetteer."""
     from importlib.resources import files
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -29,12 +30,23 @@ def cli() -> None:
 @click.option("--base-iri", default=DEFAULT_BASE_IRI, show_default=True, help="Base of every minted IRI.")
 @click.option("--batch-size", default=32, show_default=True, help="Articles per spaCy batch.")
 @click.option("--processes", "n_process", default=0, show_default=True,
-              help="spaCy worker processes; 0 = auto: 2 when a core is free (cores minus load average >= 1) and there are 4+ batches of articles, else 1.")
+              help="spaCy worker processes; 0 = auto: 2 when a core is free (cores minus load average >= 1) and there "
+                   "are 4+ batches of articles, else 1. With --engine dask and no --scheduler: local Dask workers.")
 @click.option("--article-timeout", "article_seconds", default=120.0, show_default=True,
               help="Seconds an article over 50,000 characters may take; past it, it is skipped.")
+@click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True,
+              help="Where extraction runs: in this process, or on the workers of a Dask cluster (needs the dask extra).")
+@click.option("--scheduler", metavar="ADDRESS",
+              help="Dask scheduler for --engine dask (tcp://HOST:8786); without it, a local cluster of "
+                   "--processes worker processes is started and closed.")
+@click.option("--partition-size", default=64, show_default=True,
+              help="Articles per Dask task (--engine dask).")
+@click.option("--connect-timeout", default=10.0, show_default=True,
+              help="Seconds to wait for the --scheduler before giving up.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
 def build(inputs: tuple[Path, ...], out_dir: Path | None, store_dir: Path | None, model: str | None, base_iri: str,
-          batch_size: int, n_process: int, article_seconds: float, quiet: bool) -> None:
+          batch_size: int, n_process: int, article_seconds: float, engine: str, scheduler: str | None,
+          partition_size: int, connect_timeout: float, quiet: bool) -> None:
     """Build the graph from INPUTS (.txt, .html, .jsonl files or folders) into OUT.
 
     Writes graph.trig, graph.nq, graph.ttl, graph.jsonld, graph.html, graph.graphml, graph.gexf and
@@ -42,16 +54,26 @@ def build(inputs: tuple[Path, ...], out_dir: Path | None, store_dir: Path | None
     exit status 2 if nothing could be built.
     """
     from kg.build import NothingToBuild, build as run_build
+    from kg.distributed import DaskEngine, EngineError  # dask itself is imported only by --engine dask
     from kg.nlp.pipeline import ModelNotFound
     from kg.store import StoreError
 
     if out_dir is None and store_dir is None:
         raise click.UsageError("give -o OUT, --store DIR, or both")
+    if engine != "dask" and scheduler is not None:
+        raise click.UsageError("--scheduler goes with --engine dask")
+    if partition_size < 1:
+        raise click.UsageError("--partition-size must be at least 1")
     target = " and ".join(str(p) for p in (out_dir, store_dir) if p is not None)
     settings = Settings.from_env(model=model, base_iri=base_iri, batch_size=batch_size, n_process=n_process,
                                  article_seconds=article_seconds)
+    progress = None if quiet else _progress_bar
     try:
-        result = run_build(inputs, out_dir, settings, None if quiet else _progress_bar, store_dir)
+        if engine == "dask":
+            cluster = DaskEngine(scheduler, partition_size, settings.n_process or len(os.sched_getaffinity(0)), connect_timeout)
+            result = _build_on_dask(inputs, out_dir, settings, progress, store_dir, cluster)
+        else:
+            result = run_build(inputs, out_dir, settings, progress, store_dir)
     except NothingToBuild as err:
         for skipped in err.skipped:
             click.echo(f"skipped {skipped.source}: {skipped.reason}", err=True)
@@ -59,6 +81,9 @@ def build(inputs: tuple[Path, ...], out_dir: Path | None, store_dir: Path | None
         sys.exit(EXIT_NOTHING_BUILT)
     except (ModelNotFound, StoreError, ValueError) as err:
         click.echo(f"error: {err}", err=True)
+        sys.exit(EXIT_NOTHING_BUILT)
+    except EngineError as err:
+        click.echo(f"error: {err}; {target} left unchanged", err=True)
         sys.exit(EXIT_NOTHING_BUILT)
     for skipped in result.skipped:
         click.echo(f"skipped {skipped.source}: {skipped.reason}", err=True)
@@ -71,6 +96,17 @@ def build(inputs: tuple[Path, ...], out_dir: Path | None, store_dir: Path | None
         changes = result.report["store"]
         click.echo(f"store: {len(changes['graphs_added'])} graph(s) added, {len(changes['graphs_replaced'])} "
                    f"replaced, {changes['graphs_unchanged']} unchanged", err=True)
+
+
+def _build_on_dask(inputs, out_dir, settings, progress, store_dir, engine):
+    """A build whose extraction runs on a Dask cluster: connected to (or started) here, closed at the end."""
+    from kg.build import build as run_build
+
+    with engine:
+        result = run_build(inputs, out_dir, settings, progress, store_dir, engine)
+    if engine.partitions:
+        click.echo(f"dask: {engine.partitions} partition(s) extracted on {len(engine.workers_used)} worker(s)", err=True)
+    return result
 
 
 def _progress_bar(total: int):

