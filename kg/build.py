@@ -41,6 +41,7 @@ if TYPE_CHECKING:
     from spacy.language import Language
     from spacy.tokens import Doc
 
+RESULTS_LAYOUT = 2  # 2: slotted mention and fact dataclasses
 OUTPUT_FILES = ("graph.trig", "graph.nq", "graph.ttl", "graph.jsonld", "graph.html", "graph.graphml", "graph.gexf",
                 "report.json")
 
@@ -206,8 +207,9 @@ def _finish(articles, extracted, facts, skipped, gazetteer: Gazetteer, settings:
 
 
 def extraction_signature(settings: Settings) -> str:
-    """What an extraction depends on besides the article: kg, the pipeline, the gazetteer."""
+    """What an extraction depends on besides the article: kg, the pipeline, the gazetteer, and
+    the layout of the results (RESULTS_LAYOUT, raised when the pickled dataclasses change)."""
     from importlib.resources import files
 
     gazetteer = hashlib.sha256(files("kg.data").joinpath("gazetteer.json").read_bytes()).hexdigest()[:16]
-    return f"kg {__version__}; model {settings.model}; gazetteer {gazetteer}"
+    return f"kg {__version__}; model {settings.model}; gazetteer {gazetteer}; results {RESULTS_LAYOUT}"

@@ -149,7 +149,7 @@ class ExtractionCache:
             return None
         try:
             return pickle.loads(path.read_bytes())
-        except (pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+        except (pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
             return None  # a stale or damaged entry: extract again
 
     def put(self, article: Article, value: object) -> None:

@@ -7,6 +7,7 @@ names what the model missed (weapons, platforms) and tells which places also act
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from bisect import bisect_right
 from typing import TYPE_CHECKING
@@ -161,7 +162,7 @@ def _retype_known_persons(mentions: list[Mention]) -> list[Mention]:
     for m in mentions:
         key = name_key(m.text)
         if m.kind != PERSON and m.gazetteer_key is None and (key in people or key in surnames):
-            m = Mention(**{**m.__dict__, "kind": PERSON, "confidence": CONFIDENCE["context"]})
+            m = dataclasses.replace(m, kind=PERSON, confidence=CONFIDENCE["context"])
         result.append(m)
     return result
 

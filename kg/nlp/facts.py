@@ -16,7 +16,7 @@ EVENT_TYPES = ("Attack", "Interception", "Accusation", "Denial", "Threat", "Ban"
                "AidAnnouncement", "Commemoration", "Invasion")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Speaker:
     """Who a statement is attributed to: an entity mention, or an unnamed source described in words."""
 
@@ -26,7 +26,7 @@ class Speaker:
     end: int | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Statement:
     """A quote (direct) or reported speech: who said what, how, where and with which stance."""
 
@@ -43,7 +43,7 @@ class Statement:
     about: int | None = None  # index into ArticleFacts.events
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class EventMention:
     """One report of an event in one article, with its roles."""
 
@@ -63,7 +63,7 @@ class EventMention:
     outcome: str | None = None  # "no casualties"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class GrantMention:
     """An aid package as one article describes it."""
 
@@ -83,7 +83,7 @@ class GrantMention:
     date: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ArticleFacts:
     article_key: str
     statements: tuple[Statement, ...] = ()

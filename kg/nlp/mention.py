@@ -13,7 +13,7 @@ WEAPON = "weapon"
 KINDS = (PERSON, ORGANIZATION, COUNTRY, PLACE, WEAPON)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Role:
     """A title or role the text gives a person ("spokesman"), and whom it is held for."""
 
@@ -26,7 +26,7 @@ class Role:
     affiliation_end: int | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Mention:
     """One span of an article that names an entity.
 
@@ -49,7 +49,7 @@ class Mention:
     confidence: float = 0.8
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ArticleMentions:
     """All mentions found in one article, in text order."""
 
