@@ -166,7 +166,7 @@ def worker_stages(args: dict) -> dict:
     extracted, facts = [], []
     nlp_time = extract_time = 0.0
     docs = nlp.pipe(((a.text, a.key) for a in fitting.values()), as_tuples=True,
-                    batch_size=settings.batch_size, n_process=settings.processes_for(n))
+                    batch_size=settings.batch_size, n_process=args.get("n_process", 1))
     start = clock()
     for i in range(1, n + 1):
         t = clock()
@@ -506,6 +506,8 @@ def main() -> None:
     parser.add_argument("--n-process", type=int, help="also time one build with this many spaCy processes, beside "
                         "the rounds with kg's default (auto) (default 1; quick: not run; 0 to skip; skipped when it "
                         "equals what auto gives)")
+    parser.add_argument("--stage-processes", type=int, default=1,
+                        help="spaCy processes in both stage/memory/scaling runs (default 1: the same for both sizes)")
     parser.add_argument("--batch-size", type=int, default=32)
     parser.add_argument("--quads", type=int, default=1_000_000, help="quads in the SPARQL store (default 1,000,000)")
     parser.add_argument("--query-repeats", type=int, help="timed runs per query after one warm-up (default 10; quick 3)")
@@ -534,7 +536,7 @@ def main() -> None:
     started = time.perf_counter()
     results: dict = {
         "mode": "quick" if q else "custom" if (args.sizes or args.throughput_n) else "default",
-        "settings": {"sizes": sizes, "throughput_n": tp_n, "repeats": repeats, "n_process_extra": n_process,
+        "settings": {"sizes": sizes, "throughput_n": tp_n, "repeats": repeats, "n_process_extra": n_process, "stage_processes": args.stage_processes,
                      "batch_size": args.batch_size, "quads": args.quads, "query_repeats": query_repeats,
                      "view_sizes": args.view_sizes, "model": args.model, "seed": args.seed,
                      "queries": str(args.queries)},
@@ -583,8 +585,11 @@ def main() -> None:
         runs = {}
         for label, n in (("small", sizes[0]), ("large", sizes[1])):
             step(f"stages/memory/scaling: {n} articles")
+            # One fixed process count for both sizes (auto could choose differently from one run to the
+            # next); 1 by default, so that extraction's memory is in the measured process.
             run = run_worker("stages", {"corpus": str(corpus(n)), "model": args.model, "batch_size": args.batch_size,
-                                        "out": str(work / f"build-{n}")})
+                                        "out": str(work / f"build-{n}"), "n_process": args.stage_processes})
+            run["n_process"] = args.stage_processes
             m = run["memory"]
             run["summary"] = {"extraction_peak_over_load_mb": m["extraction_peak_mb"] - m["after_load_mb"],
                               "retained_after_extraction_mb": m["after_extraction_mb"] - m["after_load_mb"],
