@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 
 import click
 
 from kg import __version__
-from kg.config import DEFAULT_BASE_IRI, Settings
+from kg.config import DEFAULT_BASE_IRI, Settings, usable_cores
 
 EXIT_NOTHING_BUILT = 2
 
@@ -70,7 +69,7 @@ def build(inputs: tuple[Path, ...], out_dir: Path | None, store_dir: Path | None
     progress = None if quiet else _progress_bar
     try:
         if engine == "dask":
-            cluster = DaskEngine(scheduler, partition_size, settings.n_process or len(os.sched_getaffinity(0)), connect_timeout)
+            cluster = DaskEngine(scheduler, partition_size, settings.n_process or usable_cores(), connect_timeout)
             result = _build_on_dask(inputs, out_dir, settings, progress, store_dir, cluster)
         else:
             result = run_build(inputs, out_dir, settings, progress, store_dir)

@@ -10,6 +10,11 @@ DEFAULT_BASE_IRI = "https://w3id.org/evkg/id/"
 MODEL_ENV_VAR = "KG_SPACY_MODEL"
 
 
+def usable_cores() -> int:
+    """The CPUs this process may run on (its affinity where the OS tells, else all of them)."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
 @dataclass(frozen=True)
 class Settings:
     """What a build needs to know besides its inputs."""
@@ -28,7 +33,7 @@ class Settings:
         The output is the same whatever the number."""
         if self.n_process > 0:
             return self.n_process
-        cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+        cores = usable_cores()
         spare = cores - (os.getloadavg()[0] if hasattr(os, "getloadavg") else 0.0)
         return 2 if cores >= 2 and spare >= 1.0 and articles >= 4 * max(1, self.batch_size) else 1
 

@@ -179,7 +179,6 @@ class EnginePool:
                  remembered: int = 1000, queue_wait: float = 10.0):
         self.database, self.timeout, self.budget = database, timeout, min(budget, timeout)
         self.queue_wait = max(queue_wait, timeout)  # waiting for an engine is not running: a longer bound
-        self.fast_size = fast
         self.idle: queue.Queue[Engine] = queue.Queue()
         self.running: set[Engine] = set()
         self.lock = threading.Lock()
@@ -240,21 +239,24 @@ class EnginePool:
         with self.lock:
             self.known_slow.pop(signature, None)
 
-    def is_known_slow(self, query: str) -> bool:
+    def _known_slow(self, signature: str) -> bool:
         with self.lock:
-            return query_shape(query) in self.known_slow
+            return signature in self.known_slow
+
+    def is_known_slow(self, query: str) -> bool:
+        return self._known_slow(query_shape(query))
 
     def query(self, query: str, accept: str) -> Answer:
         signature = query_shape(query)
-        if self.is_known_slow(query):  # its shape ran past its budget before: straight to the slow lane
-            return self._slow_lane(query, accept)
+        if self._known_slow(signature):  # its shape ran past its budget before: straight to the slow lane
+            return self._slow_lane(query, signature, accept)
         try:
             engine = self.idle.get(timeout=self.queue_wait)
         except queue.Empty:
             return 503, _TEXT, b"busy: every query engine is taken, try again\n"
-        if self.is_known_slow(query):  # one of its shape moved to the slow lane while this one waited
+        if self._known_slow(signature):  # one of its shape moved to the slow lane while this one waited
             self.idle.put(engine)
-            return self._slow_lane(query, accept)
+            return self._slow_lane(query, signature, accept)
         connection = engine.send(query, accept)
         if engine.within_budget(connection, self.budget):
             answer = engine.receive(connection, accept)
@@ -282,7 +284,7 @@ class EnginePool:
             self._forget_slow(signature)
         return answer
 
-    def _slow_lane(self, query: str, accept: str) -> Answer:
+    def _slow_lane(self, query: str, signature: str, accept: str) -> Answer:
         started = time.monotonic()
         if not self.slow_places.acquire(timeout=self.timeout):
             return 503, _TEXT, b"busy: too many long-running queries, try again later\n"
@@ -299,7 +301,7 @@ class EnginePool:
             finally:
                 self._kill(engine)
             if answer[0] != 503:  # it ends in time after all (it was slow under load only)
-                self._forget_slow(query_shape(query))
+                self._forget_slow(signature)
             return answer
         finally:
             self.slow_places.release()
