@@ -121,7 +121,7 @@ def worker_throughput(args: dict) -> dict:
 def worker_stages(args: dict) -> dict:
     """kg.build.build's steps, replayed with a timer around each, plus RSS during extraction."""
     from kg import __version__
-    from kg.build import _published
+    from kg.build import _published, resolved_articles
     from kg.config import Settings
     from kg.export.network import flatten, to_networkx, write_gexf, write_graphml
     import pyoxigraph as ox
@@ -139,7 +139,7 @@ def worker_stages(args: dict) -> dict:
     from kg.nlp.extract import extract_mentions
     from kg.nlp.gazetteer import Gazetteer
     from kg.nlp.pipeline import load_pipeline, model_signature
-    from kg.resolve.facts import resolve_facts
+    from kg.nlp.packed import PackedExtraction
     from kg.resolve.resolver import resolve
 
     settings = Settings(model=args["model"], batch_size=args["batch_size"])
@@ -163,7 +163,7 @@ def worker_stages(args: dict) -> dict:
     n = len(fitting)
     checkpoints = {max(1, round(n * k / 10)) for k in range(1, 11)}
     samples = []
-    extracted, facts = [], []
+    packed = {}  # what kg.build keeps of each article: its results, pickled and compressed
     nlp_time = extract_time = 0.0
     docs = nlp.pipe(((a.text, a.key) for a in fitting.values()), as_tuples=True,
                     batch_size=settings.batch_size, n_process=args.get("n_process", 1))
@@ -173,8 +173,8 @@ def worker_stages(args: dict) -> dict:
         doc, key = next(docs)
         t1 = clock()
         mentions = extract_mentions(doc, key, gazetteer, signature)
-        extracted.append(mentions)
-        facts.append(extract_facts(doc, key, mentions.mentions, gazetteer, _published(fitting[key])))
+        facts = extract_facts(doc, key, mentions.mentions, gazetteer, _published(fitting[key]))
+        packed[key] = PackedExtraction.pack(mentions, facts)
         t2 = clock()
         nlp_time += t1 - t
         extract_time += t2 - t1
@@ -184,23 +184,22 @@ def worker_stages(args: dict) -> dict:
     times["extract"] = extract_time
     memory["extraction"] = samples
     memory["extraction_peak_mb"] = maxrss_mb()  # nothing but loading ran before: this is extraction's peak
+    memory["packed_kb_per_article"] = sum(len(p.data) for p in packed.values()) / max(1, len(packed)) / 1024
+    memory["vocab_strings"] = len(nlp.vocab.strings)  # spaCy keeps every string it has seen
     import gc
 
     gc.collect()
     memory["after_extraction_mb"] = rss_mb()
 
     t = clock()
-    built_keys = {a.article_key for a in extracted}
-    articles = tuple(a for a in read.articles if a.key in built_keys)
+    articles = tuple(a for a in read.articles if a.key in packed)
     labels = {e.key: e.label for e in gazetteer.entries()}
-    resolution = resolve(extracted, labels)
-    entity_of = {(rm.article_key, rm.mention.start, rm.mention.end): rm.entity_key for rm in resolution.mentions}
-    fact_resolution = resolve_facts(facts, entity_of)
+    resolution = resolve(lambda: (packed[a.key].unpack()[0] for a in articles), labels)
     times["resolve"] = clock() - t
     t = clock()
-    sentences = {f.article_key: f.sentences for f in facts}
-    sorted_quads = build_quads(articles, resolution, gazetteer, IriMinter(settings.base_iri), fact_resolution, sentences,
-                               f"kg@{__version__}")  # the quads, de-duplicated and sorted, and the merged triples
+    mentioned = {}  # each article's resolution and facts are done as its graph is written
+    sorted_quads = build_quads(resolved_articles(articles, packed, resolution, mentioned), resolution.entities,
+                               gazetteer, IriMinter(settings.base_iri), f"kg@{__version__}")
     quads, triples = sorted_quads.quads, sorted_quads.iter_triples()
     times["graph"] = clock() - t
     memory["after_graph_mb"] = rss_mb()
@@ -234,7 +233,7 @@ def worker_stages(args: dict) -> dict:
     write_view(network, out / "graph.html")
     times["view"] = clock() - t
     t = clock()
-    report = build_report(articles, tuple(read.skipped), resolution, len(quads),
+    report = build_report(articles, tuple(read.skipped), resolution.entities, mentioned, len(quads),
                           {"kg_version": __version__, "model": settings.model, "base_iri": settings.base_iri})
     write_report(report, out / "report.json")
     times["report"] = clock() - t
@@ -467,7 +466,10 @@ def summarise(results: dict) -> str:
         out.append(f"extraction peak above the loaded pipeline: {s['extraction_growth_small_mb']:.0f} MB -> "
                    f"{s['extraction_growth_large_mb']:.0f} MB ({s['extraction_growth_ratio']:.2f}x for {s['size_ratio']:.0f}x "
                    f"articles; flat extraction memory: {'MET' if s['extraction_flat'] else 'MISSED'}); results kept "
-                   f"~{s['retained_kb_per_article']:.0f} KB/article; whole-run peak {s['peak_ratio']:.2f}x")
+                   f"packed: {large['memory']['packed_kb_per_article']:.1f} KB/article; RSS after extraction grows "
+                   f"~{s['retained_kb_per_article']:.0f} KB/article (with spaCy's string store: "
+                   f"{small['memory']['vocab_strings']:,} -> {large['memory']['vocab_strings']:,} strings); "
+                   f"whole-run peak {s['peak_ratio']:.2f}x")
         out.append(f"\n(4) Scaling {small['articles']:,} -> {large['articles']:,} articles: "
                    f"{small['total_s']:.1f}s -> {large['total_s']:.1f}s = {s['time_ratio']:.2f}x for "
                    f"{s['size_ratio']:.0f}x articles (target <= {s['size_ratio'] * 1.1:.0f}x: "

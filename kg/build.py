@@ -32,9 +32,11 @@ from kg.nlp.extract import extract_mentions
 from kg.nlp.facts import ArticleFacts
 from kg.nlp.gazetteer import Gazetteer
 from kg.nlp.mention import ArticleMentions
+from kg.nlp.packed import PackedExtraction
 from kg.nlp.pipeline import load_pipeline, model_signature
-from kg.resolve.facts import resolve_facts
-from kg.resolve.resolver import resolve
+from kg.resolve.facts import FactResolver
+from kg.resolve.model import ResolvedArticle
+from kg.resolve.resolver import Resolution, resolve
 from kg.store import CACHE, ExtractionCache, open_store, stored_articles, sync
 
 if TYPE_CHECKING:
@@ -162,35 +164,47 @@ def build(inputs: Iterable[str | Path], out_dir: Path | None, settings: Settings
     gazetteer = Gazetteer.load()
     cache = ExtractionCache(store_dir / CACHE, extraction_signature(settings)) if store_dir is not None else None
     progress = progress_factory(len(candidates)) if progress_factory else None
-    extracted, facts, skipped = [], [], list(read.skipped)
+    packed: dict[str, PackedExtraction] = {}  # what is kept of each article until its graph is written
+    skipped = list(read.skipped)
     for item in extract(candidates, settings, gazetteer, progress, cache, engine):
         if isinstance(item, Skipped):
             skipped.append(item)
         else:
-            extracted.append(item[0])
-            facts.append(item[1])
-    built_keys = {a.article_key for a in extracted}
-    articles = tuple(a for a in candidates if a.key in built_keys)
+            packed[item[0].article_key] = PackedExtraction.pack(*item)
+    articles = tuple(a for a in candidates if a.key in packed)
     if not articles:
         raise NothingToBuild(tuple(skipped))
-    gc.freeze()  # the parsed results live to the end: keep the collector off their millions of objects
+    gc.freeze()  # the articles and the pipeline live to the end: keep the collector off their objects
     try:
-        return _finish(articles, extracted, facts, skipped, gazetteer, settings, out_dir, store)
+        return _finish(articles, packed, skipped, gazetteer, settings, out_dir, store)
     finally:
         gc.unfreeze()
 
 
-def _finish(articles, extracted, facts, skipped, gazetteer: Gazetteer, settings: Settings, out_dir: Path | None,
-            store) -> BuildResult:
+def resolved_articles(articles: Sequence[Article], packed: dict[str, PackedExtraction], resolution: Resolution,
+                      mentioned: dict[str, tuple[str, ...]] | None = None) -> Iterator[ResolvedArticle]:
+    """Each article (in the order given: article-key order) with its mentions and facts resolved,
+    unpacked one at a time. `mentioned`, if given, receives each article's mentions' entity keys."""
+    facts_resolver = FactResolver()
+    for article in articles:
+        mentions, facts = packed[article.key].unpack()
+        resolved = resolution.article(mentions)
+        entity_of = {(rm.mention.start, rm.mention.end): rm.entity_key for rm in resolved}
+        if mentioned is not None:
+            mentioned[article.key] = tuple(rm.entity_key for rm in resolved)
+        yield ResolvedArticle(article, resolved, facts_resolver.article(facts, entity_of), facts.sentences)
+
+
+def _finish(articles: tuple[Article, ...], packed: dict[str, PackedExtraction], skipped: list[Skipped],
+            gazetteer: Gazetteer, settings: Settings, out_dir: Path | None, store) -> BuildResult:
     """Resolution, the dataset, and every output, from the extracted articles."""
     labels = {e.key: e.label for e in gazetteer.entries()}
-    resolution = resolve(extracted, labels)
-    entity_of = {(rm.article_key, rm.mention.start, rm.mention.end): rm.entity_key for rm in resolution.mentions}
-    fact_resolution = resolve_facts(facts, entity_of)
-    sentences = {f.article_key: f.sentences for f in facts}
-    quads = build_quads(articles, resolution, gazetteer, IriMinter(settings.base_iri), fact_resolution, sentences,
-                        f"kg@{__version__}")
-    report = build_report(articles, tuple(sorted(skipped, key=lambda s: (s.source, s.reason))), resolution, len(quads),
+    resolution = resolve(lambda: (packed[a.key].unpack()[0] for a in articles), labels)
+    mentioned: dict[str, tuple[str, ...]] = {}
+    quads = build_quads(resolved_articles(articles, packed, resolution, mentioned), resolution.entities, gazetteer,
+                        IriMinter(settings.base_iri), f"kg@{__version__}")
+    report = build_report(articles, tuple(sorted(skipped, key=lambda s: (s.source, s.reason))), resolution.entities,
+                          mentioned, len(quads),
                           {"kg_version": __version__, "model": settings.model, "base_iri": settings.base_iri})
     if store is not None:
         report["store"] = sync(store, quads.quads).as_dict()

@@ -3,25 +3,24 @@
 from __future__ import annotations
 
 import json
-from collections import Counter, defaultdict
+from collections import Counter
 from pathlib import Path
 
 from kg.export.atomic import write_text_atomic
 from kg.ingest import Article, Skipped
-from kg.resolve.model import Resolution
+from kg.resolve.model import Entity
 
 
-def build_report(articles: tuple[Article, ...], skipped: tuple[Skipped, ...], resolution: Resolution,
-                 quad_count: int, settings: dict[str, object]) -> dict[str, object]:
-    """A JSON-ready summary of a build. Contains nothing run-dependent (no times, no paths of temp files)."""
+def build_report(articles: tuple[Article, ...], skipped: tuple[Skipped, ...], entities: tuple[Entity, ...],
+                 mentioned: dict[str, tuple[str, ...]], quad_count: int, settings: dict[str, object]) -> dict[str, object]:
+    """A JSON-ready summary of a build. Contains nothing run-dependent (no times, no paths of temp files).
+
+    `mentioned` gives, per article key, the entity key of each of the article's mentions."""
     per_article: dict[str, dict[str, object]] = {}
-    kinds = {e.key: e.kind for e in resolution.entities}
-    by_article = defaultdict(list)
-    for rm in resolution.mentions:
-        by_article[rm.article_key].append(rm)
+    kinds = {e.key: e.kind for e in entities}
     for article in articles:
-        mentions = by_article[article.key]
-        entity_keys = {rm.entity_key for rm in mentions}
+        mentions = mentioned.get(article.key, ())
+        entity_keys = set(mentions)
         per_article[article.key] = {
             "source": article.source,
             "title": article.title,
@@ -37,9 +36,9 @@ def build_report(articles: tuple[Article, ...], skipped: tuple[Skipped, ...], re
         "totals": {
             "articles": len(articles),
             "skipped": len(skipped),
-            "entities": len(resolution.entities),
-            "entities_by_kind": dict(sorted(Counter(e.kind for e in resolution.entities).items())),
-            "mentions": len(resolution.mentions),
+            "entities": len(entities),
+            "entities_by_kind": dict(sorted(Counter(e.kind for e in entities).items())),
+            "mentions": sum(len(m) for m in mentioned.values()),
             "quads": quad_count,
         },
         "articles": per_article,

@@ -28,8 +28,8 @@ from kg.graph.types import entity_types
 from kg.ingest import Article
 from kg.nlp.gazetteer import Gazetteer
 from kg.nlp.mention import PERSON
-from kg.resolve.facts import EventReport, FactResolution, GrantReport, StatementReport
-from kg.resolve.model import Entity, Resolution, ResolvedMention
+from kg.resolve.facts import ArticleReports
+from kg.resolve.model import Entity, ResolvedArticle, ResolvedMention
 
 
 def _date_literal(value: str) -> ox.Literal:
@@ -110,11 +110,11 @@ def add_role(graph: GraphWriter, rm: ResolvedMention, context: "_Context") -> No
 class _Context:
     """Lookups shared while writing the graphs of one build."""
 
-    def __init__(self, resolution: Resolution, gazetteer: Gazetteer, iris: Terms):
+    def __init__(self, entities: Iterable[Entity], gazetteer: Gazetteer, iris: Terms):
         self.iris, self.gazetteer = iris, gazetteer
-        self.entities = resolution.entity_map()
+        self.entities = {entity.key: entity for entity in entities}
         self.seats: dict[str, list[str]] = defaultdict(list)
-        for entity in resolution.entities:
+        for entity in self.entities.values():
             entry = self.gazetteer_entry(entity)
             if entry and entry.actor:
                 self.seats[entry.actor].append(entity.key)
@@ -132,35 +132,31 @@ class _Context:
         return self._countries.get(code)
 
 
-def build_quads(articles: Iterable[Article], resolution: Resolution, gazetteer: Gazetteer, iris: IriMinter,
-                facts: FactResolution | None = None, sentences: dict[str, tuple[tuple[int, int], ...]] | None = None,
-                extractor: str = "kg") -> SortedQuads:
-    """One named graph per article, linked to the article by prov:wasDerivedFrom; sorted quads."""
+def build_quads(articles: Iterable[ResolvedArticle], entities: Iterable[Entity], gazetteer: Gazetteer,
+                iris: IriMinter, extractor: str = "kg") -> SortedQuads:
+    """One named graph per article, linked to the article by prov:wasDerivedFrom; sorted quads.
+
+    `articles` is read once, one article at a time; `entities` are every entity of the build."""
     collector = QuadCollector()
     default = collector.graph()
     terms = Terms(iris)
-    context = _Context(resolution, gazetteer, terms)
-    by_article: dict[str, list[ResolvedMention]] = defaultdict(list)
-    for rm in resolution.mentions:
-        by_article[rm.article_key].append(rm)
+    context = _Context(entities, gazetteer, terms)
     labels = {k: e.label for k, e in context.entities.items()}
-    reports = _facts_by_article(facts) if facts is not None else {}
-    for article in articles:
+    for resolved in articles:
+        article = resolved.article
         graph_iri = terms.graph(article.key)
         graph = collector.graph(graph_iri)
         article_node = add_article(graph, article, terms)
         default.add((graph_iri, RDF.type, KGO.ExtractionGraph))
         default.add((graph_iri, PROV.wasDerivedFrom, article_node))
         surfaces: dict[str, set[str]] = defaultdict(set)
-        for rm in by_article.get(article.key, ()):
+        for rm in resolved.mentions:
             add_mention(graph, rm, article, terms)
             add_role(graph, rm, context)
             surfaces[rm.entity_key].add(rm.mention.text)
         for key in sorted(surfaces):
             add_entity(graph, context.entities[key], surfaces[key], context)
-        if facts is not None:
-            writer = FactWriter(graph, article, terms, labels, (sentences or {}).get(article.key, ()), extractor)
-            write_facts(writer, *reports.get(article.key, ((), (), ())))
+        write_facts(FactWriter(graph, article, terms, labels, resolved.sentences, extractor), resolved.reports)
     for triple in count_annotations(collector.named_graphs()):  # dataset totals, in the default graph
         default.add(triple)
     return collector.finish()
@@ -171,24 +167,14 @@ def build_dataset(*args, **kwargs):
     return build_quads(*args, **kwargs).to_rdflib()
 
 
-def _facts_by_article(facts: FactResolution) -> dict[str, tuple[list, list, list]]:
-    """Each article's event, grant and statement reports, in their order in `facts`."""
-    found: dict[str, tuple[list, list, list]] = defaultdict(lambda: ([], [], []))
-    for index, reports in enumerate((facts.events, facts.grants, facts.statements)):
-        for report in reports:
-            found[report.article_key][index].append(report)
-    return found
-
-
-def write_facts(writer: FactWriter, events: Iterable[EventReport], grants: Iterable[GrantReport],
-                statements: Iterable[StatementReport]) -> None:
+def write_facts(writer: FactWriter, reports: ArticleReports) -> None:
     """An article's events, then its aid packages, then its statements."""
-    by_sentence = {r.grant.sentence: r.key for r in grants}
+    by_sentence = {r.grant.sentence: r.key for r in reports.grants}
     written = set()
-    for report in events:
+    for report in reports.events:
         writer.event(report, by_sentence)
         written.add(report.key)
-    for report in grants:
+    for report in reports.grants:
         writer.grant(report)
-    for report in statements:
+    for report in reports.statements:
         writer.statement(report, written)

@@ -58,10 +58,12 @@ class GrantReport:
 
 
 @dataclass(frozen=True)
-class FactResolution:
-    events: tuple[EventReport, ...]
-    statements: tuple[StatementReport, ...]
-    grants: tuple[GrantReport, ...]
+class ArticleReports:
+    """One article's events, aid packages and statements, each with its key and entities."""
+
+    events: tuple[EventReport, ...] = ()
+    grants: tuple[GrantReport, ...] = ()
+    statements: tuple[StatementReport, ...] = ()
 
 
 def _words(text: str) -> set[str]:
@@ -85,14 +87,25 @@ def _event_key(event: EventMention, lookup) -> str | None:
     return f"event/{slugify(event.type)}-{anchor.replace('/', '-')}" if anchor else None
 
 
-def resolve_facts(facts: list[ArticleFacts], entity_of: dict[tuple[str, int, int], str]) -> FactResolution:
-    """`entity_of` maps (article key, mention start, mention end) to the mention's entity key."""
-    events, statements, grants = [], [], []
-    remarks: dict[str, list[tuple[str, str]]] = {}  # speaker -> [(statement key, first text)]
-    for article in sorted(facts, key=lambda f: f.article_key):
-        def lookup(ref: Ref | None, _key=article.article_key) -> str | None:
-            return entity_of.get((_key, *ref)) if ref else None
+class FactResolver:
+    """Resolves the facts of one article at a time, in article-key order. A statement is merged
+    with an earlier rendering of the same remark, so what is kept across articles is each
+    speaker's remarks (their keys and first words), not the articles."""
 
+    def __init__(self) -> None:
+        self._remarks: dict[str, list[tuple[str, str]]] = {}  # speaker -> [(statement key, first text)]
+        self._previous: str | None = None
+
+    def article(self, article: ArticleFacts, entity_of: dict[Ref, str]) -> ArticleReports:
+        """`entity_of` maps the (start, end) of each of the article's mentions to its entity key."""
+        if self._previous is not None and article.article_key <= self._previous:
+            raise ValueError(f"facts must come in article-key order: {article.article_key!r} after {self._previous!r}")
+        self._previous = article.article_key
+
+        def lookup(ref: Ref | None) -> str | None:
+            return entity_of.get(ref) if ref else None
+
+        events, statements, grants = [], [], []
         event_keys = _sentence_keys(article, lookup)
         for event, key in zip(article.events, event_keys):
             if key is not None:
@@ -102,7 +115,7 @@ def resolve_facts(facts: list[ArticleFacts], entity_of: dict[tuple[str, int, int
             speaker = _speaker_key(article.article_key, statement, lookup)
             if speaker is None:
                 continue
-            key, score = _remark_key(remarks.setdefault(speaker, []), speaker, statement.text)
+            key, score = _remark_key(self._remarks.setdefault(speaker, []), speaker, statement.text)
             about = event_keys[statement.about] if statement.about is not None else None
             statements.append(StatementReport(article.article_key, key, statement, speaker, lookup(statement.medium),
                                               about, score))
@@ -112,7 +125,7 @@ def resolve_facts(facts: list[ArticleFacts], entity_of: dict[tuple[str, int, int
             contents = tuple(k for k in (lookup(r) for r in grant.contents) if k)
             grants.append(GrantReport(article.article_key, key, grant, funder, lookup(grant.announcer),
                                       lookup(grant.recipient), contents))
-    return FactResolution(tuple(events), tuple(statements), tuple(grants))
+        return ArticleReports(tuple(events), tuple(grants), tuple(statements))
 
 
 def _sentence_keys(article: ArticleFacts, lookup) -> list[str | None]:

@@ -1,10 +1,13 @@
-"""What resolution hands to the graph stage: entities and the mentions that denote them."""
+"""What resolution hands to the graph stage: entities, and each article with its resolved mentions
+and facts. Entities are known for the whole build at once; articles come one at a time."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from kg.ingest import Article
 from kg.nlp.mention import Mention
+from kg.resolve.facts import ArticleReports
 
 
 @dataclass(frozen=True)
@@ -21,7 +24,7 @@ class Entity:
     gazetteer_key: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ResolvedMention:
     """A mention, the article it is in and the entity it denotes."""
 
@@ -32,11 +35,11 @@ class ResolvedMention:
 
 
 @dataclass(frozen=True)
-class Resolution:
-    """Every entity (sorted by key) and every resolved mention (sorted by article, offset)."""
+class ResolvedArticle:
+    """One article as the graph stage writes it: its mentions (in text order) with their entities,
+    its events, aid packages and statements with theirs, and its sentence spans (for evidence)."""
 
-    entities: tuple[Entity, ...]
+    article: Article
     mentions: tuple[ResolvedMention, ...]
-
-    def entity_map(self) -> dict[str, Entity]:
-        return {entity.key: entity for entity in self.entities}
+    reports: ArticleReports
+    sentences: tuple[tuple[int, int], ...] = ()

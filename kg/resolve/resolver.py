@@ -8,19 +8,54 @@
   A surname never given in full joins a full name from another article only if exactly one fits.
 - Other organisations and places resolve by their folded name. The kind is part of every key,
   so a person and a place never merge for a shared name.
+
+It streams: `resolve` reads the articles twice (first the persons' names and stated countries,
+then every mention's entity) and keeps only what is known of entities, never the mentions. Each
+article's mentions are then resolved one article at a time (`Resolution.article`), when the graph
+stage writes it.
 """
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 
 from kg.nlp.mention import PERSON, ArticleMentions, Mention
 from kg.nlp.names import fold, name_key, name_tokens, surname_key
-from kg.resolve.model import Entity, Resolution, ResolvedMention
+from kg.resolve.model import Entity, ResolvedMention
 from kg.slug import slugify
 
-Ref = tuple[str, int]  # (article key, index of the mention in that article)
+# The articles, in article-key order, each time it is called (resolution reads them twice).
+ArticleSource = Callable[[], Iterable[ArticleMentions]]
+
+
+@dataclass(frozen=True)
+class PersonIndex:
+    """What resolving one article's persons needs to know of all the others."""
+
+    split: frozenset[str]  # full-name keys stated with two or more countries: kept apart by country
+    by_surname: dict[str, tuple[str, ...]]  # surname -> the full-name keys ending in it, sorted
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """Every entity, sorted by key, and what resolves any article's mentions to them."""
+
+    entities: tuple[Entity, ...]
+    persons: PersonIndex
+
+    def entity_map(self) -> dict[str, Entity]:
+        return {entity.key: entity for entity in self.entities}
+
+    def article(self, article: ArticleMentions) -> tuple[ResolvedMention, ...]:
+        """The article's mentions, in text order, each with its entity (and its role's affiliation)."""
+        keys = _mention_keys(article, self.persons)
+        first_of: dict[str, str] = {}  # folded surface -> entity key of its first mention in the article
+        for m, key in zip(article.mentions, keys):
+            first_of.setdefault(fold(m.text), key)
+        return tuple(ResolvedMention(article.article_key, m, key, _affiliation(m, first_of))
+                     for m, key in zip(article.mentions, keys))
 
 
 def _local_person_groups(article: ArticleMentions) -> dict[int, str]:
@@ -43,45 +78,43 @@ def _person_country(m: Mention) -> str | None:
     return key if key and key.startswith("country/") else None
 
 
-def _resolve_persons(articles: list[ArticleMentions]) -> dict[Ref, str]:
-    """(article, mention index) -> entity key for every person mention."""
-    local: dict[Ref, str] = {}
-    by_key = {a.article_key: a for a in articles}
+def _person_index(articles: Iterable[ArticleMentions]) -> PersonIndex:
+    """First pass: every full name, and the countries each is stated with."""
     countries: dict[str, set[str]] = defaultdict(set)  # name key -> stated countries
+    by_surname: dict[str, set[str]] = defaultdict(set)
     for article in articles:
         for i, key in _local_person_groups(article).items():
-            local[(article.article_key, i)] = key
-    for (article_key, i), key in local.items():
-        country = _person_country(by_key[article_key].mentions[i])
-        if country:
-            countries[key].add(country)
-    group_country: dict[tuple[str, str], str | None] = {}
-    for (article_key, i), key in local.items():
-        group_country.setdefault((article_key, key), None)
-        country = _person_country(by_key[article_key].mentions[i])
-        if country and len(countries[key]) > 1:
-            group_country[(article_key, key)] = country
-    by_surname: dict[str, set[str]] = defaultdict(set)
-    for key in set(local.values()):
-        by_surname[key.split()[-1]].add(key)
-    result: dict[Ref, str] = {}
-    for article in articles:
-        for i, m in enumerate(article.mentions):
-            if m.kind != PERSON:
-                continue
-            ref = (article.article_key, i)
-            if ref in local:
-                key = local[ref]
-                country = group_country[(article.article_key, key)]
-                suffix = f"-{country.split('/')[-1]}" if country else ""
-                result[ref] = f"person/{slugify(key)}{suffix}"
-            else:
-                surname = surname_key(m.text)
-                matches = sorted(by_surname.get(surname, ()))
-                result[ref] = f"person/{slugify(matches[0] if len(matches) == 1 else surname)}"
-    return result
+            by_surname[key.split()[-1]].add(key)
+            country = _person_country(article.mentions[i])
+            if country:
+                countries[key].add(country)
+    return PersonIndex(frozenset(k for k, found in countries.items() if len(found) > 1),
+                       {surname: tuple(sorted(keys)) for surname, keys in by_surname.items()})
 
 
+def _mention_keys(article: ArticleMentions, persons: PersonIndex) -> list[str]:
+    """The entity key of each of the article's mentions."""
+    local = _local_person_groups(article)
+    group_country: dict[str, str | None] = {}  # a split name's country in this article (the last stated)
+    for i, key in local.items():
+        group_country.setdefault(key, None)
+        country = _person_country(article.mentions[i])
+        if country and key in persons.split:
+            group_country[key] = country
+    keys = []
+    for i, m in enumerate(article.mentions):
+        if m.kind != PERSON:
+            keys.append(_other_key(m))
+        elif i in local:
+            key = local[i]
+            country = group_country[key]
+            suffix = f"-{country.split('/')[-1]}" if country else ""
+            keys.append(f"person/{slugify(key)}{suffix}")
+        else:
+            surname = surname_key(m.text)
+            matches = persons.by_surname.get(surname, ())
+            keys.append(f"person/{slugify(matches[0] if len(matches) == 1 else surname)}")
+    return keys
 
 
 def _other_key(m: Mention) -> str:
@@ -96,22 +129,27 @@ def _pick_label(surfaces: Counter[str], kind: str) -> str:
     return min(pool, key=lambda s: (-pool[s], -len(s), s))
 
 
-def resolve(article_mentions: Iterable[ArticleMentions], gazetteer_labels: dict[str, str]) -> Resolution:
-    """Merge mentions into entities. `gazetteer_labels` maps gazetteer keys to canonical labels."""
-    articles = sorted(article_mentions, key=lambda a: a.article_key)
-    persons = _resolve_persons(articles)
-    keyed: list[tuple[str, Mention, str]] = []
+def _in_key_order(articles: Iterable[ArticleMentions]) -> Iterable[ArticleMentions]:
+    previous = None
     for article in articles:
-        for i, m in enumerate(article.mentions):
-            key = persons.get((article.article_key, i)) or _other_key(m)
-            keyed.append((article.article_key, m, key))
+        if previous is not None and article.article_key <= previous:
+            raise ValueError(f"articles must come in article-key order: {article.article_key!r} after {previous!r}")
+        previous = article.article_key
+        yield article
+
+
+def resolve(articles: ArticleSource, gazetteer_labels: dict[str, str]) -> Resolution:
+    """Merge mentions into entities. `articles()` gives the articles in article-key order (it is
+    called twice); `gazetteer_labels` maps gazetteer keys to canonical labels."""
+    persons = _person_index(_in_key_order(articles()))
     surfaces: dict[str, Counter[str]] = defaultdict(Counter)
     kinds: dict[str, str] = {}
     gazetteer_keys: dict[str, str | None] = {}
-    for _, m, key in keyed:
-        surfaces[key][m.text] += 1
-        kinds.setdefault(key, m.kind)
-        gazetteer_keys.setdefault(key, m.gazetteer_key)
+    for article in _in_key_order(articles()):
+        for m, key in zip(article.mentions, _mention_keys(article, persons)):
+            surfaces[key][m.text] += 1
+            kinds.setdefault(key, m.kind)
+            gazetteer_keys.setdefault(key, m.gazetteer_key)
     entities = []
     for key in sorted(surfaces):
         gkey = gazetteer_keys[key]
@@ -119,19 +157,13 @@ def resolve(article_mentions: Iterable[ArticleMentions], gazetteer_labels: dict[
         label = label or _pick_label(surfaces[key], kinds[key])
         alts = tuple(sorted(s for s in surfaces[key] if s != label))
         entities.append(Entity(key=key, kind=kinds[key], label=label, alt_labels=alts, gazetteer_key=gkey))
-    texts_by_article: dict[tuple[str, str], str] = {}
-    for article_key, m, key in keyed:
-        texts_by_article.setdefault((article_key, fold(m.text)), key)
-    resolved = []
-    for article_key, m, key in keyed:
-        resolved.append(ResolvedMention(article_key, m, key, _affiliation(article_key, m, texts_by_article)))
-    return Resolution(entities=tuple(entities), mentions=tuple(resolved))
+    return Resolution(tuple(entities), persons)
 
 
-def _affiliation(article_key: str, m: Mention, texts: dict[tuple[str, str], str]) -> str | None:
+def _affiliation(m: Mention, first_of: dict[str, str]) -> str | None:
     """The entity a person's role is held for: a gazetteer entity, or one named in the article."""
     if m.role is None or not m.role.affiliation:
         return None
     if m.role.affiliation_key:
         return m.role.affiliation_key
-    return texts.get((article_key, fold(m.role.affiliation)))
+    return first_of.get(fold(m.role.affiliation))
