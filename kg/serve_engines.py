@@ -11,10 +11,10 @@ client but lets the evaluation run on, and killing is what really stops the work
 - **Slow lane.** A query that has used its budget and is still running is *escalated*: its engine is
   moved to the lowest CPU priority (nice 19, every thread), a fresh fast engine replaces it in the
   background (an engine starts in about 30 ms), and the query goes on until it ends or reaches the
-  timeout, after which its engine is killed. Its shape (the text with literals, IRIs, numbers and
-  comments blanked) is remembered while it runs and kept if it ran to the timeout, so a query of
-  that shape goes straight to the slow lane, to a new engine started at nice 19 (and the shape is
-  forgotten once such a query ends in time).
+  timeout, after which its engine is killed. Its shape (kg.query_shape: the text with literals,
+  IRIs, numbers and comments blanked) is remembered while it runs and kept if it ran to the
+  timeout, so a query of that shape goes straight to the slow lane, to a new engine started at
+  nice 19 (and the shape is forgotten once such a query ends in time).
   At most `slow` queries run in the slow lane at once; a known-slow query waits for a place (up
   to the timeout), and an escalation that finds `fast` escalated queries already running is
   refused with 503 rather than let the number of processes grow.
@@ -32,7 +32,6 @@ import http.client
 import math
 import os
 import queue
-import re
 import select
 import shutil
 import socket
@@ -44,24 +43,12 @@ import urllib.parse
 from pathlib import Path
 
 from kg.query import QueryError
+from kg.query_shape import query_shape
 
 LOWEST_PRIORITY = 19
 Answer = tuple[int, str, bytes]
 _TEXT = "text/plain; charset=utf-8"
 _CLOCK_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
-
-
-# What varies between queries of one shape: literals, IRIs, numbers; comments are dropped.
-_CONSTANT = re.compile(r'''"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^'\\]|\\.|'(?!''))*\'\'\''''
-                       r'''|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|<[^<>"{}|^`\\\s]*>|#[^\n]*'''
-                       r'''|(?<![\w?$])[-+]?\d+(?:\.\d*)?(?:[eE][-+]?\d+)?\b''')
-
-
-def query_shape(query: str) -> str:
-    """The query with its constants blanked and its spacing normalised: queries that differ only
-    in a name, a date or a number are taken to cost alike (as pg_stat_statements does)."""
-    blanked = _CONSTANT.sub(lambda m: " " if m.group().startswith("#") else "?", query)
-    return " ".join(blanked.split())
 
 
 def _free_port() -> int:
