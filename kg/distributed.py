@@ -16,7 +16,8 @@ Failures:
 - a partition whose worker process dies (KilledWorker): it is run again one article per task, an
   article whose task fails is tried once more, and only one that fails again is skipped.
 
-`dask.distributed` is imported only when the engine is used.
+The task the workers run is in kg.dask_worker. `dask.distributed` is imported only when the
+engine is used.
 """
 
 from __future__ import annotations
@@ -27,10 +28,10 @@ import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 
-from kg.build import Extraction, extract_local, extraction_signature, pipeline
+from kg.build import Extraction, extraction_signature
 from kg.config import Settings
+from kg.dask_worker import PartitionResult, extract_partition, failure
 from kg.ingest import Article, Skipped
-from kg.nlp.deadline import GUARDED_CHARS
 from kg.nlp.gazetteer import Gazetteer
 from kg.nlp.pipeline import ModelNotFound
 
@@ -43,7 +44,6 @@ INSTALL_HINT = "the dask engine needs Dask distributed: pip install 'kg-events[d
 # Workers must be able to start the child process that parses a long article under its time
 # budget (kg.nlp.deadline); Dask starts daemonic workers by default, which cannot have children.
 DAEMONIC_WORKERS = False
-_WORKER_LOCK = threading.Lock()  # one extraction at a time per worker process (spaCy objects are not thread-safe)
 
 
 class EngineError(Exception):
@@ -52,49 +52,6 @@ class EngineError(Exception):
 
 class WorkerMismatch(EngineError):
     """A worker runs another kg version, model or gazetteer: its results would differ."""
-
-
-@dataclass(frozen=True)
-class PartitionResult:
-    """What a worker sends back for one partition: each article's key and its result."""
-
-    worker: str
-    signature: str
-    results: tuple[tuple[str, Extraction | Skipped], ...]
-
-
-def _failed(article: Article, err: BaseException) -> Skipped:
-    if "daemonic processes are not allowed to have children" in str(err):
-        return Skipped(article.source, f"extraction failed: an article over {GUARDED_CHARS:,} characters is parsed in a "
-                                       "child process, which a daemonic Dask worker cannot start; start the workers "
-                                       "with DASK_DISTRIBUTED__WORKER__DAEMON=False")
-    if type(err).__name__ == "KilledWorker":
-        return Skipped(article.source, "extraction failed: the worker process died on it (KilledWorker)")
-    message = str(err).strip().splitlines()[0] if str(err).strip() else ""
-    return Skipped(article.source, f"extraction failed: {type(err).__name__}" + (f": {message}" if message else ""))
-
-
-def extract_partition(articles: tuple[Article, ...], settings: Settings) -> PartitionResult:
-    """Runs on a worker: extract every article of the partition with the local engine.
-
-    If extraction raises, every article is extracted again on its own, so that one bad article
-    costs only itself (it comes back as Skipped with the error as reason).
-    """
-    from distributed import get_worker
-
-    gazetteer = Gazetteer.load()
-    with _WORKER_LOCK:
-        pipeline(settings.model, gazetteer)  # loaded once per worker process; a missing model fails the task
-        try:
-            results = [(a.key, r) for a, r in extract_local(articles, settings, gazetteer)]
-        except Exception:  # noqa: BLE001 - any article-level failure: find which article
-            results = []
-            for article in articles:
-                try:
-                    results.extend((a.key, r) for a, r in extract_local((article,), settings, gazetteer))
-                except Exception as err:  # noqa: BLE001
-                    results.append((article.key, _failed(article, err)))
-    return PartitionResult(get_worker().address, extraction_signature(settings), tuple(results))
 
 
 def _reason(address: str, err: Exception, timeout: float) -> str:
@@ -246,7 +203,7 @@ class DaskEngine:
                 result, _ = self._result(single, expected)
                 if result is None:
                     result, err = self._result(self._submit((article,), settings), expected)
-                    result = result or PartitionResult("", expected, ((article.key, _failed(article, err)),))
+                    result = result or PartitionResult("", expected, ((article.key, failure(article, err)),))
                 results.append(result)
         self.partitions += 1
         return {key: value for r in results for key, value in r.results}

@@ -285,9 +285,9 @@ def test_a_model_missing_on_the_workers_stops_the_build(cluster, tmp_path):
 def _claim_signature(signature: str | None) -> None:
     """Runs in each worker process: claim another kg/model/gazetteer signature (None: the real one)."""
     import kg.build
-    import kg.distributed
+    import kg.dask_worker
 
-    kg.distributed.extraction_signature = (lambda settings: signature) if signature else kg.build.extraction_signature
+    kg.dask_worker.extraction_signature = (lambda settings: signature) if signature else kg.build.extraction_signature
 
 
 def test_a_worker_with_another_kg_or_gazetteer_stops_the_build(cluster, tmp_path):
