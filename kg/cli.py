@@ -42,10 +42,12 @@ def cli() -> None:
               help="Articles per Dask task (--engine dask).")
 @click.option("--connect-timeout", default=10.0, show_default=True,
               help="Seconds to wait for the --scheduler before giving up.")
+@click.option("--worker-timeout", type=click.FloatRange(0, min_open=True), default=60.0, show_default=True,
+              help="Seconds the Dask scheduler may have no worker (after connecting, or when all leave) before giving up.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
 def build(inputs: tuple[Path, ...], out_dir: Path | None, store_dir: Path | None, model: str | None, base_iri: str,
           batch_size: int, n_process: int, article_seconds: float, engine: str, scheduler: str | None,
-          partition_size: int, connect_timeout: float, quiet: bool) -> None:
+          partition_size: int, connect_timeout: float, worker_timeout: float, quiet: bool) -> None:
     """Build the graph from INPUTS (.txt, .html, .jsonl files or folders) into OUT.
 
     Writes graph.trig, graph.nq, graph.ttl, graph.jsonld, graph.html, graph.graphml, graph.gexf and
@@ -69,7 +71,8 @@ def build(inputs: tuple[Path, ...], out_dir: Path | None, store_dir: Path | None
     progress = None if quiet else _progress_bar
     try:
         if engine == "dask":
-            cluster = DaskEngine(scheduler, partition_size, settings.n_process or usable_cores(), connect_timeout)
+            cluster = DaskEngine(scheduler, partition_size, settings.n_process or usable_cores(), connect_timeout,
+                                 worker_timeout)
             result = _build_on_dask(inputs, out_dir, settings, progress, store_dir, cluster)
         else:
             result = run_build(inputs, out_dir, settings, progress, store_dir)

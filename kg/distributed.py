@@ -8,13 +8,16 @@ is cached per process) and keeps it for every later partition.
 
 Failures:
 - the scheduler cannot be reached, or is lost during the build: `EngineError`, nothing written;
+- no worker joins the scheduler within `worker_timeout` seconds of connecting, or every worker leaves
+  during the build and none joins within it: `EngineError`, nothing written;
 - a worker lacks the model, or runs another kg or gazetteer: the error is raised, nothing written;
 - an article whose extraction raises: the task extracts its partition again article by article,
   and only that article is skipped, with the error as reason;
 - a partition whose worker process dies (KilledWorker): it is run again one article per task, an
   article whose task fails is tried once more, and only one that fails again is skipped.
 
-`dask.distributed` is imported only when the engine is used.
+The task the workers run is in kg.dask_worker. `dask.distributed` is imported only when the
+engine is used.
 """
 
 from __future__ import annotations
@@ -25,21 +28,22 @@ import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 
-from kg.build import Extraction, extract_local, extraction_signature, pipeline
+from kg.build import Extraction, extraction_signature
 from kg.config import Settings
+from kg.dask_worker import PartitionResult, extract_partition, failure
 from kg.ingest import Article, Skipped
-from kg.nlp.deadline import GUARDED_CHARS
 from kg.nlp.gazetteer import Gazetteer
 from kg.nlp.pipeline import ModelNotFound
 
 DEFAULT_PARTITION_SIZE = 64
 CONNECT_TIMEOUT = 10.0  # seconds to reach the scheduler
+WORKER_TIMEOUT = 60.0  # seconds the scheduler may be without any worker (at the start or during the build)
+WORKER_CHECK = 2.0  # while tasks wait, seconds between checks that the scheduler still has a worker
 INSTALL_HINT = "the dask engine needs Dask distributed: pip install 'kg-events[dask]'"
 
 # Workers must be able to start the child process that parses a long article under its time
 # budget (kg.nlp.deadline); Dask starts daemonic workers by default, which cannot have children.
 DAEMONIC_WORKERS = False
-_WORKER_LOCK = threading.Lock()  # one extraction at a time per worker process (spaCy objects are not thread-safe)
 
 
 class EngineError(Exception):
@@ -48,49 +52,6 @@ class EngineError(Exception):
 
 class WorkerMismatch(EngineError):
     """A worker runs another kg version, model or gazetteer: its results would differ."""
-
-
-@dataclass(frozen=True)
-class PartitionResult:
-    """What a worker sends back for one partition: each article's key and its result."""
-
-    worker: str
-    signature: str
-    results: tuple[tuple[str, Extraction | Skipped], ...]
-
-
-def _failed(article: Article, err: BaseException) -> Skipped:
-    if "daemonic processes are not allowed to have children" in str(err):
-        return Skipped(article.source, f"extraction failed: an article over {GUARDED_CHARS:,} characters is parsed in a "
-                                       "child process, which a daemonic Dask worker cannot start; start the workers "
-                                       "with DASK_DISTRIBUTED__WORKER__DAEMON=False")
-    if type(err).__name__ == "KilledWorker":
-        return Skipped(article.source, "extraction failed: the worker process died on it (KilledWorker)")
-    message = str(err).strip().splitlines()[0] if str(err).strip() else ""
-    return Skipped(article.source, f"extraction failed: {type(err).__name__}" + (f": {message}" if message else ""))
-
-
-def extract_partition(articles: tuple[Article, ...], settings: Settings) -> PartitionResult:
-    """Runs on a worker: extract every article of the partition with the local engine.
-
-    If extraction raises, every article is extracted again on its own, so that one bad article
-    costs only itself (it comes back as Skipped with the error as reason).
-    """
-    from distributed import get_worker
-
-    gazetteer = Gazetteer.load()
-    with _WORKER_LOCK:
-        pipeline(settings.model, gazetteer)  # loaded once per worker process; a missing model fails the task
-        try:
-            results = [(a.key, r) for a, r in extract_local(articles, settings, gazetteer)]
-        except Exception:  # noqa: BLE001 - any article-level failure: find which article
-            results = []
-            for article in articles:
-                try:
-                    results.extend((a.key, r) for a, r in extract_local((article,), settings, gazetteer))
-                except Exception as err:  # noqa: BLE001
-                    results.append((article.key, _failed(article, err)))
-    return PartitionResult(get_worker().address, extraction_signature(settings), tuple(results))
 
 
 def _reason(address: str, err: Exception, timeout: float) -> str:
@@ -125,6 +86,7 @@ class DaskEngine:
     partition_size: int = DEFAULT_PARTITION_SIZE
     local_workers: int = 1
     connect_timeout: float = CONNECT_TIMEOUT
+    worker_timeout: float = WORKER_TIMEOUT
     workers_used: set[str] = field(default_factory=set, init=False)  # addresses that returned results
     partitions: int = field(default=0, init=False)
     _client: object = field(default=None, init=False, repr=False)
@@ -133,6 +95,8 @@ class DaskEngine:
     def __post_init__(self) -> None:
         if self.partition_size < 1:
             raise ValueError("--partition-size must be at least 1")
+        if self.worker_timeout <= 0:
+            raise ValueError("--worker-timeout must be more than 0 seconds")
 
     def __enter__(self) -> "DaskEngine":
         try:
@@ -147,7 +111,7 @@ class DaskEngine:
                                          host="127.0.0.1", dashboard_address=None,  # no dashboard; the scheduler's
                                          scheduler_kwargs={"dashboard_address": "127.0.0.1:0"})  # HTTP on any free port
             self._client = Client(self._cluster)
-            return self
+            return self._with_a_worker()
         # Dask's client logs each failed reconnection with a traceback; the build says it in one line
         logging.getLogger("distributed.client").setLevel(logging.CRITICAL)
         connected: dict[str, object] = {}
@@ -164,10 +128,18 @@ class DaskEngine:
         attempt.join(self.connect_timeout + 3)
         if "client" in connected:
             self._client = connected["client"]
-            return self
+            return self._with_a_worker()
         err = connected.get("error") or OSError(f"timed out after {self.connect_timeout:g} s")
         raise EngineError(f"cannot reach the Dask scheduler at {self.scheduler}: "
                           f"{_reason(self.scheduler, err, self.connect_timeout)}")  # type: ignore[arg-type]
+
+    def _with_a_worker(self) -> "DaskEngine":
+        try:
+            self._require_workers(f"no Dask worker joined the scheduler at {self._address()}")
+        except BaseException:
+            self.__exit__()
+            raise
+        return self
 
     def __exit__(self, *exc_info) -> None:
         for resource in (self._client, self._cluster):
@@ -183,8 +155,6 @@ class DaskEngine:
     def __call__(self, articles: Sequence[Article], settings: Settings,
                  gazetteer: Gazetteer) -> Iterator[tuple[Article, Extraction | Skipped]]:
         """Extract `articles` on the cluster; yield each with its result, in input order."""
-        from distributed import as_completed
-
         if self._client is None:
             raise EngineError("DaskEngine used outside its `with` block")
         if gazetteer is not Gazetteer.load():
@@ -193,24 +163,22 @@ class DaskEngine:
         expected = extraction_signature(settings)
         parts = [tuple(articles[i:i + self.partition_size]) for i in range(0, len(articles), self.partition_size)]
         pending = iter(enumerate(parts))
-        index_of: dict[object, int] = {}
-        running = as_completed()
+        index_of: dict[object, int] = {}  # the partitions in flight, by future
 
         def submit_next() -> None:
             for i, part in pending:
-                future = self._submit(part, settings)
-                index_of[future] = i
-                running.add(future)
+                index_of[self._submit(part, settings)] = i
                 return
 
         for _ in range(self._window()):
             submit_next()
         done: dict[int, dict[str, Extraction | Skipped]] = {}
         next_index = 0
-        for future in running:
-            i = index_of.pop(future)
-            done[i] = self._collect(future, parts[i], settings, expected)
-            submit_next()
+        while index_of:
+            for future in self._wait(list(index_of), first=True):
+                i = index_of.pop(future)
+                done[i] = self._collect(future, parts[i], settings, expected)
+                submit_next()
             while next_index in done:
                 results = done.pop(next_index)
                 yield from ((a, results[a.key]) for a in parts[next_index])
@@ -228,16 +196,14 @@ class DaskEngine:
         if result is not None:
             results = [result]
         else:
-            from distributed import wait
-
             singles = [self._submit((a,), settings) for a in part]
-            wait(singles)
+            self._wait(singles)
             results = []
             for article, single in zip(part, singles):
                 result, _ = self._result(single, expected)
                 if result is None:
                     result, err = self._result(self._submit((article,), settings), expected)
-                    result = result or PartitionResult("", expected, ((article.key, _failed(article, err)),))
+                    result = result or PartitionResult("", expected, ((article.key, failure(article, err)),))
                 results.append(result)
         self.partitions += 1
         return {key: value for r in results for key, value in r.results}
@@ -249,6 +215,7 @@ class DaskEngine:
         """A task's result, or None and why the task failed (a lost scheduler or a mismatched
         worker is raised instead: nothing can be built then)."""
         try:
+            self._wait([future])
             return self._checked(future.result(), expected), None
         except (EngineError, ModelNotFound):
             raise
@@ -263,6 +230,42 @@ class DaskEngine:
         self.workers_used.add(result.worker)
         return result
 
+    def _wait(self, futures: list, first: bool = False) -> set:
+        """Wait until all `futures` are done (with `first`, one of them); return those done.
+
+        Dask keeps a task waiting as long as the scheduler has no worker, so every WORKER_CHECK
+        seconds this makes sure it has one: if every worker has left, and none joins within
+        `worker_timeout` seconds, EngineError.
+        """
+        from distributed import wait
+
+        while True:
+            try:
+                wait(futures, timeout=WORKER_CHECK, return_when="FIRST_COMPLETED" if first else "ALL_COMPLETED")
+            except TimeoutError:
+                self._require_workers(f"every Dask worker left the scheduler at {self._address()} and none joined")
+                continue
+            except Exception:  # noqa: BLE001 - cancelled futures (a lost scheduler): their result() says why
+                self._require_scheduler()
+                if not any(f.done() for f in futures):
+                    raise
+            return {f for f in futures if f.done()}
+
+    def _require_workers(self, none_joined: str) -> None:
+        """Return once the scheduler has a worker; EngineError(`none_joined` …) if none comes in time."""
+        from distributed.client import WorkerStartTimeoutError
+
+        try:
+            self._client.wait_for_workers(n_workers=1, timeout=self.worker_timeout)  # type: ignore[attr-defined]
+        except WorkerStartTimeoutError:
+            self._require_scheduler()
+            raise EngineError(f"{none_joined} within {self.worker_timeout:g} s") from None
+        except Exception:  # noqa: BLE001 - the scheduler did not answer
+            raise EngineError(f"lost the Dask scheduler at {self._address()}") from None
+
     def _require_scheduler(self) -> None:
         if getattr(self._client, "status", "running") != "running":
-            raise EngineError(f"lost the Dask scheduler at {self.scheduler or 'the local cluster'}")
+            raise EngineError(f"lost the Dask scheduler at {self._address()}")
+
+    def _address(self) -> str:
+        return self.scheduler or getattr(self._cluster, "scheduler_address", "the local cluster")

@@ -11,10 +11,10 @@ client but lets the evaluation run on, and killing is what really stops the work
 - **Slow lane.** A query that has used its budget and is still running is *escalated*: its engine is
   moved to the lowest CPU priority (nice 19, every thread), a fresh fast engine replaces it in the
   background (an engine starts in about 30 ms), and the query goes on until it ends or reaches the
-  timeout, after which its engine is killed. Its shape (the text with literals, IRIs, numbers and
-  comments blanked) is remembered while it runs and kept if it ran to the timeout, so a query of
-  that shape goes straight to the slow lane, to a new engine started at nice 19 (and the shape is
-  forgotten once such a query ends in time).
+  timeout, after which its engine is killed. Its shape (kg.query_shape: the text with literals,
+  IRIs, numbers and comments blanked) is remembered while it runs and kept if it ran to the
+  timeout, so a query of that shape goes straight to the slow lane, to a new engine started at
+  nice 19 (and the shape is forgotten once such a query ends in time).
   At most `slow` queries run in the slow lane at once; a known-slow query waits for a place (up
   to the timeout), and an escalation that finds `fast` escalated queries already running is
   refused with 503 rather than let the number of processes grow.
@@ -30,9 +30,7 @@ import collections
 import concurrent.futures
 import http.client
 import math
-import os
 import queue
-import re
 import select
 import shutil
 import socket
@@ -43,44 +41,18 @@ import time
 import urllib.parse
 from pathlib import Path
 
+from kg.process_controls import LOWEST_PRIORITY, child_setup, cpu_seconds, lowest_priority_for_all_threads
 from kg.query import QueryError
+from kg.query_shape import query_shape
 
-LOWEST_PRIORITY = 19
 Answer = tuple[int, str, bytes]
 _TEXT = "text/plain; charset=utf-8"
-_CLOCK_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
-
-
-# What varies between queries of one shape: literals, IRIs, numbers; comments are dropped.
-_CONSTANT = re.compile(r'''"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^'\\]|\\.|'(?!''))*\'\'\''''
-                       r'''|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|<[^<>"{}|^`\\\s]*>|#[^\n]*'''
-                       r'''|(?<![\w?$])[-+]?\d+(?:\.\d*)?(?:[eE][-+]?\d+)?\b''')
-
-
-def query_shape(query: str) -> str:
-    """The query with its constants blanked and its spacing normalised: queries that differ only
-    in a name, a date or a number are taken to cost alike (as pg_stat_statements does)."""
-    blanked = _CONSTANT.sub(lambda m: " " if m.group().startswith("#") else "?", query)
-    return " ".join(blanked.split())
 
 
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
-
-
-def _child_setup(nice: int) -> None:
-    """In the child, before exec: die with the front server (Linux), so no query runs orphaned."""
-    try:
-        import ctypes
-        import signal
-
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        pass
-    if nice:
-        os.nice(nice)
 
 
 class Engine:
@@ -93,7 +65,7 @@ class Engine:
         self.process = subprocess.Popen(
             [exe, "serve-read-only", "--location", str(database), "--bind", f"127.0.0.1:{self.port}",
              "--timeout-s", str(max(1, math.ceil(timeout)))],  # whole seconds: the socket's timeout is exact
-            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, preexec_fn=lambda: _child_setup(nice))
+            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, preexec_fn=lambda: child_setup(nice))
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -116,23 +88,15 @@ class Engine:
     def answered_within(connection: http.client.HTTPConnection, seconds: float) -> bool:
         return bool(select.select([connection.sock], [], [], seconds)[0])
 
-    def cpu_seconds(self) -> float | None:
-        """CPU time the process has used (Linux), None where /proc cannot tell."""
-        try:
-            fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
-            return (int(fields[11]) + int(fields[12])) / _CLOCK_TICKS  # utime + stime
-        except (OSError, IndexError, ValueError):
-            return None
-
     def within_budget(self, connection: http.client.HTTPConnection, budget: float) -> bool:
         """Whether the answer comes before the query has used `budget` seconds of CPU: CPU time,
         not wall time, so that a cheap query slowed down by a busy machine is not taken for an
         expensive one. Without /proc, wall time."""
-        started = self.cpu_seconds()
+        started = cpu_seconds(self.process.pid)
         if started is None:
             return self.answered_within(connection, budget)
         while not self.answered_within(connection, 0.02):
-            used = self.cpu_seconds()
+            used = cpu_seconds(self.process.pid)
             if used is None or used - started >= budget:
                 return False
         return True
@@ -156,16 +120,8 @@ class Engine:
         return self.receive(self.send(query, accept), accept)
 
     def lower_priority(self) -> None:
-        """Nice 19 for every thread (Linux niceness is per thread; Oxigraph answers on a thread per request)."""
-        try:
-            tasks = os.listdir(f"/proc/{self.process.pid}/task")
-        except OSError:
-            tasks = [str(self.process.pid)]
-        for task in tasks:
-            try:
-                os.setpriority(os.PRIO_PROCESS, int(task), LOWEST_PRIORITY)
-            except OSError:
-                pass
+        """Nice 19 for every thread of the process (Oxigraph answers on a thread per request)."""
+        lowest_priority_for_all_threads(self.process.pid)
 
     def stop(self) -> None:
         self.process.kill()

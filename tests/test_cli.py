@@ -20,10 +20,10 @@ from tests.conftest import ROOT
 PEOPLE = "SELECT ?name WHERE { ?p a schema:Person ; rdfs:label ?name } ORDER BY ?name"
 
 
-def run_kg(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
+def run_kg(*args: str, cwd: Path = ROOT, timeout: float = 600) -> subprocess.CompletedProcess:
     env = {**os.environ, "PYTHONHASHSEED": "0"}
     return subprocess.run([sys.executable, "-m", "kg", *args], cwd=cwd, env=env, capture_output=True, text=True,
-                          timeout=600)
+                          timeout=timeout)
 
 
 def query(out: Path, *args: str) -> str:

@@ -2,17 +2,22 @@
 
 Every build runs through the real command line (`python -m kg build … --scheduler ADDRESS`) and
 must give the same bytes as the local engine. That the work ran on the workers is read from the
-scheduler's task stream and from the workers' own processes, not from the client's word.
+scheduler's task stream and from the workers' own processes, not from the client's word. The
+failure tests use clusters of their own: a scheduler with no worker, one whose only worker leaves
+mid-build, and a real `dask scheduler` process (with a `dask worker`) stopped mid-build.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -33,15 +38,23 @@ except ImportError:  # a missing test dependency fails, never skips (CI=1 or not
 TASK = "extract_partition"  # the name the engine's tasks carry on the scheduler
 
 
-@pytest.fixture(scope="module")
-def cluster():
+@contextmanager
+def local_cluster(workers: int) -> Iterator[LocalCluster]:
+    """A real LocalCluster of `workers` single-threaded, non-daemonic worker processes on 127.0.0.1
+    (also those it starts to replace a dead one)."""
     import dask
 
     from kg.distributed import DAEMONIC_WORKERS
 
-    with dask.config.set({"distributed.worker.daemon": DAEMONIC_WORKERS}), LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
-                      dashboard_address=None, scheduler_kwargs={"dashboard_address": "127.0.0.1:0"}) as local, \
-            Client(local) as client:
+    with dask.config.set({"distributed.worker.daemon": DAEMONIC_WORKERS}), \
+            LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, host="127.0.0.1",
+                         dashboard_address=None, scheduler_kwargs={"dashboard_address": "127.0.0.1:0"}) as local:
+        yield local
+
+
+@pytest.fixture(scope="module")
+def cluster():
+    with local_cluster(2) as local, Client(local) as client:
         client.wait_for_workers(2)
         yield client
 
@@ -155,30 +168,109 @@ def test_an_unreachable_scheduler_is_one_clear_error_and_loses_nothing(tmp_path,
     assert_same_files(out, sample_out)
 
 
+def stall_extraction(client: Client, seconds: float) -> None:
+    """In each worker process of `client`: every article waits `seconds` before its extraction, so
+    that the build's tasks are still running when the test takes the cluster away."""
+
+    def stall() -> None:  # nested: sent by value, so the worker needs kg but not this test module
+        import time
+
+        import kg.build
+
+        real = kg.build.extract_mentions
+
+        def extract_mentions(*args):
+            time.sleep(seconds)
+            return real(*args)
+
+        kg.build.extract_mentions = extract_mentions
+
+    client.run(stall)
+
+
+def start_build(address: str, out: Path, *options: str) -> subprocess.Popen:
+    """`kg build samples/ -o OUT --engine dask --scheduler ADDRESS OPTIONS`, left running."""
+    return subprocess.Popen([sys.executable, "-m", "kg", "build", str(SAMPLES), "-o", str(out), "-q", "--engine", "dask",
+                             "--scheduler", address, *options], cwd=ROOT, stderr=subprocess.PIPE, text=True)
+
+
+def wait_for_tasks(watcher: Client, build_process: subprocess.Popen) -> None:
+    """Until the build has sent its tasks to the scheduler; it must not end before."""
+    deadline = time.monotonic() + 60
+    while not watcher.run_on_scheduler(lambda dask_scheduler: len(dask_scheduler.tasks)):
+        assert time.monotonic() < deadline and build_process.poll() is None
+        time.sleep(0.2)
+
+
+def stderr_of(build_process: subprocess.Popen) -> list[str]:
+    """The lines the build writes to stderr until it ends (within 60 s: a build that hangs fails)."""
+    try:
+        _, stderr = build_process.communicate(timeout=60)
+    finally:
+        build_process.kill()
+    return stderr.strip().splitlines()
+
+
 def test_losing_the_scheduler_mid_build_is_one_clear_error_and_loses_nothing(tmp_path, sample_out):
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         address = f"tcp://127.0.0.1:{s.getsockname()[1]}"
-    scheduler = subprocess.Popen([str(Path(sys.executable).with_name("dask")), "scheduler", "--host", "127.0.0.1",
-                                  "--port", address.rsplit(":", 1)[1], "--dashboard-address", "127.0.0.1:0"],
+    dask = str(Path(sys.executable).with_name("dask"))
+    scheduler = subprocess.Popen([dask, "scheduler", "--host", "127.0.0.1", "--port", address.rsplit(":", 1)[1],
+                                  "--dashboard-address", "127.0.0.1:0"],
                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    worker = None
+    out = tmp_path / "out"
+    shutil.copytree(sample_out, out)
     try:
-        with Client(address, timeout=30) as watcher:  # a scheduler with no workers: the tasks wait
-            out = tmp_path / "out"
-            shutil.copytree(sample_out, out)
-            build_process = subprocess.Popen(
-                [sys.executable, "-m", "kg", "build", str(SAMPLES), "-o", str(out), "-q", "--engine", "dask",
-                 "--scheduler", address, "--connect-timeout", "2"], cwd=ROOT, stderr=subprocess.PIPE, text=True)
-            deadline = time.monotonic() + 60
-            while not watcher.run_on_scheduler(lambda dask_scheduler: len(dask_scheduler.tasks)):
-                assert time.monotonic() < deadline and build_process.poll() is None
-                time.sleep(0.2)
+        with Client(address, timeout=30) as watcher:
+            # a real worker process that imports this checkout's kg
+            path = os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])
+            worker = subprocess.Popen([dask, "worker", address, "--nthreads", "1", "--no-dashboard"], cwd=ROOT,
+                                      env={**os.environ, "PYTHONPATH": path},
+                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            watcher.wait_for_workers(1, timeout=60)
+            stall_extraction(watcher, 30)
+            build_process = start_build(address, out, "--connect-timeout", "2")
+            wait_for_tasks(watcher, build_process)
     finally:
         scheduler.terminate()
         scheduler.wait(timeout=30)
-    _, stderr = build_process.communicate(timeout=60)
+        if worker is not None:
+            worker.terminate()
+            worker.wait(timeout=60)
+    assert stderr_of(build_process) == [f"error: lost the Dask scheduler at {address}; {out} left unchanged"]
     assert build_process.returncode == 2
-    assert stderr.strip().splitlines() == [f"error: lost the Dask scheduler at {address}; {out} left unchanged"]
+    assert_same_files(out, sample_out)
+
+
+def test_a_scheduler_without_workers_is_one_clear_error_and_loses_nothing(tmp_path, sample_out):
+    out = tmp_path / "out"
+    shutil.copytree(sample_out, out)
+    with local_cluster(0) as empty:  # a real scheduler that no worker has joined
+        address = empty.scheduler_address
+        done = run_kg("build", str(SAMPLES), "-o", str(out), "-q", "--engine", "dask", "--scheduler", address,
+                      "--worker-timeout", "2", timeout=60)
+    assert done.stderr.strip().splitlines() == [
+        f"error: no Dask worker joined the scheduler at {address} within 2 s; {out} left unchanged"]
+    assert done.returncode == 2
+    assert_same_files(out, sample_out)
+
+
+def test_every_worker_leaving_mid_build_is_one_clear_error_and_loses_nothing(tmp_path, sample_out):
+    out = tmp_path / "out"
+    shutil.copytree(sample_out, out)
+    with local_cluster(1) as local, Client(local) as watcher:
+        watcher.wait_for_workers(1)
+        stall_extraction(watcher, 30)
+        address = local.scheduler_address
+        build_process = start_build(address, out, "--worker-timeout", "2")
+        wait_for_tasks(watcher, build_process)
+        local.scale(0)  # the worker closes; its task goes back to the scheduler, which has no worker left
+        lines = stderr_of(build_process)
+    assert lines == [f"error: every Dask worker left the scheduler at {address} and none joined within 2 s; "
+                     f"{out} left unchanged"]
+    assert build_process.returncode == 2
     assert_same_files(out, sample_out)
 
 
@@ -193,9 +285,9 @@ def test_a_model_missing_on_the_workers_stops_the_build(cluster, tmp_path):
 def _claim_signature(signature: str | None) -> None:
     """Runs in each worker process: claim another kg/model/gazetteer signature (None: the real one)."""
     import kg.build
-    import kg.distributed
+    import kg.dask_worker
 
-    kg.distributed.extraction_signature = (lambda settings: signature) if signature else kg.build.extraction_signature
+    kg.dask_worker.extraction_signature = (lambda settings: signature) if signature else kg.build.extraction_signature
 
 
 def test_a_worker_with_another_kg_or_gazetteer_stops_the_build(cluster, tmp_path):

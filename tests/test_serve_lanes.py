@@ -17,7 +17,9 @@ from pathlib import Path
 import pytest
 
 from kg.serve import prepare_database
-from kg.serve_engines import LOWEST_PRIORITY, EnginePool, query_shape
+from kg.process_controls import LOWEST_PRIORITY
+from kg.query_shape import query_shape
+from kg.serve_engines import EnginePool
 
 JSON = "application/sparql-results+json"
 CROSS = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
