@@ -124,12 +124,7 @@ def worker_stages(args: dict) -> dict:
     from kg.build import _published, resolved_articles
     from kg.config import Settings
     from kg.export.network import flatten, to_networkx, write_gexf, write_graphml
-    import pyoxigraph as ox
-
-    from kg.export.atomic import write_atomic
-    from kg.export.jsonld import jsonld_document
-    from kg.export.rdf import DUMPS
-    from kg.graph.namespaces import PREFIXES
+    from kg.export.rdf import DUMPS, write_dump
     from kg.export.report import build_report, write_report
     from kg.export.view import write_view
     from kg.graph.build import build_quads
@@ -200,20 +195,12 @@ def worker_stages(args: dict) -> dict:
     mentioned = {}  # each article's resolution and facts are done as its graph is written
     sorted_quads = build_quads(resolved_articles(articles, packed, resolution, mentioned), resolution.entities,
                                gazetteer, IriMinter(settings.base_iri), f"kg@{__version__}")
-    quads, triples = sorted_quads.quads, sorted_quads.iter_triples()
     times["graph"] = clock() - t
     memory["after_graph_mb"] = rss_mb()
-    # write_dumps(sorted_quads, out), step by step
     detail: dict[str, float] = {}
-    for name, rdf_format in DUMPS.items():
+    for name, rdf_format in DUMPS.items():  # write_dumps(sorted_quads, out), one dump at a time
         t = clock()
-        data = triples if rdf_format == ox.RdfFormat.TURTLE else quads
-        prefixes = PREFIXES if rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else None
-        if rdf_format == ox.RdfFormat.JSON_LD:
-            document = jsonld_document(sorted_quads, settings.base_iri)
-            write_atomic(out / name, lambda tmp, doc=document: tmp.write_bytes(doc))
-        else:
-            write_atomic(out / name, lambda tmp, d=data, f=rdf_format, p=prefixes: ox.serialize(d, str(tmp), f, prefixes=p))
+        write_dump(sorted_quads, out / name, rdf_format, settings.base_iri)
         detail[f"dumps: {name}"] = clock() - t
     times["dumps"] = sum(v for k, v in detail.items() if k.startswith("dumps"))
     t = clock()
@@ -233,14 +220,14 @@ def worker_stages(args: dict) -> dict:
     write_view(network, out / "graph.html")
     times["view"] = clock() - t
     t = clock()
-    report = build_report(articles, tuple(read.skipped), resolution.entities, mentioned, len(quads),
+    report = build_report(articles, tuple(read.skipped), resolution.entities, mentioned, len(sorted_quads),
                           {"kg_version": __version__, "model": settings.model, "base_iri": settings.base_iri})
     write_report(report, out / "report.json")
     times["report"] = clock() - t
     memory["maxrss_mb"] = maxrss_mb()
     totals = report.get("totals", {})
     return {"articles": n, "words": words(a.text for a in articles), "times": times, "detail": detail, "total_s": sum(times.values()),
-            "memory": memory, "quads": len(quads), "nodes": network.number_of_nodes(),
+            "memory": memory, "quads": len(sorted_quads), "nodes": network.number_of_nodes(),
             "edges": network.number_of_edges(), "entities": totals.get("entities") if isinstance(totals, dict) else None}
 
 

@@ -207,7 +207,7 @@ def _finish(articles: tuple[Article, ...], packed: dict[str, PackedExtraction], 
                           mentioned, len(quads),
                           {"kg_version": __version__, "model": settings.model, "base_iri": settings.base_iri})
     if store is not None:
-        report["store"] = sync(store, quads.quads).as_dict()
+        report["store"] = sync(store, quads.iter_quads()).as_dict()
     if out_dir is not None:
         remove_stale_temporaries(out_dir)
         write_dumps(quads, out_dir, settings.base_iri)

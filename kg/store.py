@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import pickle
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -97,7 +98,7 @@ def _replace(store: ox.Store, graph: ox.NamedNode | None, quads: list[ox.Quad]) 
     store.update(f"MOVE SILENT GRAPH {staging} TO {'DEFAULT' if graph is None else f'GRAPH {graph}'}")
 
 
-def sync(store: ox.Store, quads: list[ox.Quad]) -> SyncReport:
+def sync(store: ox.Store, quads: Iterable[ox.Quad]) -> SyncReport:
     """Make the store hold `quads` (a full build), rewriting only the graphs that differ.
 
     Each graph is replaced in one transaction; a build killed half-way leaves every graph either

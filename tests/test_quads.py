@@ -9,7 +9,7 @@ import pyoxigraph as ox
 
 from kg.export.jsonld import _compact, context, jsonld_document
 from kg.export.network import load_dataset, to_networkx
-from kg.export.rdf import merged_triples, sorted_dataset, sorted_quads
+from kg.export.rdf import collect, merged_triples, sorted_dataset, sorted_quads, write_nquads
 from kg.graph.quads import QuadCollector, graph_runs
 
 BASE = "https://w3id.org/evkg/id/"
@@ -83,3 +83,24 @@ def test_projection_is_the_same_from_quads_and_from_rdflib(sample_out):
     from_quads, from_rdflib = to_networkx(_nq(sample_out)), to_networkx(load_dataset(sample_out))
     assert list(from_quads.nodes(data=True)) == list(from_rdflib.nodes(data=True))
     assert list(from_quads.edges(keys=True, data=True)) == list(from_rdflib.edges(keys=True, data=True))
+
+
+HOSTILE_TEXTS = ("plain", 'quote " and backslash \\ and \\"', "tab\tnew\nline\rreturn", "nul-free \x01\x08\x0b\x0c\x1f\x7f",
+                 "ünïcødé ✓ 𝄞 \u2028\u2029", "<not an iri>", "", " ", "trailing \\")
+
+
+def test_nquads_written_directly_equal_oxigraphs_on_hostile_terms(tmp_path):
+    n = ox.NamedNode
+    g, s = n("http://e.org/g/1"), n("http://e.org/s?q=1&x=%20#frag")
+    quads = [ox.Quad(s, n("http://e.org/p"), ox.Literal(text), g) for text in HOSTILE_TEXTS]
+    quads += [ox.Quad(s, n("http://e.org/lang"), ox.Literal(text, language="uk"), g) for text in HOSTILE_TEXTS[:3]]
+    quads += [ox.Quad(s, n("http://e.org/num"), ox.Literal("007", datatype=n("http://www.w3.org/2001/XMLSchema#integer"))),
+              ox.Quad(ox.BlankNode("b0"), n("http://e.org/p"), ox.BlankNode("b1"), g),
+              ox.Quad(n("http://e.org/ü"), n("http://e.org/p"), n("http://e.org/s"))]
+    dataset = collect(quads)
+    write_nquads(dataset, tmp_path / "ours.nq")
+    ox.serialize(dataset.iter_quads(), str(tmp_path / "oxigraph.nq"), ox.RdfFormat.N_QUADS)
+    written = (tmp_path / "ours.nq").read_bytes()
+    assert written == (tmp_path / "oxigraph.nq").read_bytes()
+    assert set(ox.parse(written, format=ox.RdfFormat.N_QUADS)) == set(quads)
+    assert len(dataset) == len(set(quads))

@@ -51,32 +51,61 @@ def sorted_quads(dataset: Dataset) -> list[ox.Quad]:
     return sorted_dataset(dataset).quads
 
 
+def collect(quads: Iterable[ox.Quad]) -> SortedQuads:
+    """pyoxigraph quads as SortedQuads (sorted, duplicates removed)."""
+    collector = QuadCollector()
+    for q in quads:
+        g = q.graph_name
+        collector.graph(None if isinstance(g, ox.DefaultGraph) else g).add((q.subject, q.predicate, q.object))
+    return collector.finish()
+
+
 def merged_triples(quads: Iterable[ox.Quad]) -> list[ox.Triple]:
     """All graphs merged into one (for Turtle-only tools), duplicates removed, sorted."""
-    collector = QuadCollector()
-    merged = collector.graph()
-    for q in quads:
-        merged.add((q.subject, q.predicate, q.object))
-    return list(collector.finish().iter_triples())
+    return list(collect(quads).iter_triples())
 
 
-def write_dumps(quads: SortedQuads | list[ox.Quad], out_dir: Path,
+def write_nquads(quads: SortedQuads, path: Path) -> None:
+    """N-Quads, one line per quad, in the order of `quads`: each term spelled once (terms are
+    shared objects), with no `ox.Quad` made. The spelling is Oxigraph's (`str` of a term), so
+    the file is the one `ox.serialize` writes, byte for byte (tested)."""
+    spelled: dict[int, str] = {}  # id(term) -> its N-Quads spelling; the terms stay alive in `quads`
+    with open(path, "w", encoding="utf-8", newline="\n") as out:
+        for graph, rows in quads.graphs:
+            tail = " ." if isinstance(graph, ox.DefaultGraph) else f" {graph} ."
+            lines = []
+            for triple in rows:
+                parts = []
+                for term in triple:
+                    text = spelled.get(id(term))
+                    if text is None:
+                        text = spelled[id(term)] = str(term)
+                    parts.append(text)
+                lines.append(" ".join(parts) + tail)
+            if lines:
+                out.write("\n".join(lines) + "\n")
+
+
+def write_dump(quads: SortedQuads, path: Path, rdf_format: ox.RdfFormat, base_iri: str) -> None:
+    """One dump, written atomically: TriG and N-Quads hold every graph; Turtle the merged triples."""
+    if rdf_format == ox.RdfFormat.JSON_LD:
+        document = jsonld_document(quads, base_iri)
+        write_atomic(path, lambda tmp: tmp.write_bytes(document))
+    elif rdf_format == ox.RdfFormat.N_QUADS:
+        write_atomic(path, lambda tmp: write_nquads(quads, tmp))
+    elif rdf_format == ox.RdfFormat.TURTLE:
+        write_atomic(path, lambda tmp: ox.serialize(quads.iter_triples(), str(tmp), rdf_format, prefixes=PREFIXES))
+    else:
+        write_atomic(path, lambda tmp: ox.serialize(quads.iter_quads(), str(tmp), rdf_format, prefixes=PREFIXES))
+
+
+def write_dumps(quads: SortedQuads | Iterable[ox.Quad], out_dir: Path,
                 base_iri: str = "https://w3id.org/evkg/id/") -> dict[str, Path]:
     """Write the four dumps atomically; return their paths by file name."""
+    if not isinstance(quads, SortedQuads):
+        quads = collect(quads)
     written = {}
-    whole = quads  # the JSON-LD writer reads SortedQuads faster than ox.Quad objects
-    if isinstance(quads, SortedQuads):
-        quads, triples = quads.quads, quads.iter_triples()
-    else:
-        triples = merged_triples(quads)
     for name, rdf_format in DUMPS.items():
-        data = triples if rdf_format == ox.RdfFormat.TURTLE else quads
-        prefixes = PREFIXES if rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else None
-        path = out_dir / name
-        if rdf_format == ox.RdfFormat.JSON_LD:
-            document = jsonld_document(whole, base_iri)
-            write_atomic(path, lambda tmp, doc=document: tmp.write_bytes(doc))
-        else:
-            write_atomic(path, lambda tmp, d=data, f=rdf_format, p=prefixes: ox.serialize(d, str(tmp), f, prefixes=p))
-        written[name] = path
+        write_dump(quads, out_dir / name, rdf_format, base_iri)
+        written[name] = out_dir / name
     return written

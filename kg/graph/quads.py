@@ -34,25 +34,33 @@ GraphRun = tuple  # (graph name: ox.NamedNode or ox.DefaultGraph, [Triple, …])
 class SortedQuads:
     """Every quad of a dataset once, sorted; and every triple of all graphs merged once, sorted.
 
-    `graphs` holds the same quads as plain tuples of terms, graph by graph: reading them is much
-    cheaper than reading the attributes of `ox.Quad` objects (the projection and JSON-LD do).
-    `merged` holds the merged triples as tuples of terms; `iter_triples()` makes them `ox.Triple`s
-    one at a time (a list of them would hold a copy of every term: ~1 GB at 2,000 articles).
+    `graphs` holds the quads as plain tuples of terms, graph by graph (reading them is much cheaper
+    than reading the attributes of `ox.Quad` objects). `ox.Quad`s are made one at a time when a
+    writer asks (`iter_quads`): a list of them would hold a copy of every term, about 440 bytes a
+    quad (6 GB at 10,000 articles). `merged` holds the merged triples; `iter_triples()` likewise.
     """
 
-    quads: list[ox.Quad]
     merged: list[Triple]
     graphs: list[GraphRun]
+    count: int
 
     def __len__(self) -> int:
-        return len(self.quads)
+        return self.count
+
+    def iter_quads(self) -> Iterator[ox.Quad]:
+        return (ox.Quad(s, p, o, graph) for graph, rows in self.graphs for s, p, o in rows)
+
+    @property
+    def quads(self) -> list[ox.Quad]:
+        """Every quad as a list (made on each call; for small datasets and tests)."""
+        return list(self.iter_quads())
 
     def iter_triples(self) -> Iterator[ox.Triple]:
         return (ox.Triple(s, p, o) for s, p, o in self.merged)
 
     def to_rdflib(self):
         """The quads as an rdflib Dataset (for code written against rdflib; slow on big builds)."""
-        return to_rdflib(self.quads)
+        return to_rdflib(self.iter_quads())
 
 
 class QuadCollector:
@@ -75,7 +83,7 @@ class QuadCollector:
 
     def finish(self) -> SortedQuads:
         merged: dict[str, tuple] = {}
-        quads: list[ox.Quad] = []
+        count = 0
         spelled: dict[str, ox.NamedNode | ox.DefaultGraph] = {
             "" if isinstance(g, ox.DefaultGraph) else str(g): g for g in self._graphs}
         # Terms are the same objects again and again: spell each once (by id: they stay alive here)
@@ -102,8 +110,8 @@ class QuadCollector:
             merged.update(keyed)
             rows = [keyed[k] for k in sorted(keyed)]
             graphs.append((graph, rows))
-            quads.extend([ox.Quad(s, p, o, graph) for s, p, o in rows])
-        return SortedQuads(quads, [merged[k] for k in sorted(merged)], graphs)
+            count += len(rows)
+        return SortedQuads([merged[k] for k in sorted(merged)], graphs, count)
 
 
 def graph_runs(quads: Iterable[ox.Quad]) -> list[GraphRun]:
