@@ -15,6 +15,7 @@ import networkx as nx
 from rdflib import Dataset
 
 from kg.export.atomic import write_atomic
+from kg.export.graphfiles import gexf_text, graphml_text
 from kg.export.projection import KINDS, RESERVED, curie, main_kind, relation_name, to_networkx
 
 __all__ = ["KINDS", "RESERVED", "curie", "main_kind", "relation_name", "to_networkx", "load_dataset", "simple_graph",
@@ -120,13 +121,24 @@ flatten_for_graphml = flatten
 
 
 def write_graphml(graph: nx.MultiDiGraph, path: Path, flat: nx.MultiDiGraph | None = None) -> None:
-    """GraphML (Cytoscape, Gephi, yEd), written atomically; `flat` = flatten(graph) when already made."""
-    write_atomic(path, lambda tmp: nx.write_graphml(flatten(graph) if flat is None else flat, str(tmp)))
+    """GraphML (Cytoscape, Gephi, yEd), written atomically; `flat` = flatten(graph) when already made.
+    The text is networkx's (`nx.write_graphml`), written directly (kg.export.graphfiles) when it can be."""
+    flat = flatten(graph) if flat is None else flat
+    text = graphml_text(flat)
+    if text is None:
+        write_atomic(path, lambda tmp: nx.write_graphml(flat, str(tmp)))
+    else:
+        write_atomic(path, lambda tmp: tmp.write_bytes(text.encode("utf-8")))
 
 
 def write_gexf(graph: nx.MultiDiGraph, path: Path, flat: nx.MultiDiGraph | None = None) -> None:
     """GEXF 1.2 (Gephi), written atomically, without networkx's lastmodifieddate (deterministic);
-    `flat` = flatten(graph) when already made."""
-    text = "\n".join(nx.generate_gexf(flatten(graph) if flat is None else flat)) + "\n"
-    text = re.sub(r'<meta lastmodifieddate="[^"]*">', "<meta>", text, count=1)
-    write_atomic(path, lambda tmp: tmp.write_text("<?xml version='1.0' encoding='utf-8'?>\n" + text, encoding="utf-8"))
+    `flat` = flatten(graph) when already made. The text is networkx's (`nx.generate_gexf`), written
+    directly (kg.export.graphfiles) when it can be."""
+    flat = flatten(graph) if flat is None else flat
+    text = gexf_text(flat)
+    if text is None:
+        text = "\n".join(nx.generate_gexf(flat)) + "\n"
+        text = "<?xml version='1.0' encoding='utf-8'?>\n" + re.sub(r'<meta lastmodifieddate="[^"]*">', "<meta>", text,
+                                                                    count=1)
+    write_atomic(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
