@@ -118,3 +118,21 @@ def test_written_files_are_networkx_files(tmp_path):
     assert (tmp_path / "g.graphml").read_bytes() == networkx_graphml(flatten(graph))
     write_gexf(graph, tmp_path / "g.gexf")
     assert (tmp_path / "g.gexf").read_bytes() == networkx_gexf(flatten(graph)).encode("utf-8")
+
+
+def test_flatten_rules():
+    graph = nx.MultiDiGraph()
+    graph.add_node("a", label="A", evidence=[{"article": "x"}] * 3, alt=["b", 2, 1.5, True], size=1, flag=None,
+                   money={"amount": 5, "currency": "UAH"}, rows=[{"k": "ü"}])
+    graph.add_node("b", label="B", size="big", alt=("c",), flag=False)
+    graph.add_edge("a", "b", key="r", relation="r", weight=2, extra=[1, {"x": 1}])
+    graph.add_edge("b", "a", key=0, relation="s", weight=1.5)
+    flat = flatten(graph)
+    assert list(flat.nodes(data=True)) == [
+        ("a", {"mentions": 3, "label": "A", "alt": "b; 2; 1.5; True", "size": "1", "flag": "",
+               "money": '{"amount": 5, "currency": "UAH"}', "rows": '[{"k": "ü"}]'}),
+        ("b", {"mentions": 0, "label": "B", "size": "big", "alt": "c", "flag": "False"})]
+    assert list(flat.edges(keys=True, data=True)) == [
+        ("a", "b", "r", {"relation": "r", "weight": "2", "extra": '[1, {"x": 1}]'}),
+        ("b", "a", 0, {"relation": "s", "weight": "1.5"})]
+    assert list(flatten(graph, drop=()).nodes["b"]) == ["label", "size", "alt", "flag"]

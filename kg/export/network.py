@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections import defaultdict
 from pathlib import Path
 
 import networkx as nx
@@ -90,29 +89,41 @@ def annotate(graph: nx.MultiDiGraph, seed: int = 0) -> nx.MultiDiGraph:
     return graph
 
 
+_PLAIN = frozenset((str, int, float, bool))  # values GraphML and GEXF take as they are
+
+
+def _scalar(value):
+    if type(value) in _PLAIN:
+        return value
+    if isinstance(value, (list, tuple, set)) and all(isinstance(v, (str, int, float)) for v in value):
+        return "; ".join(str(v) for v in value)
+    if isinstance(value, (list, tuple, set, dict)):
+        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return "" if value is None else value
+
+
+def _uniform(items, drop: tuple[str, ...]) -> list[tuple]:
+    """(key, data) rows with scalar values, a key whose values differ in type made text throughout."""
+    rows = [(key, {k: v if type(v) in _PLAIN else _scalar(v) for k, v in data.items() if k not in drop})
+            for key, data in items]
+    first_type: dict = {}
+    mixed = set()
+    for _, data in rows:
+        for k, v in data.items():
+            if first_type.setdefault(k, type(v)) is not type(v):
+                mixed.add(k)
+    if not mixed:
+        return rows
+    return [(key, {k: str(v) if k in mixed else v for k, v in data.items()}) for key, data in rows]
+
+
 def flatten(graph: nx.MultiDiGraph, drop: tuple[str, ...] = ("evidence",)) -> nx.MultiDiGraph:
     """Scalars only, as GraphML and GEXF need (networkx #3663, #5071): lists of scalars become
     "; "-joined strings, dicts and lists of dicts JSON; a key with mixed value types becomes text."""
-    def scalar(value):
-        if isinstance(value, (list, tuple, set)) and all(isinstance(v, (str, int, float)) for v in value):
-            return "; ".join(str(v) for v in value)
-        if isinstance(value, (list, tuple, set, dict)):
-            return json.dumps(value, ensure_ascii=False, sort_keys=True)
-        return "" if value is None else value
-
-    def uniform(items):
-        rows = [(key, {k: scalar(v) for k, v in data.items() if k not in drop}) for key, data in items]
-        kinds = defaultdict(set)
-        for _, data in rows:
-            for k, v in data.items():
-                kinds[k].add(type(v))
-        mixed = {k for k, t in kinds.items() if len(t) > 1}
-        return [(key, {k: str(v) if k in mixed else v for k, v in data.items()}) for key, data in rows]
-
     flat = nx.MultiDiGraph()
-    for node, data in uniform(graph.nodes(data=True)):
+    for node, data in _uniform(graph.nodes(data=True), drop):
         flat.add_node(node, mentions=len(graph.nodes[node].get("evidence", [])), **data) if "evidence" in drop else flat.add_node(node, **data)
-    for (s, o, key), data in uniform(((s, o, k), d) for s, o, k, d in graph.edges(keys=True, data=True)):
+    for (s, o, key), data in _uniform((((s, o, k), d) for s, o, k, d in graph.edges(keys=True, data=True)), drop):
         flat.add_edge(s, o, key=key, **data)
     return flat
 
