@@ -15,6 +15,7 @@ from rdflib import Dataset
 
 from kg.export.atomic import write_atomic
 from kg.export.graphfiles import gexf_text, graphml_text
+from kg.export.nogc import collector_paused
 from kg.export.projection import KINDS, RESERVED, curie, main_kind, relation_name, to_networkx
 
 __all__ = ["KINDS", "RESERVED", "curie", "main_kind", "relation_name", "to_networkx", "load_dataset", "simple_graph",
@@ -117,6 +118,7 @@ def _uniform(items, drop: tuple[str, ...]) -> list[tuple]:
     return [(key, {k: str(v) if k in mixed else v for k, v in data.items()}) for key, data in rows]
 
 
+@collector_paused
 def flatten(graph: nx.MultiDiGraph, drop: tuple[str, ...] = ("evidence",)) -> nx.MultiDiGraph:
     """Scalars only, as GraphML and GEXF need (networkx #3663, #5071): lists of scalars become
     "; "-joined strings, dicts and lists of dicts JSON; a key with mixed value types becomes text."""
@@ -131,6 +133,7 @@ def flatten(graph: nx.MultiDiGraph, drop: tuple[str, ...] = ("evidence",)) -> nx
 flatten_for_graphml = flatten
 
 
+@collector_paused
 def write_graphml(graph: nx.MultiDiGraph, path: Path, flat: nx.MultiDiGraph | None = None) -> None:
     """GraphML (Cytoscape, Gephi, yEd), written atomically; `flat` = flatten(graph) when already made.
     The text is networkx's (`nx.write_graphml`), written directly (kg.export.graphfiles) when it can be."""
@@ -142,6 +145,7 @@ def write_graphml(graph: nx.MultiDiGraph, path: Path, flat: nx.MultiDiGraph | No
         write_atomic(path, lambda tmp: tmp.write_bytes(text.encode("utf-8")))
 
 
+@collector_paused
 def write_gexf(graph: nx.MultiDiGraph, path: Path, flat: nx.MultiDiGraph | None = None) -> None:
     """GEXF 1.2 (Gephi), written atomically, without networkx's lastmodifieddate (deterministic);
     `flat` = flatten(graph) when already made. The text is networkx's (`nx.generate_gexf`), written

@@ -33,6 +33,7 @@ import pyoxigraph as ox
 from rdflib import Dataset, Literal, URIRef
 from rdflib.namespace import PROV, RDF, RDFS, SKOS, XSD
 
+from kg.export.nogc import collector_paused
 from kg.export.quadscan import (END, HAS_SOURCE, SENTENCE_END, SENTENCE_START, START, Collected, curie, rows_of,
                                 term_key)
 from kg.graph.namespaces import KGO, SCHEMA
@@ -93,6 +94,7 @@ def _attribute(predicate: str) -> str:
     return f"p_{name}" if name in RESERVED else name
 
 
+@collector_paused
 def to_networkx(dataset: SortedQuads | Iterable[ox.Quad] | Dataset) -> nx.MultiDiGraph:
     """Typed nodes and relation-labelled edges (see the module doc). Deterministic order."""
     found = Collected(rows_of(dataset))

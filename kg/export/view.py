@@ -23,6 +23,7 @@ from pathlib import Path
 import networkx as nx
 
 from kg.export.atomic import write_text_atomic
+from kg.export.nogc import collector_paused
 from kg.export.network import KINDS, annotate, simple_graph
 
 ASSETS = Path(__file__).with_name("view_assets")
@@ -157,6 +158,7 @@ def layout(graph: nx.MultiDiGraph, groups: list[list[str]], seed: int = 0, spaci
     return positions
 
 
+@collector_paused
 def render_view(graph: nx.MultiDiGraph, title: str = "Event knowledge graph", **options) -> str:
     """The whole page as one string (see view_data for the options)."""
     vis_js, app_js = _asset("vis-network.min.js"), _asset("view.js")
