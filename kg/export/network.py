@@ -19,7 +19,7 @@ from kg.export.nogc import collector_paused
 from kg.export.projection import KINDS, RESERVED, curie, main_kind, relation_name, to_networkx
 
 __all__ = ["KINDS", "RESERVED", "curie", "main_kind", "relation_name", "to_networkx", "load_dataset", "simple_graph",
-           "centrality", "communities", "annotate", "flatten", "flatten_for_graphml", "write_graphml", "write_gexf"]
+           "centrality", "communities", "annotations", "annotate", "flatten", "flatten_for_graphml", "write_graphml", "write_gexf"]
 
 
 def load_dataset(out_dir: Path) -> Dataset:
@@ -31,18 +31,21 @@ def load_dataset(out_dir: Path) -> Dataset:
 
 def simple_graph(graph: nx.MultiDiGraph) -> nx.Graph:
     """Undirected, one edge per linked pair, weight = summed edge weights (for analysis)."""
+    weights: dict[tuple, object] = {}  # each pair as first met, so the adjacency order is that of the edges
+    for s, o, weight in graph.edges(data="weight", default=1):
+        if s != o:
+            pair = (o, s) if (o, s) in weights else (s, o)
+            weights[pair] = weight + weights.get(pair, 0)
     simple = nx.Graph()
     simple.add_nodes_from(graph.nodes)
-    for s, o, data in graph.edges(data=True):
-        if s != o:
-            weight = data.get("weight", 1) + (simple[s][o]["weight"] if simple.has_edge(s, o) else 0)
-            simple.add_edge(s, o, weight=weight)
+    simple.add_edges_from((s, o, {"weight": weight}) for (s, o), weight in weights.items())
     return simple
 
 
-def centrality(graph: nx.MultiDiGraph, measure: str = "degree") -> dict[str, float]:
-    """Node importance: "degree" (distinct neighbours), "pagerank" or "betweenness" (sampled, seeded)."""
-    simple = simple_graph(graph)
+def centrality(graph: nx.MultiDiGraph, measure: str = "degree", simple: nx.Graph | None = None) -> dict[str, float]:
+    """Node importance: "degree" (distinct neighbours), "pagerank" or "betweenness" (sampled, seeded);
+    `simple` = simple_graph(graph) when already made."""
+    simple = simple_graph(graph) if simple is None else simple
     if measure == "degree":
         return nx.degree_centrality(simple) if len(simple) > 1 else {n: 0.0 for n in simple}
     if measure == "pagerank":
@@ -74,19 +77,32 @@ def _pagerank(simple: nx.Graph, alpha: float = 0.85, tol: float = 1e-10) -> dict
     return rank
 
 
-def communities(graph: nx.MultiDiGraph, seed: int = 0, resolution: float = 1.0) -> list[list[str]]:
-    """Louvain communities (seeded, so deterministic), largest first, each sorted."""
-    found = nx.community.louvain_communities(simple_graph(graph), weight="weight", resolution=resolution, seed=seed)
+def communities(graph: nx.MultiDiGraph, seed: int = 0, resolution: float = 1.0,
+                simple: nx.Graph | None = None) -> list[list[str]]:
+    """Louvain communities (seeded, so deterministic), largest first, each sorted; `simple` as for centrality."""
+    simple = simple_graph(graph) if simple is None else simple
+    found = nx.community.louvain_communities(simple, weight="weight", resolution=resolution, seed=seed)
     return sorted((sorted(c) for c in found), key=lambda c: (-len(c), c[0]))
+
+
+def annotations(graph: nx.MultiDiGraph, seed: int = 0,
+                simple: nx.Graph | None = None) -> tuple[dict[str, float], dict[str, int]]:
+    """What `annotate` adds, without changing `graph`: each node's `importance` (degree centrality,
+    rounded) and `community` (Louvain index, largest first); `simple` as for centrality."""
+    simple = simple_graph(graph) if simple is None else simple
+    importance = {node: round(value, 6) for node, value in centrality(graph, simple=simple).items()}
+    community = {node: index for index, members in enumerate(communities(graph, seed=seed, simple=simple))
+                 for node in members}
+    return importance, community
 
 
 def annotate(graph: nx.MultiDiGraph, seed: int = 0) -> nx.MultiDiGraph:
     """Adds `importance` (degree centrality) and `community` (Louvain index) to every node, in place."""
-    for node, value in centrality(graph).items():
-        graph.nodes[node]["importance"] = round(value, 6)
-    for index, members in enumerate(communities(graph, seed=seed)):
-        for node in members:
-            graph.nodes[node]["community"] = index
+    importance, community = annotations(graph, seed)
+    for node, value in importance.items():
+        graph.nodes[node]["importance"] = value
+    for node, index in community.items():
+        graph.nodes[node]["community"] = index
     return graph
 
 
