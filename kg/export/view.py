@@ -140,7 +140,9 @@ def layout(graph: nx.MultiDiGraph, groups: list[list[str]], seed: int = 0, spaci
         if 2 < len(members) < 400:
             sub = nx.Graph()  # not simple.subgraph(): a subgraph view iterates a set (hash order)
             sub.add_nodes_from(sorted(members))
-            sub.add_weighted_edges_from(sorted((min(a, b), max(a, b), w) for a, b, w in simple.subgraph(members).edges(data="weight")))
+            inside = set(members)
+            sub.add_weighted_edges_from(sorted((a, b, data.get("weight")) for a in inside
+                                               for b, data in simple.adj[a].items() if a < b and b in inside))
             local = nx.spring_layout(sub, seed=seed, iterations=60)
             local = {n: (float(x) * radius, float(y) * radius) for n, (x, y) in sorted(local.items())}
         else:
