@@ -92,11 +92,11 @@ class Collected:
         self.first: dict[tuple[str, str], object] = {}  # (subject, predicate) -> its value: sources, offsets
         self.rest: list[tuple[str, str, object]] = []  # every other quad, for attributes and edges
         types, machinery, values, first, keep = self.types, self.machinery, self.values, self.first, self.rest.append
-        # Terms are read once per object (by id: `rows` keeps them alive): a subject once per run of
-        # its triples, a predicate (what to do with it) and a class once in all.
+        # Terms are read once: a subject once per run of its triples (its key cached by the object's
+        # id: `rows` keeps them alive), a predicate (with what to do with it) and a class once in all.
         subjects: dict[int, str] = {}
-        predicates: dict[int, tuple[str, int]] = {}
-        classes: dict[int, tuple[str, str]] = {}
+        predicates: dict[ox.NamedNode, tuple[str, int]] = {}
+        classes: dict[ox.NamedNode, tuple[str, int]] = {}  # -> (CURIE, 1 machinery / 2 value / 0 neither)
         last = s = None
         skip = False
         for subject, p, o in rows:
@@ -106,19 +106,19 @@ class Collected:
                 if s is None:
                     s = subjects[id(subject)] = term_key(subject)
                 skip = s in machinery
-            found = predicates.get(id(p))
+            found = predicates.get(p)
             if found is None:
-                found = predicates[id(p)] = (p.value, _HANDLERS.get(p.value, _OTHER))
+                found = predicates[p] = (p.value, _HANDLERS.get(p.value, _OTHER))
             p, handler = found
             if handler == 0:
-                found = classes.get(id(o))
+                found = classes.get(o)
                 if found is None:
-                    found = classes[id(o)] = (o.value, curie(o.value))
-                types[s].add(found[1])
-                if found[0] in MACHINERY:
+                    found = classes[o] = (curie(o.value), 1 if o.value in MACHINERY else 2 if o.value in VALUES else 0)
+                types[s].add(found[0])
+                if found[1] == 1:
                     machinery.add(s)
                     skip = True
-                elif found[0] in VALUES:
+                elif found[1] == 2:
                     values.add(s)
                 continue
             if not skip:  # (annotations are typed before their other triples in sorted quads)
@@ -126,9 +126,10 @@ class Collected:
             if handler == _OTHER:
                 continue
             if handler == _FIRST:  # one value expected; of several, the first in N-Triples order (whatever the input order)
-                previous = first.get((s, p))
-                if previous is None or str(o) < str(previous):
-                    first[(s, p)] = o
+                key = (s, p)
+                previous = first.setdefault(key, o)
+                if previous is not o and str(o) < str(previous):
+                    first[key] = o
             elif handler == _HAS_BODY:
                 self.has_body[(s, term_key(o))] = None
             elif handler == _HAS_TARGET:
