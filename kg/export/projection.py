@@ -162,33 +162,42 @@ def _blank(types: Iterable[str], properties: Iterable[tuple[str, object]]) -> di
 
 def _add_evidence(found: Collected, graph: nx.MultiDiGraph) -> None:
     """`mentioned_in` edges and, per node, the sentences with the mentioned spans."""
-    first = found.first
+    first, bodies, targets, selectors, nodes = found.first, found.bodies, found.targets, found.selectors, graph.nodes
     mentions: Counter[tuple[str, str]] = Counter()
     sentences: dict[str, dict[tuple[str, int, int], set]] = defaultdict(lambda: defaultdict(set))
+    numbers: dict[ox.Literal, int] = {}  # offsets repeat: each literal read once
+
+    def offset(term) -> int:
+        found = numbers.get(term)
+        if found is None:
+            found = numbers[term] = int(_value(term))
+        return found
+
     for ann, body in found.has_body:
-        if body not in graph:
+        if body not in nodes:
             continue
-        for target in found.targets.get(ann, ()):
+        for target in targets.get(ann, ()):
             source = first.get((target, HAS_SOURCE))
             if source is None:
                 continue
             source = term_key(source)
             mentions[(body, source)] += 1
             start, end = None, None
-            for selector in found.selectors.get(target, ()):
-                if (selector, START) in first:
-                    start, end = int(_value(first[(selector, START)])), int(_value(first[(selector, END)]))
-            text = found.bodies.get(source)
+            for selector in selectors.get(target, ()):
+                begin = first.get((selector, START))
+                if begin is not None:
+                    start, end = offset(begin), offset(first[(selector, END)])
+            text = bodies.get(source)
             if start is None or text is None:
                 continue
             s_start, s_end = first.get((ann, SENTENCE_START)), first.get((ann, SENTENCE_END))
-            s_start = int(_value(s_start)) if s_start is not None else max(0, start - 80)
-            s_end = int(_value(s_end)) if s_end is not None else min(len(text), end + 80)
+            s_start = offset(s_start) if s_start is not None else max(0, start - 80)
+            s_end = offset(s_end) if s_end is not None else min(len(text), end + 80)
             sentences[body][(source, s_start, s_end)].add((start - s_start, end - s_start))
     for node, spans_by_sentence in sentences.items():
-        graph.nodes[node]["evidence"] = [
-            {"article": article, "sentence": found.bodies[article][b:e], "spans": [list(span) for span in sorted(spans)]}
+        nodes[node]["evidence"] = [
+            {"article": article, "sentence": bodies[article][b:e], "spans": [list(span) for span in sorted(spans)]}
             for (article, b, e), spans in sorted(spans_by_sentence.items())]
     for (body, source), count in sorted(mentions.items()):
-        if source in graph and body != source:
+        if source in nodes and body != source:
             graph.add_edge(body, source, key="mentioned_in", relation="mentioned_in", predicate="oa:hasTarget", weight=count)
