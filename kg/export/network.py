@@ -19,7 +19,8 @@ from kg.export.nogc import collector_paused
 from kg.export.projection import KINDS, RESERVED, curie, main_kind, relation_name, to_networkx
 
 __all__ = ["KINDS", "RESERVED", "curie", "main_kind", "relation_name", "to_networkx", "load_dataset", "simple_graph",
-           "centrality", "communities", "annotations", "annotate", "flatten", "flatten_for_graphml", "write_graphml", "write_gexf"]
+           "centrality", "communities", "annotations", "annotate", "flatten", "flatten_for_graphml", "write_graphml",
+           "write_gexf"]
 
 
 def load_dataset(out_dir: Path) -> Dataset:
