@@ -10,8 +10,8 @@ import pytest
 from rdflib import BNode, Dataset, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, XSD
 
-from kg.export.network import (annotate, centrality, communities, flatten, load_dataset, relation_name, to_networkx,
-                               write_gexf, write_graphml)
+from kg.export.network import (annotate, annotations, centrality, communities, flatten, load_dataset, relation_name,
+                               simple_graph, to_networkx, write_gexf, write_graphml)
 from kg.export.view import layout
 from kg.graph.namespaces import OA, SCHEMA, SEM
 
@@ -100,6 +100,25 @@ def test_sample_projection(sample_out):
     assert list(graph.nodes) == sorted(graph.nodes)
 
 
+def test_simple_graph_sums_both_directions_in_first_met_order():
+    graph = nx.MultiDiGraph()
+    graph.add_nodes_from(["c", "a", "b", "d"])
+    graph.add_edge("b", "a", weight=2)
+    graph.add_edge("c", "b")
+    graph.add_edge("a", "b", weight=0.5)
+    graph.add_edge("a", "a", weight=9)  # a loop: left out
+    graph.add_edge("b", "a", key="other", weight=3)
+    simple = simple_graph(graph)
+    assert list(simple.nodes) == ["c", "a", "b", "d"]
+    assert list(simple.edges(data="weight")) == [("c", "b", 1), ("a", "b", 5.5)]
+    assert {n: list(simple.adj[n]) for n in simple} == {"c": ["b"], "a": ["b"], "b": ["c", "a"], "d": []}
+    importance, community = annotations(graph)
+    before = list(graph.nodes(data=True))
+    annotate(graph)
+    assert [(n, {k: d[k] for k in ("importance", "community")}) for n, d in graph.nodes(data=True)] == [
+        (n, {"importance": importance[n], "community": community[n]}) for n, _ in before]
+
+
 def test_analysis_is_deterministic(sample_out):
     graph = to_networkx(load_dataset(sample_out))
     assert communities(graph) == communities(graph)
@@ -159,3 +178,24 @@ def test_pyvis_network_is_typed_directed_and_escaped():
     assert {e["label"] for e in net.edges} == {"mentioned_in", "affiliation"}
     page = net.generate_html(notebook=False)
     assert "Odesa" in page
+
+
+def test_collector_is_paused_only_while_a_step_runs():
+    import gc
+
+    from kg.export.nogc import collector_paused
+
+    seen = []
+    step = collector_paused(lambda: seen.append(gc.isenabled()))
+    assert gc.isenabled()
+    step()
+    assert seen == [False] and gc.isenabled()
+    gc.disable()
+    try:
+        step()
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+    with pytest.raises(ZeroDivisionError):
+        collector_paused(lambda: 1 / 0)()
+    assert gc.isenabled()

@@ -8,17 +8,19 @@ from __future__ import annotations
 
 import json
 import re
-from collections import defaultdict
 from pathlib import Path
 
 import networkx as nx
 from rdflib import Dataset
 
 from kg.export.atomic import write_atomic
+from kg.export.graphfiles import gexf_text, graphml_text
+from kg.export.nogc import collector_paused
 from kg.export.projection import KINDS, RESERVED, curie, main_kind, relation_name, to_networkx
 
 __all__ = ["KINDS", "RESERVED", "curie", "main_kind", "relation_name", "to_networkx", "load_dataset", "simple_graph",
-           "centrality", "communities", "annotate", "flatten", "flatten_for_graphml", "write_graphml", "write_gexf"]
+           "centrality", "communities", "annotations", "annotate", "flatten", "flatten_for_graphml", "write_graphml",
+           "write_gexf"]
 
 
 def load_dataset(out_dir: Path) -> Dataset:
@@ -30,18 +32,21 @@ def load_dataset(out_dir: Path) -> Dataset:
 
 def simple_graph(graph: nx.MultiDiGraph) -> nx.Graph:
     """Undirected, one edge per linked pair, weight = summed edge weights (for analysis)."""
+    weights: dict[tuple, object] = {}  # each pair as first met, so the adjacency order is that of the edges
+    for s, o, weight in graph.edges(data="weight", default=1):
+        if s != o:
+            pair = (o, s) if (o, s) in weights else (s, o)
+            weights[pair] = weight + weights.get(pair, 0)
     simple = nx.Graph()
     simple.add_nodes_from(graph.nodes)
-    for s, o, data in graph.edges(data=True):
-        if s != o:
-            weight = data.get("weight", 1) + (simple[s][o]["weight"] if simple.has_edge(s, o) else 0)
-            simple.add_edge(s, o, weight=weight)
+    simple.add_edges_from((s, o, {"weight": weight}) for (s, o), weight in weights.items())
     return simple
 
 
-def centrality(graph: nx.MultiDiGraph, measure: str = "degree") -> dict[str, float]:
-    """Node importance: "degree" (distinct neighbours), "pagerank" or "betweenness" (sampled, seeded)."""
-    simple = simple_graph(graph)
+def centrality(graph: nx.MultiDiGraph, measure: str = "degree", simple: nx.Graph | None = None) -> dict[str, float]:
+    """Node importance: "degree" (distinct neighbours), "pagerank" or "betweenness" (sampled, seeded);
+    `simple` = simple_graph(graph) when already made."""
+    simple = simple_graph(graph) if simple is None else simple
     if measure == "degree":
         return nx.degree_centrality(simple) if len(simple) > 1 else {n: 0.0 for n in simple}
     if measure == "pagerank":
@@ -73,45 +78,71 @@ def _pagerank(simple: nx.Graph, alpha: float = 0.85, tol: float = 1e-10) -> dict
     return rank
 
 
-def communities(graph: nx.MultiDiGraph, seed: int = 0, resolution: float = 1.0) -> list[list[str]]:
-    """Louvain communities (seeded, so deterministic), largest first, each sorted."""
-    found = nx.community.louvain_communities(simple_graph(graph), weight="weight", resolution=resolution, seed=seed)
+def communities(graph: nx.MultiDiGraph, seed: int = 0, resolution: float = 1.0,
+                simple: nx.Graph | None = None) -> list[list[str]]:
+    """Louvain communities (seeded, so deterministic), largest first, each sorted; `simple` as for centrality."""
+    simple = simple_graph(graph) if simple is None else simple
+    found = nx.community.louvain_communities(simple, weight="weight", resolution=resolution, seed=seed)
     return sorted((sorted(c) for c in found), key=lambda c: (-len(c), c[0]))
+
+
+def annotations(graph: nx.MultiDiGraph, seed: int = 0,
+                simple: nx.Graph | None = None) -> tuple[dict[str, float], dict[str, int]]:
+    """What `annotate` adds, without changing `graph`: each node's `importance` (degree centrality,
+    rounded) and `community` (Louvain index, largest first); `simple` as for centrality."""
+    simple = simple_graph(graph) if simple is None else simple
+    importance = {node: round(value, 6) for node, value in centrality(graph, simple=simple).items()}
+    community = {node: index for index, members in enumerate(communities(graph, seed=seed, simple=simple))
+                 for node in members}
+    return importance, community
 
 
 def annotate(graph: nx.MultiDiGraph, seed: int = 0) -> nx.MultiDiGraph:
     """Adds `importance` (degree centrality) and `community` (Louvain index) to every node, in place."""
-    for node, value in centrality(graph).items():
-        graph.nodes[node]["importance"] = round(value, 6)
-    for index, members in enumerate(communities(graph, seed=seed)):
-        for node in members:
-            graph.nodes[node]["community"] = index
+    importance, community = annotations(graph, seed)
+    for node, value in importance.items():
+        graph.nodes[node]["importance"] = value
+    for node, index in community.items():
+        graph.nodes[node]["community"] = index
     return graph
 
 
+_PLAIN = frozenset((str, int, float, bool))  # values GraphML and GEXF take as they are
+
+
+def _scalar(value):
+    if type(value) in _PLAIN:
+        return value
+    if isinstance(value, (list, tuple, set)) and all(isinstance(v, (str, int, float)) for v in value):
+        return "; ".join(str(v) for v in value)
+    if isinstance(value, (list, tuple, set, dict)):
+        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return "" if value is None else value
+
+
+def _uniform(items, drop: tuple[str, ...]) -> list[tuple]:
+    """(key, data) rows with scalar values, a key whose values differ in type made text throughout."""
+    rows = [(key, {k: v if type(v) in _PLAIN else _scalar(v) for k, v in data.items() if k not in drop})
+            for key, data in items]
+    first_type: dict = {}
+    mixed = set()
+    for _, data in rows:
+        for k, v in data.items():
+            if first_type.setdefault(k, type(v)) is not type(v):
+                mixed.add(k)
+    if not mixed:
+        return rows
+    return [(key, {k: str(v) if k in mixed else v for k, v in data.items()}) for key, data in rows]
+
+
+@collector_paused
 def flatten(graph: nx.MultiDiGraph, drop: tuple[str, ...] = ("evidence",)) -> nx.MultiDiGraph:
     """Scalars only, as GraphML and GEXF need (networkx #3663, #5071): lists of scalars become
     "; "-joined strings, dicts and lists of dicts JSON; a key with mixed value types becomes text."""
-    def scalar(value):
-        if isinstance(value, (list, tuple, set)) and all(isinstance(v, (str, int, float)) for v in value):
-            return "; ".join(str(v) for v in value)
-        if isinstance(value, (list, tuple, set, dict)):
-            return json.dumps(value, ensure_ascii=False, sort_keys=True)
-        return "" if value is None else value
-
-    def uniform(items):
-        rows = [(key, {k: scalar(v) for k, v in data.items() if k not in drop}) for key, data in items]
-        kinds = defaultdict(set)
-        for _, data in rows:
-            for k, v in data.items():
-                kinds[k].add(type(v))
-        mixed = {k for k, t in kinds.items() if len(t) > 1}
-        return [(key, {k: str(v) if k in mixed else v for k, v in data.items()}) for key, data in rows]
-
     flat = nx.MultiDiGraph()
-    for node, data in uniform(graph.nodes(data=True)):
+    for node, data in _uniform(graph.nodes(data=True), drop):
         flat.add_node(node, mentions=len(graph.nodes[node].get("evidence", [])), **data) if "evidence" in drop else flat.add_node(node, **data)
-    for (s, o, key), data in uniform(((s, o, k), d) for s, o, k, d in graph.edges(keys=True, data=True)):
+    for (s, o, key), data in _uniform((((s, o, k), d) for s, o, k, d in graph.edges(keys=True, data=True)), drop):
         flat.add_edge(s, o, key=key, **data)
     return flat
 
@@ -119,14 +150,27 @@ def flatten(graph: nx.MultiDiGraph, drop: tuple[str, ...] = ("evidence",)) -> nx
 flatten_for_graphml = flatten
 
 
+@collector_paused
 def write_graphml(graph: nx.MultiDiGraph, path: Path, flat: nx.MultiDiGraph | None = None) -> None:
-    """GraphML (Cytoscape, Gephi, yEd), written atomically; `flat` = flatten(graph) when already made."""
-    write_atomic(path, lambda tmp: nx.write_graphml(flatten(graph) if flat is None else flat, str(tmp)))
+    """GraphML (Cytoscape, Gephi, yEd), written atomically; `flat` = flatten(graph) when already made.
+    The text is networkx's (`nx.write_graphml`), written directly (kg.export.graphfiles) when it can be."""
+    flat = flatten(graph) if flat is None else flat
+    text = graphml_text(flat)
+    if text is None:
+        write_atomic(path, lambda tmp: nx.write_graphml(flat, str(tmp)))
+    else:
+        write_atomic(path, lambda tmp: tmp.write_bytes(text.encode("utf-8")))
 
 
+@collector_paused
 def write_gexf(graph: nx.MultiDiGraph, path: Path, flat: nx.MultiDiGraph | None = None) -> None:
     """GEXF 1.2 (Gephi), written atomically, without networkx's lastmodifieddate (deterministic);
-    `flat` = flatten(graph) when already made."""
-    text = "\n".join(nx.generate_gexf(flatten(graph) if flat is None else flat)) + "\n"
-    text = re.sub(r'<meta lastmodifieddate="[^"]*">', "<meta>", text, count=1)
-    write_atomic(path, lambda tmp: tmp.write_text("<?xml version='1.0' encoding='utf-8'?>\n" + text, encoding="utf-8"))
+    `flat` = flatten(graph) when already made. The text is networkx's (`nx.generate_gexf`), written
+    directly (kg.export.graphfiles) when it can be."""
+    flat = flatten(graph) if flat is None else flat
+    text = gexf_text(flat)
+    if text is None:
+        text = "\n".join(nx.generate_gexf(flat)) + "\n"
+        text = "<?xml version='1.0' encoding='utf-8'?>\n" + re.sub(r'<meta lastmodifieddate="[^"]*">', "<meta>", text,
+                                                                    count=1)
+    write_atomic(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))

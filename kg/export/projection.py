@@ -1,4 +1,4 @@
-"""The networkx projection of the dataset, made in one pass over its quads.
+"""The networkx projection of the dataset, made from one pass over its quads (kg.export.quadscan).
 
 `to_networkx(quads)` takes a build's `SortedQuads`, pyoxigraph quads or an rdflib Dataset, and
 returns a `MultiDiGraph`:
@@ -30,10 +30,13 @@ from functools import lru_cache
 
 import networkx as nx
 import pyoxigraph as ox
-from rdflib import BNode, Dataset, Literal, URIRef
+from rdflib import Dataset, Literal, URIRef
 from rdflib.namespace import PROV, RDF, RDFS, SKOS, XSD
 
-from kg.graph.namespaces import KGO, OA, PREFIXES, SCHEMA
+from kg.export.nogc import collector_paused
+from kg.export.quadscan import (END, HAS_SOURCE, SENTENCE_END, SENTENCE_START, START, Collected, curie, rows_of,
+                                term_key)
+from kg.graph.namespaces import KGO, SCHEMA
 from kg.graph.quads import SortedQuads
 
 KINDS = ("person", "organization", "country", "place", "weapon", "equipment", "article", "event", "statement", "grant",
@@ -44,30 +47,11 @@ _KIND_BY_TYPE = (("schema:NewsArticle", "article"), ("sem:Event", "event"), ("sc
                  ("schema:GovernmentOrganization", "organization"), ("schema:Place", "place"), ("schema:City", "place"),
                  ("kgo:WeaponType", "weapon"), ("kgo:Equipment", "equipment"),
                  ("kgo:UnnamedSource", "source"))
-# Structured values (an amount of money, a quantity): folded into the node that points to them.
-_VALUES = {str(t) for t in (SCHEMA.MonetaryAmount, SCHEMA.QuantitativeValue, SCHEMA.PropertyValue,
-                            SCHEMA.StructuredValue)}
-_MACHINERY = {str(t) for t in (OA.Annotation, OA.SpecificResource, OA.TextPositionSelector, OA.TextQuoteSelector,
-                               KGO.Mention, KGO.ExtractionGraph, KGO.Sentence)}
 # Dataset totals are left out too: the view counts the evidence itself.
 _NOT_ATTRIBUTES = {str(t) for t in (RDF.type, RDFS.label, SKOS.altLabel, SCHEMA.articleBody, PROV.wasDerivedFrom,
                                     KGO.mentionCount, KGO.articleCount)}
 RESERVED = {"id", "label", "kind", "types", "alt_labels", "evidence", "importance", "community", "x", "y"}
-_TYPE, _LABEL, _ALT, _HEADLINE, _BODY = (str(t) for t in (RDF.type, RDFS.label, SKOS.altLabel, SCHEMA.headline,
-                                                           SCHEMA.articleBody))
-_HAS_BODY, _HAS_TARGET, _HAS_SOURCE, _HAS_SELECTOR, _START, _END = (
-    str(t) for t in (OA.hasBody, OA.hasTarget, OA.hasSource, OA.hasSelector, OA.start, OA.end))
-_SENTENCE_START, _SENTENCE_END = str(KGO.sentenceStart), str(KGO.sentenceEnd)
 _XSD_STRING = str(XSD.string)
-
-
-@lru_cache(maxsize=4096)
-def curie(iri: str) -> str:
-    """"https://schema.org/Person" -> "schema:Person" for the known prefixes."""
-    for prefix, namespace in sorted(PREFIXES.items(), key=lambda kv: -len(kv[1])):
-        if iri.startswith(namespace):
-            return f"{prefix}:{iri[len(namespace):]}"
-    return iri
 
 
 @lru_cache(maxsize=4096)
@@ -83,11 +67,6 @@ def main_kind(types: list[str]) -> str:
         if wanted in types:
             return kind
     return "other"
-
-
-def _key(term) -> str:
-    """A subject or object as a string: an IRI as itself, a blank node as "_:id"."""
-    return term.value if type(term) is ox.NamedNode else f"_:{term.value}"
 
 
 def _value(term) -> str | int | float:
@@ -115,101 +94,10 @@ def _attribute(predicate: str) -> str:
     return f"p_{name}" if name in RESERVED else name
 
 
-def _rows(dataset) -> list[tuple]:
-    """(subject, predicate, object) pyoxigraph terms of every quad, blank nodes kept."""
-    if isinstance(dataset, SortedQuads):
-        return [row for _, rows in dataset.graphs for row in rows]
-    if not isinstance(dataset, Dataset):
-        return [(q.subject, q.predicate, q.object) for q in dataset]
-    cache: dict = {}
-
-    def convert(term):
-        found = cache.get(term)
-        if found is None:
-            if isinstance(term, URIRef):
-                found = ox.NamedNode(str(term))
-            elif isinstance(term, BNode):
-                found = ox.BlankNode(str(term))
-            elif term.language:
-                found = ox.Literal(str(term), language=term.language)
-            else:
-                found = ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)) if term.datatype else None)
-            cache[term] = found
-        return found
-
-    return [(convert(s), convert(p), convert(o)) for s, p, o, _ in dataset.quads((None, None, None, None))]
-
-
-class _Collected:
-    """What one pass over the quads gathers (keys of subjects and objects: see `_key`)."""
-
-    def __init__(self, rows: list[tuple]):
-        self.types: dict[str, set[str]] = defaultdict(set)
-        self.machinery: set[str] = set()
-        self.values: set[str] = set()
-        self.labels: dict[str, str] = {}
-        self.alt_labels: dict[str, set[str]] = defaultdict(set)
-        self.headlines: dict[str, str] = {}
-        self.bodies: dict[str, str] = {}
-        self.has_body: dict[tuple[str, str], None] = {}
-        self.targets: dict[str, list[str]] = defaultdict(list)
-        self.selectors: dict[str, list[str]] = defaultdict(list)
-        self.first: dict[tuple[str, str], object] = {}  # (subject, predicate) -> its value: sources, offsets
-        self.rest: list[tuple[str, str, object]] = []  # every other quad, for attributes and edges
-        handlers = {_LABEL: 1, _ALT: 2, _HEADLINE: 3, _BODY: 4, _HAS_BODY: 5, _HAS_TARGET: 6, _HAS_SELECTOR: 7,
-                    **dict.fromkeys((_HAS_SOURCE, _START, _END, _SENTENCE_START, _SENTENCE_END), 8)}
-        machinery, rest = self.machinery, self.rest
-        # Terms are read once per object (by id: `rows` keeps them alive); subjects, predicates and classes repeat
-        subjects: dict[int, str] = {}
-        predicates: dict[int, str] = {}
-        classes: dict[int, str] = {}
-        for s, p, o in rows:
-            key = subjects.get(id(s))
-            if key is None:
-                key = subjects[id(s)] = _key(s)
-            s = key
-            key = predicates.get(id(p))
-            if key is None:
-                key = predicates[id(p)] = p.value
-            p = key
-            if p == _TYPE:
-                iri = classes.get(id(o))
-                if iri is None:
-                    iri = classes[id(o)] = o.value
-                self.types[s].add(curie(iri))
-                if iri in _MACHINERY:
-                    machinery.add(s)
-                elif iri in _VALUES:
-                    self.values.add(s)
-                continue
-            if s not in machinery:  # (annotations are typed before their other triples in sorted quads)
-                rest.append((s, p, o))
-            handler = handlers.get(p)
-            if handler is None:
-                continue
-            if handler == 8:  # one value expected; of several, the first in N-Triples order (whatever the input order)
-                previous = self.first.get((s, p))
-                if previous is None or str(o) < str(previous):
-                    self.first[(s, p)] = o
-            elif handler == 5:
-                self.has_body[(s, _key(o))] = None
-            elif handler == 6:
-                self.targets[s].append(_key(o))
-            elif handler == 7:
-                self.selectors[s].append(_key(o))
-            elif handler == 1:
-                self.labels[s] = min(self.labels.get(s, o.value), o.value)
-            elif handler == 2:
-                self.alt_labels[s].add(o.value)
-            elif handler == 3:
-                self.headlines[s] = min(self.headlines.get(s, o.value), o.value)
-            else:
-                self.bodies[s] = o.value
-
-
+@collector_paused
 def to_networkx(dataset: SortedQuads | Iterable[ox.Quad] | Dataset) -> nx.MultiDiGraph:
     """Typed nodes and relation-labelled edges (see the module doc). Deterministic order."""
-    found = _Collected(_rows(dataset))
+    found = Collected(rows_of(dataset))
     nodes = sorted(s for s in found.types if not s.startswith("_:") and s not in found.machinery
                    and s not in found.values)
     node_set = set(nodes)
@@ -226,7 +114,7 @@ def to_networkx(dataset: SortedQuads | Iterable[ox.Quad] | Dataset) -> nx.MultiD
         if kind is ox.NamedNode and o.value in node_set:
             facts.add((s, o.value, relation_name(p), curie(p)))
         elif kind is ox.BlankNode or (kind is ox.NamedNode and o.value in found.values):
-            blank = _blank(found.types.get(_key(o), ()), structured.get(_key(o), ()))
+            blank = _blank(found.types.get(term_key(o), ()), structured.get(term_key(o), ()))
             literals[s][_attribute(p)].add(json.dumps(blank, sort_keys=True))
         else:
             literals[s][_attribute(p)].add(json.dumps(curie(o.value) if kind is ox.NamedNode else _value(o)))
@@ -272,35 +160,44 @@ def _blank(types: Iterable[str], properties: Iterable[tuple[str, object]]) -> di
     return {k: sorted(set(v), key=str)[0] if len(set(v)) == 1 else sorted(set(v), key=str) for k, v in sorted(found.items())}
 
 
-def _add_evidence(found: _Collected, graph: nx.MultiDiGraph) -> None:
+def _add_evidence(found: Collected, graph: nx.MultiDiGraph) -> None:
     """`mentioned_in` edges and, per node, the sentences with the mentioned spans."""
-    first = found.first
+    first, bodies, targets, selectors, nodes = found.first, found.bodies, found.targets, found.selectors, graph.nodes
     mentions: Counter[tuple[str, str]] = Counter()
     sentences: dict[str, dict[tuple[str, int, int], set]] = defaultdict(lambda: defaultdict(set))
+    numbers: dict[ox.Literal, int] = {}  # offsets repeat: each literal read once
+
+    def offset(term) -> int:
+        found = numbers.get(term)
+        if found is None:
+            found = numbers[term] = int(_value(term))
+        return found
+
     for ann, body in found.has_body:
-        if body not in graph:
+        if body not in nodes:
             continue
-        for target in found.targets.get(ann, ()):
-            source = first.get((target, _HAS_SOURCE))
+        for target in targets.get(ann, ()):
+            source = first.get((target, HAS_SOURCE))
             if source is None:
                 continue
-            source = _key(source)
+            source = term_key(source)
             mentions[(body, source)] += 1
             start, end = None, None
-            for selector in found.selectors.get(target, ()):
-                if (selector, _START) in first:
-                    start, end = int(_value(first[(selector, _START)])), int(_value(first[(selector, _END)]))
-            text = found.bodies.get(source)
+            for selector in selectors.get(target, ()):
+                begin = first.get((selector, START))
+                if begin is not None:
+                    start, end = offset(begin), offset(first[(selector, END)])
+            text = bodies.get(source)
             if start is None or text is None:
                 continue
-            s_start, s_end = first.get((ann, _SENTENCE_START)), first.get((ann, _SENTENCE_END))
-            s_start = int(_value(s_start)) if s_start is not None else max(0, start - 80)
-            s_end = int(_value(s_end)) if s_end is not None else min(len(text), end + 80)
+            s_start, s_end = first.get((ann, SENTENCE_START)), first.get((ann, SENTENCE_END))
+            s_start = offset(s_start) if s_start is not None else max(0, start - 80)
+            s_end = offset(s_end) if s_end is not None else min(len(text), end + 80)
             sentences[body][(source, s_start, s_end)].add((start - s_start, end - s_start))
     for node, spans_by_sentence in sentences.items():
-        graph.nodes[node]["evidence"] = [
-            {"article": article, "sentence": found.bodies[article][b:e], "spans": [list(span) for span in sorted(spans)]}
+        nodes[node]["evidence"] = [
+            {"article": article, "sentence": bodies[article][b:e], "spans": [list(span) for span in sorted(spans)]}
             for (article, b, e), spans in sorted(spans_by_sentence.items())]
     for (body, source), count in sorted(mentions.items()):
-        if source in graph and body != source:
+        if source in nodes and body != source:
             graph.add_edge(body, source, key="mentioned_in", relation="mentioned_in", predicate="oa:hasTarget", weight=count)

@@ -23,7 +23,8 @@ from pathlib import Path
 import networkx as nx
 
 from kg.export.atomic import write_text_atomic
-from kg.export.network import KINDS, annotate, simple_graph
+from kg.export.nogc import collector_paused
+from kg.export.network import KINDS, annotations, simple_graph
 
 ASSETS = Path(__file__).with_name("view_assets")
 COLOURS = {
@@ -76,8 +77,8 @@ def _plain(value):
 def view_data(graph: nx.MultiDiGraph, title: str = "Event knowledge graph", *, top: int = DEFAULT_TOP,
               layout_threshold: int = LAYOUT_THRESHOLD, max_evidence: int = MAX_EVIDENCE, seed: int = 0) -> dict:
     """What the page gets: nodes (by index), edges, articles, kinds, options. Does not change `graph`."""
-    graph = graph.copy()
-    annotate(graph, seed=seed)
+    simple = simple_graph(graph)
+    importance_of, community_of = annotations(graph, seed=seed, simple=simple)
     ids = list(graph.nodes)
     index = {node: i for i, node in enumerate(ids)}
     kind_of = {n: (d.get("kind") if d.get("kind") in COLOURS else "other") for n, d in graph.nodes(data=True)}
@@ -88,10 +89,10 @@ def view_data(graph: nx.MultiDiGraph, title: str = "Event knowledge graph", *, t
     positions = {}
     if len(ids) > layout_threshold:
         groups: dict[int, list[str]] = {}
-        for node in ids:  # annotate() numbered the communities, largest first
-            groups.setdefault(graph.nodes[node]["community"], []).append(node)
-        positions = layout(graph, [groups[k] for k in sorted(groups)], seed=seed)
-    peak = max((graph.nodes[n].get("importance", 0.0) for n in ids), default=0.0) or 1.0
+        for node in ids:  # annotations() numbered the communities, largest first
+            groups.setdefault(community_of[node], []).append(node)
+        positions = layout(graph, [groups[k] for k in sorted(groups)], seed=seed, simple=simple)
+    peak = max((importance_of[n] for n in ids), default=0.0) or 1.0
     nodes = []
     for node in ids:
         data = graph.nodes[node]
@@ -105,10 +106,10 @@ def view_data(graph: nx.MultiDiGraph, title: str = "Event knowledge graph", *, t
                 arts.add(article_index[source])
             evidence.append({"a": article_index.get(source, source), "s": str(item.get("sentence", "")),
                              "m": [[int(b), int(e)] for b, e in item.get("spans", [])]})
-        importance = float(data.get("importance", 0.0))
+        importance = float(importance_of[node])
         entry = {"iri": str(node), "label": str(data.get("label", node)), "kind": kind_of[node],
                  "types": [str(t) for t in data.get("types", [])], "alt": [str(a) for a in data.get("alt_labels", [])],
-                 "imp": round(importance, 4), "community": data.get("community"), "size": round(8 + 22 * math.sqrt(importance / peak), 1),
+                 "imp": round(importance, 4), "community": community_of[node], "size": round(8 + 22 * math.sqrt(importance / peak), 1),
                  "arts": sorted(arts), "ev": evidence, "more": max(0, len(data.get("evidence", [])) - max_evidence),
                  "attrs": {str(k): _plain(v) for k, v in sorted(data.items(), key=lambda kv: str(kv[0])) if k not in _SKIP_ATTRS}}
         if node in positions:
@@ -126,10 +127,12 @@ def view_data(graph: nx.MultiDiGraph, title: str = "Event knowledge graph", *, t
     }
 
 
-def layout(graph: nx.MultiDiGraph, groups: list[list[str]], seed: int = 0, spacing: float = 60.0) -> dict[str, tuple[int, int]]:
+def layout(graph: nx.MultiDiGraph, groups: list[list[str]], seed: int = 0, spacing: float = 60.0,
+           simple: nx.Graph | None = None) -> dict[str, tuple[int, int]]:
     """Pixel positions without scipy: each community laid out on its own (spring layout when small,
-    a sunflower of hubs-first otherwise), communities packed in rows, largest first."""
-    simple = simple_graph(graph)
+    a sunflower of hubs-first otherwise), communities packed in rows, largest first; `simple` =
+    simple_graph(graph) when already made."""
+    simple = simple_graph(graph) if simple is None else simple
     positions: dict[str, tuple[int, int]] = {}
     blocks = []
     for members in groups:
@@ -137,7 +140,9 @@ def layout(graph: nx.MultiDiGraph, groups: list[list[str]], seed: int = 0, spaci
         if 2 < len(members) < 400:
             sub = nx.Graph()  # not simple.subgraph(): a subgraph view iterates a set (hash order)
             sub.add_nodes_from(sorted(members))
-            sub.add_weighted_edges_from(sorted((min(a, b), max(a, b), w) for a, b, w in simple.subgraph(members).edges(data="weight")))
+            inside = set(members)
+            sub.add_weighted_edges_from(sorted((a, b, data.get("weight")) for a in inside
+                                               for b, data in simple.adj[a].items() if a < b and b in inside))
             local = nx.spring_layout(sub, seed=seed, iterations=60)
             local = {n: (float(x) * radius, float(y) * radius) for n, (x, y) in sorted(local.items())}
         else:
@@ -157,6 +162,7 @@ def layout(graph: nx.MultiDiGraph, groups: list[list[str]], seed: int = 0, spaci
     return positions
 
 
+@collector_paused
 def render_view(graph: nx.MultiDiGraph, title: str = "Event knowledge graph", **options) -> str:
     """The whole page as one string (see view_data for the options)."""
     vis_js, app_js = _asset("vis-network.min.js"), _asset("view.js")

@@ -1,0 +1,34 @@
+"""The export steps run with the cyclic garbage collector paused.
+
+They allocate hundreds of thousands of small objects (tuples, dicts, strings) that live until the
+step returns or longer, and make next to no reference cycles; while they run, the collector would
+walk the whole young heap of a build again and again (at 200 articles: about a third of the
+projection's time) and free nothing. Reference counting still frees what they drop; a cycle they
+make waits for the next collection after the step.
+"""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Callable
+from functools import wraps
+from typing import ParamSpec, TypeVar
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def collector_paused(function: Callable[P, R]) -> Callable[P, R]:
+    """`function` with the collector off while it runs (and on again after, if it was on)."""
+
+    @wraps(function)
+    def paused(*args: P.args, **kwargs: P.kwargs) -> R:
+        if not gc.isenabled():
+            return function(*args, **kwargs)
+        gc.disable()
+        try:
+            return function(*args, **kwargs)
+        finally:
+            gc.enable()
+
+    return paused
