@@ -28,6 +28,7 @@ from kg.graph.types import entity_types
 from kg.ingest import Article
 from kg.nlp.gazetteer import Gazetteer
 from kg.nlp.mention import PERSON
+from kg.nogc import collector_paused
 from kg.resolve.facts import ArticleReports
 from kg.resolve.model import Entity, ResolvedArticle, ResolvedMention
 
@@ -132,6 +133,7 @@ class _Context:
         return self._countries.get(code)
 
 
+@collector_paused
 def build_quads(articles: Iterable[ResolvedArticle], entities: Iterable[Entity], gazetteer: Gazetteer,
                 iris: IriMinter, extractor: str = "kg") -> SortedQuads:
     """One named graph per article, linked to the article by prov:wasDerivedFrom; sorted quads.

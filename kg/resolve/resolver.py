@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 from kg.nlp.mention import PERSON, ArticleMentions, Mention
 from kg.nlp.names import fold, name_key, name_tokens, surname_key
+from kg.nogc import collector_paused
 from kg.resolve.model import Entity, ResolvedMention
 from kg.slug import slugify
 
@@ -138,6 +139,7 @@ def _in_key_order(articles: Iterable[ArticleMentions]) -> Iterable[ArticleMentio
         yield article
 
 
+@collector_paused
 def resolve(articles: ArticleSource, gazetteer_labels: dict[str, str]) -> Resolution:
     """Merge mentions into entities. `articles()` gives the articles in article-key order (it is
     called twice); `gazetteer_labels` maps gazetteer keys to canonical labels."""

@@ -1,6 +1,6 @@
-"""The export steps run with the cyclic garbage collector paused.
+"""The steps after extraction run with the cyclic garbage collector paused.
 
-They allocate hundreds of thousands of small objects (tuples, dicts, strings) that live until the
+Resolution, the graph stage and the exports allocate hundreds of thousands of small objects (tuples, dicts, strings) that live until the
 step returns or longer, and make next to no reference cycles; while they run, the collector would
 walk the whole young heap of a build again and again (at 200 articles: about a third of the
 projection's time) and free nothing. Reference counting still frees what they drop; a cycle they
