@@ -89,7 +89,7 @@ def worker_throughput(args: dict) -> dict:
         return time.perf_counter() - start
 
     # kg's default (auto) decides from the load: decided once here, so that every round builds alike
-    build_processes = Settings(model=model, batch_size=batch).processes_for(n)
+    build_processes = args.get("build_processes") or Settings(model=model, batch_size=batch).processes_for(n)
 
     def full(n_process: int = build_processes) -> float:
         out = Path(tempfile.mkdtemp(prefix="kg-bench-build-"))
@@ -406,9 +406,10 @@ def summarise(results: dict) -> str:
                    "best and median of the rounds")
         rows = []
         processes = tp.get("build_processes", 1)
-        out.append(f"build: kg's default settings (--processes 0 = auto, decided at the start: {processes} spaCy "
-                   f"process{'es' if processes > 1 else ''}, {tp.get('cores', '?')} usable cores); "
-                   "bare: nlp.pipe in 1 process, spaCy's defaults")
+        chosen = (f"--processes {processes} (--build-processes)" if tp.get("build_processes_forced") else
+                  f"kg's default settings (--processes 0 = auto, decided at the start: {processes} spaCy "
+                  f"process{'es' if processes > 1 else ''}")
+        out.append(f"build: {chosen}, {tp.get('cores', '?')} usable cores); bare: nlp.pipe in 1 process, spaCy's defaults")
         for kind, label in (("build", f"kg.build.build (end to end, {processes} proc.)"),
                             ("bare_kg", "nlp.pipe, load_pipeline (+rulers)"), ("bare_plain", "nlp.pipe, plain spacy.load")):
             ts = [r[kind] for r in tp["rounds"]]
@@ -495,6 +496,8 @@ def main() -> None:
     parser.add_argument("--n-process", type=int, help="also time one build with this many spaCy processes, beside "
                         "the rounds with kg's default (auto) (default 1; quick: not run; 0 to skip; skipped when it "
                         "equals what auto gives)")
+    parser.add_argument("--build-processes", type=int, default=0,
+                        help="spaCy processes of the builds in the throughput rounds (default 0: kg's default, auto)")
     parser.add_argument("--stage-processes", type=int, default=1,
                         help="spaCy processes in both stage/memory/scaling runs (default 1: the same for both sizes)")
     parser.add_argument("--batch-size", type=int, default=32)
@@ -526,6 +529,7 @@ def main() -> None:
     results: dict = {
         "mode": "quick" if q else "custom" if (args.sizes or args.throughput_n) else "default",
         "settings": {"sizes": sizes, "throughput_n": tp_n, "repeats": repeats, "n_process_extra": n_process, "stage_processes": args.stage_processes,
+                     "build_processes": args.build_processes,
                      "batch_size": args.batch_size, "quads": args.quads, "query_repeats": query_repeats,
                      "view_sizes": args.view_sizes, "model": args.model, "seed": args.seed,
                      "queries": str(args.queries)},
@@ -557,7 +561,9 @@ def main() -> None:
     if "throughput" not in args.skip:
         step(f"throughput: {tp_n} articles x {repeats} rounds")
         tp = run_worker("throughput", {"corpus": str(corpus(tp_n)), "model": args.model, "batch_size": args.batch_size,
-                                       "repeats": repeats, "n_process": n_process})
+                                       "repeats": repeats, "n_process": n_process,
+                                       "build_processes": args.build_processes})
+        tp["build_processes_forced"] = bool(args.build_processes)
         per_round = [r["bare_kg"] / r["build"] for r in tp["rounds"]]
         tp["summary"] = {
             "ratio_build_vs_bare_kg": statistics.median(per_round), "ratio_per_round": per_round,
