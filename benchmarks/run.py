@@ -185,6 +185,7 @@ def worker_stages(args: dict) -> dict:
 
     gc.collect()
     memory["after_extraction_mb"] = rss_mb()
+    gc.disable()  # as kg.build._finish runs every step after extraction (kg.nogc)
 
     t = clock()
     articles = tuple(a for a in read.articles if a.key in packed)
@@ -225,6 +226,7 @@ def worker_stages(args: dict) -> dict:
     write_report(report, out / "report.json")
     times["report"] = clock() - t
     memory["maxrss_mb"] = maxrss_mb()
+    gc.enable()
     totals = report.get("totals", {})
     return {"articles": n, "words": words(a.text for a in articles), "times": times, "detail": detail, "total_s": sum(times.values()),
             "memory": memory, "quads": len(sorted_quads), "nodes": network.number_of_nodes(),

@@ -6,7 +6,6 @@ the previous outputs as they were.
 
 from __future__ import annotations
 
-import gc
 import itertools
 import hashlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -34,6 +33,7 @@ from kg.nlp.gazetteer import Gazetteer
 from kg.nlp.mention import ArticleMentions
 from kg.nlp.packed import PackedExtraction
 from kg.nlp.pipeline import load_pipeline, model_signature
+from kg.nogc import collector_paused
 from kg.resolve.facts import FactResolver
 from kg.resolve.model import ResolvedArticle
 from kg.resolve.resolver import Resolution, resolve
@@ -174,11 +174,7 @@ def build(inputs: Iterable[str | Path], out_dir: Path | None, settings: Settings
     articles = tuple(a for a in candidates if a.key in packed)
     if not articles:
         raise NothingToBuild(tuple(skipped))
-    gc.freeze()  # the articles and the pipeline live to the end: keep the collector off their objects
-    try:
-        return _finish(articles, packed, skipped, gazetteer, settings, out_dir, store)
-    finally:
-        gc.unfreeze()
+    return _finish(articles, packed, skipped, gazetteer, settings, out_dir, store)
 
 
 def resolved_articles(articles: Sequence[Article], packed: dict[str, PackedExtraction], resolution: Resolution,
@@ -195,6 +191,7 @@ def resolved_articles(articles: Sequence[Article], packed: dict[str, PackedExtra
         yield ResolvedArticle(article, resolved, facts_resolver.article(facts, entity_of), facts.sentences)
 
 
+@collector_paused  # all of it: a collection between two steps would walk every object the steps made
 def _finish(articles: tuple[Article, ...], packed: dict[str, PackedExtraction], skipped: list[Skipped],
             gazetteer: Gazetteer, settings: Settings, out_dir: Path | None, store) -> BuildResult:
     """Resolution, the dataset, and every output, from the extracted articles."""
