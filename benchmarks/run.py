@@ -248,8 +248,7 @@ def worker_sparql(args: dict) -> dict:
     with progress.open("a") as out:
         out.write(json.dumps({"load_s": load_s, "store_quads": len(store)}) + "\n")
         out.flush()
-        for path in args["queries"]:
-            text = Path(path).read_text(encoding="utf-8")
+        for name, text in _with_present_labels(store, args["queries"]):
             runs, rows = [], 0
             for i in range(args["repeats"] + 1):
                 t = time.perf_counter()
@@ -260,9 +259,33 @@ def worker_sparql(args: dict) -> dict:
                 elif time.perf_counter() - t > args["slow_s"]:  # a slow query: one timed run only
                     runs.append(time.perf_counter() - t)
                     break
-            out.write(json.dumps({"query": Path(path).name, "rows": rows, "runs_s": runs}) + "\n")
+            out.write(json.dumps({"query": name, "rows": rows, "runs_s": runs}) + "\n")
             out.flush()
     return {"load_s": load_s}
+
+
+MOST_MENTIONED_PLACE = """PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX schema: <https://schema.org/>
+PREFIX kgo: <https://w3id.org/evkg/ontology#>
+SELECT ?label WHERE { ?place a schema:Place ; rdfs:label ?label ; kgo:mentionCount ?n } ORDER BY DESC(?n) ?label LIMIT 1"""
+
+
+def _with_present_labels(store, paths: list[str]):
+    """(name, text) of each query; and once more, under a marked name, each query that looks up a
+    place by a label the store does not have (the generator replaces Odesa), with the label of the
+    store's most mentioned place instead, so that its latency is not that of an empty lookup."""
+    import re
+
+    from kg.query import run_query
+
+    top = next(iter(run_query(store, MOST_MENTIONED_PLACE)), None)
+    for path in paths:
+        name, text = Path(path).name, Path(path).read_text(encoding="utf-8")
+        yield name, text
+        label = re.search(r'rdfs:label "Odesa"', text)
+        if label and top is not None and not store.query('ASK { ?e <http://www.w3.org/2000/01/rdf-schema#label> "Odesa" }'):
+            replacement = top["label"].value
+            yield f"{name} [{replacement}]", text.replace('"Odesa"', json.dumps(replacement, ensure_ascii=False))
 
 
 def worker_view(args: dict) -> dict:
