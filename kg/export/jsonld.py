@@ -12,8 +12,9 @@ rest of the dumps together).
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from json.encoder import encode_basestring as _encode  # the C encoder when available
+from pathlib import Path
 
 import pyoxigraph as ox
 
@@ -75,6 +76,19 @@ def jsonld_document(quads: SortedQuads | Iterable[ox.Quad], base_iri: str) -> by
     `json.dumps(…, ensure_ascii=False, indent=1)` gives for Oxigraph's expanded JSON-LD of the same
     quads (one node object per run of a subject, one graph object per run of a graph) with its IRIs
     compacted."""
+    return "".join(jsonld_chunks(quads, base_iri)).encode("utf-8")
+
+
+def write_jsonld(quads: SortedQuads | Iterable[ox.Quad], path: Path, base_iri: str) -> None:
+    """`jsonld_document` written to `path` one graph at a time (the whole document as Python
+    strings would take several times its size: gigabytes at 10,000 articles)."""
+    with open(path, "wb") as out:
+        for chunk in jsonld_chunks(quads, base_iri):
+            out.write(chunk.encode("utf-8"))
+
+
+def jsonld_chunks(quads: SortedQuads | Iterable[ox.Quad], base_iri: str) -> Iterator[str]:
+    """The text of `jsonld_document`, one piece per graph."""
     ctx = context(base_iri)
     namespaces = sorted(ctx.items(), key=lambda item: -len(item[1]))  # longest first: "…/ontology#" before "…/"
     spelled: dict[str, str] = {}
@@ -138,9 +152,11 @@ def jsonld_document(quads: SortedQuads | Iterable[ox.Quad], base_iri: str) -> by
             append(close_node)
         if named:
             append(pads[3] + "]" + pads[2] + "}")
+        yield "".join(out)
+        out.clear()
     append("[]" if top == "[" else pads[1] + "]")
     append("\n}\n")
-    return "".join(out).encode("utf-8")
+    yield "".join(out)
 
 
 def _iri(term) -> str:

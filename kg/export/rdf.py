@@ -15,7 +15,7 @@ from rdflib import Dataset
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
 from kg.export.atomic import write_atomic
-from kg.export.jsonld import jsonld_document
+from kg.export.jsonld import write_jsonld
 from kg.graph.namespaces import PREFIXES
 from kg.graph.quads import QuadCollector, SortedQuads
 from kg.graph.terms import to_oxigraph
@@ -89,8 +89,7 @@ def write_nquads(quads: SortedQuads, path: Path) -> None:
 def write_dump(quads: SortedQuads, path: Path, rdf_format: ox.RdfFormat, base_iri: str) -> None:
     """One dump, written atomically: TriG and N-Quads hold every graph; Turtle the merged triples."""
     if rdf_format == ox.RdfFormat.JSON_LD:
-        document = jsonld_document(quads, base_iri)
-        write_atomic(path, lambda tmp: tmp.write_bytes(document))
+        write_atomic(path, lambda tmp: write_jsonld(quads, tmp, base_iri))
     elif rdf_format == ox.RdfFormat.N_QUADS:
         write_atomic(path, lambda tmp: write_nquads(quads, tmp))
     elif rdf_format == ox.RdfFormat.TURTLE:
