@@ -2,6 +2,11 @@
 
 Outputs are written only once everything is built, each atomically, so a failed build leaves
 the previous outputs as they were.
+
+Memory: besides the articles themselves, what is kept of each article between its extraction and
+its graph is its results, pickled and compressed (`PackedExtraction`, ~2 KB). Resolution reads
+them twice for what it must know of entities; then each article is unpacked and resolved as its
+graph is written.
 """
 
 from __future__ import annotations
