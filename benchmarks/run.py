@@ -179,7 +179,7 @@ def worker_stages(args: dict) -> dict:
     times["extract"] = extract_time
     memory["extraction"] = samples
     memory["extraction_peak_mb"] = maxrss_mb()  # nothing but loading ran before: this is extraction's peak
-    memory["packed_kb_per_article"] = sum(len(p.data) for p in packed.values()) / max(1, len(packed)) / 1024
+    memory["packed_kb_per_article"] = sum(p.size for p in packed.values()) / max(1, len(packed)) / 1024
     memory["vocab_strings"] = len(nlp.vocab.strings)  # spaCy keeps every string it has seen
     import gc
 
@@ -190,7 +190,7 @@ def worker_stages(args: dict) -> dict:
     t = clock()
     articles = tuple(a for a in read.articles if a.key in packed)
     labels = {e.key: e.label for e in gazetteer.entries()}
-    resolution = resolve(lambda: (packed[a.key].unpack()[0] for a in articles), labels)
+    resolution = resolve(lambda: (packed[a.key].mentions() for a in articles), labels)
     times["resolve"] = clock() - t
     t = clock()
     mentioned = {}  # each article's resolution and facts are done as its graph is written

@@ -201,7 +201,7 @@ def _finish(articles: tuple[Article, ...], packed: dict[str, PackedExtraction], 
             gazetteer: Gazetteer, settings: Settings, out_dir: Path | None, store) -> BuildResult:
     """Resolution, the dataset, and every output, from the extracted articles."""
     labels = {e.key: e.label for e in gazetteer.entries()}
-    resolution = resolve(lambda: (packed[a.key].unpack()[0] for a in articles), labels)
+    resolution = resolve(lambda: (packed[a.key].mentions() for a in articles), labels)
     mentioned: dict[str, tuple[str, ...]] = {}
     quads = build_quads(resolved_articles(articles, packed, resolution, mentioned), resolution.entities, gazetteer,
                         IriMinter(settings.base_iri), f"kg@{__version__}")

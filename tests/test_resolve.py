@@ -107,6 +107,6 @@ def test_packed_results_come_back_equal_and_smaller_than_pickled():
     mentions = article("a", *(mention(f"Ivan Koval{i}", 20 * i) for i in range(50)))
     facts = statement_facts("a", "The bridge over the river was hit by two drones")
     packed = PackedExtraction.pack(mentions, facts)
-    assert packed.unpack() == (mentions, facts)
+    assert packed.unpack() == (mentions, facts) and packed.mentions() == mentions
     assert packed.article_key == "a"
-    assert len(packed.data) < len(pickle.dumps((mentions, facts), protocol=5)) / 3
+    assert packed.size < len(pickle.dumps((mentions, facts), protocol=5)) / 3

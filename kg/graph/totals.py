@@ -13,13 +13,12 @@ from collections.abc import Iterable
 
 import pyoxigraph as ox
 
-from kg.graph.namespaces import KGO, OA
+from kg.graph.terms import O_KGO, O_OA, O_XSD
 
-_HAS_BODY = ox.NamedNode(str(OA.hasBody))
-_TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
-MENTION_COUNT = ox.NamedNode(str(KGO.mentionCount))
-ARTICLE_COUNT = ox.NamedNode(str(KGO.articleCount))
-_COUNT = ox.NamedNode("http://www.w3.org/2001/XMLSchema#nonNegativeInteger")
+_HAS_BODY = O_OA.hasBody
+MENTION_COUNT = O_KGO.mentionCount
+ARTICLE_COUNT = O_KGO.articleCount
+_COUNT = O_XSD.nonNegativeInteger
 
 
 def count_annotations(named_graphs: Iterable[tuple[object, Iterable[tuple]]]) -> list[tuple]:
