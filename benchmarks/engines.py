@@ -5,7 +5,7 @@
 
 On one corpus made by generate_corpus.py, alternating the order round by round, it times:
 
-1. extraction (`kg.build.extract`, the stage an engine replaces), with the pipeline already loaded
+1. extraction (`kg.run.build.extract`, the stage an engine replaces), with the pipeline already loaded
    everywhere: the local engine with 1 spaCy process, with `--processes 2`, and the Dask engine on a
    LocalCluster of `--workers` single-threaded worker processes (warmed up: the workers have loaded
    the pipeline before timing);
@@ -36,7 +36,7 @@ DEFAULT_JSON = ROOT / "docs" / "benchmarks" / "engines.json"
 
 def _warm(model: str) -> str:
     """Runs on each worker: load the pipeline, as the first partition would."""
-    from kg.build import pipeline
+    from kg.run.build import pipeline
     from kg.nlp.gazetteer import Gazetteer
 
     pipeline(model, Gazetteer.load())
@@ -44,7 +44,7 @@ def _warm(model: str) -> str:
 
 
 def time_extraction(articles, settings, engine=None) -> float:
-    from kg.build import extract
+    from kg.run.build import extract
     from kg.nlp.gazetteer import Gazetteer
 
     start = time.perf_counter()
@@ -71,7 +71,7 @@ def main() -> None:
 
     from distributed import Client, LocalCluster
 
-    from kg.build import pipeline
+    from kg.run.build import pipeline
     from kg.config import Settings
     from kg.ingest import read_inputs
     from kg.nlp.gazetteer import Gazetteer
@@ -133,7 +133,7 @@ def main() -> None:
 
 
 def _dask_extraction(articles, settings, address: str, partition_size: int) -> float:
-    from kg.distributed import DaskEngine
+    from kg.run.dask_engine import DaskEngine
 
     with DaskEngine(address, partition_size) as engine:
         return time_extraction(articles, settings, engine)

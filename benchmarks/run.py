@@ -6,14 +6,14 @@
 
 What is measured (see benchmarks/README.md for the meaning of every number):
 
-1. throughput: kg.build.build end to end on N generated articles vs the bare `nlp.pipe` of the same
+1. throughput: kg.run.build.build end to end on N generated articles vs the bare `nlp.pipe` of the same
    pipeline (kg.nlp.pipeline.load_pipeline: spaCy + kg's rulers) and of plain spacy.load, in the same
    worker process, alternated round by round; ratio = build articles/s / bare articles/s;
 2. stages: build()'s steps replayed one by one with a timer (read, load, nlp, extract, resolve,
    graph, dumps, network, view, report), at two corpus sizes, each in a fresh process;
 3. memory: RSS while extracting (every 10 % of the articles) and ru_maxrss, at both sizes;
 4. scaling: time(10x articles) / time(x articles) of that replayed build (target <= 11);
-5. SPARQL: p50/p95 of queries/*.rq through kg.query.run_query on a store of ~1M quads;
+5. SPARQL: p50/p95 of queries/*.rq through kg.dataset.query.run_query on a store of ~1M quads;
 6. the HTML view: time to drawn in headless Chromium for 500 and 5,000 nodes (view_benchmark.measure).
 
 Every heavy step runs in its own subprocess (`run.py _worker KIND ARGS_JSON`), one at a time, so
@@ -60,10 +60,10 @@ def words(texts) -> int:
 # ---------------------------------------------------------------- workers (run in a subprocess)
 
 def worker_throughput(args: dict) -> dict:
-    """Alternate bare kg pipeline, kg.build.build, bare plain pipeline; `repeats` rounds."""
+    """Alternate bare kg pipeline, kg.run.build.build, bare plain pipeline; `repeats` rounds."""
     import spacy
 
-    from kg.build import build
+    from kg.run.build import build
     from kg.config import Settings
     from kg.ingest import read_inputs
     from kg.nlp.gazetteer import Gazetteer
@@ -119,9 +119,9 @@ def worker_throughput(args: dict) -> dict:
 
 
 def worker_stages(args: dict) -> dict:
-    """kg.build.build's steps, replayed with a timer around each, plus RSS during extraction."""
+    """kg.run.build.build's steps, replayed with a timer around each, plus RSS during extraction."""
     from kg import __version__
-    from kg.build import _published, resolved_articles
+    from kg.run.build import _published, resolved_articles
     from kg.config import Settings
     from kg.export.network import flatten, to_networkx, write_gexf, write_graphml
     from kg.export.rdf import DUMPS, write_dump
@@ -158,7 +158,7 @@ def worker_stages(args: dict) -> dict:
     n = len(fitting)
     checkpoints = {max(1, round(n * k / 10)) for k in range(1, 11)}
     samples = []
-    packed = {}  # what kg.build keeps of each article: its results, pickled and compressed
+    packed = {}  # what kg.run.build keeps of each article: its results, pickled and compressed
     nlp_time = extract_time = 0.0
     docs = nlp.pipe(((a.text, a.key) for a in fitting.values()), as_tuples=True,
                     batch_size=settings.batch_size, n_process=args.get("n_process", 1))
@@ -185,7 +185,7 @@ def worker_stages(args: dict) -> dict:
 
     gc.collect()
     memory["after_extraction_mb"] = rss_mb()
-    gc.disable()  # as kg.build._finish runs every step after extraction (kg.nogc)
+    gc.disable()  # as kg.run.build._finish runs every step after extraction (kg.util.nogc)
 
     t = clock()
     articles = tuple(a for a in read.articles if a.key in packed)
@@ -234,10 +234,10 @@ def worker_stages(args: dict) -> dict:
 
 
 def worker_sparql(args: dict) -> dict:
-    """Load the N-Quads like kg.query.open_store, then time each query; one JSON line per query."""
+    """Load the N-Quads like kg.dataset.query.open_store, then time each query; one JSON line per query."""
     import pyoxigraph as ox
 
-    from kg.query import merge_into_default_graph, run_query
+    from kg.dataset.query import merge_into_default_graph, run_query
 
     t = time.perf_counter()
     store = ox.Store()
@@ -276,7 +276,7 @@ def _with_present_labels(store, paths: list[str]):
     store's most mentioned place instead, so that its latency is not that of an empty lookup."""
     import re
 
-    from kg.query import run_query
+    from kg.dataset.query import run_query
 
     top = next(iter(run_query(store, MOST_MENTIONED_PLACE)), None)
     for path in paths:
@@ -435,14 +435,14 @@ def summarise(results: dict) -> str:
                   f"kg's default settings (--processes 0 = auto, decided at the start: {processes} spaCy "
                   f"process{'es' if processes > 1 else ''}")
         out.append(f"build: {chosen}, {tp.get('cores', '?')} usable cores); bare: nlp.pipe in 1 process, spaCy's defaults")
-        for kind, label in (("build", f"kg.build.build (end to end, {processes} proc.)"),
+        for kind, label in (("build", f"kg.run.build.build (end to end, {processes} proc.)"),
                             ("bare_kg", "nlp.pipe, load_pipeline (+rulers)"), ("bare_plain", "nlp.pipe, plain spacy.load")):
             ts = [r[kind] for r in tp["rounds"]]
             best, med = min(ts), statistics.median(ts)
             rows.append([label, best, med, n / best, w / best])
         if "build_n_process" in tp:
             s = tp["build_n_process"]["seconds"]
-            rows.append([f"kg.build.build --processes {tp['build_n_process']['n_process']} (1 run)", s, s, n / s, w / s])
+            rows.append([f"kg.run.build.build --processes {tp['build_n_process']['n_process']} (1 run)", s, s, n / s, w / s])
         out.append(table(["what", "best s", "median s", "articles/s", "words/s"], rows))
         s = tp["summary"]
         out.append(f"ratio build / bare (load_pipeline): median of rounds {s['ratio_build_vs_bare_kg']:.2f}, "
@@ -452,7 +452,7 @@ def summarise(results: dict) -> str:
     st = results.get("stages")
     if st:
         small, large = st["small"], st["large"]
-        out.append(f"\n(2) Time per stage (kg.build steps replayed), {small['articles']:,} and {large['articles']:,} articles")
+        out.append(f"\n(2) Time per stage (kg.run.build steps replayed), {small['articles']:,} and {large['articles']:,} articles")
         rows = []
         for stage in small["times"]:
             a, b = small["times"][stage], large["times"][stage]

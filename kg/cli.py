@@ -54,10 +54,10 @@ def build(inputs: tuple[Path, ...], out_dir: Path | None, store_dir: Path | None
     report.json into OUT, and/or adds to the store in STORE. A bad input is reported and skipped;
     exit status 2 if nothing could be built.
     """
-    from kg.build import NothingToBuild, build as run_build
-    from kg.distributed import DaskEngine, EngineError  # dask itself is imported only by --engine dask
+    from kg.run.build import NothingToBuild, build as run_build
+    from kg.run.dask_engine import DaskEngine, EngineError  # dask itself is imported only by --engine dask
     from kg.nlp.pipeline import ModelNotFound
-    from kg.store import StoreError
+    from kg.dataset.store import StoreError
 
     if out_dir is None and store_dir is None:
         raise click.UsageError("give -o OUT, --store DIR, or both")
@@ -102,7 +102,7 @@ def build(inputs: tuple[Path, ...], out_dir: Path | None, store_dir: Path | None
 
 def _build_on_dask(inputs, out_dir, settings, progress, store_dir, engine):
     """A build whose extraction runs on a Dask cluster: connected to (or started) here, closed at the end."""
-    from kg.build import build as run_build
+    from kg.run.build import build as run_build
 
     with engine:
         result = run_build(inputs, out_dir, settings, progress, store_dir, engine)
@@ -126,7 +126,7 @@ def _progress_bar(total: int):
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json"]), default="table", show_default=True)
 def query(out_dir: Path, query: str | None, query_file: Path | None, fmt: str) -> None:
     """Run a SPARQL query against a built OUT folder (prefixes schema:, oa:, kgo:, … predeclared)."""
-    from kg.query import QueryError, format_results, open_store, run_query
+    from kg.dataset.query import QueryError, format_results, open_store, run_query
 
     if (query is None) == (query_file is None):
         raise click.UsageError("give a query string or -f FILE, not both")
@@ -145,8 +145,8 @@ def validate(source: Path) -> None:
     """Check OUT or a STORE against the SHACL shapes and the named-graph layout; exit 1 if it fails."""
     import tempfile
 
-    from kg.store import is_store
-    from kg.validate import store_as_nquads, validate as run_validate
+    from kg.dataset.store import is_store
+    from kg.dataset.validate import store_as_nquads, validate as run_validate
 
     with tempfile.TemporaryDirectory(prefix="kg-validate-") as tmp:
         path = store_as_nquads(source, Path(tmp) / "graph.nq") if is_store(source) else source / "graph.nq"
@@ -171,8 +171,8 @@ def validate(source: Path) -> None:
 def serve(source: Path, host: str, port: int, timeout: float, max_results: int, cors: bool, engines: int,
           slow_engines: int, budget: float) -> None:
     """Serve OUT or a STORE: SPARQL 1.1 Protocol at /sparql (read-only), the view at /, a query page at /query."""
-    from kg.query import QueryError
-    from kg.serve import serve as run_serve
+    from kg.dataset.query import QueryError
+    from kg.serve.server import serve as run_serve
 
     def ready(url: str) -> None:
         click.echo(f"serving {source}: {url}/sparql (view: {url}/, query page: {url}/query)", err=True)
@@ -196,8 +196,8 @@ def serve(source: Path, host: str, port: int, timeout: float, max_results: int, 
 @click.option("--check", is_flag=True, help="Exit 1 if a target is missed (entity F1, quote speakers, aid fields).")
 def eval_command(out_dir: Path, entities_gold: Path, facts_gold: Path, model: str | None, fmt: str, check: bool) -> None:
     """Score a build against gold files, beside a plain spaCy NER baseline."""
-    from kg.evaluation import evaluate, format_report, targets_met, to_json
-    from kg.query import QueryError
+    from kg.eval.evaluate import evaluate, format_report, targets_met, to_json
+    from kg.dataset.query import QueryError
 
     settings = Settings.from_env(model=model)
     try:

@@ -24,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import gazetteer_curated as curated  # noqa: E402
 
-from kg.slug import slugify  # noqa: E402
+from kg.util.slug import slugify  # noqa: E402
 
 OUTPUT = Path(__file__).resolve().parents[1] / "kg" / "data" / "gazetteer.json"
 MIN_CITY_POPULATION = 250_000

@@ -35,7 +35,7 @@ EVAL_COMMAND = ("kg eval out/corpus --entities tests/gold/corpus_entities.json "
 def render(readme: str, out_dir: Path, marker: str = "example") -> str:
     """The README with every `marker` block regenerated from the build in `out_dir`
     ("example": the sample articles, shown as out/samples; "example-corpus": the corpus)."""
-    from kg.query import format_results, open_store, run_query
+    from kg.dataset.query import format_results, open_store, run_query
 
     store = open_store(out_dir)
     shown_as = "out/samples" if marker == "example" else "out/corpus"
@@ -55,7 +55,7 @@ def render(readme: str, out_dir: Path, marker: str = "example") -> str:
 def render_eval(readme: str, corpus_out: Path) -> str:
     """The README with its `kg eval` block regenerated from a build of the development corpus."""
     from kg.config import Settings
-    from kg.evaluation import evaluate, format_report
+    from kg.eval.evaluate import evaluate, format_report
 
     result = evaluate(corpus_out, ROOT / "tests" / "gold" / "corpus_entities.json",
                       ROOT / "tests" / "gold" / "corpus_facts.json", Settings.from_env().model)
@@ -74,7 +74,7 @@ def sample_examples(readme: str) -> list[str]:
 def main() -> None:
     sys.path.insert(0, str(ROOT))
     sys.path.insert(0, str(ROOT / "scripts"))
-    from kg.build import build
+    from kg.run.build import build
     from kg.config import Settings
 
     import corpus_to_jsonl

@@ -13,9 +13,9 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from kg.build import build
+from kg.run.build import build
 from kg.config import Settings
-from kg.query import open_store
+from kg.dataset.query import open_store
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT.parent / "shared" / "corpus"
@@ -79,7 +79,7 @@ def sample_store(sample_out) -> ox.Store:
 @pytest.fixture(scope="session")
 def nlp():
     """The build's spaCy pipeline (with the gazetteer rulers), loaded once for the session."""
-    from kg.build import pipeline
+    from kg.run.build import pipeline
     from kg.nlp.gazetteer import Gazetteer
 
     return pipeline(Settings().model, Gazetteer.load())

@@ -40,7 +40,7 @@ def load_shapes() -> Graph:
 
 
 # The checks of a build live in the package (`kg validate`); the tests use the same code.
-from kg.validate import build_problems, merged_graph, shacl_report  # noqa: E402,F401
+from kg.dataset.validate import build_problems, merged_graph, shacl_report  # noqa: E402,F401
 
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from kg.build import OUTPUT_FILES
+from kg.run.build import OUTPUT_FILES
 from kg.cli import cli
 from tests.conftest import ROOT
 

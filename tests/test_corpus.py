@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from kg.evaluate import score
+from kg.eval.entities import score
 from kg.nlp.names import surname_key
 from tests.conftest import ROOT, sparql
 
@@ -126,7 +126,7 @@ def test_eval_meets_the_targets_and_the_readme_shows_its_output(corpus_out):
 
 
 def test_disagreements_between_sources_are_listed(corpus_store):
-    from kg.query import run_query
+    from kg.dataset.query import run_query
 
     rows = list(run_query(corpus_store, (ROOT / "queries" / "disagreements.rq").read_text(encoding="utf-8")))
     assert rows and all(";" in row["values"].value for row in rows)

@@ -5,7 +5,7 @@ Input set A is built first (the "old" build), and input set B is built over a co
 outputs (the "new" build); both with `python -m kg build`. Every trial starts from a copy of A's
 outputs, builds B into it, and kills the build with SIGKILL:
 
-- 24 trials kill `kg.build.build` in a child forked from a warm process that has already loaded
+- 24 trials kill `kg.run.build.build` in a child forked from a warm process that has already loaded
   the spaCy pipeline (loading it takes ~3 s; the build itself well under a second, so the kills
   land in the build rather than in the model load). A third of the delays are spread over the
   whole build, measured first; the others start when the first temporary file appears in OUT and
@@ -35,7 +35,7 @@ from pathlib import Path
 
 import pytest
 
-from kg.build import OUTPUT_FILES
+from kg.run.build import OUTPUT_FILES
 from tests.conftest import ROOT, SAMPLES
 
 FORK_TRIALS = 24
@@ -55,13 +55,13 @@ pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork and 
 SERVER = r"""
 import json, os, signal, sys, time, traceback
 from pathlib import Path
-import kg.build
+import kg.run.build
 from kg.config import Settings
 from kg.nlp.gazetteer import Gazetteer
 
 inputs = [Path(p) for p in sys.argv[1:]]
 settings = Settings.from_env()
-kg.build.pipeline(settings.model, Gazetteer.load())  # warm: forked children build with it
+kg.run.build.pipeline(settings.model, Gazetteer.load())  # warm: forked children build with it
 
 def child(out, store=False):
     pid = os.fork()
@@ -69,9 +69,9 @@ def child(out, store=False):
         code = 0
         try:
             if store:
-                kg.build.build(inputs, None, settings, store_dir=out)
+                kg.run.build.build(inputs, None, settings, store_dir=out)
             else:
-                kg.build.build(inputs, out, settings)
+                kg.run.build.build(inputs, out, settings)
         except BaseException:
             traceback.print_exc()
             code = 1
@@ -268,7 +268,7 @@ STORE_TRIALS = 24
 
 
 def test_killed_store_builds_leave_every_graph_committed(builds, tmp_path):
-    from kg.build import build
+    from kg.run.build import build
     from kg.config import Settings
     from tests.test_store import _graphs
 

@@ -23,9 +23,9 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from kg.build import OUTPUT_FILES, build
+from kg.run.build import OUTPUT_FILES, build
 from kg.config import Settings
-from kg.store import DATABASE
+from kg.dataset.store import DATABASE
 from tests.conftest import ROOT, SAMPLES
 from tests.test_cli import run_kg
 
@@ -44,7 +44,7 @@ def local_cluster(workers: int) -> Iterator[LocalCluster]:
     (also those it starts to replace a dead one)."""
     import dask
 
-    from kg.distributed import DAEMONIC_WORKERS
+    from kg.run.dask_engine import DAEMONIC_WORKERS
 
     with dask.config.set({"distributed.worker.daemon": DAEMONIC_WORKERS}), \
             LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, host="127.0.0.1",
@@ -68,10 +68,10 @@ def dask_build(client: Client, *args: str):
 
 
 def pipeline_loads(client: Client) -> dict[str, tuple[int, int]]:
-    """Per worker process: how often kg.build.pipeline loaded spaCy (misses) and reused it (hits)."""
+    """Per worker process: how often kg.run.build.pipeline loaded spaCy (misses) and reused it (hits)."""
 
     def loads() -> tuple[int, int]:
-        from kg.build import _packaged_pipeline
+        from kg.run.build import _packaged_pipeline
 
         info = _packaged_pipeline.cache_info()
         return info.misses, info.hits
@@ -175,15 +175,15 @@ def stall_extraction(client: Client, seconds: float) -> None:
     def stall() -> None:  # nested: sent by value, so the worker needs kg but not this test module
         import time
 
-        import kg.build
+        import kg.run.build
 
-        real = kg.build.extract_mentions
+        real = kg.run.build.extract_mentions
 
         def extract_mentions(*args):
             time.sleep(seconds)
             return real(*args)
 
-        kg.build.extract_mentions = extract_mentions
+        kg.run.build.extract_mentions = extract_mentions
 
     client.run(stall)
 
@@ -284,10 +284,10 @@ def test_a_model_missing_on_the_workers_stops_the_build(cluster, tmp_path):
 
 def _claim_signature(signature: str | None) -> None:
     """Runs in each worker process: claim another kg/model/gazetteer signature (None: the real one)."""
-    import kg.build
-    import kg.dask_worker
+    import kg.run.build
+    import kg.run.dask_worker
 
-    kg.dask_worker.extraction_signature = (lambda settings: signature) if signature else kg.build.extraction_signature
+    kg.run.dask_worker.extraction_signature = (lambda settings: signature) if signature else kg.run.build.extraction_signature
 
 
 def test_a_worker_with_another_kg_or_gazetteer_stops_the_build(cluster, tmp_path):
@@ -306,9 +306,9 @@ def test_a_worker_with_another_kg_or_gazetteer_stops_the_build(cluster, tmp_path
 
 def _break_extraction(key: str) -> None:
     """Runs in each worker process: extraction of the article `key` raises, as a bug would."""
-    import kg.build
+    import kg.run.build
 
-    real = getattr(kg.build.extract_mentions, "__wrapped__", kg.build.extract_mentions)
+    real = getattr(kg.run.build.extract_mentions, "__wrapped__", kg.run.build.extract_mentions)
 
     def extract_mentions(doc, article_key, *args):
         if article_key == key:
@@ -316,13 +316,13 @@ def _break_extraction(key: str) -> None:
         return real(doc, article_key, *args)
 
     extract_mentions.__wrapped__ = real
-    kg.build.extract_mentions = extract_mentions
+    kg.run.build.extract_mentions = extract_mentions
 
 
 def _mend_extraction() -> None:
-    import kg.build
+    import kg.run.build
 
-    kg.build.extract_mentions = getattr(kg.build.extract_mentions, "__wrapped__", kg.build.extract_mentions)
+    kg.run.build.extract_mentions = getattr(kg.run.build.extract_mentions, "__wrapped__", kg.run.build.extract_mentions)
 
 
 def test_an_article_that_fails_on_a_worker_is_skipped_and_the_others_are_built(cluster, tmp_path):
@@ -355,9 +355,9 @@ class KillWorkerOn(WorkerPlugin):
     def setup(self, worker) -> None:
         import os
 
-        import kg.build
+        import kg.run.build
 
-        real = kg.build.extract_mentions
+        real = kg.run.build.extract_mentions
 
         def extract_mentions(doc, article_key, *args):
             if article_key == self.key:
@@ -365,7 +365,7 @@ class KillWorkerOn(WorkerPlugin):
             return real(doc, article_key, *args)
 
         extract_mentions.__wrapped__ = real
-        kg.build.extract_mentions = extract_mentions
+        kg.run.build.extract_mentions = extract_mentions
 
     def teardown(self, worker) -> None:
         _mend_extraction()

@@ -12,7 +12,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from kg.build import OUTPUT_FILES, build
+from kg.run.build import OUTPUT_FILES, build
 from kg.config import Settings
 from tests.conftest import corpus_records, write_jsonl
 

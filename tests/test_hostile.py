@@ -15,7 +15,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from kg.build import OUTPUT_FILES
+from kg.run.build import OUTPUT_FILES
 from kg.ingest import MAX_ARTICLE_CHARS, display_path, read_inputs
 from kg.ingest.clean import MAX_MIXED_RUN, MAX_SAME_RUN, clean_article_text, collapse_runs, is_credit
 from kg.ingest.decode import DecodeError, decode_bytes, normalize_text

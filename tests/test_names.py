@@ -3,7 +3,7 @@
 import pytest
 
 from kg.nlp.names import name_key, surname_key
-from kg.slug import slugify
+from kg.util.slug import slugify
 
 
 @pytest.mark.parametrize("a,b", [

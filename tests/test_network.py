@@ -183,7 +183,7 @@ def test_pyvis_network_is_typed_directed_and_escaped():
 def test_collector_is_paused_only_while_a_step_runs():
     import gc
 
-    from kg.nogc import collector_paused
+    from kg.util.nogc import collector_paused
 
     seen = []
     step = collector_paused(lambda: seen.append(gc.isenabled()))

@@ -1,7 +1,7 @@
 """Properties (hypothesis): IRIs minted from any name are valid and stable; every dump format
 round-trips; building is commutative, associative and idempotent in its inputs.
 
-Builds run in-process (kg.build.build) with one spaCy pipeline loaded for the whole module.
+Builds run in-process (kg.run.build.build) with one spaCy pipeline loaded for the whole module.
 """
 
 from __future__ import annotations
@@ -19,11 +19,11 @@ from hypothesis import strategies as st
 from rdflib import Dataset, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, XSD
 
-from kg.build import OUTPUT_FILES, build
+from kg.run.build import OUTPUT_FILES, build
 from kg.config import Settings
 from kg.export.rdf import DUMPS, merged_triples, sorted_quads, write_dumps
 from kg.graph.iris import IriMinter
-from kg.slug import slugify
+from kg.util.slug import slugify
 
 FAST = settings(max_examples=200, deadline=None, derandomize=True, database=None)
 DUMP_EXAMPLES = settings(max_examples=100, deadline=None, derandomize=True, database=None,

@@ -70,7 +70,7 @@ def test_weapons_from_the_lexicon(sample_store):
 
 
 def test_every_example_query_answers_on_the_samples(sample_store):
-    from kg.query import run_query
+    from kg.dataset.query import run_query
 
     for path in sorted((ROOT / "queries").glob("*.rq")):
         if path.name == "disagreements.rq":

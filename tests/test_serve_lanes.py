@@ -16,10 +16,10 @@ from pathlib import Path
 
 import pytest
 
-from kg.serve import prepare_database
-from kg.process_controls import LOWEST_PRIORITY
-from kg.query_shape import query_shape
-from kg.serve_engines import EnginePool
+from kg.serve.server import prepare_database
+from kg.serve.process_controls import LOWEST_PRIORITY
+from kg.serve.query_shape import query_shape
+from kg.serve.engines import EnginePool
 
 JSON = "application/sparql-results+json"
 CROSS = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"

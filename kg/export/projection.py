@@ -33,7 +33,7 @@ import pyoxigraph as ox
 from rdflib import Dataset, Literal, URIRef
 from rdflib.namespace import PROV, RDF, RDFS, SKOS, XSD
 
-from kg.nogc import collector_paused
+from kg.util.nogc import collector_paused
 from kg.export.quadscan import (END, HAS_SOURCE, SENTENCE_END, SENTENCE_START, START, Collected, curie, rows_of,
                                 term_key)
 from kg.graph.namespaces import KGO, SCHEMA

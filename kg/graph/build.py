@@ -28,7 +28,7 @@ from kg.graph.types import entity_types
 from kg.ingest import Article
 from kg.nlp.gazetteer import Gazetteer
 from kg.nlp.mention import PERSON
-from kg.nogc import collector_paused
+from kg.util.nogc import collector_paused
 from kg.resolve.facts import ArticleReports
 from kg.resolve.model import Entity, ResolvedArticle, ResolvedMention
 

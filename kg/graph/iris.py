@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from rdflib import URIRef
 
-from kg.slug import slugify
+from kg.util.slug import slugify
 
 _KEY = re.compile(r"[a-z]+/[a-z0-9][a-z0-9-]*")
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from kg.ingest.article import Article, Skipped
 from kg.ingest.clean import clean_article_text
 from kg.ingest.decode import DecodeError, decode_bytes, normalize_text, sniff_utf16
-from kg.slug import slugify
+from kg.util.slug import slugify
 
 SUFFIXES = (".txt", ".html", ".htm", ".jsonl")
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from kg.nlp.facts import ArticleFacts, EventMention, GrantMention, Ref, Statement
 from kg.nlp.names import fold
-from kg.slug import slugify
+from kg.util.slug import slugify
 
 SAME_REMARK = 0.5
 _STOP = frozenset("the a an and or of to in on at for is are was were be it that this we our us i you he she "

@@ -3,7 +3,7 @@
 The client (the `kg build` process) reads the inputs, sends the articles that need extracting to
 the workers in partitions, and merges the per-article results back in input order. Resolution,
 the dataset and every output then run on the client exactly as with the local engine, so the
-dumps are byte-identical. Each worker process loads the spaCy pipeline once (`kg.build.pipeline`
+dumps are byte-identical. Each worker process loads the spaCy pipeline once (`kg.run.build.pipeline`
 is cached per process) and keeps it for every later partition.
 
 Failures:
@@ -16,7 +16,7 @@ Failures:
 - a partition whose worker process dies (KilledWorker): it is run again one article per task, an
   article whose task fails is tried once more, and only one that fails again is skipped.
 
-The task the workers run is in kg.dask_worker. `dask.distributed` is imported only when the
+The task the workers run is in kg.run.dask_worker. `dask.distributed` is imported only when the
 engine is used.
 """
 
@@ -28,9 +28,9 @@ import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 
-from kg.build import Extraction, extraction_signature
+from kg.run.build import Extraction, extraction_signature
 from kg.config import Settings
-from kg.dask_worker import PartitionResult, extract_partition, failure
+from kg.run.dask_worker import PartitionResult, extract_partition, failure
 from kg.ingest import Article, Skipped
 from kg.nlp.gazetteer import Gazetteer
 from kg.nlp.pipeline import ModelNotFound

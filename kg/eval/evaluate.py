@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from kg.evaluate import Score, names_of, score, score_predicted
-from kg.evaluate_facts import score_aid, score_events, score_statements
+from kg.eval.entities import Score, names_of, score, score_predicted
+from kg.eval.facts import score_aid, score_events, score_statements
 
 TARGETS = {"entity F1": 0.9, "quote speaker accuracy": 0.9, "aid fields": 1.0}
 _BODIES = """PREFIX kgo: <https://w3id.org/evkg/ontology#> PREFIX schema: <https://schema.org/>
@@ -46,7 +46,7 @@ def baseline_entities(store: ox.Store, model: str) -> dict[str, dict[tuple[str, 
 
 
 def evaluate(out_dir: Path, entities_gold: Path, facts_gold: Path, model: str) -> dict:
-    from kg.query import open_store
+    from kg.dataset.query import open_store
 
     store = open_store(out_dir)
     entities = json.loads(entities_gold.read_text(encoding="utf-8"))["articles"]

@@ -11,7 +11,7 @@ client but lets the evaluation run on, and killing is what really stops the work
 - **Slow lane.** A query that has used its budget and is still running is *escalated*: its engine is
   moved to the lowest CPU priority (nice 19, every thread), a fresh fast engine replaces it in the
   background (an engine starts in about 30 ms), and the query goes on until it ends or reaches the
-  timeout, after which its engine is killed. Its shape (kg.query_shape: the text with literals,
+  timeout, after which its engine is killed. Its shape (kg.serve.query_shape: the text with literals,
   IRIs, numbers and comments blanked) is remembered while it runs and kept if it ran to the
   timeout, so a query of that shape goes straight to the slow lane, to a new engine started at
   nice 19 (and the shape is forgotten once such a query ends in time).
@@ -41,9 +41,9 @@ import time
 import urllib.parse
 from pathlib import Path
 
-from kg.process_controls import LOWEST_PRIORITY, child_setup, cpu_seconds, lowest_priority_for_all_threads
-from kg.query import QueryError
-from kg.query_shape import query_shape
+from kg.serve.process_controls import LOWEST_PRIORITY, child_setup, cpu_seconds, lowest_priority_for_all_threads
+from kg.dataset.query import QueryError
+from kg.serve.query_shape import query_shape
 
 Answer = tuple[int, str, bytes]
 _TEXT = "text/plain; charset=utf-8"

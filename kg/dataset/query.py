@@ -33,7 +33,7 @@ def sparql_prologue() -> str:
 def open_store(out_dir: Path) -> ox.Store:
     """The dataset of an output folder (loaded from OUT/graph.nq into memory) or of a persistent
     store made by `kg build --store` (opened read-only)."""
-    from kg.store import StoreError, is_store, open_store as open_persistent
+    from kg.dataset.store import StoreError, is_store, open_store as open_persistent
 
     if is_store(out_dir):
         try:

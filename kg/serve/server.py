@@ -1,7 +1,7 @@
 """`kg serve OUT|STORE`: a read-only SPARQL 1.1 Protocol endpoint, the HTML view and a query page.
 
 Queries are answered by Oxigraph's own server (`oxigraph serve-read-only`, from the `oxigraph`
-package): processes on private loopback ports in a fast and a slow lane (kg.serve_engines), so
+package): processes on private loopback ports in a fast and a slow lane (kg.serve.engines), so
 that cheap queries never wait on expensive ones and a timed-out query is really stopped. In front
 of them, a small server from the standard library (no framework to keep up to date, nothing but
 loopback by default) does what Oxigraph's server does not: it refuses updates, SERVICE and
@@ -22,9 +22,9 @@ import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from kg.query import QueryError, bare_keywords, check_read_only, sparql_prologue
-from kg.serve_engines import EnginePool
-from kg.serve_formats import RESULT_TYPES, GRAPH_TYPES, QUERY_PAGE, negotiate, solutions_to
+from kg.dataset.query import QueryError, bare_keywords, check_read_only, sparql_prologue
+from kg.serve.engines import EnginePool
+from kg.serve.formats import RESULT_TYPES, GRAPH_TYPES, QUERY_PAGE, negotiate, solutions_to
 
 _FROM = re.compile(r"\bFROM\b", re.IGNORECASE)
 _KIND = re.compile(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE)
@@ -44,13 +44,13 @@ def check_query(query: str) -> str:
 
 def prepare_database(source: Path, workdir: Path) -> Path:
     """The Oxigraph database to serve: a store's own, or one loaded from OUT/graph.nq."""
-    from kg.store import DATABASE, is_store
+    from kg.dataset.store import DATABASE, is_store
 
     if is_store(source):
         return source / DATABASE
     import pyoxigraph as ox
 
-    from kg.query import merge_into_default_graph
+    from kg.dataset.query import merge_into_default_graph
 
     nq = source / "graph.nq"
     if not nq.is_file():

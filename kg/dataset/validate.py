@@ -16,7 +16,7 @@ from rdflib import Dataset, Graph
 
 from kg.graph.namespaces import PREFIXES
 
-ONTOLOGY_DIR = Path(__file__).resolve().parents[1] / "ontology"
+ONTOLOGY_DIR = Path(__file__).resolve().parents[2] / "ontology"
 SHAPES = ONTOLOGY_DIR / "shapes.ttl"
 _SPARQL_PREFIXES = "".join(f"PREFIX {prefix}: <{iri}>\n" for prefix, iri in PREFIXES.items())
 
@@ -106,7 +106,7 @@ def store_as_nquads(store_dir: Path, target: Path) -> Path:
     graph only the extraction-graph triples (the store's default graph also holds their merge)."""
     import pyoxigraph as ox
 
-    from kg.store import open_store
+    from kg.dataset.store import open_store
 
     store = open_store(store_dir, read_only=True)
     extraction = ox.NamedNode(PREFIXES["kgo"] + "ExtractionGraph")

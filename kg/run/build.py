@@ -38,11 +38,11 @@ from kg.nlp.gazetteer import Gazetteer
 from kg.nlp.mention import ArticleMentions
 from kg.nlp.packed import PackedExtraction
 from kg.nlp.pipeline import load_pipeline, model_signature
-from kg.nogc import collector_paused
+from kg.util.nogc import collector_paused
 from kg.resolve.facts import FactResolver
 from kg.resolve.model import ResolvedArticle
 from kg.resolve.resolver import Resolution, resolve
-from kg.store import CACHE, ExtractionCache, open_store, stored_articles, sync
+from kg.dataset.store import CACHE, ExtractionCache, open_store, stored_articles, sync
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -157,7 +157,7 @@ def build(inputs: Iterable[str | Path], out_dir: Path | None, settings: Settings
     """Build the dataset from files and folders; write every output into `out_dir` (if given) and
     add to the store in `store_dir` (if given: the stored articles are built together with the inputs).
 
-    `engine` runs the extraction (default: `extract_local`; `kg.distributed.DaskEngine` runs it on a
+    `engine` runs the extraction (default: `extract_local`; `kg.run.dask_engine.DaskEngine` runs it on a
     Dask cluster); resolution and the outputs are the same whichever engine extracted."""
     read: Inputs = read_inputs(inputs)
     store = open_store(store_dir) if store_dir is not None else None

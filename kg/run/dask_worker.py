@@ -1,4 +1,4 @@
-"""What a Dask worker runs for `kg build --engine dask` (the client side is kg.distributed).
+"""What a Dask worker runs for `kg build --engine dask` (the client side is kg.run.dask_engine).
 
 One task extracts one partition of articles with the local engine and sends back each article's
 result, with the worker's address and extraction signature (kg version, model, gazetteer) so the
@@ -10,7 +10,7 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 
-from kg.build import Extraction, extract_local, extraction_signature, pipeline
+from kg.run.build import Extraction, extract_local, extraction_signature, pipeline
 from kg.config import Settings
 from kg.ingest import Article, Skipped
 from kg.nlp.deadline import GUARDED_CHARS

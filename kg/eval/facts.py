@@ -18,7 +18,7 @@ from collections import defaultdict
 
 import pyoxigraph as ox
 
-from kg.evaluate import Score
+from kg.eval.entities import Score
 from kg.nlp.names import fold, name_key
 
 _PREFIXES = """PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>

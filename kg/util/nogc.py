@@ -4,7 +4,7 @@ Resolution, the graph stage and the exports allocate hundreds of thousands of sm
 (tuples, dicts, strings) that live until the step returns or longer, and make next to no cycles; while they run, the collector would
 walk the whole young heap of a build again and again (at 200 articles: about a third of the
 projection's time) and free nothing. Reference counting still frees what they drop; a cycle they
-make waits for the next collection after the step. `kg.build` pauses it across every step after
+make waits for the next collection after the step. `kg.run.build` pauses it across every step after
 extraction at once: paused step by step, the first collection after each step would still walk
 everything the step made (6 s in the report step of a 10,000-article build).
 """

@@ -1,0 +1,1 @@
+"""`kg serve`: the read-only SPARQL endpoint in front of Oxigraph engine processes."""
