@@ -15,6 +15,7 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING
 
+from kg.nlp import lexicon
 from kg.nlp.dates import find_times
 from kg.nlp.facts import EventMention, Ref
 from kg.nlp.gazetteer import Gazetteer
@@ -45,8 +46,6 @@ _AGENT_PREPS = frozenset("by from".split())
 _PLACE_PREPS = frozenset("in over near at across outside inside".split())
 _NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
             "ten": 10, "dozen": 12, "a": 1, "an": 1}
-_NO_HARM = ("no one was killed", "no one was hurt", "without causing any casualties", "no casualties",
-            "no one was injured", "nobody was hurt", "no injuries")
 _ACTORS = (PERSON, ORGANIZATION, COUNTRY)
 
 
@@ -198,7 +197,7 @@ def extract_events(doc: "Doc", mentions: tuple[Mention, ...], gazetteer: Gazette
     ctx = _Sentence(doc, sorted(mentions, key=lambda m: m.start), gazetteer, published)
     events = []
     for index, sentence in enumerate(doc.sents):
-        outcome = next((p for p in _NO_HARM if p in sentence.text.lower()), None)
+        outcome = next((p for p in lexicon.ordered("no_harm") if p in sentence.text.lower()), None)
         for trigger in sentence:
             kind = TRIGGERS.get(trigger.lemma_)
             if kind is None or trigger.pos_ not in ("VERB", "NOUN") or _negated(trigger):

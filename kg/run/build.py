@@ -227,5 +227,8 @@ def extraction_signature(settings: Settings) -> str:
     the layout of the results (RESULTS_LAYOUT, raised when the pickled dataclasses change)."""
     from importlib.resources import files
 
+    from kg.nlp.lexicon import lexicon_signature
+
     gazetteer = hashlib.sha256(files("kg.data").joinpath("gazetteer.json").read_bytes()).hexdigest()[:16]
-    return f"kg {__version__}; model {settings.model}; gazetteer {gazetteer}; results {RESULTS_LAYOUT}"
+    return (f"kg {__version__}; model {settings.model}; gazetteer {gazetteer}; lexicon {lexicon_signature()}; "
+            f"results {RESULTS_LAYOUT}")
