@@ -140,6 +140,27 @@ def query(out_dir: Path, query: str | None, query_file: Path | None, fmt: str) -
 
 
 @cli.command()
+@click.argument("out_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the statistics as JSON.")
+def stats(out_dir: Path, as_json: bool) -> None:
+    """What the build in OUT holds: entities by kind, events by type and month, top speakers,
+    articles by outlet and month, skipped inputs (also in OUT/report.json under "stats")."""
+    import json
+
+    from kg.export.stats import compute_stats, format_stats
+    from kg.export.tables import TABLES
+
+    report_path = out_dir / "report.json"
+    if not report_path.is_file():
+        raise click.ClickException(f"{out_dir}: no report.json here; run `kg build … -o {out_dir}` first")
+    report = json.loads(report_path.read_text(encoding="utf-8"))
+    numbers = report.get("stats") or compute_stats(out_dir / TABLES, report)
+    click.echo(json.dumps(numbers, indent=2, ensure_ascii=False) if as_json else format_stats(numbers), nl=not as_json)
+    if as_json:
+        click.echo()
+
+
+@cli.command()
 @click.argument("source", type=click.Path(exists=True, file_okay=False, path_type=Path))
 def validate(source: Path) -> None:
     """Check OUT or a STORE against the SHACL shapes and the named-graph layout; exit 1 if it fails."""

@@ -85,6 +85,7 @@ def test_nothing_buildable_exits_2_and_keeps_the_previous_build(tmp_path, sample
     out = tmp_path / "out"
     out.mkdir()
     for name in OUTPUT_FILES:
+        (out / name).parent.mkdir(exist_ok=True)
         (out / name).write_bytes((sample_out / name).read_bytes())
     bad = tmp_path / "bad"
     bad.mkdir()

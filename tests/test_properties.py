@@ -186,6 +186,7 @@ def _without_sources(report: bytes) -> dict:
         article.pop("source")
     data["skipped"] = [s for s in data["skipped"] if not s["reason"].startswith("duplicate of")]
     data["totals"]["skipped"] = len(data["skipped"])
+    data["stats"]["skipped_inputs"] = len(data["skipped"])
     return data
 
 

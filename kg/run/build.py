@@ -25,6 +25,8 @@ from kg.config import Settings
 from kg.export.atomic import remove_stale_temporaries
 from kg.export.network import flatten, to_networkx, write_gexf, write_graphml
 from kg.export.rdf import write_dumps
+from kg.export.stats import compute_stats
+from kg.export.tables import TABLE_NAMES, TABLES, write_tables
 from kg.export.report import build_report, write_report
 from kg.export.view import write_view
 from kg.graph.build import build_quads
@@ -50,7 +52,7 @@ if TYPE_CHECKING:
 
 RESULTS_LAYOUT = 2  # 2: slotted mention and fact dataclasses
 OUTPUT_FILES = ("graph.trig", "graph.nq", "graph.ttl", "graph.jsonld", "graph.html", "graph.graphml", "graph.gexf",
-                "report.json")
+                "report.json") + tuple(f"{TABLES}/{name}.csv" for name in TABLE_NAMES)
 
 
 class NothingToBuild(Exception):
@@ -218,6 +220,8 @@ def _finish(articles: tuple[Article, ...], packed: dict[str, PackedExtraction], 
         write_graphml(network, out_dir / "graph.graphml", flat)
         write_gexf(network, out_dir / "graph.gexf", flat)
         write_view(network, out_dir / "graph.html")
+        report["tables"] = write_tables(out_dir / "graph.nq", out_dir / TABLES)
+        report["stats"] = compute_stats(out_dir / TABLES, report)
         write_report(report, out_dir / "report.json")
     return BuildResult(out_dir, report, tuple(skipped))
 

@@ -1,0 +1,173 @@
+"""Flat tables of a build (`OUT/tables/`), for pandas, R and spreadsheet users (GDELT-style).
+
+One CSV file per kind of row, UTF-8, RFC 4180 (CRLF line ends, quotes doubled), rows sorted, so
+that building twice gives the same bytes; Parquet files beside them when `pyarrow` is installed
+(`pip install 'kg-events[tables]'`). Each table is a SPARQL query over the written N-Quads dump:
+
+- `entities.csv`: one row per entity: IRI, kind, label, other labels, article and mention counts;
+- `mentions.csv`: one row per mention: entity, article, code-point offsets into the article body;
+- `events.csv`: one row per event mention: event IRI, type, label, date, place, agent, target,
+  article, offsets (what that article says of the event: its own named graph);
+- `statements.csv`: one row per statement mention: speaker, words, stance, medium, about, article;
+- `grants.csv`: one row per aid-package mention: funder, amount, currency, recipient, announcer.
+
+Cells holding several values (two places, several labels) join them, sorted, with " | ".
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from kg.export.atomic import write_text_atomic
+from kg.graph.namespaces import PREFIXES
+
+TABLES = "tables"  # the folder in OUT
+SEPARATOR = " | "
+_KIND_OF_CLASS = (  # first match wins: a country is also a place, a weapon type also a product
+    ("https://schema.org/Person", "Person"), ("https://schema.org/Country", "Country"),
+    ("https://schema.org/Organization", "Organization"), (PREFIXES["kgo"] + "WeaponType", "Weapon"),
+    (PREFIXES["kgo"] + "Equipment", "Weapon"), ("https://schema.org/Product", "Weapon"),
+    ("https://schema.org/Place", "Place"))
+_GENERIC_EVENT_CLASSES = frozenset({"http://semanticweb.cs.vu.nl/2009/11/sem/Event"})
+
+# What locates a mention: its annotation's target, source article and two selectors.
+_EVIDENCE = """?a oa:hasBody ?node ; oa:hasTarget ?t . ?t oa:hasSource ?article ; oa:hasSelector ?ps, ?qs .
+    ?ps a oa:TextPositionSelector ; oa:start ?start ; oa:end ?end . ?qs a oa:TextQuoteSelector ; oa:exact ?exact ."""
+_CONCAT = 'GROUP_CONCAT(DISTINCT STR(?{0}); separator="\\u001f") AS ?{0}s'
+
+
+def _labelled(predicate: str, variable: str) -> str:
+    """The labels of what the node's own article graph links it to with `predicate` (or none)."""
+    return f"OPTIONAL {{ GRAPH ?g {{ ?node {predicate} ?{variable}_node }} ?{variable}_node rdfs:label ?{variable} }}"
+
+QUERIES: dict[str, tuple[tuple[str, ...], str]] = {
+    "entities": (("iri", "kind", "label", "alt_labels", "articles", "mentions", "geonames_id"), f"""
+SELECT ?node ({_CONCAT.format('class')}) (SAMPLE(?label) AS ?l) ({_CONCAT.format('alt')})
+       (SAMPLE(?articles) AS ?na) (SAMPLE(?mentions) AS ?nm) (SAMPLE(?geo) AS ?g) WHERE {{
+  ?node a kgo:Entity ; a ?class ; rdfs:label ?label .
+  OPTIONAL {{ ?node skos:altLabel ?alt }} OPTIONAL {{ ?node kgo:articleCount ?articles }}
+  OPTIONAL {{ ?node kgo:mentionCount ?mentions }} OPTIONAL {{ ?node kgo:geonamesId ?geo }}
+}} GROUP BY ?node"""),
+    "mentions": (("entity", "article", "start", "end", "text", "confidence"), f"""
+SELECT ?node ?key ?start ?end ?exact ?conf WHERE {{
+  GRAPH ?g {{ ?a a kgo:Mention . {_EVIDENCE} OPTIONAL {{ ?a kgo:confidence ?conf }} }}
+  ?article kgo:articleKey ?key .
+}}"""),
+    "events": (("event", "type", "label", "date", "place", "agent", "target", "article", "start", "end", "text"), f"""
+SELECT ?node ({_CONCAT.format('class')}) (SAMPLE(?label) AS ?l) ({_CONCAT.format('date')}) ({_CONCAT.format('place')})
+       ({_CONCAT.format('agent')}) ({_CONCAT.format('target')}) ?key ?start ?end ?exact WHERE {{
+  GRAPH ?g {{ ?node a sem:Event ; a ?class . {_EVIDENCE} OPTIONAL {{ ?node sem:hasTimeStamp ?date }} }}
+  ?article kgo:articleKey ?key . OPTIONAL {{ ?node rdfs:label ?label }}
+  {_labelled('sem:hasPlace', 'place')} {_labelled('kgo:agent', 'agent')} {_labelled('kgo:target', 'target')}
+}} GROUP BY ?node ?key ?start ?end ?exact"""),
+    "statements": (("statement", "speaker", "speaker_label", "text", "direct", "stance", "medium", "about", "article",
+                    "start", "end"), f"""
+SELECT ?node ?sp (SAMPLE(?spl) AS ?speaker) (SAMPLE(?words) AS ?w) (SAMPLE(?direct) AS ?d) ({_CONCAT.format('stance')})
+       ({_CONCAT.format('medium')}) ({_CONCAT.format('about')}) ?key ?start ?end WHERE {{
+  GRAPH ?g {{ ?node a schema:Quotation ; schema:text ?words ; schema:creator ?sp . {_EVIDENCE}
+    OPTIONAL {{ ?node kgo:directQuote ?direct }} OPTIONAL {{ ?node kgo:stance ?stance }}
+    OPTIONAL {{ ?node kgo:medium ?medium }} }}
+  ?article kgo:articleKey ?key . OPTIONAL {{ ?sp rdfs:label ?spl }} {_labelled('schema:about', 'about')}
+}} GROUP BY ?node ?sp ?key ?start ?end"""),
+    "grants": (("grant", "label", "funder", "amount", "currency", "recipient", "announcer", "date", "sequence",
+                "article", "start", "end"), f"""
+SELECT ?node (SAMPLE(?label) AS ?l) ({_CONCAT.format('funder')}) (SAMPLE(?value) AS ?v) (SAMPLE(?currency) AS ?c)
+       ({_CONCAT.format('recipient')}) ({_CONCAT.format('announcer')}) (SAMPLE(?date) AS ?d) (SAMPLE(?seq) AS ?s)
+       ?key ?start ?end WHERE {{
+  GRAPH ?g {{ ?node a schema:MonetaryGrant . {_EVIDENCE}
+    OPTIONAL {{ ?node schema:amount ?am . ?am schema:value ?value ; schema:currency ?currency }}
+    OPTIONAL {{ ?node schema:startDate ?date }} OPTIONAL {{ ?node kgo:packageSequence ?seq }} }}
+  ?article kgo:articleKey ?key . OPTIONAL {{ ?node rdfs:label ?label }}
+  {_labelled('schema:funder', 'funder')} {_labelled('kgo:recipient', 'recipient')} {_labelled('kgo:announcer', 'announcer')}
+}} GROUP BY ?node ?key ?start ?end"""),
+}
+
+
+TABLE_NAMES = tuple(QUERIES)
+
+
+def _cell(term: object) -> str:
+    if term is None:
+        return ""
+    value = term.value if isinstance(term, (ox.NamedNode, ox.Literal, ox.BlankNode)) else str(term)
+    if "\x1f" in value:  # a GROUP_CONCAT: several values, sorted for determinism
+        return SEPARATOR.join(sorted(set(value.split("\x1f"))))
+    return value
+
+
+def _kind(classes: str) -> str:
+    present = set(classes.split(SEPARATOR))
+    return next((kind for iri, kind in _KIND_OF_CLASS if iri in present), "")
+
+
+def _event_type(classes: str) -> str:
+    types = [c for c in classes.split(SEPARATOR) if c and c not in _GENERIC_EVENT_CLASSES]
+    return SEPARATOR.join(sorted(c.rsplit("#", 1)[-1].rsplit("/", 1)[-1] for c in types))
+
+
+def _local_names(iris: str) -> str:
+    """kgo:asserts rather than its whole IRI: the vocabulary's own words."""
+    return SEPARATOR.join(i.rsplit("#", 1)[-1] for i in iris.split(SEPARATOR)) if iris else ""
+
+
+def table_rows(store: ox.Store, name: str) -> list[list[str]]:
+    """The rows of one table, sorted; the store's default graph is the merge of its graphs."""
+    _, query = QUERIES[name]
+    solutions = store.query(query, prefixes=PREFIXES)
+    rows = [[_cell(solution[v]) for v in solutions.variables] for solution in solutions]
+    for row in rows:
+        if name == "entities":
+            row[1] = _kind(row[1])
+        elif name == "events":
+            row[1] = _event_type(row[1])
+        elif name == "statements":
+            row[5], row[6] = _local_names(row[5]), _local_names(row[6])
+    return sorted(rows, key=_sort_key)
+
+
+def _sort_key(row: list[str]) -> tuple:
+    return tuple((0, int(c), "") if c.isdigit() else (1, 0, c) for c in row)
+
+
+def to_csv(header: Iterable[str], rows: Iterable[list[str]]) -> str:
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, lineterminator="\r\n")  # RFC 4180
+    writer.writerow(list(header))
+    writer.writerows(rows)
+    return buffer.getvalue()
+
+
+def write_tables(nquads: Path, folder: Path) -> dict[str, int]:
+    """Every table of the dataset in `nquads` into `folder` (CSV, and Parquet with pyarrow);
+    returns the row count of each."""
+    store = ox.Store()
+    store.bulk_load(path=str(nquads), format=ox.RdfFormat.N_QUADS)
+    # The default graph as the merge of all graphs, each triple once (as `kg query` has it): a union
+    # would repeat an entity's label and classes once per article and multiply the joins.
+    store.update("INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
+    folder.mkdir(parents=True, exist_ok=True)
+    counts = {}
+    for name, (header, _) in QUERIES.items():
+        rows = table_rows(store, name)
+        write_text_atomic(folder / f"{name}.csv", to_csv(header, rows))
+        _write_parquet(folder / f"{name}.parquet", header, rows)
+        counts[name] = len(rows)
+    return counts
+
+
+def _write_parquet(path: Path, header: tuple[str, ...], rows: list[list[str]]) -> None:
+    """The same table as Parquet (all columns strings, as in the CSV) when pyarrow is installed."""
+    try:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+    except ImportError:
+        return
+    columns = {name: [row[i] for row in rows] for i, name in enumerate(header)}
+    temporary = path.with_name(f".{path.name}.tmp")
+    pq.write_table(pa.table(columns, schema=pa.schema([(h, pa.string()) for h in header])), temporary)
+    temporary.replace(path)

@@ -1,0 +1,106 @@
+"""OUT/tables: flat CSV (and Parquet) files that agree with the RDF dataset, and `kg stats`."""
+
+from __future__ import annotations
+
+import csv
+import json
+import subprocess
+import sys
+
+import pyarrow.parquet as pq
+import pandas as pd
+import pytest
+
+from kg.graph.namespaces import PREFIXES
+
+
+def sparql(store, query):
+    return store.query(query, prefixes=PREFIXES)
+
+TABLES = ("entities", "mentions", "events", "statements", "grants")
+
+
+def _read(out, name):
+    with (out / "tables" / f"{name}.csv").open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_every_table_is_rfc4180_utf8_with_crlf_line_ends(sample_out):
+    for name in TABLES:
+        raw = (sample_out / "tables" / f"{name}.csv").read_bytes()
+        raw.decode("utf-8")
+        lines = raw.split(b"\r\n")
+        assert lines[-1] == b"", f"{name}: the last record must end with CRLF"
+        header = next(csv.reader([lines[0].decode()]))
+        assert header and len(set(header)) == len(header), name
+
+
+def test_the_tables_count_what_the_dataset_holds(sample_out, sample_store):
+    entities = _read(sample_out, "entities")
+    (row,) = sparql(sample_store, "SELECT (COUNT(DISTINCT ?e) AS ?n) WHERE { ?e a kgo:Entity }")
+    assert len(entities) == int(row["n"].value) > 0
+    assert {e["kind"] for e in entities} <= {"Person", "Organization", "Country", "Place", "Weapon"}
+    assert all(e["kind"] for e in entities), "every entity has a kind"
+    (row,) = sparql(sample_store, "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?a a kgo:Mention } }")
+    assert len(_read(sample_out, "mentions")) == int(row["n"].value)
+    (row,) = sparql(sample_store, "SELECT (COUNT(DISTINCT ?q) AS ?n) WHERE { ?q a schema:Quotation }")
+    assert len({s["statement"] for s in _read(sample_out, "statements")}) == int(row["n"].value)
+    (row,) = sparql(sample_store, "SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { ?g a schema:MonetaryGrant }")
+    assert len({g["grant"] for g in _read(sample_out, "grants")}) == int(row["n"].value) >= 1
+
+
+def test_offsets_point_at_the_words_in_the_article_body(sample_out, sample_store):
+    bodies = {r["key"].value: r["body"].value for r in sparql(
+        sample_store, "SELECT ?key ?body WHERE { ?a kgo:articleKey ?key ; schema:articleBody ?body }")}
+    for name, text_column in (("mentions", "text"), ("events", "text")):
+        for row in _read(sample_out, name):
+            body = bodies[row["article"]]
+            assert body[int(row["start"]):int(row["end"])] == row[text_column], (name, row)
+    for row in _read(sample_out, "statements"):
+        assert row["speaker_label"] and row["text"]
+        assert int(row["start"]) < int(row["end"]) <= len(bodies[row["article"]])
+
+
+def test_events_rows_carry_their_type_and_only_their_own_places(sample_out, sample_store):
+    rows = _read(sample_out, "events")
+    assert rows and all(r["type"] and r["type"] != "Event" for r in rows)
+    places = {r["label"].value for r in sparql(sample_store, "SELECT ?label WHERE { ?p a schema:Place ; rdfs:label ?label }")}
+    for row in rows:
+        for place in filter(None, row["place"].split(" | ")):
+            assert place in places, row
+        assert row["place"].count(" | ") < 3, "a row lists only the places its article links to the event"
+
+
+def test_parquet_holds_the_same_rows_and_pandas_reads_both(sample_out):
+    for name in TABLES:
+        from_csv = pd.read_csv(sample_out / "tables" / f"{name}.csv", dtype=str, keep_default_na=False)
+        from_parquet = pq.read_table(sample_out / "tables" / f"{name}.parquet").to_pandas()
+        assert from_csv.equals(from_parquet), name
+
+
+def test_stats_from_the_command_line_and_in_the_report(sample_out):
+    report = json.loads((sample_out / "report.json").read_text())
+    stats = report["stats"]
+    assert sum(stats["entities_by_kind"].values()) == report["totals"]["entities"]
+    assert sum(stats["articles_by_outlet"].values()) == report["totals"]["articles"]
+    assert stats["top_speakers"] and stats["events_by_type"]
+    assert report["tables"]["entities"] == report["totals"]["entities"]
+    text = subprocess.run([sys.executable, "-m", "kg", "stats", str(sample_out)], capture_output=True, text=True,
+                          check=True).stdout
+    assert "entities by kind:" in text and "top speakers:" in text
+    as_json = subprocess.run([sys.executable, "-m", "kg", "stats", str(sample_out), "--json"], capture_output=True,
+                             text=True, check=True).stdout
+    assert json.loads(as_json) == stats
+
+
+def test_stats_of_a_folder_without_a_build_is_a_clear_error(tmp_path):
+    done = subprocess.run([sys.executable, "-m", "kg", "stats", str(tmp_path)], capture_output=True, text=True)
+    assert done.returncode != 0 and "no report.json" in done.stderr and "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize("name", TABLES)
+def test_tables_are_deterministic(sample_out, tmp_path, name):
+    from kg.export.tables import write_tables
+
+    write_tables(sample_out / "graph.nq", tmp_path)
+    assert (tmp_path / f"{name}.csv").read_bytes() == (sample_out / "tables" / f"{name}.csv").read_bytes()
