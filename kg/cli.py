@@ -127,10 +127,16 @@ def _progress_bar(total: int):
 def query(out_dir: Path, query: str | None, query_file: Path | None, fmt: str) -> None:
     """Run a SPARQL query against a built OUT folder (prefixes schema:, oa:, kgo:, … predeclared)."""
     from kg.dataset.query import QueryError, format_results, open_store, run_query
+    from kg.util.sandbox import drop_network
 
-    if (query is None) == (query_file is None):
+    if query is None and query_file is None:
+        raise click.UsageError("give a query: a string, or -f FILE")
+    if query is not None and query_file is not None:
         raise click.UsageError("give a query string or -f FILE, not both")
     text = query_file.read_text(encoding="utf-8") if query_file else query
+    if not drop_network():  # a query that slipped past the check could still reach no host
+        click.echo("kg query: this system allows no network namespace: SERVICE and LOAD are refused by the "
+                   "query check alone", err=True)
     try:
         results = run_query(open_store(out_dir), text)  # type: ignore[arg-type]
         click.echo(format_results(results, fmt), nl=False)

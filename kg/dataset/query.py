@@ -8,26 +8,28 @@ and queries need no GRAPH clause unless they ask which article said what.
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 
 import pyoxigraph as ox
 
+from kg.dataset.sparql_guard import QueryRefused, SafeQuery, check_query
 from kg.graph.namespaces import PREFIXES
 
 FORMATS = ("table", "csv", "tsv", "json")
-# Queries here read the build only: no federation, no loading from elsewhere.
-_FORBIDDEN = re.compile(r"\b(SERVICE|LOAD|INSERT|DELETE|CLEAR|DROP|CREATE|COPY|MOVE|ADD)\b", re.IGNORECASE)
-_STRINGS_AND_IRIS = re.compile(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:\\.|[^"\\])*"|\'(?:\\.|[^\'\\])*\'|<[^<>\s]*>|#[^\n]*|[?$]\w+|[A-Za-z_][\w.-]*:[\w.-]*|:[\w.-]+')
 
 
 class QueryError(Exception):
     """The query is refused or invalid, or the output folder has no dataset."""
 
 
+class QueryNotAllowed(QueryError):
+    """The query would change the data or reach beyond this dataset (SERVICE, LOAD, FROM, updates)."""
+
+
 def sparql_prologue() -> str:
-    """PREFIX declarations for the vocabularies the graph uses, prepended to every query."""
-    return "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
+    """PREFIX declarations for the vocabularies the graph uses, all on one line: prepended to a
+    query's first line, they leave the user's line numbers as they were (error positions)."""
+    return " ".join(f"PREFIX {p}: <{iri}>" for p, iri in PREFIXES.items()) + " "
 
 
 def open_store(out_dir: Path) -> ox.Store:
@@ -62,25 +64,20 @@ def merge_into_default_graph(store: ox.Store) -> None:
     store.extend(merged)
 
 
-def bare_keywords(query: str) -> str:
-    """The query with strings, IRIs, comments, variables and prefixed names blanked out, so that
-    keyword checks see only its keywords ("DELETE" inside a string is not an update)."""
-    return _STRINGS_AND_IRIS.sub(" ", query)
-
-
-def check_read_only(query: str) -> None:
-    """Refuse updates and SERVICE: a query may read the build and nothing else."""
-    bare = bare_keywords(query)
-    found = _FORBIDDEN.search(bare)
-    if found:
-        raise QueryError(f"{found.group(1).upper()} is not allowed: queries are read-only and local")
+def checked(query: str) -> SafeQuery:
+    """The query's form and the text an engine may run (kg.dataset.sparql_guard); QueryError if refused."""
+    try:
+        return check_query(query)
+    except QueryRefused as err:
+        raise (QueryNotAllowed if err.refused else QueryError)(str(err)) from None
 
 
 def run_query(store: ox.Store, query: str):
-    """Solutions, a boolean or triples, as pyoxigraph returns them."""
-    check_read_only(query)
+    """Solutions, a boolean or triples, as pyoxigraph returns them. The store is sent the query as
+    written back from its checked tokens, with the vocabularies' prefixes predeclared."""
+    safe = checked(query)
     try:
-        return store.query(sparql_prologue() + query)
+        return store.query(safe.text, prefixes=PREFIXES)
     except SyntaxError as err:
         raise QueryError(f"invalid SPARQL: {err}") from None
     except OSError as err:

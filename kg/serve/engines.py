@@ -43,6 +43,7 @@ from pathlib import Path
 
 from kg.serve.process_controls import LOWEST_PRIORITY, child_setup, cpu_seconds, lowest_priority_for_all_threads
 from kg.dataset.query import QueryError
+from kg.util.sandbox import available as sandbox_available, connect
 from kg.serve.query_shape import query_shape
 
 Answer = tuple[int, str, bytes]
@@ -58,28 +59,34 @@ def _free_port() -> int:
 class Engine:
     """One `oxigraph serve-read-only` process on a private port."""
 
-    def __init__(self, database: Path, timeout: float, nice: int = 0):
+    def __init__(self, database: Path, timeout: float, nice: int = 0, isolate: bool = False):
         self.timeout = timeout
+        self.isolated = isolate
         self.port = _free_port()
         exe = shutil.which("oxigraph") or str(Path(sys.executable).with_name("oxigraph"))
         self.process = subprocess.Popen(
             [exe, "serve-read-only", "--location", str(database), "--bind", f"127.0.0.1:{self.port}",
              "--timeout-s", str(max(1, math.ceil(timeout)))],  # whole seconds: the socket's timeout is exact
-            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, preexec_fn=lambda: child_setup(nice))
+            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, preexec_fn=lambda: child_setup(nice, isolate))
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise QueryError(f"oxigraph server failed: {self.process.stderr.read().decode(errors='replace')}")
             try:
-                with socket.create_connection(("127.0.0.1", self.port), timeout=0.5):
+                with self._connect(0.5):
                     return
             except OSError:
                 time.sleep(0.005)
         self.stop()
         raise QueryError("oxigraph server did not start")
 
+    def _connect(self, timeout: float) -> socket.socket:
+        """A connection to the engine: from inside its network namespace when it has one."""
+        return connect(self.process.pid if self.isolated else None, self.port, timeout)
+
     def send(self, query: str, accept: str) -> http.client.HTTPConnection:
         connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=self.timeout)
+        connection.sock = self._connect(self.timeout)
         connection.request("POST", "/query", urllib.parse.urlencode({"query": query}), {
             "Accept": accept, "Content-Type": "application/x-www-form-urlencoded"})
         return connection
@@ -132,8 +139,12 @@ class EnginePool:
     """Fast and slow lanes of engines (see the module's docstring)."""
 
     def __init__(self, database: Path, timeout: float, fast: int = 4, slow: int = 2, budget: float = 0.5,
-                 remembered: int = 1000, queue_wait: float = 10.0):
+                 remembered: int = 1000, queue_wait: float = 10.0, isolate: bool | None = None):
         self.database, self.timeout, self.budget = database, timeout, min(budget, timeout)
+        self.isolate = sandbox_available() if isolate is None else isolate
+        if not self.isolate:
+            sys.stderr.write("kg serve: this system allows no network namespace (needs root): query engines keep "
+                             "the host's network; SERVICE and LOAD are still refused by the query check\n")
         self.queue_wait = max(queue_wait, timeout)  # waiting for an engine is not running: a longer bound
         self.idle: queue.Queue[Engine] = queue.Queue()
         self.running: set[Engine] = set()
@@ -159,7 +170,7 @@ class EnginePool:
             raise QueryError("the endpoint is stopping") from err
 
     def _spawn(self, nice: int, timeout: float) -> Engine:
-        engine = Engine(self.database, timeout, nice)
+        engine = Engine(self.database, timeout, nice, self.isolate)
         with self.lock:
             self.running.add(engine)
             stopped = self.stopped

@@ -11,8 +11,13 @@ LOWEST_PRIORITY = 19
 _CLOCK_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 
 
-def child_setup(nice: int) -> None:
-    """In the child, before exec: die with the front server (Linux), so no query runs orphaned."""
+def child_setup(nice: int, isolate: bool = False) -> None:
+    """In the child, before exec: die with the front server (Linux), so no query runs orphaned;
+    with `isolate`, a network namespace of its own with only loopback (kg.util.sandbox)."""
+    if isolate:
+        from kg.util.sandbox import isolate_child
+
+        isolate_child()  # raises: the engine does not start rather than start with the network
     try:
         import ctypes
         import signal

@@ -14,7 +14,6 @@ unless --cors is given, and then never with credentials.
 from __future__ import annotations
 
 import json
-import re
 import signal
 import sys
 import tempfile
@@ -22,25 +21,9 @@ import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from kg.dataset.query import QueryError, bare_keywords, check_read_only, sparql_prologue
+from kg.dataset.query import QueryError, QueryNotAllowed, checked, sparql_prologue
 from kg.serve.engines import EnginePool
 from kg.serve.formats import RESULT_TYPES, GRAPH_TYPES, QUERY_PAGE, negotiate, solutions_to
-
-_FROM = re.compile(r"\bFROM\b", re.IGNORECASE)
-_KIND = re.compile(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE)
-
-
-def check_query(query: str) -> str:
-    """The query's form (SELECT, ASK, CONSTRUCT, DESCRIBE), or QueryError if refused."""
-    check_read_only(query)
-    bare = bare_keywords(query)
-    if _FROM.search(bare):
-        raise QueryError("FROM and FROM NAMED are not allowed: queries read this dataset only")
-    kind = _KIND.search(bare)
-    if kind is None:
-        raise QueryError("not a SPARQL query (SELECT, ASK, CONSTRUCT or DESCRIBE)")
-    return kind.group(1).upper()
-
 
 def prepare_database(source: Path, workdir: Path) -> Path:
     """The Oxigraph database to serve: a store's own, or one loaded from OUT/graph.nq."""
@@ -124,10 +107,10 @@ def make_handler(backend: EnginePool, view_html: bytes, max_results: int, cors: 
             if not query.strip():
                 return self._error(400, "missing query")
             try:
-                form = check_query(query)
+                safe = checked(query)
             except QueryError as err:
-                return self._error(403 if "not allowed" in str(err) else 400, str(err))
-            full = sparql_prologue() + query
+                return self._error(403 if isinstance(err, QueryNotAllowed) else 400, str(err))
+            form, full = safe.form, sparql_prologue() + safe.text
             if form in ("SELECT", "ASK"):
                 wanted = negotiate(self.headers.get("Accept"), RESULT_TYPES)
                 status, _, body = backend.query(full, "application/sparql-results+json")
