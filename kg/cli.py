@@ -195,8 +195,10 @@ def validate(source: Path) -> None:
 @click.option("--engines", default=4, show_default=True, help="Fast-lane Oxigraph processes (one query each at a time).")
 @click.option("--slow-engines", default=2, show_default=True, help="Most queries running at once in the slow lane.")
 @click.option("--budget", default=0.5, show_default=True, help="Seconds a query may run in the fast lane before it moves to the slow lane.")
+@click.option("--max-bytes", default=16 * 2**20, show_default=True,
+              help="Most bytes of an answer read from an engine (KG-Result-Truncated signals more).")
 def serve(source: Path, host: str, port: int, timeout: float, max_results: int, cors: bool, engines: int,
-          slow_engines: int, budget: float) -> None:
+          slow_engines: int, budget: float, max_bytes: int) -> None:
     """Serve OUT or a STORE: SPARQL 1.1 Protocol at /sparql (read-only), the view at /, a query page at /query."""
     from kg.dataset.query import QueryError
     from kg.serve.server import serve as run_serve
@@ -206,7 +208,7 @@ def serve(source: Path, host: str, port: int, timeout: float, max_results: int, 
 
     try:
         run_serve(source, host, port, timeout, max_results, cors, ready, max(1, engines), max(1, slow_engines),
-                  max(0.01, budget))
+                  max(0.01, budget), max(1024, max_bytes))
     except (QueryError, OSError) as err:
         click.echo(f"error: {err}", err=True)
         sys.exit(EXIT_NOTHING_BUILT)

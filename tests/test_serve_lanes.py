@@ -80,8 +80,8 @@ def test_cheap_queries_answer_while_the_one_fast_engine_s_query_turns_out_expens
     thread = in_background(pool, CROSS, results)
     time.sleep(0.5)  # escalated: a fresh fast engine has replaced the busy one
     answers = [pool.query(CHEAP, JSON) for _ in range(20)]
-    assert [status for status, _, _ in answers] == [200] * 20
-    assert all(b'"boolean":true' in body for _, _, body in answers)
+    assert [status for status, *_ in answers] == [200] * 20
+    assert all(b'"boolean":true' in body for _, _, body, _ in answers)
     thread.join(timeout=30)
 
 
@@ -97,8 +97,8 @@ def test_known_slow_queries_go_straight_to_the_slow_lane_and_wait_for_a_place(po
     assert time.monotonic() - started < 1.5, "the cheap query did not wait for the slow lane"
     for thread in threads:
         thread.join(timeout=30)
-    assert [status for status, _, _ in results] == [503] * 3
-    assert all(b"timed out" in body or b"busy" in body for _, _, body in results)
+    assert [status for status, *_ in results] == [503] * 3
+    assert all(b"timed out" in body or b"busy" in body for _, _, body, _ in results)
 
 
 def test_queries_differing_only_in_constants_and_spacing_share_a_shape():

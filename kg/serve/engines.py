@@ -28,111 +28,19 @@ from __future__ import annotations
 
 import collections
 import concurrent.futures
-import http.client
-import math
 import queue
-import select
-import shutil
-import socket
-import subprocess
 import sys
 import threading
 import time
-import urllib.parse
 from pathlib import Path
 
-from kg.serve.process_controls import LOWEST_PRIORITY, child_setup, cpu_seconds, lowest_priority_for_all_threads
 from kg.dataset.query import QueryError
-from kg.util.sandbox import available as sandbox_available, connect
+from kg.serve.engine import TEXT, Answer, Caps, Engine
+from kg.serve.process_controls import LOWEST_PRIORITY
 from kg.serve.query_shape import query_shape
+from kg.util.sandbox import available as sandbox_available
 
-Answer = tuple[int, str, bytes]
-_TEXT = "text/plain; charset=utf-8"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Engine:
-    """One `oxigraph serve-read-only` process on a private port."""
-
-    def __init__(self, database: Path, timeout: float, nice: int = 0, isolate: bool = False):
-        self.timeout = timeout
-        self.isolated = isolate
-        self.port = _free_port()
-        exe = shutil.which("oxigraph") or str(Path(sys.executable).with_name("oxigraph"))
-        self.process = subprocess.Popen(
-            [exe, "serve-read-only", "--location", str(database), "--bind", f"127.0.0.1:{self.port}",
-             "--timeout-s", str(max(1, math.ceil(timeout)))],  # whole seconds: the socket's timeout is exact
-            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, preexec_fn=lambda: child_setup(nice, isolate))
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise QueryError(f"oxigraph server failed: {self.process.stderr.read().decode(errors='replace')}")
-            try:
-                with self._connect(0.5):
-                    return
-            except OSError:
-                time.sleep(0.005)
-        self.stop()
-        raise QueryError("oxigraph server did not start")
-
-    def _connect(self, timeout: float) -> socket.socket:
-        """A connection to the engine: from inside its network namespace when it has one."""
-        return connect(self.process.pid if self.isolated else None, self.port, timeout)
-
-    def send(self, query: str, accept: str) -> http.client.HTTPConnection:
-        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=self.timeout)
-        connection.sock = self._connect(self.timeout)
-        connection.request("POST", "/query", urllib.parse.urlencode({"query": query}), {
-            "Accept": accept, "Content-Type": "application/x-www-form-urlencoded"})
-        return connection
-
-    @staticmethod
-    def answered_within(connection: http.client.HTTPConnection, seconds: float) -> bool:
-        return bool(select.select([connection.sock], [], [], seconds)[0])
-
-    def within_budget(self, connection: http.client.HTTPConnection, budget: float) -> bool:
-        """Whether the answer comes before the query has used `budget` seconds of CPU: CPU time,
-        not wall time, so that a cheap query slowed down by a busy machine is not taken for an
-        expensive one. Without /proc, wall time."""
-        started = cpu_seconds(self.process.pid)
-        if started is None:
-            return self.answered_within(connection, budget)
-        while not self.answered_within(connection, 0.02):
-            used = cpu_seconds(self.process.pid)
-            if used is None or used - started >= budget:
-                return False
-        return True
-
-    @staticmethod
-    def receive(connection: http.client.HTTPConnection, accept: str) -> Answer:
-        try:
-            response = connection.getresponse()
-            body = response.read()
-        except (TimeoutError, OSError, http.client.HTTPException):
-            return 503, _TEXT, b"query timed out\n"
-        finally:
-            connection.close()
-        if response.status == 200:
-            return 200, response.getheader("Content-Type", accept), body
-        lowered = body.lower()
-        timed_out = b"timeout" in lowered or b"timed out" in lowered
-        return (503 if timed_out else 400), _TEXT, body
-
-    def ask(self, query: str, accept: str) -> Answer:
-        return self.receive(self.send(query, accept), accept)
-
-    def lower_priority(self) -> None:
-        """Nice 19 for every thread of the process (Oxigraph answers on a thread per request)."""
-        lowest_priority_for_all_threads(self.process.pid)
-
-    def stop(self) -> None:
-        self.process.kill()
-        self.process.wait()
+DEFAULT_CAPS = Caps(rows=10_000, bytes=16 * 2**20)
 
 
 class EnginePool:
@@ -213,61 +121,47 @@ class EnginePool:
     def is_known_slow(self, query: str) -> bool:
         return self._known_slow(query_shape(query))
 
-    def query(self, query: str, accept: str) -> Answer:
+    def query(self, query: str, accept: str, caps: Caps = DEFAULT_CAPS) -> Answer:
+        """The engine's answer to `query` in `accept`, read under `caps` (see the module's docstring)."""
         signature = query_shape(query)
         if self._known_slow(signature):  # its shape ran past its budget before: straight to the slow lane
-            return self._slow_lane(query, signature, accept)
+            return self._slow_lane(query, signature, accept, caps)
         try:
             engine = self.idle.get(timeout=self.queue_wait)
         except queue.Empty:
-            return 503, _TEXT, b"busy: every query engine is taken, try again\n"
+            return Answer(503, TEXT, b"busy: every query engine is taken, try again\n")
         if self._known_slow(signature):  # one of its shape moved to the slow lane while this one waited
             self.idle.put(engine)
-            return self._slow_lane(query, signature, accept)
-        connection = engine.send(query, accept)
-        if engine.within_budget(connection, self.budget):
-            answer = engine.receive(connection, accept)
-            if answer[0] == 503:  # timed out: the evaluation may still run inside Oxigraph
-                self._kill(engine)
-                self._replace_fast()
-                self._remember_slow(signature)
-            else:
-                self.idle.put(engine)
-            return answer
-        self._replace_fast()  # off the request path
-        sys.stderr.write(f"kg serve: a query ran past its {self.budget:g} s budget: moved to the slow lane\n")
-        if not self.escalation_places.acquire(blocking=False):
-            self._kill(engine)
-            connection.close()
-            return 503, _TEXT, b"busy: too many long-running queries, try again later\n"
-        self._remember_slow(signature)  # until it proves cheap: the next ones go straight to the slow lane
-        try:
-            engine.lower_priority()
-            answer = engine.receive(connection, accept)
-        finally:
-            self._kill(engine)
-            self.escalation_places.release()
-        if answer[0] != 503:
-            self._forget_slow(signature)
-        return answer
+            return self._slow_lane(query, signature, accept, caps)
+        return _FastRun(self, engine, signature).run(query, accept, caps)
 
-    def _slow_lane(self, query: str, signature: str, accept: str) -> Answer:
+    def _fail(self, engine: Engine, reason: str) -> Answer:
+        """A dead or wedged engine: killed, replaced off the request path, and said so."""
+        detail = engine.last_error()
+        self._kill(engine)
+        self._replace_fast()
+        sys.stderr.write(f"kg serve: engine failed ({reason}): {detail}; replaced\n")
+        return Answer(503, TEXT, f"engine failed: {reason}; try again\n".encode())
+
+    def _slow_lane(self, query: str, signature: str, accept: str, caps: Caps) -> Answer:
         started = time.monotonic()
         if not self.slow_places.acquire(timeout=self.timeout):
-            return 503, _TEXT, b"busy: too many long-running queries, try again later\n"
+            return Answer(503, TEXT, b"busy: too many long-running queries, try again later\n")
         try:
             remaining = self.timeout - (time.monotonic() - started)
             if remaining < 1:  # Oxigraph's timeout counts whole seconds
-                return 503, _TEXT, b"query timed out while waiting for a slow-lane engine\n"
+                return Answer(503, TEXT, b"query timed out while waiting for a slow-lane engine\n")
             try:
                 engine = self._start(nice=LOWEST_PRIORITY, timeout=remaining)
             except QueryError as err:
-                return 503, _TEXT, f"no query engine: {err}\n".encode()
+                return Answer(503, TEXT, f"no query engine: {err}\n".encode())
             try:
-                answer = engine.ask(query, accept)
+                answer = engine.ask(query, accept, caps)
+            except OSError as err:
+                answer = Answer(503, TEXT, f"engine failed: {err}\n".encode())
             finally:
                 self._kill(engine)
-            if answer[0] != 503:  # it ends in time after all (it was slow under load only)
+            if answer.status != 503:  # it ends in time after all (it was slow under load only)
                 self._forget_slow(signature)
             return answer
         finally:
@@ -281,3 +175,75 @@ class EnginePool:
             self._kill(engine)
         for spawner in self.spawners.values():
             spawner.shutdown(wait=False, cancel_futures=True)
+
+
+class _FastRun:
+    """One query on a fast engine: escalated to the slow lane as soon as it has used its CPU
+    budget, whether it is still computing or already streaming (the first bytes of a stream do
+    not make a query cheap)."""
+
+    def __init__(self, pool: EnginePool, engine: Engine, signature: str):
+        self.pool, self.engine, self.signature = pool, engine, signature
+        self.escalated = self.refused = False
+        self.started = engine.cpu()
+
+    def run(self, query: str, accept: str, caps: Caps) -> Answer:
+        pool, engine = self.pool, self.engine
+        try:
+            connection = engine.send(query, accept)
+        except OSError as err:
+            return pool._fail(engine, f"no connection ({err})")
+        state = engine.wait(connection, pool.budget, pool.timeout + 1)
+        if state in ("died", "stalled"):
+            connection.close()
+            return pool._fail(engine, "it died" if state == "died" else f"no answer and no work for {pool.timeout + 1:g} s")
+        if state == "over budget" and not self._escalate():
+            connection.close()
+            return Answer(503, TEXT, b"busy: too many long-running queries, try again later\n")
+        answer = None
+        try:
+            answer = engine.read(connection, accept, caps, self._keep_going)
+        finally:
+            self._finish(answer)
+        if answer.status == 503 and not self.escalated and not self.refused:
+            pool._remember_slow(self.signature)  # timed out: its shape goes to the slow lane next time
+        if self.escalated and answer.status != 503:
+            pool._forget_slow(self.signature)
+        return answer
+
+    def _keep_going(self) -> bool:
+        """Between two chunks of a stream: escalate once the budget is used; False if refused."""
+        if self.escalated or self.started is None:
+            return True
+        used = self.engine.cpu()
+        if used is None or used - self.started < self.pool.budget:
+            return True
+        return self._escalate()
+
+    def _escalate(self) -> bool:
+        pool = self.pool
+        pool._replace_fast()  # off the request path
+        sys.stderr.write(f"kg serve: a query ran past its {pool.budget:g} s budget: moved to the slow lane\n")
+        if not pool.escalation_places.acquire(blocking=False):
+            self.refused = True
+            pool._kill(self.engine)
+            return False
+        self.escalated = True
+        pool._remember_slow(self.signature)  # until it proves cheap: the next ones go straight to the slow lane
+        self.engine.lower_priority()
+        return True
+
+    def _finish(self, answer: Answer | None) -> None:
+        """An escalated engine is killed (it may still be working); so is one whose answer was cut
+        short or failed; a fast engine that answered in full goes back to the idle ones."""
+        pool, engine = self.pool, self.engine
+        if self.escalated:
+            pool._kill(engine)
+            pool.escalation_places.release()
+        elif self.refused:
+            return  # killed, and its replacement started, when the escalation was refused
+        elif answer is not None and answer.status != 503 and not answer.truncated and engine.process.poll() is None:
+            pool.idle.put(engine)
+        else:
+            pool._kill(engine)
+            pool._replace_fast()
