@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import collections
 import concurrent.futures
-import queue
 import sys
 import threading
 import time
@@ -54,7 +53,7 @@ class EnginePool:
             sys.stderr.write("kg serve: this system allows no network namespace (needs root): query engines keep "
                              "the host's network; SERVICE and LOAD are still refused by the query check\n")
         self.queue_wait = max(queue_wait, timeout)  # waiting for an engine is not running: a longer bound
-        self.idle: queue.Queue[Engine] = queue.Queue()
+        self.idle = IdleEngines()
         self.running: set[Engine] = set()
         self.lock = threading.Lock()
         self.slow_places = threading.BoundedSemaphore(slow)
@@ -67,8 +66,11 @@ class EnginePool:
         # lane, so that fast engines never queue behind slow-lane ones (which start at nice 19).
         self.spawners = {lane: concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"kg-{lane}")
                          for lane in ("fast", "slow")}
-        for _ in range(fast):
-            self.idle.put(self._start())
+        self.known_cheap: collections.OrderedDict[str, None] = collections.OrderedDict()
+        for number in range(fast):  # half of them kept for shapes that have answered within budget
+            engine = self._start()
+            engine.home = "proven" if number < fast // 2 else "open"
+            self.idle.put(engine)
 
     def _start(self, nice: int = 0, timeout: float | None = None) -> Engine:
         spawner = self.spawners["slow" if nice else "fast"]
@@ -91,11 +93,13 @@ class EnginePool:
             self.running.discard(engine)
         engine.stop()
 
-    def _replace_fast(self) -> None:
-        """Start a fast engine off the request path."""
+    def _replace_fast(self, home: str) -> None:
+        """Start a fast engine off the request path, for the same share of the fast lane."""
         def start() -> None:
             try:
-                self.idle.put(self._spawn(0, self.timeout))
+                engine = self._spawn(0, self.timeout)
+                engine.home = home
+                self.idle.put(engine)
             except QueryError as err:
                 sys.stderr.write(f"kg serve: could not start a query engine: {err}\n")
         try:
@@ -109,6 +113,21 @@ class EnginePool:
             self.known_slow.move_to_end(signature)
             while len(self.known_slow) > self.remembered:
                 self.known_slow.popitem(last=False)
+
+    def _remember_cheap(self, signature: str) -> None:
+        with self.lock:
+            self.known_cheap[signature] = None
+            self.known_cheap.move_to_end(signature)
+            while len(self.known_cheap) > self.remembered:
+                self.known_cheap.popitem(last=False)
+
+    def _forget_cheap(self, signature: str) -> None:
+        with self.lock:
+            self.known_cheap.pop(signature, None)
+
+    def _known_cheap(self, signature: str) -> bool:
+        with self.lock:
+            return signature in self.known_cheap
 
     def _forget_slow(self, signature: str) -> None:
         with self.lock:
@@ -126,9 +145,8 @@ class EnginePool:
         signature = query_shape(query)
         if self._known_slow(signature):  # its shape ran past its budget before: straight to the slow lane
             return self._slow_lane(query, signature, accept, caps)
-        try:
-            engine = self.idle.get(timeout=self.queue_wait)
-        except queue.Empty:
+        engine = self.idle.take(self._known_cheap(signature), self.queue_wait)
+        if engine is None:
             return Answer(503, TEXT, b"busy: every query engine is taken, try again\n")
         if self._known_slow(signature):  # one of its shape moved to the slow lane while this one waited
             self.idle.put(engine)
@@ -139,7 +157,7 @@ class EnginePool:
         """A dead or wedged engine: killed, replaced off the request path, and said so."""
         detail = engine.last_error()
         self._kill(engine)
-        self._replace_fast()
+        self._replace_fast(engine.home)
         sys.stderr.write(f"kg serve: engine failed ({reason}): {detail}; replaced\n")
         return Answer(503, TEXT, f"engine failed: {reason}; try again\n".encode())
 
@@ -175,6 +193,31 @@ class EnginePool:
             self._kill(engine)
         for spawner in self.spawners.values():
             spawner.shutdown(wait=False, cancel_futures=True)
+
+
+class IdleEngines:
+    """The idle fast engines, in two shares: "proven" ones run only queries whose shape has answered
+    within its budget before, "open" ones run any query. So a crowd of expensive queries of new
+    shapes, each spending a budget before it moves to the slow lane, can hold the open engines but
+    never the proven ones, and repeated cheap queries keep answering at once."""
+
+    def __init__(self):
+        self.ready = threading.Condition()
+        self.engines: dict[str, list[Engine]] = {"proven": [], "open": []}
+
+    def put(self, engine: Engine) -> None:
+        with self.ready:
+            self.engines[engine.home].append(engine)
+            self.ready.notify_all()
+
+    def take(self, proven: bool, timeout: float) -> Engine | None:
+        """An idle engine the query may use (a proven one first, for a proven shape); None after `timeout`."""
+        shares = ("proven", "open") if proven else ("open",)
+        with self.ready:
+            found = self.ready.wait_for(lambda: any(self.engines[s] for s in shares), timeout)
+            if not found:
+                return None
+            return next(self.engines[s].pop() for s in shares if self.engines[s])
 
 
 class _FastRun:
@@ -222,7 +265,8 @@ class _FastRun:
 
     def _escalate(self) -> bool:
         pool = self.pool
-        pool._replace_fast()  # off the request path
+        pool._replace_fast(self.engine.home)  # off the request path
+        pool._forget_cheap(self.signature)
         sys.stderr.write(f"kg serve: a query ran past its {pool.budget:g} s budget: moved to the slow lane\n")
         if not pool.escalation_places.acquire(blocking=False):
             self.refused = True
@@ -244,6 +288,8 @@ class _FastRun:
             return  # killed, and its replacement started, when the escalation was refused
         elif answer is not None and answer.status != 503 and not answer.truncated and engine.process.poll() is None:
             pool.idle.put(engine)
+            if answer.status == 200:
+                pool._remember_cheap(self.signature)
         else:
             pool._kill(engine)
-            pool._replace_fast()
+            pool._replace_fast(engine.home)
