@@ -28,8 +28,13 @@ eval: corpus-present install
 	$(BIN)/python scripts/corpus_to_jsonl.py $(CORPUS) > out/corpus.jsonl
 	$(BIN)/kg build out/corpus.jsonl -o out/corpus --quiet
 	$(BIN)/kg build $(CORPUS)/dev/articles.jsonl -o out/dev --quiet
-	$(BIN)/kg eval out/corpus --entities tests/gold/corpus_entities.json --facts tests/gold/corpus_facts.json --targets articles --check
-	$(BIN)/kg eval out/dev --entities $(CORPUS)/dev/gold_entities.json --facts $(CORPUS)/dev/gold_facts.json --targets dev --check
+	@echo "== the two original articles ($(CORPUS))"; \
+	$(BIN)/kg eval out/corpus --entities tests/gold/corpus_entities.json --facts tests/gold/corpus_facts.json \
+	  --targets articles --check; articles=$$?; \
+	echo; echo "== the dev set ($(CORPUS)/dev)"; \
+	$(BIN)/kg eval out/dev --entities $(CORPUS)/dev/gold_entities.json --facts $(CORPUS)/dev/gold_facts.json \
+	  --targets dev --check; dev=$$?; \
+	test $$articles -eq 0 -a $$dev -eq 0
 
 corpus-present:
 	@test -f $(CORPUS)/meta.jsonl -a -f $(CORPUS)/dev/articles.jsonl || { \

@@ -166,7 +166,7 @@ def test_eval_check_on_the_dev_set(dev_out):
     assert all(goal["above floor"] for goal in data["goals"].values())
 
 
-def test_eval_check_needs_targets_and_names_a_bad_targets_file(tmp_path, corpus_out):
+def test_eval_check_needs_targets_fails_below_a_floor_and_names_bad_files(tmp_path, corpus_out):
     gold = ["--entities", str(ROOT / "tests" / "gold" / "corpus_entities.json"),
             "--facts", str(ROOT / "tests" / "gold" / "corpus_facts.json")]
     result = CliRunner().invoke(cli, ["eval", str(corpus_out), *gold, "--check"])
@@ -175,3 +175,14 @@ def test_eval_check_needs_targets_and_names_a_bad_targets_file(tmp_path, corpus_
     bad.write_text(json.dumps({"metrics": {"no such metric": {"floor": 1}}}))
     result = CliRunner().invoke(cli, ["eval", str(corpus_out), *gold, "--targets", str(bad)])
     assert result.exit_code == 2 and str(bad) in result.output and "no such metric" in result.output
+    high = tmp_path / "high.json"
+    high.write_text(json.dumps({"metrics": {"entity F1": {"floor": 0.999}, "speakers left unnamed": {"floor": 5, "better": "lower"}}}))
+    result = CliRunner().invoke(cli, ["eval", str(corpus_out), *gold, "--targets", str(high), "--check"])
+    assert result.exit_code == 1 and "below the floor: entity F1\n" in result.output
+    assert "BELOW FLOOR" in result.output
+    result = CliRunner().invoke(cli, ["eval", str(corpus_out), *gold, "--targets", "nosuch"])
+    assert result.exit_code == 2 and "no such targets file" in result.output and "articles, dev" in result.output
+    facts = tmp_path / "facts.json"
+    facts.write_text(json.dumps({"articles": {"a": {"events": [{"agent": "Somebody"}]}}}))
+    result = CliRunner().invoke(cli, ["eval", str(corpus_out), *gold[:2], "--facts", str(facts)])
+    assert result.exit_code == 2 and str(facts) in result.output and "'type'" in result.output

@@ -61,9 +61,21 @@ def evaluate(out_dir: Path, entities_gold: Path, facts_gold: Path, model: str, t
     """Every score, the flat metrics the targets name, and the goals when a targets file is given."""
     from kg.dataset.query import open_store
 
+    wanted = load_targets(targets) if targets is not None else None  # a bad file fails before the scoring
     store = open_store(out_dir)
     gold_entities, gold_facts = _read_gold(entities_gold), _read_gold(facts_gold)
-    entities, facts = gold_entities["articles"], gold_facts["articles"]
+    try:
+        result = _scores(store, gold_entities, gold_facts["articles"], model)
+    except KeyError as err:
+        raise ValueError(f"{entities_gold} or {facts_gold}: a gold item lacks the field {err}") from err
+    result["metrics"] = metrics(result)
+    if wanted is not None:
+        result["goals"] = goals(result["metrics"], wanted, targets)
+    return result
+
+
+def _scores(store: ox.Store, gold_entities: dict, facts: dict, model: str) -> dict:
+    entities = gold_entities["articles"]
     events = predicted_events(store)
     matches = match_events(events, facts)
     result = {
@@ -78,9 +90,6 @@ def evaluate(out_dir: Path, entities_gold: Path, facts_gold: Path, model: str, t
     if "same_person" in gold_entities:
         result["persons"] = score_clusters(person_nodes(store), gold_entities["same_person"],
                                            gold_entities.get("distinct_persons", []))
-    result["metrics"] = metrics(result)
-    if targets is not None:
-        result["goals"] = goals(result["metrics"], load_targets(targets), targets)
     return result
 
 

@@ -50,6 +50,9 @@ def load_targets(path: Path) -> dict[str, dict]:
     """metric -> {"floor", "target", "better"}; ValueError naming the file when it is malformed."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as err:
+        sets = ", ".join(sorted(p.stem for p in PACKAGED.glob("*.json")))
+        raise ValueError(f"{path}: no such targets file (the packaged sets are: {sets})") from err
     except (OSError, json.JSONDecodeError) as err:
         raise ValueError(f"{path}: cannot read the targets file: {err}") from err
     metrics = data.get("metrics") if isinstance(data, dict) else None
