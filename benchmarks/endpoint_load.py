@@ -93,7 +93,7 @@ def cpu_ticks(pids: list[int]) -> int:
 ERROR_SAMPLES: list[str] = []  # the first few error messages, to tell busy from timed out from refused
 
 
-def ask(url: str, query: str) -> tuple[int, float]:
+def ask(url: str, query: str, record: bool = True) -> tuple[int, float]:
     started = time.monotonic()
     request = urllib.request.Request(url, data=urllib.parse.urlencode({"query": query}).encode(),
                                      headers={"Accept": "application/sparql-results+json"})
@@ -103,11 +103,11 @@ def ask(url: str, query: str) -> tuple[int, float]:
             status = response.status
     except urllib.error.HTTPError as err:
         status = err.code
-        if len(ERROR_SAMPLES) < 20:
+        if record and len(ERROR_SAMPLES) < 20:
             ERROR_SAMPLES.append(f"{status} {err.read()[:120].decode(errors='replace').strip()} | {query[:40]}")
     except OSError as err:
         status = -1
-        if len(ERROR_SAMPLES) < 20:
+        if record and len(ERROR_SAMPLES) < 20:
             ERROR_SAMPLES.append(f"-1 {err!r} | {query[:40]}")
     return status, time.monotonic() - started
 
@@ -138,7 +138,7 @@ def main() -> None:
         rng = random.Random(seed)
         while time.monotonic() < stop:
             if rng.random() < args.expensive_share:
-                expensive.append(ask(url, expensive_query(rng, args.distinct_expensive)))
+                expensive.append(ask(url, expensive_query(rng, args.distinct_expensive), record=False))
             else:
                 cheap.append(ask(url, rng.choice(CHEAP)))
 
@@ -175,7 +175,7 @@ def main() -> None:
         "peak_rss_mb_front_and_engines": round(peak[0], 1),
         "engines_cpu_after_the_run": round(busy_after, 3),
         "moved_to_slow_lane": sum("slow lane" in line for line in server_log),
-        "cheap_error_samples": [e for e in ERROR_SAMPLES if "COUNT(*) AS ?n) WHERE { ?a" not in e][:5],
+        "cheap_error_samples": ERROR_SAMPLES[:5],
     }
     print(json.dumps(result, indent=2))
     target = Path(args.json)
