@@ -123,17 +123,21 @@ def _progress_bar(total: int):
 @click.argument("query", required=False)
 @click.option("-f", "--file", "query_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Read the query from a .rq file.")
+@click.option("--named", metavar="NAME", help="A query of the shipped library (kg/queries/NAME.rq); --named list lists them.")
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json"]), default="table", show_default=True)
-def query(out_dir: Path, query: str | None, query_file: Path | None, fmt: str) -> None:
+def query(out_dir: Path, query: str | None, query_file: Path | None, named: str | None, fmt: str) -> None:
     """Run a SPARQL query against a built OUT folder (prefixes schema:, oa:, kgo:, … predeclared)."""
     from kg.dataset.query import QueryError, format_results, open_store, run_query
     from kg.util.sandbox import drop_network
 
-    if query is None and query_file is None:
-        raise click.UsageError("give a query: a string, or -f FILE")
-    if query is not None and query_file is not None:
-        raise click.UsageError("give a query string or -f FILE, not both")
+    given = [q for q in (query, query_file, named) if q is not None]
+    if not given:
+        raise click.UsageError("give a query: a string, -f FILE or --named NAME")
+    if len(given) > 1:
+        raise click.UsageError("give one query: a string, -f FILE or --named NAME")
     text = query_file.read_text(encoding="utf-8") if query_file else query
+    if named is not None:
+        text = _named_query(named)
     if not drop_network():  # a query that slipped past the check could still reach no host
         click.echo("kg query: this system allows no network namespace: SERVICE and LOAD are refused by the "
                    "query check alone", err=True)
@@ -143,6 +147,20 @@ def query(out_dir: Path, query: str | None, query_file: Path | None, fmt: str) -
     except QueryError as err:
         click.echo(f"error: {err}", err=True)
         sys.exit(1)
+
+
+def _named_query(name: str) -> str:
+    """The text of a query of the shipped library; `list` prints the names and exits."""
+    from importlib.resources import files
+
+    library = files("kg.queries")
+    names = sorted(p.name[:-3] for p in library.iterdir() if p.name.endswith(".rq"))
+    if name == "list":
+        click.echo("\n".join(names))
+        sys.exit(0)
+    if name not in names:
+        raise click.UsageError(f"no query named {name!r}; the library has: {', '.join(names)}")
+    return library.joinpath(f"{name}.rq").read_text(encoding="utf-8")
 
 
 @cli.command()
@@ -217,9 +235,9 @@ def serve(source: Path, host: str, port: int, timeout: float, max_results: int, 
 @cli.command(name="eval")
 @click.argument("out_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("--entities", "entities_gold", required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="Gold entities (JSON, see tests/gold/corpus_entities.json).")
+              help="Gold entities (JSON: articles -> [{label, type, aliases}]; the README's Evaluation section).")
 @click.option("--facts", "facts_gold", required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="Gold statements, events and aid packages (JSON, see tests/gold/corpus_facts.json).")
+              help="Gold statements, events and aid packages (JSON; the README's Evaluation section).")
 @click.option("--model", default=None, help="spaCy pipeline for the plain-NER baseline [default: as for build].")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 @click.option("--targets", "targets", default=None, metavar="SET|FILE",
