@@ -44,10 +44,12 @@ def cli() -> None:
               help="Seconds to wait for the --scheduler before giving up.")
 @click.option("--worker-timeout", type=click.FloatRange(0, min_open=True), default=60.0, show_default=True,
               help="Seconds the Dask scheduler may have no worker (after connecting, or when all leave) before giving up.")
+@click.option("--follow-links", is_flag=True,
+              help="Follow links inside an input folder that lead out of it (by default they are skipped and reported).")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
 def build(inputs: tuple[Path, ...], out_dir: Path | None, store_dir: Path | None, model: str | None, base_iri: str,
           batch_size: int, n_process: int, article_seconds: float, engine: str, scheduler: str | None,
-          partition_size: int, connect_timeout: float, worker_timeout: float, quiet: bool) -> None:
+          partition_size: int, connect_timeout: float, worker_timeout: float, follow_links: bool, quiet: bool) -> None:
     """Build the graph from INPUTS (.txt, .html, .jsonl files or folders) into OUT.
 
     Writes graph.trig, graph.nq, graph.ttl, graph.jsonld, graph.html, graph.graphml, graph.gexf and
@@ -67,7 +69,7 @@ def build(inputs: tuple[Path, ...], out_dir: Path | None, store_dir: Path | None
         raise click.UsageError("--partition-size must be at least 1")
     target = " and ".join(str(p) for p in (out_dir, store_dir) if p is not None)
     settings = Settings.from_env(model=model, base_iri=base_iri, batch_size=batch_size, n_process=n_process,
-                                 article_seconds=article_seconds)
+                                 article_seconds=article_seconds, follow_links=follow_links)
     progress = None if quiet else _progress_bar
     try:
         if engine == "dask":
