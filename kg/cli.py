@@ -46,20 +46,25 @@ def cli() -> None:
               help="Seconds the Dask scheduler may have no worker (after connecting, or when all leave) before giving up.")
 @click.option("--follow-links", is_flag=True,
               help="Follow links inside an input folder that lead out of it (by default they are skipped and reported).")
+@click.option("--max-memory", default="auto", show_default=True, metavar="SIZE",
+              help="Memory budget of the build's processes (512M, 8G; auto: 80% of the machine's or cgroup's; 0: none). "
+                   "Past it the build stops with exit status 2.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
 def build(inputs: tuple[Path, ...], out_dir: Path | None, store_dir: Path | None, model: str | None, base_iri: str,
           batch_size: int, n_process: int, article_seconds: float, engine: str, scheduler: str | None,
-          partition_size: int, connect_timeout: float, worker_timeout: float, follow_links: bool, quiet: bool) -> None:
+          partition_size: int, connect_timeout: float, worker_timeout: float, follow_links: bool, max_memory: str,
+          quiet: bool) -> None:
     """Build the graph from INPUTS (.txt, .html, .jsonl files or folders) into OUT.
 
     Writes graph.trig, graph.nq, graph.ttl, graph.jsonld, graph.html, graph.graphml, graph.gexf and
     report.json into OUT, and/or adds to the store in STORE. A bad input is reported and skipped;
     exit status 2 if nothing could be built.
     """
-    from kg.run.build import NothingToBuild, build as run_build
-    from kg.run.dask_engine import DaskEngine, EngineError  # dask itself is imported only by --engine dask
+    from kg.run.build import NothingToBuild
+    from kg.run.dask_engine import EngineError  # dask itself is imported only by --engine dask
     from kg.nlp.pipeline import ModelNotFound
     from kg.dataset.store import StoreError
+    from kg.run.memory import MemoryLimitExceeded, default_limit, memory_budget, parse_size
 
     if out_dir is None and store_dir is None:
         raise click.UsageError("give -o OUT, --store DIR, or both")
@@ -72,12 +77,16 @@ def build(inputs: tuple[Path, ...], out_dir: Path | None, store_dir: Path | None
                                  article_seconds=article_seconds, follow_links=follow_links)
     progress = None if quiet else _progress_bar
     try:
-        if engine == "dask":
-            cluster = DaskEngine(scheduler, partition_size, settings.n_process or usable_cores(), connect_timeout,
-                                 worker_timeout)
-            result = _build_on_dask(inputs, out_dir, settings, progress, store_dir, cluster)
-        else:
-            result = run_build(inputs, out_dir, settings, progress, store_dir)
+        budget = default_limit() if max_memory == "auto" else parse_size(max_memory)
+    except ValueError as err:
+        raise click.BadParameter(str(err), param_hint="--max-memory") from None
+    try:
+        with memory_budget(budget):
+            result = _run_build(inputs, out_dir, settings, progress, store_dir, engine, scheduler, partition_size,
+                                connect_timeout, worker_timeout)
+    except MemoryLimitExceeded as err:
+        click.echo(f"error: {err}; {target}: each output is the previous one or a complete new one", err=True)
+        sys.exit(EXIT_NOTHING_BUILT)
     except NothingToBuild as err:
         for skipped in err.skipped:
             click.echo(f"skipped {skipped.source}: {skipped.reason}", err=True)
@@ -100,6 +109,19 @@ def build(inputs: tuple[Path, ...], out_dir: Path | None, store_dir: Path | None
         changes = result.report["store"]
         click.echo(f"store: {len(changes['graphs_added'])} graph(s) added, {len(changes['graphs_replaced'])} "
                    f"replaced, {changes['graphs_unchanged']} unchanged", err=True)
+
+
+def _run_build(inputs, out_dir, settings, progress, store_dir, engine, scheduler, partition_size, connect_timeout,
+               worker_timeout):
+    """The build on the engine asked for: this process, or a Dask cluster."""
+    from kg.run.build import build as run_build
+    from kg.run.dask_engine import DaskEngine
+
+    if engine == "dask":
+        cluster = DaskEngine(scheduler, partition_size, settings.n_process or usable_cores(), connect_timeout,
+                             worker_timeout)
+        return _build_on_dask(inputs, out_dir, settings, progress, store_dir, cluster)
+    return run_build(inputs, out_dir, settings, progress, store_dir)
 
 
 def _build_on_dask(inputs, out_dir, settings, progress, store_dir, engine):
