@@ -49,6 +49,20 @@ def _form(tokens: list[Token]) -> str:
     raise QueryRefused("not a SPARQL query (SELECT, ASK, CONSTRUCT or DESCRIBE)", refused=False)
 
 
+def _hidden_keyword(token: Token) -> str | None:
+    """A refused keyword that Oxigraph could read inside this word or prefixed name. Its keywords
+    need no boundary (`SERVICESILENT<…>`, `SERVICE:x{…}` and `SERVICEx:y{…}` are all SERVICE), and
+    it backtracks into a name that does not parse, so any refused word inside a word counts, and
+    SERVICE or FROM (the two that act in a query) inside a prefix name."""
+    if token.kind == "word":
+        text, words = token.text.upper(), REFUSED
+    elif token.kind == "pname":
+        text, words = token.text.split(":", 1)[0].upper(), ("SERVICE", "FROM")
+    else:
+        return None
+    return next((word for word in words if word in text), None)
+
+
 def check_query(query: str) -> SafeQuery:
     """The query's form and the text to send to the engine; QueryRefused if it may not run."""
     try:
@@ -56,6 +70,11 @@ def check_query(query: str) -> SafeQuery:
     except LexError as err:
         raise QueryRefused(f"invalid SPARQL: {err}", refused=False) from None
     for token in tokens:
-        if token.kind == "word" and token.text.upper() in REFUSED:
-            raise QueryRefused(REFUSED[token.text.upper()], refused=True)
+        word = _hidden_keyword(token)
+        if word is None:
+            continue
+        if token.text.upper() != word:
+            raise QueryRefused(f"{REFUSED[word]} ({token.text!r} reads as {word} followed by more: "
+                               f"keep keywords apart and name prefixes without it)", refused=True)
+        raise QueryRefused(REFUSED[word], refused=True)
     return SafeQuery(_form(tokens), write_back(tokens))

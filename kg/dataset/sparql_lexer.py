@@ -24,7 +24,9 @@ _U = _BASE + "_"
 _CHARS = _U + "\\-0-9\u00B7\u0300-\u036F\u203F-\u2040"
 _PLX = r"(?:%[0-9A-Fa-f]{2}|\\[_~.\-!$&'()*+,;=/?#@%])"
 _PN_PREFIX = rf"[{_BASE}](?:[{_CHARS}.]*[{_CHARS}])?"
-_PN_LOCAL = rf"(?:[{_U}:0-9]|{_PLX})(?:(?:[{_CHARS}.:]|{_PLX})*(?:[{_CHARS}:]|{_PLX}))?"
+# As Oxigraph 0.5 reads it: one run of dots at most inside the local part (`ex:a.b.c` is `ex:a.b`,
+# `.`, `c` there), so a keyword after a second dot is a keyword here too.
+_PN_LOCAL = rf"(?:[{_U}:0-9]|{_PLX})(?:[{_CHARS}:]|{_PLX})*(?:\.+(?:[{_CHARS}:]|{_PLX})+)?"
 _ECHAR = r"\\[tbnrf\\\"']"
 _EXPONENT = r"[eE][+-]?[0-9]+"
 
@@ -40,10 +42,10 @@ _TOKENS = (
     ("var", rf"[?$][{_U}0-9][{_U}0-9\u00B7\u0300-\u036F\u203F-\u2040]*"),
     ("bnode", rf"_:[{_U}0-9](?:[{_CHARS}.]*[{_CHARS}])?"),
     ("pname", rf"(?:{_PN_PREFIX})?:(?:{_PN_LOCAL})?"),
-    ("langtag", r"@[a-zA-Z]+(?:-[a-zA-Z0-9]+)*"),
+    ("langtag", r"@[a-zA-Z]+(?:-[a-zA-Z0-9]+)*(?:--[a-zA-Z]+)?"),  # with SPARQL 1.2's direction
     ("number", rf"[+-]?(?:[0-9]+\.[0-9]*{_EXPONENT}|\.[0-9]+{_EXPONENT}|[0-9]+{_EXPONENT}|[0-9]*\.[0-9]+|[0-9]+)"),
     ("word", r"[A-Za-z_][A-Za-z0-9_]*"),
-    ("punct", r"\^\^|&&|\|\||!=|<=|>=|[{}()\[\];,.=<>!+\-*/^|?]"),
+    ("punct", r"\^\^|&&|\|\||!=|<=|>=|[{}()\[\];,.=<>!+\-*/^|?~]"),
 )
 _LEXER = re.compile("|".join(f"(?P<{kind}{i}>{pattern})" for i, (kind, pattern) in enumerate(_TOKENS)))
 _CODEPOINT = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
@@ -107,8 +109,25 @@ def _quoted(value: str) -> str:
     return f'"{escaped}"'
 
 
+def _iri(text: str) -> str:
+    """An IRI whose first character is written as a `\\u` escape. Oxigraph reads `<` as less-than
+    wherever an expression may go on (`FILTER(1<2)SERVICE:x#>` is a comparison, a SERVICE and a
+    comment to it, one IRI to the grammar); an escape cannot follow less-than, so the engine either
+    reads the IRI that was checked or fails."""
+    if len(text) == 2:
+        return text
+    code = ord(text[1])
+    escape = ("\\u%04X" if code <= 0xFFFF else "\\U%08X") % code
+    return "<" + escape + text[2:]
+
+
+def _written(token: Token) -> str:
+    return _quoted(token.text) if token.kind == "string" else _iri(token.text) if token.kind == "iri" else token.text
+
+
 def write_back(tokens: list[Token]) -> str:
     """The query written from its tokens, each gap as the user had it (nothing, one space, or the
     same line breaks, so that an engine's error position names the user's line), comments gone,
-    strings quoted one way: the engine reads the tokens that were checked, and nothing else."""
-    return "".join(token.gap + (_quoted(token.text) if token.kind == "string" else token.text) for token in tokens)
+    strings quoted one way, IRIs that cannot be read as less-than: the engine reads the tokens that
+    were checked, and nothing else."""
+    return "".join(token.gap + _written(token) for token in tokens)
