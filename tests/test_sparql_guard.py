@@ -291,6 +291,18 @@ def test_kg_serve_refuses_every_bypass_on_every_route(canary, endpoint):
     assert canary.hits == []
 
 
+def test_kg_serve_error_positions_name_the_users_own_line(endpoint):
+    """The engine is sent the vocabularies' prefixes on the query's first line, so a syntax error on
+    the user's third line is reported on line 3."""
+    url, _ = endpoint
+    request = urllib.request.Request(url + "/sparql", data="SELECT ?s\nWHERE {\n ?s ?p ?o ] }".encode(),
+                                     headers={"Content-Type": "application/sparql-query"})
+    with pytest.raises(urllib.error.HTTPError) as caught:
+        urllib.request.urlopen(request, timeout=30)
+    body = caught.value.read().decode()
+    assert caught.value.code == 400 and re.search(r"\b3:\d+", body), body
+
+
 def _engine_pids(server_pid: int) -> list[int]:
     children = Path(f"/proc/{server_pid}/task/{server_pid}/children")
     pids = [int(p) for p in children.read_text().split()] if children.exists() else []
