@@ -18,6 +18,7 @@ import pytest
 
 from kg.serve.server import prepare_database
 from kg.serve.process_controls import LOWEST_PRIORITY
+from kg.dataset.sparql_lexer import tokenize, write_back
 from kg.serve.query_shape import query_shape
 from kg.serve.engines import EnginePool
 
@@ -108,6 +109,7 @@ def test_queries_differing_only_in_constants_and_spacing_share_a_shape():
         "SELECT ?p WHERE { ?p rdfs:label ?@en ; kgo:n ? . FILTER (?p != ?) } LIMIT ?")
     assert query_shape('SELECT ?x1 { ?x1 ?p """a "quoted" # not a comment""" }') == "SELECT ?x1 { ?x1 ?p ? }"
     assert query_shape("SELECT ?a { ?a ?b ?c }") != query_shape("SELECT ?a { ?a ?b ?c . ?c ?d ?e }")
+    assert query_shape(write_back(tokenize(one))) == query_shape(one)  # as the engine is sent it
 
 
 def test_a_query_of_a_known_slow_shape_goes_to_the_slow_lane(pool):
