@@ -9,6 +9,7 @@ network: a SERVICE query sent to an engine directly (skipping the check) cannot 
 from __future__ import annotations
 
 import http.server
+import itertools
 import os
 import re
 import subprocess
@@ -151,14 +152,47 @@ def test_oxigraph_reads_these_as_service():
     try:
         store = ox.Store()
         for query in oxigraph_keywords(probe.url)[:4] + less_than_readings(probe.url):
-            probe.hits.clear()
-            try:
-                list(store.query(query))
-            except (SyntaxError, OSError, RuntimeError):
-                pass  # the canary's answer is no SPARQL result: the request was still made
-            assert probe.hits, query
+            assert _reaches(store, probe, query), query
     finally:
         probe.close()
+
+
+def _reaches(store: ox.Store, probe: Canary, query: str) -> bool:
+    probe.hits.clear()
+    try:
+        list(store.query(query))
+    except (SyntaxError, OSError, RuntimeError):
+        pass  # the canary's answer is no SPARQL result: the request was still made
+    return bool(probe.hits)
+
+
+def test_no_gluing_of_service_gets_past_the_check():
+    """SERVICE in 6 places, glued to 11 things before it and 7 names after it, spelled 6 ways, with 3
+    endings: given straight to pyoxigraph many reach a canary; of those the check passes, the text
+    it writes back reaches nothing."""
+    probe = Canary()
+    base = probe.url.rsplit("/", 1)[0] + "/"
+    contexts = ["{{}} {x}", "?s ?p ?o {x}", "?s ?p ?o OPTIONAL{{}}{x}", "FILTER(1<2){x}",
+                "BIND(1 AS ?a) FILTER(?a<2){x}", "?s ?p ?o.{x}"]
+    before = ["", " ", "true", "x", "1", "?v", "'", "#\r", "#\n", "'''x'''", "\\u0020"]
+    spellings = ["SERVICE", "sErViCe", "\\u0053ERVICE", "SERVICE SILENT", "SERVICESILENT", "SERVICE\r"]
+    names = [":s", "x:s", f"<{base}s>", " :s", "#>\n:s", ":s#>\n", "?u"]
+    endings = ["{}", "{?a ?b ?c}", "#>\n{}"]
+    head = f"PREFIX : <{base}> PREFIX x: <{base}> SELECT * WHERE {{ BIND(<{base}s> AS ?u) "
+    store, reached, passed = ox.Store(), 0, 0
+    try:
+        for context, glue, spelling, name, ending in itertools.product(contexts, before, spellings, names, endings):
+            query = head + context.format(x=glue + spelling + name + ending) + "\n}"
+            reached += _reaches(store, probe, query)
+            try:
+                safe = checked(query)
+            except QueryError:
+                continue
+            passed += 1
+            assert not _reaches(store, probe, safe.text), query
+    finally:
+        probe.close()
+    assert reached and passed, (reached, passed)  # the table holds real bypasses, and queries that pass
 
 
 def test_less_than_readings_pass_the_check_but_cannot_run(canary, sample_store):

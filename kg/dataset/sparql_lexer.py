@@ -7,9 +7,14 @@ Here the query is read once, by the grammar's own rules, and the engine is sent 
 back from these tokens, so it sees exactly what was checked.
 
 - `\\uXXXX` and `\\UXXXXXXXX` escapes are decoded first, anywhere in the query (section 19.2).
+  Oxigraph itself decodes them only inside strings and IRIs; it is sent the decoded text, so the
+  two cannot disagree.
 - Comments run from `#` outside IRIs and strings to the end of the line (a line feed or a
   carriage return) and are dropped; white space is the grammar's four characters only.
 - Anything the grammar has no token for is an error: the query is refused, never guessed at.
+- Where Oxigraph 0.5 reads otherwise, its reading is taken when it could hide a keyword: a local
+  name ends after one run of dots, and IRIs are written back so that their `<` cannot be read as
+  less-than (`write_back`); keywords glued to names are refused by kg.dataset.sparql_guard.
 """
 
 from __future__ import annotations
