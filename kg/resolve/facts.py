@@ -1,7 +1,8 @@
 """Events, statements and aid packages merged within and across articles.
 
-- An event's key is its type plus the entity it is about: the target, else the agent, else the
-  instrument ("event/attack-place-kremlin"). Every report of the same key, in any article, is one node
+- An event's key is its type plus the entity it is about (its target, else its place, else its
+  agent) and its first day ("event/2023-05-03-attack-place-kremlin"; kg.resolve.event_identity
+  splits reports of one type and anchor in time). Every report of the same key, in any article, is one node
   with evidence from each; each article keeps its own roles, date and count in its own graph, so
   a date or count the sources give differently shows up as two values (README: disagreements).
 - A statement's key is its speaker plus a slug of its first words. Two statements of one speaker
@@ -19,6 +20,7 @@ from dataclasses import dataclass
 
 from kg.nlp.facts import ArticleFacts, EventMention, GrantMention, Ref, Statement
 from kg.nlp.names import fold
+from kg.resolve.event_identity import Sighting, sighting
 from kg.util.slug import slugify
 
 SAME_REMARK = 0.5
@@ -83,10 +85,27 @@ def unnamed_key(article_key: str, description: str) -> str:
 
 
 def _event_key(event: EventMention, lookup) -> str | None:
-    """"event/attack-place-kremlin" (by target), "event/invasion-by-country-ukraine" (by agent)."""
-    target, agent, instrument = lookup(event.target), lookup(event.agent), lookup(event.instrument)
-    anchor = target or (f"by-{agent}" if agent else None) or (f"with-{instrument}" if instrument else None)
+    """The event's type and anchor: "event/attack-place-kremlin" (its target, else its place),
+    "event/invasion-by-country-russia" (its agent); None without one (kg.resolve.event_identity)."""
+    target, place, agent = lookup(event.target), lookup(event.place), lookup(event.agent)
+    anchor = target or place or (f"by-{agent}" if agent else None)
     return f"event/{slugify(event.type)}-{anchor.replace('/', '-')}" if anchor else None
+
+
+def _local_key(event: EventMention, lookup) -> str:
+    """An event with no anchor, named by its type and instrument: never merged across articles."""
+    instrument = lookup(event.instrument)
+    return f"event/{slugify(event.type)}" + (f"-with-{instrument.replace('/', '-')}" if instrument else "")
+
+
+def event_sightings(article: ArticleFacts, entity_of: dict[Ref, str], published: str | None) -> list[Sighting]:
+    """What decides the identity of each of the article's events (kg.resolve.event_identity)."""
+    def lookup(ref: Ref | None) -> str | None:
+        return entity_of.get(ref) if ref else None
+
+    keys = _sentence_keys(article, lookup)
+    return [sighting(article.article_key, i, key, None if key else _local_key(e, lookup), e.type, e.date, published)
+            for i, (e, key) in enumerate(zip(article.events, keys))]
 
 
 class FactResolver:
@@ -94,7 +113,9 @@ class FactResolver:
     with an earlier rendering of the same remark, so what is kept across articles is each
     speaker's remarks (their keys and first words), not the articles."""
 
-    def __init__(self) -> None:
+    def __init__(self, identities: dict[tuple[str, int], str] | None = None) -> None:
+        # event keys in time (kg.resolve.event_identity); without them, type and anchor only
+        self._identities = identities
         self._remarks: dict[str, list[tuple[str, str]]] = {}  # speaker -> [(statement key, first text)]
         self._previous: str | None = None
         # facts not emitted because they could not satisfy the shapes, by reason (report.json)
@@ -111,6 +132,8 @@ class FactResolver:
 
         events, statements, grants = [], [], []
         event_keys = _sentence_keys(article, lookup)
+        if self._identities is not None:
+            event_keys = [self._identities.get((article.article_key, i)) for i in range(len(article.events))]
         for event, key in zip(article.events, event_keys):
             if key is not None:
                 events.append(EventReport(article.article_key, key, event, lookup(event.agent), lookup(event.target),

@@ -43,7 +43,8 @@ from kg.nlp.mention import ArticleMentions
 from kg.nlp.packed import PackedExtraction
 from kg.nlp.pipeline import load_pipeline, model_signature
 from kg.util.nogc import collector_paused
-from kg.resolve.facts import FactResolver
+from kg.resolve.event_identity import event_identities
+from kg.resolve.facts import FactResolver, event_sightings
 from kg.resolve.model import ResolvedArticle
 from kg.resolve.resolver import Resolution, resolve
 from kg.dataset.store import CACHE, ExtractionCache, open_store, stored_articles, sync
@@ -191,7 +192,7 @@ def resolved_articles(articles: Sequence[Article], packed: dict[str, PackedExtra
                       dropped: Counter[str] | None = None) -> Iterator[ResolvedArticle]:
     """Each article (in the order given: article-key order) with its mentions and facts resolved,
     unpacked one at a time. `mentioned`, if given, receives each article's mentions' entity keys."""
-    facts_resolver = FactResolver()
+    facts_resolver = FactResolver(_event_identities(articles, packed, resolution))
     for article in articles:
         mentions, facts = packed[article.key].unpack()
         resolved = resolution.article(mentions)
@@ -201,6 +202,17 @@ def resolved_articles(articles: Sequence[Article], packed: dict[str, PackedExtra
         yield ResolvedArticle(article, resolved, facts_resolver.article(facts, entity_of), facts.sentences)
     if dropped is not None:
         dropped.update(facts_resolver.dropped)
+
+
+def _event_identities(articles: Sequence[Article], packed: dict[str, PackedExtraction],
+                      resolution: Resolution) -> dict[tuple[str, int], str]:
+    """The key of every event mention, decided from all of them (one pass over the articles first)."""
+    sightings = []
+    for article in articles:
+        mentions, facts = packed[article.key].unpack()
+        entity_of = {(rm.mention.start, rm.mention.end): rm.entity_key for rm in resolution.article(mentions)}
+        sightings += event_sightings(facts, entity_of, article.published)
+    return event_identities(sightings)
 
 
 @collector_paused  # all of it: a collection between two steps would walk every object the steps made

@@ -1,0 +1,61 @@
+"""One node per real event, in time: reports of one type and anchor are split by day, merged
+within a day across outlets, long-lasting events kept whole, anchorless ones never merged."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+import random
+
+from kg.config import Settings
+from kg.resolve.event_identity import Sighting, event_identities
+from kg.run.build import build
+
+REPORTS = [  # written for this test: two outlets on one night, then two other days
+    ("wire-may-8", "2024-05-08", "Wire One", "Russian drones attacked Kyiv overnight, the city's military "
+     "administration said on Wednesday. Air defences shot down most of them, officials said."),
+    ("daily-may-8", "2024-05-08", "Daily Two", "Russia launched a drone attack on Kyiv on Tuesday night, the mayor "
+     "said. Debris fell on two districts of the capital."),
+    ("wire-may-29", "2024-05-29", "Wire One", "Russia launched a missile attack on Kyiv early on Wednesday, the "
+     "military administration said. Two buildings were damaged."),
+    ("daily-july-24", "2024-07-24", "Daily Two", "Russia launched another drone attack on Kyiv on Wednesday, the "
+     "mayor said. No one was injured."),
+]
+
+
+def test_attacks_on_one_city_on_three_days_are_three_events_and_one_night_is_one(tmp_path):
+    corpus = tmp_path / "kyiv.jsonl"
+    corpus.write_text("".join(json.dumps({"id": k, "published": p, "publisher": o, "text": t}) + "\n"
+                              for k, p, o, t in REPORTS))
+    build([corpus], tmp_path / "out", Settings())
+    with (tmp_path / "out" / "tables" / "events.csv").open(newline="") as handle:
+        attacks = [row for row in csv.DictReader(handle) if row["type"] == "Attack" and row["target"] == "Kyiv"]
+    by_article = {row["article"]: row["event"] for row in attacks}
+    assert set(by_article) == {k for k, *_ in REPORTS}
+    assert by_article["wire-may-8"] == by_article["daily-may-8"], "two outlets' reports of one night"
+    assert len(set(by_article.values())) == 3
+    assert by_article["wire-may-29"].endswith("/event/2024-05-29-attack-place-kyiv")
+
+
+def _s(article, index, base, day, kind="Attack", local=None):
+    return Sighting(article, index, base, kind, dt.date.fromisoformat(day) if day else None, local)
+
+
+def test_identity_is_decided_from_the_set_not_the_order():
+    sightings = [_s("a", 0, "event/attack-place-x", "2024-01-01"), _s("b", 0, "event/attack-place-x", "2024-01-02"),
+                 _s("c", 0, "event/attack-place-x", "2024-01-05"), _s("d", 0, "event/attack-place-x", None),
+                 _s("e", 0, "event/invasion-by-country-y", "2022-02-24", "Invasion"),
+                 _s("f", 0, "event/invasion-by-country-y", "2023-06-01", "Invasion"),
+                 _s("g", 0, None, "2024-01-01", local="event/attack-with-weapon-drone"),
+                 _s("h", 0, None, "2024-01-01", local="event/attack-with-weapon-drone")]
+    keys = event_identities(sightings)
+    for seed in range(5):
+        shuffled = sightings[:]
+        random.Random(seed).shuffle(shuffled)
+        assert event_identities(shuffled) == keys
+    assert keys[("a", 0)] == keys[("b", 0)] == "event/2024-01-01-attack-place-x"  # one day apart: one event
+    assert keys[("c", 0)] == "event/2024-01-05-attack-place-x"  # days later: another
+    assert keys[("d", 0)] == "event/attack-place-x"  # no date at all
+    assert keys[("e", 0)] == keys[("f", 0)] == "event/invasion-by-country-y"  # one invasion, whatever the date
+    assert keys[("g", 0)] != keys[("h", 0)], "events without an anchor are never merged across articles"
