@@ -15,6 +15,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from kg.nlp import lexicon
+from kg.nlp.discourse import Discourse, person_heads
 from kg.nlp.facts import Ref, Speaker, Statement
 from kg.nlp.mention import COUNTRY, ORGANIZATION, PERSON, Mention
 from kg.nlp.names import surname_key
@@ -47,7 +48,6 @@ def _words() -> _Words:
                   lexicon.words("unnamed_source_heads"))
 
 
-_RECENT = 300  # characters: a pronoun right after a quote refers to its speaker
 _PRONOUNS_PERSON = frozenset("he she i we".split())
 _PRONOUNS_OTHER = frozenset("it they".split())
 
@@ -61,19 +61,13 @@ class _Context:
         self.quotes = quote_spans(doc.text)
         self.sentences = list(doc.sents)
         self.sentence_starts = [s.start_char for s in self.sentences]
-        self.position: dict[int, int] = {}  # id(Speaker) -> where its statement starts
+        self.discourse = Discourse(doc, self.mentions, self.quotes)
 
     def sentence_index(self, char: int) -> int:
         return max(0, bisect_right(self.sentence_starts, char) - 1)
 
     def mentions_in(self, start: int, end: int) -> list[Mention]:
         return [m for m in self.mentions if start <= m.start and m.end <= end]
-
-    def last_before(self, char: int, kinds: tuple[str, ...]) -> Mention | None:
-        for m in reversed(self.mentions[: bisect_right(self.starts, char)]):
-            if m.kind in kinds and m.end <= char and not inside(self.quotes, m.start, m.end):
-                return m
-        return None
 
 
 def _ref(m: Mention | None) -> Ref | None:
@@ -90,31 +84,40 @@ def _subject(cue: "Token") -> "Token | None":
     return None
 
 
-def _speaker(ctx: _Context, cue: "Token", before: int, previous: Speaker | None) -> Speaker | None:
+def _speaker(ctx: _Context, cue: "Token", before: int, earlier: list[Statement]) -> Speaker | None:
     subject = _subject(cue)
+    cited = _cited(ctx, cue)
+    if cited is not None:  # "RIA reported, citing Peskov": the cited person spoke
+        return Speaker(ref=_ref(cited))
     if subject is None:  # a broken parse: the person named before the verb in its sentence
         sentence = cue.sent
         people = [m for m in ctx.mentions_in(sentence.start_char, cue.idx)
-                  if m.kind == PERSON and not inside(ctx.quotes, m.start, m.end)]
+                  if m.kind == PERSON and ctx.discourse.usable(m)]
         return Speaker(ref=_ref(people[0])) if people else None
     core = [subject, *(t for c in subject.children if c.dep_ in ("appos", "compound", "flat") for t in c.subtree)]
     named = [m for t in core for m in ctx.mentions if m.start <= t.idx < m.end and m.kind in (PERSON, ORGANIZATION, COUNTRY)]
-    named = [m for m in named if not inside(ctx.quotes, m.start, m.end)]
+    named = [m for m in named if ctx.discourse.usable(m)]
     people = [m for m in named if m.kind == PERSON]
-    if people or (named and subject.lemma_ not in _words().describable):
-        return Speaker(ref=_ref((people or named)[0]))
+    if people:
+        return Speaker(ref=_ref(people[0]))
+    role = subject.lemma_.lower() in person_heads() and not any(subject.idx >= m.start and subject.idx < m.end for m in named)
+    if named and not role and subject.lemma_ not in _words().describable:
+        return Speaker(ref=_ref(named[0]))
     word = subject.lower_
-    if word in _PRONOUNS_PERSON:
-        return _nearest(ctx, previous, ctx.last_before(before, (PERSON,)), (PERSON,))
-    if subject.lemma_ == "statement" and previous is not None:
-        return previous  # "the statement said": whoever issued the statement quoted before
-    if word in _PRONOUNS_OTHER or subject.lemma_ == "statement":
-        return _nearest(ctx, previous, ctx.last_before(before, (ORGANIZATION, COUNTRY)), (ORGANIZATION, COUNTRY))
+    if word in _PRONOUNS_PERSON or word in _PRONOUNS_OTHER:
+        return ctx.discourse.pronoun(word, before, earlier)
+    if subject.lemma_ == "statement" and not named and earlier:
+        return max(earlier, key=lambda s: s.start).speaker  # "the statement said": whoever issued the one before
     if subject.text[:1].isupper():
         known = _person_by_surname(ctx, subject.text, before)
         if known is not None:
             return Speaker(ref=_ref(known))
-    if subject.lemma_ in _words().describable or subject.pos_ == "NOUN":
+    if subject.lemma_ == "statement" and named:
+        return Speaker(ref=_ref(named[0]))  # "a Kremlin statement said": the Kremlin, not its country
+    introduced = ctx.discourse.described(subject, before, earlier)
+    if introduced is not None:
+        return introduced
+    if subject.lemma_ in _words().describable or subject.pos_ == "NOUN" or role:
         words = ctx.doc[subject.left_edge.i : subject.right_edge.i + 1]
         if len(words) > 12:
             words = ctx.doc[subject.left_edge.i : subject.i + 1]
@@ -122,13 +125,16 @@ def _speaker(ctx: _Context, cue: "Token", before: int, previous: Speaker | None)
     return None
 
 
-def _nearest(ctx: _Context, previous: Speaker | None, mention: Mention | None, kinds: tuple[str, ...]) -> Speaker | None:
-    """A pronoun's speaker: the previous statement's, unless a fitting name came after it."""
-    fits = previous is not None and (previous.ref is None or _kind_at(ctx, previous.ref) in kinds)
-    recent = fits and ctx.position.get(id(previous), -10**9) + _RECENT > (mention.start if mention else 0)
-    if fits and (mention is None or recent or ctx.position.get(id(previous), 0) >= mention.start):
-        return previous
-    return Speaker(ref=_ref(mention)) if mention is not None else (previous if fits else None)
+def _cited(ctx: _Context, cue: "Token") -> Mention | None:
+    """The person an outlet's report cites ("…, RBC reported, citing Peskov")."""
+    for child in cue.children:
+        if child.lemma_ == "cite" and child.dep_ in ("advcl", "xcomp", "conj"):
+            for obj in (c for c in child.children if c.dep_ == "dobj"):
+                lo, hi = obj.left_edge.idx, obj.right_edge.idx + len(obj.right_edge)
+                found = [m for m in ctx.mentions_in(lo, hi) if m.kind == PERSON]
+                if found:
+                    return found[0]
+    return None
 
 
 def _person_by_surname(ctx: _Context, word: str, before: int) -> Mention | None:
@@ -138,10 +144,6 @@ def _person_by_surname(ctx: _Context, word: str, before: int) -> Mention | None:
         if m.kind == PERSON and surname_key(m.text) == key:
             return m
     return None
-
-
-def _kind_at(ctx: _Context, ref: Ref) -> str | None:
-    return next((m.kind for m in ctx.mentions if (m.start, m.end) == ref), None)
 
 
 def _medium(ctx: _Context, cue: "Token") -> tuple[Ref | None, str | None]:
@@ -233,14 +235,11 @@ def _direct(ctx: _Context, reported: list[Statement]) -> list[Statement]:
         start, end = _strip_punct(ctx.text, start, end)
         earlier = [s for s in result + reported if s.start < start]
         previous = max(earlier, key=lambda s: s.start) if earlier else None
-        for statement in earlier:
-            if statement.speaker is not None:
-                ctx.position[id(statement.speaker)] = statement.end
         cue = _cue_for_quote(ctx, start, end)
         speaker, medium, venue, lemma = None, None, None, None
         if cue is not None:
             lemma = cue.lemma_
-            speaker = _speaker(ctx, cue, start, previous.speaker if previous else None)
+            speaker = _speaker(ctx, cue, start, earlier)
             medium, venue = _medium(ctx, cue)
         else:
             by = _according_to(ctx, ctx.sentences[ctx.sentence_index(start)])
@@ -281,8 +280,8 @@ def _reported(ctx: _Context) -> list[Statement]:
             continue
         if any(s < hi and lo < e for s, e in ctx.quotes):
             continue  # the clause quotes: the direct statement already covers it
-        start, end = _strip_punct(ctx.text, lo, hi)
-        speaker = _speaker(ctx, token, token.idx, None)
+        start, end = _strip_punct(ctx.text, ctx.discourse.after_furniture(lo), hi)
+        speaker = _speaker(ctx, token, token.idx, result)
         if speaker is None or end - start < 8:
             continue
         medium, venue = _medium(ctx, token)
