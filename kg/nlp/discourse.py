@@ -163,8 +163,8 @@ class Discourse:
             return None
         best, best_score = None, -1
         for m, title, affiliation in pool:
-            if m.end > before:
-                break
+            if m.end > before and (best is not None or not named):
+                break  # a description before any name ("The Russian president has …") looks ahead
             own = {_stem(w) for w in fold(f"{title} {affiliation or ''}").split()}
             if named and affiliation and not named & own:
                 continue  # "the Ukrainian president" is not the Russian one

@@ -74,18 +74,23 @@ def _ref(m: Mention | None) -> Ref | None:
     return (m.start, m.end) if m is not None else None
 
 
-def _subject(cue: "Token") -> "Token | None":
-    for token in (cue, cue.head if cue.dep_ in ("conj", "xcomp", "advcl") else None):
-        if token is None:
-            continue
-        for child in token.children:
-            if child.dep_ in ("nsubj", "nsubjpass"):
-                return child
+def _subject(ctx: _Context, cue: "Token") -> "Token | None":
+    """The subject of the verb of saying, or of the verb a participle or conjunct hangs from
+    ("Putin said …, accusing …"), skipping subjects inside quotes and inside reported clauses."""
+    token = cue
+    for step in range(4):
+        if step == 0 or token.dep_ != "ccomp":
+            for child in token.children:
+                if child.dep_ in ("nsubj", "nsubjpass") and not inside(ctx.quotes, child.idx, child.idx + 1):
+                    return child
+        if token.dep_ not in ("conj", "xcomp", "advcl", "ccomp") or token.head is token:
+            return None
+        token = token.head
     return None
 
 
 def _speaker(ctx: _Context, cue: "Token", before: int, earlier: list[Statement]) -> Speaker | None:
-    subject = _subject(cue)
+    subject = _subject(ctx, cue)
     cited = _cited(ctx, cue)
     if cited is not None:  # "RIA reported, citing Peskov": the cited person spoke
         return Speaker(ref=_ref(cited))
@@ -231,8 +236,11 @@ def _strip_punct(text: str, start: int, end: int) -> tuple[int, int]:
 
 def _direct(ctx: _Context, reported: list[Statement]) -> list[Statement]:
     result: list[Statement] = []
+    framed = [(s.start, s.end) for s in reported if s.direct]
     for start, end in ctx.quotes:
         start, end = _strip_punct(ctx.text, start, end)
+        if any(lo <= start and end <= hi + 1 for lo, hi in framed):
+            continue  # a partial quote inside the words framed around it
         earlier = [s for s in result + reported if s.start < start]
         previous = max(earlier, key=lambda s: s.start) if earlier else None
         cue = _cue_for_quote(ctx, start, end)
@@ -264,32 +272,58 @@ def _continues(ctx: _Context, previous: Statement, start: int) -> bool:
 
 
 def _reported(ctx: _Context) -> list[Statement]:
+    """Reported speech ("said Kyiv was behind it"), and words framed around a partial quote
+    ("said the president was “deeply mistaken”", "accused him of “treason”"): direct, since they
+    quote."""
     result = []
     for token in ctx.doc:
-        if token.lemma_ not in _words().reporting or token.pos_ not in ("VERB", "AUX"):
+        if token.lemma_ not in _words().cues or token.pos_ not in ("VERB", "AUX"):
             continue
         if inside(ctx.quotes, token.idx, token.idx + 1):
             continue
-        clause = next((c for c in token.children if c.dep_ == "ccomp" and any(
-            g.dep_ in ("nsubj", "nsubjpass", "expl") for g in c.children)), None)
-        if clause is not None:
-            lo, hi = clause.left_edge.idx, clause.right_edge.idx + len(clause.right_edge)
-        elif token.lemma_ == "deny" and any(c.dep_ == "dobj" for c in token.children):
-            lo, hi = token.idx + len(token) + 1, token.sent.end_char  # "denied his country was behind …"
-        else:
+        span = _clause_of(ctx, token)
+        if span is None:
             continue
-        if any(s < hi and lo < e for s, e in ctx.quotes):
-            continue  # the clause quotes: the direct statement already covers it
+        lo, hi = span
+        quoted = [(s, e) for s, e in ctx.quotes if s < hi and lo < e]
+        if quoted and not _partial(ctx, lo, hi, quoted):
+            continue  # the clause is a quote: the direct statement covers it
         start, end = _strip_punct(ctx.text, ctx.discourse.after_furniture(lo), hi)
         speaker = _speaker(ctx, token, token.idx, result)
         if speaker is None or end - start < 8:
             continue
         medium, venue = _medium(ctx, token)
         words = ctx.text[start:end]
-        result.append(Statement(start=start, end=end, text=words, direct=False, sentence=ctx.sentence_index(start),
-                                speaker=speaker, cue=token.lemma_, medium=medium, venue=venue,
-                                stance=stance_of(token.lemma_, words)))
+        result.append(Statement(start=start, end=end, text=words, direct=bool(quoted),
+                                sentence=ctx.sentence_index(start), speaker=speaker, cue=token.lemma_, medium=medium,
+                                venue=venue, stance=stance_of(token.lemma_, words)))
     return result
+
+
+def _clause_of(ctx: _Context, cue: "Token") -> tuple[int, int] | None:
+    """The words a verb of saying reports: its clause ("said [Kyiv was behind it]"), or for a verb
+    that frames a partial quote, the verb and its object ("[accused him of “treason”]")."""
+    clause = next((c for c in cue.children if c.dep_ == "ccomp" and any(
+        g.dep_ in ("nsubj", "nsubjpass", "expl") for g in c.children)), None)
+    if clause is not None and cue.lemma_ in _words().reporting:
+        return clause.left_edge.idx, clause.right_edge.idx + len(clause.right_edge)
+    if cue.lemma_ == "deny" and any(c.dep_ == "dobj" for c in cue.children):
+        return cue.idx + len(cue) + 1, cue.sent.end_char  # "denied his country was behind …"
+    objects = [c for c in cue.children if c.dep_ in ("dobj", "oprd", "xcomp", "prep", "attr")]
+    if not objects:
+        return None
+    last = max((c.right_edge for c in objects), key=lambda t: t.i)
+    lo, hi = cue.idx, last.idx + len(last)
+    framed = any(lo < s and e <= hi + 1 for s, e in ctx.quotes)
+    return (lo, hi) if framed else None
+
+
+def _partial(ctx: _Context, lo: int, hi: int, quoted: list[tuple[int, int]]) -> bool:
+    """Whether the quotes are only part of the words: three or more words stand outside them."""
+    outside = ctx.text[lo:hi]
+    for s, e in sorted(quoted, reverse=True):
+        outside = outside[: max(0, s - 1 - lo)] + " " + outside[max(0, e + 1 - lo):]
+    return len(outside.split()) >= 3 and all(lo <= s - 1 and e <= hi + 1 for s, e in quoted)
 
 
 def extract_statements(doc: "Doc", mentions: tuple[Mention, ...]) -> tuple[Statement, ...]:
