@@ -192,14 +192,15 @@ def _describes_person(subject: "Token") -> bool:
 
 
 def _in_subject(doc: "Doc", m: Mention) -> bool:
-    """Whether the mention is (part of) the subject of a verb: "Peskov, the spokesman, said"."""
+    """Whether the mention is (part of) the subject of a main clause: "Peskov, the spokesman, said"."""
     span = doc.char_span(m.start, m.end, alignment_mode="expand")
     if span is None:
         return False
     token = span.root
     for _ in range(4):
-        if token.dep_ in ("nsubj", "nsubjpass"):
-            return True
+        if token.dep_ in ("nsubj", "nsubjpass"):  # of a main clause, not of a reported one
+            verb = token.head
+            return verb.dep_ == "ROOT" or verb.dep_ == "conj" and verb.head.dep_ == "ROOT"
         if token.dep_ not in _SUBJECT_LINKS or token.head is token:
             return False
         token = token.head

@@ -103,9 +103,12 @@ def _speaker(ctx: _Context, cue: "Token", before: int, earlier: list[Statement])
     named = [m for t in core for m in ctx.mentions if m.start <= t.idx < m.end and m.kind in (PERSON, ORGANIZATION, COUNTRY)]
     named = [m for m in named if ctx.discourse.usable(m)]
     people = [m for m in named if m.kind == PERSON]
+    role = subject.lemma_.lower() in person_heads() and not any(subject.idx >= m.start and subject.idx < m.end for m in named)
+    if role and not people:  # "Minister of Agrarian Policy Mykola Solskyi", "an adviser in Ukraine, Name,"
+        lo, hi = subject.left_edge.idx, subject.right_edge.idx + len(subject.right_edge)
+        people = [m for m in ctx.mentions_in(lo, hi) if m.kind == PERSON and ctx.discourse.usable(m)]
     if people:
         return Speaker(ref=_ref(people[0]))
-    role = subject.lemma_.lower() in person_heads() and not any(subject.idx >= m.start and subject.idx < m.end for m in named)
     if named and not role and subject.lemma_ not in _words().describable:
         return Speaker(ref=_ref(named[0]))
     word = subject.lower_
