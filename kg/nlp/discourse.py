@@ -83,6 +83,9 @@ class Discourse:
         """A mention that may be a speaker: not inside a quote, not part of page furniture."""
         return not inside(self.quotes, m.start, m.end) and not self.in_furniture(m.start)
 
+    def in_quote(self, char: int) -> bool:
+        return inside(self.quotes, char, char + 1)
+
     def in_furniture(self, char: int) -> bool:
         return any(s <= char < e for s, e in self.furniture)
 

@@ -15,6 +15,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from kg.nlp import lexicon
+from kg.nlp.according import according_to
 from kg.nlp.discourse import Discourse, person_heads
 from kg.nlp.facts import Ref, Speaker, Statement
 from kg.nlp.mention import COUNTRY, ORGANIZATION, PERSON, Mention
@@ -282,8 +283,8 @@ def _reported(ctx: _Context) -> list[Statement]:
     for token in ctx.doc:
         if token.lemma_ not in _words().cues or token.pos_ not in ("VERB", "AUX"):
             continue
-        if inside(ctx.quotes, token.idx, token.idx + 1):
-            continue
+        if inside(ctx.quotes, token.idx, token.idx + 1) or any(c.dep_ in ("auxpass", "nsubjpass") for c in token.children):
+            continue  # quoted, or agentless ("it was reported that …")
         span = _clause_of(ctx, token)
         if span is None:
             continue
@@ -329,9 +330,23 @@ def _partial(ctx: _Context, lo: int, hi: int, quoted: list[tuple[int, int]]) -> 
     return len(outside.split()) >= 3 and all(lo <= s - 1 and e <= hi + 1 for s, e in quoted)
 
 
+def _credited(ctx: _Context, known: list[Statement]) -> list[Statement]:
+    """Sentences credited with "according to" that no verb of saying already reports."""
+    result = []
+    for start, end, speaker in according_to(ctx.doc, ctx.mentions, ctx.discourse):
+        if any(s.start < end and start < s.end for s in known):
+            continue
+        words = ctx.text[start:end]
+        result.append(Statement(start=start, end=end, text=words, direct=False, sentence=ctx.sentence_index(start),
+                                speaker=speaker, cue="according to", medium=None, venue=None,
+                                stance=stance_of(None, words)))
+    return result
+
+
 def extract_statements(doc: "Doc", mentions: tuple[Mention, ...]) -> tuple[Statement, ...]:
     """Every direct and reported statement of a parsed article, in text order."""
     ctx = _Context(doc, mentions)
     reported = _reported(ctx)
+    reported += _credited(ctx, reported)
     found = _direct(ctx, reported) + reported
     return tuple(sorted(found, key=lambda s: (s.start, s.end)))
