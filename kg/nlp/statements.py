@@ -93,7 +93,7 @@ def _subject(ctx: _Context, cue: "Token") -> "Token | None":
 def _speaker(ctx: _Context, cue: "Token", before: int, earlier: list[Statement]) -> Speaker | None:
     subject = _subject(ctx, cue)
     cited = _cited(ctx, cue)
-    if cited is not None:  # "RIA reported, citing Peskov": the cited person spoke
+    if cited is not None:  # "RIA reported, citing Peskov": the cited source spoke
         return Speaker(ref=_ref(cited))
     if subject is None:  # a broken parse: the person named before the verb in its sentence
         sentence = cue.sent
@@ -135,12 +135,12 @@ def _speaker(ctx: _Context, cue: "Token", before: int, earlier: list[Statement])
 
 
 def _cited(ctx: _Context, cue: "Token") -> Mention | None:
-    """The person an outlet's report cites ("…, RBC reported, citing Peskov")."""
+    """The source an outlet's report cites ("…, RBC reported, citing Peskov"): the outlet only passed it on."""
     for child in cue.children:
         if child.lemma_ == "cite" and child.dep_ in ("advcl", "xcomp", "conj"):
             for obj in (c for c in child.children if c.dep_ == "dobj"):
                 lo, hi = obj.left_edge.idx, obj.right_edge.idx + len(obj.right_edge)
-                found = [m for m in ctx.mentions_in(lo, hi) if m.kind == PERSON]
+                found = [m for m in ctx.mentions_in(lo, hi) if m.kind in (PERSON, ORGANIZATION, COUNTRY)]
                 if found:
                     return found[0]
     return None
