@@ -123,3 +123,8 @@ def test_hyphenated_surname_keeps_its_last_part_as_the_surname_key():
 @pytest.mark.parametrize("a,b", [("Olena Marchuk", "Oleh Marchuk"), ("Vitali Sokol", "Vitaliy Kim")])
 def test_different_people_keep_different_keys(a, b):
     assert name_key(a) != name_key(b)
+
+
+def test_a_said_colon_ending_the_paragraph_attributes_the_quote_after_it(nlp):
+    text = "Asked about the delay, Lena Fischer said:\n\n“The trains will run again on Friday.”"
+    assert speaker_of(statements_of(nlp, text), "The trains will run again") == "Lena Fischer"

@@ -220,7 +220,17 @@ def _cue_for_quote(ctx: _Context, start: int, end: int) -> "Token | None":
     if after:
         return after[0]
     before = [t for t in first if t.idx < start and _is_cue(ctx, t)]
-    return before[-1] if before else None
+    return before[-1] if before else _cue_before_colon(ctx, start)
+
+
+def _cue_before_colon(ctx: _Context, start: int) -> "Token | None":
+    """"Peskov said:" at the end of the paragraph before the quote."""
+    colon = len(ctx.text[: start - 1].rstrip()) - 1
+    if colon < 0 or ctx.text[colon] != ":":
+        return None
+    sentence = ctx.sentences[ctx.sentence_index(colon)]
+    cues = [t for t in sentence if t.idx < colon and _is_cue(ctx, t)]
+    return cues[-1] if cues else None
 
 
 def _according_to(ctx: _Context, sentence: "Span") -> Ref | None:
