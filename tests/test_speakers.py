@@ -128,3 +128,15 @@ def test_different_people_keep_different_keys(a, b):
 def test_a_said_colon_ending_the_paragraph_attributes_the_quote_after_it(nlp):
     text = "Asked about the delay, Lena Fischer said:\n\n“The trains will run again on Friday.”"
     assert speaker_of(statements_of(nlp, text), "The trains will run again") == "Lena Fischer"
+
+
+def test_a_relaying_outlet_is_the_medium_not_the_speaker(nlp):
+    text = "“The border stays open,” Finance Minister Karl Sommer told reporters, the Daily Courier reported."
+    assert speaker_of(statements_of(nlp, text), "The border stays open") == "Karl Sommer"
+
+
+def test_a_pronoun_opening_a_paragraph_is_the_speaker_quoted_just_before(nlp):
+    text = ("Mayor Ivan Petrenko visited the site on Monday.\n\n"
+            "Olga, a nurse, said the ward had been evacuated.\n\n"
+            "“We carried the patients down the stairs,” she said.")
+    assert speaker_of(statements_of(nlp, text), "We carried the patients") == "Olga"

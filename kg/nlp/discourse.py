@@ -1,7 +1,8 @@
 """Who a pronoun or a description refers to, read from the article's own discourse.
 
-- "he/she said": the last speaker quoted in the same paragraph, else the last person named in
-  subject position before (a name inside a quote, or after the words, never counts).
+- "he/she said": the last speaker quoted in the same paragraph (or last in the paragraph just
+  before), else the last person named as the subject of a main clause before (a name inside a
+  quote, or after the words, never counts).
 - "they/it said": the last organisation, country or plural source quoted in the paragraphs just
   before, else the last organisation or country in subject position.
 - "the spokesman", "the Ukrainian president": the person the article introduced earlier with that
@@ -25,7 +26,7 @@ from kg.nlp.names import fold
 from kg.nlp.quotes import inside
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc, Token
+    from spacy.tokens import Doc, Span, Token
 
 _LINE = re.compile(r"\n\s*")
 # Page furniture, by its shape: a dateline at a paragraph's start ("KYIV, Ukraine (AP) —",
@@ -49,6 +50,11 @@ _SUBJECT_LINKS = ("appos", "compound", "flat", "conj")
 @lru_cache(maxsize=1)
 def _heads() -> tuple[frozenset[str], frozenset[str]]:
     return lexicon.words("person_role_heads"), lexicon.words("organisation_description_heads")
+
+
+@lru_cache(maxsize=1)
+def _speech_cues() -> frozenset[str]:
+    return frozenset(lexicon.mapping("speech_cues"))
 
 
 def person_heads() -> frozenset[str]:
@@ -100,14 +106,17 @@ class Discourse:
         """The speaker a subject pronoun refers to, or None when the discourse names nobody."""
         person = word in _PERSON_PRONOUNS or word == "we"
         here = self.paragraph(before)
-        back = 0 if person else _PARAGRAPHS_BACK
+        back = 1 if person else _PARAGRAPHS_BACK  # "he said" opening a paragraph: the speaker just quoted
         for statement in sorted(earlier, key=lambda s: s.start, reverse=True):
             if statement.start >= before or statement.speaker is None:
                 continue
-            if here - self.paragraph(statement.start) > back:
+            distance = here - self.paragraph(statement.start)
+            if distance > back:
                 break
             if self._fits(statement.speaker, person, word):
                 return statement.speaker
+            if person and distance == 1:
+                break  # only the last statement of the paragraph before
         kinds = (PERSON,) if person else (ORGANIZATION, COUNTRY)
         found = self._last(self.subjects, before, kinds) or (self._last(self.mentions, before, kinds) if person else None)
         return Speaker(ref=(found.start, found.end)) if found is not None else None
@@ -187,6 +196,12 @@ def _may_be(person: Mention, subject: "Token", mentions: list[Mention]) -> bool:
     named = {_stem(w) for m in mentions if lo <= m.start and m.end <= hi for w in fold(m.text).split()}
     own = {_stem(w) for w in fold(role.affiliation or "").split()} if role is not None else set()
     return not named or bool(named & own)
+
+
+def speaks(span: "Span") -> bool:
+    """Whether the span is the subject of a verb of saying ("Natalia said", "Jordan told AFP")."""
+    root = span.root
+    return root.dep_ == "nsubj" and root.head.lemma_ in _speech_cues() and root.head.pos_ == "VERB"
 
 
 def _describes_person(subject: "Token") -> bool:

@@ -12,6 +12,7 @@ import re
 from bisect import bisect_right
 from typing import TYPE_CHECKING
 
+from kg.nlp.discourse import speaks
 from kg.nlp.gazetteer import Gazetteer, GazetteerEntry
 from kg.nlp.mention import COUNTRY, ORGANIZATION, PERSON, PLACE, WEAPON, ArticleMentions, Mention, Role
 from kg.nlp.names import name_key, surname_key
@@ -134,6 +135,11 @@ class _Extractor:
         return False
 
     def _typed(self, span: "Span", label: str, entry: GazetteerEntry | None, role: Role | None) -> Mention | None:
+        if (label in ("PERSON", "GPE", "LOC") and len(span) <= 3 and speaks(span)
+                and (entry is None and label != "PERSON" or entry is not None and label == "PERSON" and entry.kind != "organization")):
+            # a name that is the subject of "said" is a person: the NER's place (no gazetteer entry),
+            # or the NER's person where the gazetteer has a place or country of that name
+            return self.mention(span, kind=PERSON, ner_label=label, role=role, confidence=CONFIDENCE["context"])
         if entry is None:
             if self.gazetteer.demonym(span.text):
                 return None  # "Ukrainian" is an adjective of a country, not a place of its own

@@ -206,7 +206,7 @@ def _cue_for_quote(ctx: _Context, start: int, end: int) -> "Token | None":
             head, steps = head.head, steps + 1
         for _ in range(3):
             if _is_cue(ctx, head) and not (start <= head.idx < end):
-                return head
+                return _nearer_after(ctx, end, head)
             if head is head.head:
                 break
             head = head.head
@@ -216,11 +216,21 @@ def _cue_for_quote(ctx: _Context, start: int, end: int) -> "Token | None":
     if not after and last.end < len(ctx.doc) and ctx.doc[last.end].idx - end < 4:
         following = ctx.sentences[ctx.sentence_index(ctx.doc[last.end].idx)]
         after = [t for t in following if _is_cue(ctx, t) and "\n" not in ctx.text[end : t.idx]
-                 and not any(end <= s < t.idx for s, _ in ctx.quotes)]
+                 and not any(end <= s < t.idx for s, _ in ctx.quotes)
+                 and not any(c.dep_ == "ccomp" for c in t.children)]  # "Officials said that …" reports its own
     if after:
         return after[0]
     before = [t for t in first if t.idx < start and _is_cue(ctx, t)]
     return before[-1] if before else _cue_before_colon(ctx, start)
+
+
+def _nearer_after(ctx: _Context, end: int, cue: "Token") -> "Token":
+    """"“…,” Peskov told reporters, AFP reported": the nearer verb after the quote is its
+    attribution; the farther one only relays it."""
+    if cue.idx < end:
+        return cue
+    between = [t for t in ctx.doc[cue.sent.start : cue.i] if t.idx >= end and _is_cue(ctx, t)]
+    return between[0] if between else cue
 
 
 def _cue_before_colon(ctx: _Context, start: int) -> "Token | None":
@@ -300,8 +310,8 @@ def _reported(ctx: _Context) -> list[Statement]:
             continue
         lo, hi = span
         quoted = [(s, e) for s, e in ctx.quotes if s < hi and lo < e]
-        if quoted and not _partial(ctx, lo, hi, quoted):
-            continue  # the clause is a quote: the direct statement covers it
+        if quoted and (not _partial(ctx, lo, hi, quoted) or _relays(ctx, token, lo, hi)):
+            continue  # the clause is a quote, or quotes someone it attributes itself
         start, end = _strip_punct(ctx.text, ctx.discourse.after_furniture(lo), hi)
         speaker = _speaker(ctx, token, token.idx, result)
         if speaker is None or end - start < 8:
@@ -330,6 +340,13 @@ def _clause_of(ctx: _Context, cue: "Token") -> tuple[int, int] | None:
     lo, hi = cue.idx, last.idx + len(last)
     framed = any(lo < s and e <= hi + 1 for s, e in ctx.quotes)
     return (lo, hi) if framed else None
+
+
+def _relays(ctx: _Context, cue: "Token", lo: int, hi: int) -> bool:
+    """"“…,” Peskov told reporters, AFP reported": a verb of saying inside the words attributes them."""
+    quote_ends = [e for s, e in ctx.quotes if lo <= s and e <= hi]
+    return any(lo <= t.idx < hi and t.i != cue.i and _is_cue(ctx, t) and any(e < t.idx for e in quote_ends)
+               and any(c.dep_ == "nsubj" for c in t.children) for t in cue.subtree)
 
 
 def _partial(ctx: _Context, lo: int, hi: int, quoted: list[tuple[int, int]]) -> bool:
