@@ -136,7 +136,8 @@ class _Extractor:
 
     def _typed(self, span: "Span", label: str, entry: GazetteerEntry | None, role: Role | None) -> Mention | None:
         if (label in ("PERSON", "GPE", "LOC") and len(span) <= 3 and speaks(span)
-                and (entry is None and label != "PERSON" or entry is not None and label == "PERSON" and entry.kind != "organization")):
+                and (entry is None and label != "PERSON" or entry is not None and label == "PERSON"
+                     and entry.kind in ("country", "city", "region"))):
             # a name that is the subject of "said" is a person: the NER's place (no gazetteer entry),
             # or the NER's person where the gazetteer has a place or country of that name
             return self.mention(span, kind=PERSON, ner_label=label, role=role, confidence=CONFIDENCE["context"])

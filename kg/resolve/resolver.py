@@ -21,7 +21,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from kg.nlp.mention import ORGANIZATION, PERSON, PLACE, ArticleMentions, Mention
+from kg.nlp.mention import ORGANIZATION, PERSON, ArticleMentions, Mention
 from kg.nlp.names import fold, name_key, name_tokens, surname_key
 from kg.util.nogc import collector_paused
 from kg.resolve.model import Entity, ResolvedMention
@@ -119,9 +119,9 @@ def _mention_keys(article: ArticleMentions, persons: PersonIndex) -> list[str]:
 
 
 def _retyped_person(m: Mention, persons: PersonIndex) -> str | None:
-    """A one-word name the NER typed as an organisation or place, with no gazetteer entry, that is
-    the surname of exactly one person named in full elsewhere ("Prigozhin" tagged ORG): that person."""
-    if m.gazetteer_key or m.kind not in (ORGANIZATION, PLACE) or len(m.text.split()) != 1 or not m.text[:1].isupper():
+    """A one-word name the NER typed as an organisation, with no gazetteer entry, that is the
+    surname of exactly one person named in full elsewhere ("Prigozhin" tagged ORG): that person."""
+    if m.gazetteer_key or m.kind != ORGANIZATION or len(m.text.split()) != 1 or not m.text[:1].isupper():
         return None
     matches = persons.by_surname.get(surname_key(m.text), ())
     return f"person/{slugify(matches[0])}" if len(matches) == 1 else None
