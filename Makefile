@@ -6,7 +6,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PIP := $(BIN)/python -m pip
 
-.PHONY: demo test eval install install-test system-test-deps clean
+.PHONY: demo test eval corpus-present install install-test system-test-deps clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -20,12 +20,26 @@ demo: install
 	$(BIN)/kg build samples -o out/samples
 	$(BIN)/kg query out/samples -f queries/people-and-roles.rq
 
-# Scores on the development corpus (../shared/corpus) beside a plain spaCy NER baseline.
-eval: install
+# Scores on both evaluation sets, with their floors and targets (kg/eval/targets/*.json): the two
+# original articles (../shared/corpus, gold in tests/gold) and the dev set (../shared/corpus/dev).
+CORPUS ?= ../shared/corpus
+eval: corpus-present install
 	mkdir -p out
-	$(BIN)/python scripts/corpus_to_jsonl.py > out/corpus.jsonl
+	$(BIN)/python scripts/corpus_to_jsonl.py $(CORPUS) > out/corpus.jsonl
 	$(BIN)/kg build out/corpus.jsonl -o out/corpus --quiet
-	$(BIN)/kg eval out/corpus --entities tests/gold/corpus_entities.json --facts tests/gold/corpus_facts.json --check
+	$(BIN)/kg build $(CORPUS)/dev/articles.jsonl -o out/dev --quiet
+	@echo "== the two original articles ($(CORPUS))"; \
+	$(BIN)/kg eval out/corpus --entities tests/gold/corpus_entities.json --facts tests/gold/corpus_facts.json \
+	  --targets articles --check; articles=$$?; \
+	echo; echo "== the dev set ($(CORPUS)/dev)"; \
+	$(BIN)/kg eval out/dev --entities $(CORPUS)/dev/gold_entities.json --facts $(CORPUS)/dev/gold_facts.json \
+	  --targets dev --check; dev=$$?; \
+	test $$articles -eq 0 -a $$dev -eq 0
+
+corpus-present:
+	@test -f $(CORPUS)/meta.jsonl -a -f $(CORPUS)/dev/articles.jsonl || { \
+	  echo "error: the evaluation corpus is not at $(CORPUS) (it must sit beside the repository:" \
+	       "../shared/corpus with meta.jsonl and dev/articles.jsonl; or run make eval CORPUS=DIR)" >&2; exit 2; }
 
 system-test-deps:
 	scripts/install-system-deps.sh

@@ -5,8 +5,9 @@
 
 Starts the real endpoint (`python -m kg serve OUT --timeout 2`), runs the clients, and prints:
 errors on cheap queries (target: none), their p50/p95/p99 latency (target: p99 bounded), how
-the expensive ones ended (target: cut by the timeout, status 503), and the peak memory of the
-endpoint's processes (front and Oxigraph server). Writes docs/benchmarks/endpoint-load.json.
+the expensive ones ended (200 within the caps, or 503 with a reason), the peak memory of the
+endpoint's processes (the front server and every engine), the load average, and the CPU the engines
+still use once the clients have stopped (target: none). Writes docs/benchmarks/endpoint-load.json.
 
 By default every expensive query has the same text, so after the first one `kg serve` sends them
 straight to its slow lane; with --distinct-expensive each one is new (a different FILTER constant)
@@ -34,11 +35,25 @@ ROOT = Path(__file__).resolve().parents[1]
 CHEAP = ["ASK { ?s a schema:Person }",
          "SELECT ?n WHERE { ?p a schema:Person ; rdfs:label ?n } ORDER BY ?n LIMIT 10",
          "SELECT (COUNT(*) AS ?n) WHERE { ?e a sem:Event }"]
-EXPENSIVE = "SELECT (COUNT(*) AS ?n) WHERE {{ ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l {filter}}}"
+# Expensive shapes: a cross product counted, streamed, concatenated, constructed; a deep OPTIONAL
+# chain; a regex over every literal. With --distinct-expensive, each query also gets a new constant
+# and a new structure (a random number of extra patterns), so its *shape* is new every time.
+EXPENSIVE = (
+    "SELECT (COUNT(*) AS ?n) WHERE {{ ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l {extra}{filter}}}",
+    "SELECT * WHERE {{ ?a ?b ?c . ?d ?e ?f {extra}{filter}}}",
+    "SELECT (GROUP_CONCAT(STR(?c)) AS ?x) WHERE {{ ?a ?b ?c . ?d ?e ?f . ?g ?h ?i {extra}{filter}}}",
+    "CONSTRUCT {{ ?a ?b ?f }} WHERE {{ ?a ?b ?c . ?d ?e ?f {extra}{filter}}}",
+    "SELECT * WHERE {{ ?a ?b ?c OPTIONAL {{ ?c ?d ?e OPTIONAL {{ ?e ?f ?g OPTIONAL {{ ?g ?h ?i . ?x ?y ?z }} }} }} {extra}{filter}}}",
+    "SELECT (COUNT(*) AS ?n) WHERE {{ ?a ?b ?c . ?d ?e ?f FILTER(REGEX(STR(?c), \"(a|b)*c\")) {extra}{filter}}}",
+)
 
 
-def expensive_query(number: int | None) -> str:
-    return EXPENSIVE.format(filter="" if number is None else f"FILTER (?l != {number}) ")
+def expensive_query(rng: random.Random, distinct: bool) -> str:
+    shape = rng.choice(EXPENSIVE)
+    if not distinct:
+        return shape.format(extra="", filter="")
+    extra = "".join(f"OPTIONAL {{ ?a ?p{i} ?o{i} }} " for i in range(rng.randrange(1, 12)))
+    return shape.format(extra=extra, filter=f"FILTER (?b != {rng.randrange(10**9)}) ")
 
 
 def rss_mb(pids: list[int]) -> float:
@@ -54,16 +69,31 @@ def rss_mb(pids: list[int]) -> float:
 
 
 def children(pid: int) -> list[int]:
+    """Every child of every thread: the engines are started from the pool's spawner threads."""
+    found: list[int] = []
     try:
-        return [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+        for task in Path(f"/proc/{pid}/task").iterdir():
+            found += [int(p) for p in (task / "children").read_text().split()]
     except OSError:
-        return []
+        pass
+    return found
+
+
+def cpu_ticks(pids: list[int]) -> int:
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])
+        except (OSError, IndexError, ValueError):
+            pass
+    return total
 
 
 ERROR_SAMPLES: list[str] = []  # the first few error messages, to tell busy from timed out from refused
 
 
-def ask(url: str, query: str) -> tuple[int, float]:
+def ask(url: str, query: str, record: bool = True) -> tuple[int, float]:
     started = time.monotonic()
     request = urllib.request.Request(url, data=urllib.parse.urlencode({"query": query}).encode(),
                                      headers={"Accept": "application/sparql-results+json"})
@@ -73,11 +103,11 @@ def ask(url: str, query: str) -> tuple[int, float]:
             status = response.status
     except urllib.error.HTTPError as err:
         status = err.code
-        if len(ERROR_SAMPLES) < 20:
+        if record and len(ERROR_SAMPLES) < 20:
             ERROR_SAMPLES.append(f"{status} {err.read()[:120].decode(errors='replace').strip()} | {query[:40]}")
     except OSError as err:
         status = -1
-        if len(ERROR_SAMPLES) < 20:
+        if record and len(ERROR_SAMPLES) < 20:
             ERROR_SAMPLES.append(f"-1 {err!r} | {query[:40]}")
     return status, time.monotonic() - started
 
@@ -108,7 +138,7 @@ def main() -> None:
         rng = random.Random(seed)
         while time.monotonic() < stop:
             if rng.random() < args.expensive_share:
-                expensive.append(ask(url, expensive_query(rng.randrange(10**9) if args.distinct_expensive else None)))
+                expensive.append(ask(url, expensive_query(rng, args.distinct_expensive), record=False))
             else:
                 cheap.append(ask(url, rng.choice(CHEAP)))
 
@@ -122,6 +152,11 @@ def main() -> None:
         t.start()
     for t in threads:
         t.join()
+    time.sleep(4)  # the timeout (2 s) and a margin: then nothing should still be working
+    engines = children(server.pid)
+    before = cpu_ticks(engines)
+    time.sleep(2)
+    busy_after = (cpu_ticks(engines) - before) / os.sysconf("SC_CLK_TCK") / 2  # cores used, on average
     server.terminate()
     server.wait(timeout=30)
     latencies = sorted(d for s, d in cheap if s == 200)
@@ -137,9 +172,10 @@ def main() -> None:
         "expensive": {"queries": len(expensive), "by_status": {str(s): sum(1 for x, _ in expensive if x == s)
                                                                  for s in sorted({x for x, _ in expensive})},
                       "max_s": round(max((d for _, d in expensive), default=0), 2)},
-        "peak_rss_mb": round(peak[0], 1),
+        "peak_rss_mb_front_and_engines": round(peak[0], 1),
+        "engines_cpu_after_the_run": round(busy_after, 3),
         "moved_to_slow_lane": sum("slow lane" in line for line in server_log),
-        "cheap_error_samples": [e for e in ERROR_SAMPLES if "COUNT(*) AS ?n) WHERE { ?a" not in e][:5],
+        "cheap_error_samples": ERROR_SAMPLES[:5],
     }
     print(json.dumps(result, indent=2))
     target = Path(args.json)

@@ -26,6 +26,9 @@ def corpus_records(corpus: Path = DEFAULT) -> list[dict]:
 
 def main() -> None:
     corpus = Path(sys.argv[1]) if len(sys.argv) > 1 else DEFAULT
+    if not (corpus / "meta.jsonl").is_file():
+        sys.exit(f"error: no corpus at {corpus} (expected its meta.jsonl and texts; the corpus sits beside "
+                 f"the repository, in ../shared/corpus)")
     for record in corpus_records(corpus):
         sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
 

@@ -29,7 +29,7 @@ README = ROOT / "README.md"
 _EXAMPLE = re.compile(r"<!-- (?P<marker>example|example-corpus): (?P<path>\S+) -->\n.*?<!-- /(?P=marker) -->", re.DOTALL)
 _EVAL = re.compile(r"<!-- eval -->\n.*?<!-- /eval -->", re.DOTALL)
 EVAL_COMMAND = ("kg eval out/corpus --entities tests/gold/corpus_entities.json "
-                "--facts tests/gold/corpus_facts.json --check")
+                "--facts tests/gold/corpus_facts.json --targets articles --check")
 
 
 def render(readme: str, out_dir: Path, marker: str = "example") -> str:
@@ -55,10 +55,12 @@ def render(readme: str, out_dir: Path, marker: str = "example") -> str:
 def render_eval(readme: str, corpus_out: Path) -> str:
     """The README with its `kg eval` block regenerated from a build of the development corpus."""
     from kg.config import Settings
-    from kg.eval.evaluate import evaluate, format_report
+    from kg.eval.evaluate import evaluate
+    from kg.eval.report import format_report
+    from kg.eval.targets import targets_path
 
     result = evaluate(corpus_out, ROOT / "tests" / "gold" / "corpus_entities.json",
-                      ROOT / "tests" / "gold" / "corpus_facts.json", Settings.from_env().model)
+                      ROOT / "tests" / "gold" / "corpus_facts.json", Settings.from_env().model, targets_path("articles"))
     block = f"<!-- eval -->\n```text\n$ {EVAL_COMMAND}\n{format_report(result).rstrip()}\n```\n<!-- /eval -->"
     return _EVAL.sub(lambda _: block, readme)
 

@@ -19,6 +19,7 @@ from kg.dataset.query import open_store
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT.parent / "shared" / "corpus"
+DEV = CORPUS / "dev"  # the dev set: 45 real reports with gold (see its README)
 SAMPLES = ROOT / "samples"
 sys.path.insert(0, str(ROOT / "scripts"))
 import corpus_to_jsonl  # noqa: E402
@@ -62,6 +63,16 @@ def corpus_out(tmp_path_factory, corpus_jsonl) -> Path:
 @pytest.fixture(scope="session")
 def corpus_store(corpus_out) -> ox.Store:
     return load_store(corpus_out)
+
+
+@pytest.fixture(scope="session")
+def dev_out(tmp_path_factory) -> Path:
+    """One build of the dev set per test session (about a minute)."""
+    if not (DEV / "articles.jsonl").is_file():
+        pytest.fail(f"dev set not found at {DEV}")
+    out = tmp_path_factory.mktemp("dev-out")
+    build([DEV / "articles.jsonl"], out, Settings())
+    return out
 
 
 @pytest.fixture(scope="session")

@@ -116,7 +116,8 @@ def test_eval_meets_the_targets_and_the_readme_shows_its_output(corpus_out):
 
     gold = ROOT / "tests" / "gold"
     result = CliRunner().invoke(cli, ["eval", str(corpus_out), "--entities", str(gold / "corpus_entities.json"),
-                                      "--facts", str(gold / "corpus_facts.json"), "--check"])
+                                      "--facts", str(gold / "corpus_facts.json"), "--targets", "articles",
+                                      "--check"])
     assert result.exit_code == 0, result.output
     assert "entity all" in result.output and "baseline" in result.output
     readme = (ROOT / "README.md").read_text(encoding="utf-8")

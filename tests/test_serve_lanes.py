@@ -80,8 +80,8 @@ def test_cheap_queries_answer_while_the_one_fast_engine_s_query_turns_out_expens
     thread = in_background(pool, CROSS, results)
     time.sleep(0.5)  # escalated: a fresh fast engine has replaced the busy one
     answers = [pool.query(CHEAP, JSON) for _ in range(20)]
-    assert [status for status, _, _ in answers] == [200] * 20
-    assert all(b'"boolean":true' in body for _, _, body in answers)
+    assert [status for status, *_ in answers] == [200] * 20
+    assert all(b'"boolean":true' in body for _, _, body, _ in answers)
     thread.join(timeout=30)
 
 
@@ -90,15 +90,15 @@ def test_known_slow_queries_go_straight_to_the_slow_lane_and_wait_for_a_place(po
     results: list = []
     threads = [in_background(pool, CROSS, results) for _ in range(3)]
     time.sleep(0.3)
-    fast_engine = pool.idle.queue[0]
+    fast_engine = next(e for share in pool.idle.engines.values() for e in share)
     assert niceness(fast_engine.process.pid) == os.getpriority(os.PRIO_PROCESS, 0)  # as the server's
     started = time.monotonic()
     assert pool.query(CHEAP, JSON)[0] == 200
     assert time.monotonic() - started < 1.5, "the cheap query did not wait for the slow lane"
     for thread in threads:
         thread.join(timeout=30)
-    assert [status for status, _, _ in results] == [503] * 3
-    assert all(b"timed out" in body or b"busy" in body for _, _, body in results)
+    assert [status for status, *_ in results] == [503] * 3
+    assert all(b"timed out" in body or b"busy" in body for _, _, body, _ in results)
 
 
 def test_queries_differing_only_in_constants_and_spacing_share_a_shape():
@@ -162,3 +162,23 @@ def test_the_endpoint_under_a_flood_of_expensive_queries_answers_every_cheap_one
     assert all(json.loads(body)["boolean"] is True for _, body in cheap)
     assert expensive and set(expensive) == {503}
     assert sum("moved to the slow lane" in line for line in log) >= 1
+
+
+def test_proven_cheap_shapes_never_wait_behind_new_expensive_shapes(sample_out, tmp_path):
+    """One proven and one open fast engine: while queries of new shapes hold the open engine for
+    their budget, a query whose shape answered cheaply before runs on the proven one at once."""
+    pool = EnginePool(prepare_database(sample_out, tmp_path), timeout=3, fast=2, slow=1, budget=0.5)
+    try:
+        assert pool.query(CHEAP, JSON).status == 200  # now a proven shape
+        results: list = []
+        threads = [in_background(pool, CROSS_FILTERED.replace("?l != {}", f"?l != {n} && ?k != ?a" * (n + 1)), results)
+                   for n in range(3)]
+        time.sleep(0.1)
+        for _ in range(10):
+            started = time.monotonic()
+            assert pool.query(CHEAP, JSON).status == 200
+            assert time.monotonic() - started < 0.4, "a proven cheap query waited for an engine"
+        for thread in threads:
+            thread.join(timeout=30)
+    finally:
+        pool.stop()

@@ -1,10 +1,9 @@
-"""`kg eval`: entity, statement, event and aid-package scores of a build against gold files, beside
-a baseline of plain spaCy NER run on the same article texts in the same command.
+"""`kg eval`: scores of a build against gold files, beside a baseline of plain spaCy NER run on the
+same article texts in the same command, and the per-set floors and targets.
 
-The baseline maps spaCy's labels the obvious way (PERSON -> Person, ORG/NORP-free -> Organization,
-GPE -> Country when the name is a known country else Place, LOC/FAC -> Place, PRODUCT -> Weapon)
-and keeps every span as its own entity per article, as a tool without a gazetteer and
-resolution would.
+The baseline maps spaCy's labels the obvious way (PERSON -> Person, ORG -> Organization, GPE ->
+Country when the name is a known country else Place, LOC/FAC -> Place, PRODUCT -> Weapon) and
+keeps every span as its own entity per article, as a tool without a gazetteer and resolution would.
 """
 
 from __future__ import annotations
@@ -15,13 +14,17 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from kg.eval.entities import Score, names_of, score, score_predicted
-from kg.eval.facts import score_aid, score_events, score_statements
+from kg.eval.aid import score_aid
+from kg.eval.entities import TYPES, names_of, score, score_predicted
+from kg.eval.events import match_events, predicted_events, score_dates, score_event_types
+from kg.eval.identity import score_identity
+from kg.eval.persons import person_nodes, score_clusters
+from kg.eval.statements import KINDS, score_statements
+from kg.eval.targets import goals, load_targets
 
-TARGETS = {"entity F1": 0.9, "quote speaker accuracy": 0.9, "aid fields": 1.0}
 _BODIES = """PREFIX kgo: <https://w3id.org/evkg/ontology#> PREFIX schema: <https://schema.org/>
 SELECT ?key ?body WHERE { GRAPH ?g { ?a kgo:articleKey ?key ; schema:articleBody ?body } } ORDER BY ?key"""
-_COUNTRY_NAMES: set[str] = set()
+_SPACY_KINDS = {"PERSON": "Person", "ORG": "Organization", "LOC": "Place", "FAC": "Place", "PRODUCT": "Weapon"}
 
 
 def baseline_entities(store: ox.Store, model: str) -> dict[str, dict[tuple[str, str], set[str]]]:
@@ -36,8 +39,7 @@ def baseline_entities(store: ox.Store, model: str) -> dict[str, dict[tuple[str, 
     rows = [(r["key"].value, r["body"].value) for r in store.query(_BODIES)]
     for (key, _), doc in zip(rows, nlp.pipe(body for _, body in rows)):
         for ent in doc.ents:
-            kind = {"PERSON": "Person", "ORG": "Organization", "LOC": "Place", "FAC": "Place",
-                    "PRODUCT": "Weapon"}.get(ent.label_)
+            kind = _SPACY_KINDS.get(ent.label_)
             if ent.label_ == "GPE":
                 kind = "Country" if ent.text in countries else "Place"
             if kind:
@@ -45,62 +47,86 @@ def baseline_entities(store: ox.Store, model: str) -> dict[str, dict[tuple[str, 
     return result
 
 
-def evaluate(out_dir: Path, entities_gold: Path, facts_gold: Path, model: str) -> dict:
+def _read_gold(path: Path) -> dict:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as err:
+        raise ValueError(f"{path}: not valid JSON: {err}") from err
+    if not isinstance(data, dict) or not isinstance(data.get("articles"), dict):
+        raise ValueError(f'{path}: a gold file needs an object "articles": {{article key: ...}}')
+    return data
+
+
+def evaluate(out_dir: Path, entities_gold: Path, facts_gold: Path, model: str, targets: Path | None = None) -> dict:
+    """Every score, the flat metrics the targets name, and the goals when a targets file is given."""
     from kg.dataset.query import open_store
 
+    wanted = load_targets(targets) if targets is not None else None  # a bad file fails before the scoring
     store = open_store(out_dir)
-    entities = json.loads(entities_gold.read_text(encoding="utf-8"))["articles"]
-    facts = json.loads(facts_gold.read_text(encoding="utf-8"))["articles"]
-    ours = score(store, entities)
-    baseline = score_predicted(baseline_entities(store, model), entities)
-    statements = score_statements(store, facts)
-    events = score_events(store, facts)
-    aid = score_aid(store, facts)
-    right, total = sum(r for r, _ in aid.values()), sum(n for _, n in aid.values())
-    measured = {"entity F1": ours["all"].f1, "quote speaker accuracy": statements["quote speaker accuracy"],
-                "aid fields": right / total if total else 1.0}
-    return {"entities": ours, "baseline": baseline, "statements": statements, "events": events, "aid": aid,
-            "targets": {name: (measured[name], goal) for name, goal in TARGETS.items()}}
+    gold_entities, gold_facts = _read_gold(entities_gold), _read_gold(facts_gold)
+    try:
+        result = _scores(store, gold_entities, gold_facts["articles"], model)
+    except KeyError as err:
+        raise ValueError(f"{entities_gold} or {facts_gold}: a gold item lacks the field {err}") from err
+    result["metrics"] = metrics(result)
+    if wanted is not None:
+        result["goals"] = goals(result["metrics"], wanted, targets)
+    return result
 
 
-def _row(name: str, s: Score, base: Score | None = None) -> str:
-    cells = f"{name:28s} {s.precision:9.2f} {s.recall:6.2f} {s.f1:6.2f} {s.gold:5d}"
-    return cells + (f"   {base.precision:9.2f} {base.recall:6.2f} {base.f1:6.2f}" if base else "")
-
-
-def format_report(result: dict) -> str:
-    lines = [f"{'category':28s} {'precision':>9s} {'recall':>6s} {'F1':>6s} {'gold':>5s}   "
-             f"{'baseline P':>9s} {'R':>6s} {'F1':>6s}"]
-    for bucket, s in result["entities"].items():
-        lines.append(_row(f"entity {bucket}", s, result["baseline"].get(bucket, Score(0, 0, s.gold, 0))))
-    for name in ("statements", "statements with speaker"):
-        lines.append(_row(name, result["statements"][name]))
-    for name, s in result["events"].items():
-        lines.append(_row(name, s))
-    lines.append("")
-    lines.append("aid-package fields (right / stated in gold):")
-    lines.extend(f"  {field:20s} {right} / {total}" for field, (right, total) in result["aid"].items())
-    lines.append("")
-    lines.append("targets:")
-    for name, (value, goal) in result["targets"].items():
-        lines.append(f"  {name:28s} {value:.3f}  (target >= {goal:.2f})  {'ok' if value >= goal else 'MISSED'}")
-    return "\n".join(lines) + "\n"
-
-
-def to_json(result: dict) -> str:
-    def plain(s):
-        return {"precision": s.precision, "recall": s.recall, "f1": s.f1, "gold": s.gold, "predicted": s.predicted}
-
-    data = {
-        "entities": {k: plain(v) for k, v in result["entities"].items()},
-        "baseline": {k: plain(v) for k, v in result["baseline"].items()},
-        "statements": {k: (plain(v) if isinstance(v, Score) else v) for k, v in result["statements"].items()},
-        "events": {k: plain(v) for k, v in result["events"].items()},
-        "aid": {k: {"right": r, "gold": n} for k, (r, n) in result["aid"].items()},
-        "targets": {k: {"value": v, "target": t, "met": v >= t} for k, (v, t) in result["targets"].items()},
+def _scores(store: ox.Store, gold_entities: dict, facts: dict, model: str) -> dict:
+    entities = gold_entities["articles"]
+    events = predicted_events(store)
+    matches = match_events(events, facts)
+    result = {
+        "entities": score(store, entities),
+        "baseline": score_predicted(baseline_entities(store, model), entities),
+        "statements": score_statements(store, facts),
+        "events": score_event_types(events, facts, matches),
+        "dates": score_dates(events, matches),
+        "identity": score_identity(matches) if any("event_id" in m.gold for m in matches) else None,
+        "aid": score_aid(store, facts),
     }
-    return json.dumps(data, indent=2, sort_keys=True) + "\n"
+    if "same_person" in gold_entities:
+        result["persons"] = score_clusters(person_nodes(store), gold_entities["same_person"],
+                                           gold_entities.get("distinct_persons", []))
+    return result
+
+
+def metrics(result: dict) -> dict[str, float]:
+    """The named numbers that floors and targets refer to (shares in [0, 1], or counts)."""
+    ents, st, identity, aid = result["entities"], result["statements"], result["identity"], result["aid"]
+    right, dated = result["dates"]
+    values = {"entity F1": ents["all"].f1}
+    values.update({f"entity {t} F1": ents[t].f1 for t in TYPES if t in ents})
+    for kind in ("statements", *KINDS):
+        values[f"{kind} precision"] = st[kind].precision
+        values[f"{kind} found"] = st[kind].recall
+        values[f"{kind} with speaker"] = st[f"{kind} with speaker"].recall
+        values[f"{kind} right speaker of found"] = st[f"{kind} right speaker of found"]
+    values["quote speaker accuracy"] = st["quote speaker accuracy"]
+    values["speakers left unnamed"] = st["statements left unnamed"]
+    values["events F1"] = result["events"]["events"].f1
+    values["event dates right"] = right / dated if dated else 1.0
+    if identity is not None:  # the gold gives event ids
+        values["event identity precision"] = identity.pairs.precision
+        values["event identity recall"] = identity.pairs.recall
+        values["event identity F1"] = identity.pairs.f1
+        # right same-event pairs over all gold ones, matched or not: rises as more mentions are matched
+        values["event identity pairs found"] = (identity.pairs.true_positives / identity.gold_same_all
+                                                if identity.gold_same_all else 1.0)
+        values["different events merged"] = identity.apart_merged
+    values["aid fields"] = aid.right
+    if aid.identified:  # the gold gives package ids
+        whole, told = aid.grouped
+        values["aid packages one node"] = whole / told if told else 1.0
+        values["aid packages merged"] = aid.merged
+    if "persons" in result:
+        values["person groups split"] = result["persons"].split
+        values["person merges across groups"] = len(result["persons"].merged)
+    return values
 
 
 def targets_met(result: dict) -> bool:
-    return all(value >= goal for value, goal in result["targets"].values())
+    """No floor broken (the check CI runs); targets are reported, not enforced."""
+    return all(goal.above_floor for goal in result.get("goals", []))

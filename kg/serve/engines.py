@@ -28,111 +28,18 @@ from __future__ import annotations
 
 import collections
 import concurrent.futures
-import http.client
-import math
-import queue
-import select
-import shutil
-import socket
-import subprocess
 import sys
 import threading
 import time
-import urllib.parse
 from pathlib import Path
 
-from kg.serve.process_controls import LOWEST_PRIORITY, child_setup, cpu_seconds, lowest_priority_for_all_threads
 from kg.dataset.query import QueryError
-from kg.util.sandbox import available as sandbox_available, connect
+from kg.serve.engine import TEXT, Answer, Caps, Engine
+from kg.serve.process_controls import LOWEST_PRIORITY
 from kg.serve.query_shape import query_shape
+from kg.util.sandbox import available as sandbox_available
 
-Answer = tuple[int, str, bytes]
-_TEXT = "text/plain; charset=utf-8"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Engine:
-    """One `oxigraph serve-read-only` process on a private port."""
-
-    def __init__(self, database: Path, timeout: float, nice: int = 0, isolate: bool = False):
-        self.timeout = timeout
-        self.isolated = isolate
-        self.port = _free_port()
-        exe = shutil.which("oxigraph") or str(Path(sys.executable).with_name("oxigraph"))
-        self.process = subprocess.Popen(
-            [exe, "serve-read-only", "--location", str(database), "--bind", f"127.0.0.1:{self.port}",
-             "--timeout-s", str(max(1, math.ceil(timeout)))],  # whole seconds: the socket's timeout is exact
-            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, preexec_fn=lambda: child_setup(nice, isolate))
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise QueryError(f"oxigraph server failed: {self.process.stderr.read().decode(errors='replace')}")
-            try:
-                with self._connect(0.5):
-                    return
-            except OSError:
-                time.sleep(0.005)
-        self.stop()
-        raise QueryError("oxigraph server did not start")
-
-    def _connect(self, timeout: float) -> socket.socket:
-        """A connection to the engine: from inside its network namespace when it has one."""
-        return connect(self.process.pid if self.isolated else None, self.port, timeout)
-
-    def send(self, query: str, accept: str) -> http.client.HTTPConnection:
-        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=self.timeout)
-        connection.sock = self._connect(self.timeout)
-        connection.request("POST", "/query", urllib.parse.urlencode({"query": query}), {
-            "Accept": accept, "Content-Type": "application/x-www-form-urlencoded"})
-        return connection
-
-    @staticmethod
-    def answered_within(connection: http.client.HTTPConnection, seconds: float) -> bool:
-        return bool(select.select([connection.sock], [], [], seconds)[0])
-
-    def within_budget(self, connection: http.client.HTTPConnection, budget: float) -> bool:
-        """Whether the answer comes before the query has used `budget` seconds of CPU: CPU time,
-        not wall time, so that a cheap query slowed down by a busy machine is not taken for an
-        expensive one. Without /proc, wall time."""
-        started = cpu_seconds(self.process.pid)
-        if started is None:
-            return self.answered_within(connection, budget)
-        while not self.answered_within(connection, 0.02):
-            used = cpu_seconds(self.process.pid)
-            if used is None or used - started >= budget:
-                return False
-        return True
-
-    @staticmethod
-    def receive(connection: http.client.HTTPConnection, accept: str) -> Answer:
-        try:
-            response = connection.getresponse()
-            body = response.read()
-        except (TimeoutError, OSError, http.client.HTTPException):
-            return 503, _TEXT, b"query timed out\n"
-        finally:
-            connection.close()
-        if response.status == 200:
-            return 200, response.getheader("Content-Type", accept), body
-        lowered = body.lower()
-        timed_out = b"timeout" in lowered or b"timed out" in lowered
-        return (503 if timed_out else 400), _TEXT, body
-
-    def ask(self, query: str, accept: str) -> Answer:
-        return self.receive(self.send(query, accept), accept)
-
-    def lower_priority(self) -> None:
-        """Nice 19 for every thread of the process (Oxigraph answers on a thread per request)."""
-        lowest_priority_for_all_threads(self.process.pid)
-
-    def stop(self) -> None:
-        self.process.kill()
-        self.process.wait()
+DEFAULT_CAPS = Caps(rows=10_000, bytes=16 * 2**20)
 
 
 class EnginePool:
@@ -146,7 +53,7 @@ class EnginePool:
             sys.stderr.write("kg serve: this system allows no network namespace (needs root): query engines keep "
                              "the host's network; SERVICE and LOAD are still refused by the query check\n")
         self.queue_wait = max(queue_wait, timeout)  # waiting for an engine is not running: a longer bound
-        self.idle: queue.Queue[Engine] = queue.Queue()
+        self.idle = IdleEngines()
         self.running: set[Engine] = set()
         self.lock = threading.Lock()
         self.slow_places = threading.BoundedSemaphore(slow)
@@ -159,8 +66,11 @@ class EnginePool:
         # lane, so that fast engines never queue behind slow-lane ones (which start at nice 19).
         self.spawners = {lane: concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"kg-{lane}")
                          for lane in ("fast", "slow")}
-        for _ in range(fast):
-            self.idle.put(self._start())
+        self.known_cheap: collections.OrderedDict[str, None] = collections.OrderedDict()
+        for number in range(fast):  # half of them kept for shapes that have answered within budget
+            engine = self._start()
+            engine.home = "proven" if number < fast // 2 else "open"
+            self.idle.put(engine)
 
     def _start(self, nice: int = 0, timeout: float | None = None) -> Engine:
         spawner = self.spawners["slow" if nice else "fast"]
@@ -183,11 +93,13 @@ class EnginePool:
             self.running.discard(engine)
         engine.stop()
 
-    def _replace_fast(self) -> None:
-        """Start a fast engine off the request path."""
+    def _replace_fast(self, home: str) -> None:
+        """Start a fast engine off the request path, for the same share of the fast lane."""
         def start() -> None:
             try:
-                self.idle.put(self._spawn(0, self.timeout))
+                engine = self._spawn(0, self.timeout)
+                engine.home = home
+                self.idle.put(engine)
             except QueryError as err:
                 sys.stderr.write(f"kg serve: could not start a query engine: {err}\n")
         try:
@@ -202,6 +114,21 @@ class EnginePool:
             while len(self.known_slow) > self.remembered:
                 self.known_slow.popitem(last=False)
 
+    def _remember_cheap(self, signature: str) -> None:
+        with self.lock:
+            self.known_cheap[signature] = None
+            self.known_cheap.move_to_end(signature)
+            while len(self.known_cheap) > self.remembered:
+                self.known_cheap.popitem(last=False)
+
+    def _forget_cheap(self, signature: str) -> None:
+        with self.lock:
+            self.known_cheap.pop(signature, None)
+
+    def _known_cheap(self, signature: str) -> bool:
+        with self.lock:
+            return signature in self.known_cheap
+
     def _forget_slow(self, signature: str) -> None:
         with self.lock:
             self.known_slow.pop(signature, None)
@@ -213,61 +140,46 @@ class EnginePool:
     def is_known_slow(self, query: str) -> bool:
         return self._known_slow(query_shape(query))
 
-    def query(self, query: str, accept: str) -> Answer:
+    def query(self, query: str, accept: str, caps: Caps = DEFAULT_CAPS) -> Answer:
+        """The engine's answer to `query` in `accept`, read under `caps` (see the module's docstring)."""
         signature = query_shape(query)
         if self._known_slow(signature):  # its shape ran past its budget before: straight to the slow lane
-            return self._slow_lane(query, signature, accept)
-        try:
-            engine = self.idle.get(timeout=self.queue_wait)
-        except queue.Empty:
-            return 503, _TEXT, b"busy: every query engine is taken, try again\n"
+            return self._slow_lane(query, signature, accept, caps)
+        engine = self.idle.take(self._known_cheap(signature), self.queue_wait)
+        if engine is None:
+            return Answer(503, TEXT, b"busy: every query engine is taken, try again\n")
         if self._known_slow(signature):  # one of its shape moved to the slow lane while this one waited
             self.idle.put(engine)
-            return self._slow_lane(query, signature, accept)
-        connection = engine.send(query, accept)
-        if engine.within_budget(connection, self.budget):
-            answer = engine.receive(connection, accept)
-            if answer[0] == 503:  # timed out: the evaluation may still run inside Oxigraph
-                self._kill(engine)
-                self._replace_fast()
-                self._remember_slow(signature)
-            else:
-                self.idle.put(engine)
-            return answer
-        self._replace_fast()  # off the request path
-        sys.stderr.write(f"kg serve: a query ran past its {self.budget:g} s budget: moved to the slow lane\n")
-        if not self.escalation_places.acquire(blocking=False):
-            self._kill(engine)
-            connection.close()
-            return 503, _TEXT, b"busy: too many long-running queries, try again later\n"
-        self._remember_slow(signature)  # until it proves cheap: the next ones go straight to the slow lane
-        try:
-            engine.lower_priority()
-            answer = engine.receive(connection, accept)
-        finally:
-            self._kill(engine)
-            self.escalation_places.release()
-        if answer[0] != 503:
-            self._forget_slow(signature)
-        return answer
+            return self._slow_lane(query, signature, accept, caps)
+        return _FastRun(self, engine, signature).run(query, accept, caps)
 
-    def _slow_lane(self, query: str, signature: str, accept: str) -> Answer:
+    def _fail(self, engine: Engine, reason: str) -> Answer:
+        """A dead or wedged engine: killed, replaced off the request path, and said so."""
+        detail = engine.last_error()
+        self._kill(engine)
+        self._replace_fast(engine.home)
+        sys.stderr.write(f"kg serve: engine failed ({reason}): {detail}; replaced\n")
+        return Answer(503, TEXT, f"engine failed: {reason}; try again\n".encode())
+
+    def _slow_lane(self, query: str, signature: str, accept: str, caps: Caps) -> Answer:
         started = time.monotonic()
         if not self.slow_places.acquire(timeout=self.timeout):
-            return 503, _TEXT, b"busy: too many long-running queries, try again later\n"
+            return Answer(503, TEXT, b"busy: too many long-running queries, try again later\n")
         try:
             remaining = self.timeout - (time.monotonic() - started)
             if remaining < 1:  # Oxigraph's timeout counts whole seconds
-                return 503, _TEXT, b"query timed out while waiting for a slow-lane engine\n"
+                return Answer(503, TEXT, b"query timed out while waiting for a slow-lane engine\n")
             try:
                 engine = self._start(nice=LOWEST_PRIORITY, timeout=remaining)
             except QueryError as err:
-                return 503, _TEXT, f"no query engine: {err}\n".encode()
+                return Answer(503, TEXT, f"no query engine: {err}\n".encode())
             try:
-                answer = engine.ask(query, accept)
+                answer = engine.ask(query, accept, caps)
+            except OSError as err:
+                answer = Answer(503, TEXT, f"engine failed: {err}\n".encode())
             finally:
                 self._kill(engine)
-            if answer[0] != 503:  # it ends in time after all (it was slow under load only)
+            if answer.status != 503:  # it ends in time after all (it was slow under load only)
                 self._forget_slow(signature)
             return answer
         finally:
@@ -281,3 +193,103 @@ class EnginePool:
             self._kill(engine)
         for spawner in self.spawners.values():
             spawner.shutdown(wait=False, cancel_futures=True)
+
+
+class IdleEngines:
+    """The idle fast engines, in two shares: "proven" ones run only queries whose shape has answered
+    within its budget before, "open" ones run any query. So a crowd of expensive queries of new
+    shapes, each spending a budget before it moves to the slow lane, can hold the open engines but
+    never the proven ones, and repeated cheap queries keep answering at once."""
+
+    def __init__(self):
+        self.ready = threading.Condition()
+        self.engines: dict[str, list[Engine]] = {"proven": [], "open": []}
+
+    def put(self, engine: Engine) -> None:
+        with self.ready:
+            self.engines[engine.home].append(engine)
+            self.ready.notify_all()
+
+    def take(self, proven: bool, timeout: float) -> Engine | None:
+        """An idle engine the query may use (a proven one first, for a proven shape); None after `timeout`."""
+        shares = ("proven", "open") if proven else ("open",)
+        with self.ready:
+            found = self.ready.wait_for(lambda: any(self.engines[s] for s in shares), timeout)
+            if not found:
+                return None
+            return next(self.engines[s].pop() for s in shares if self.engines[s])
+
+
+class _FastRun:
+    """One query on a fast engine: escalated to the slow lane as soon as it has used its CPU
+    budget, whether it is still computing or already streaming (the first bytes of a stream do
+    not make a query cheap)."""
+
+    def __init__(self, pool: EnginePool, engine: Engine, signature: str):
+        self.pool, self.engine, self.signature = pool, engine, signature
+        self.escalated = self.refused = False
+        self.started = engine.cpu()
+
+    def run(self, query: str, accept: str, caps: Caps) -> Answer:
+        pool, engine = self.pool, self.engine
+        try:
+            connection = engine.send(query, accept)
+        except OSError as err:
+            return pool._fail(engine, f"no connection ({err})")
+        state = engine.wait(connection, pool.budget, pool.timeout + 1)
+        if state in ("died", "stalled"):
+            connection.close()
+            return pool._fail(engine, "it died" if state == "died" else f"no answer and no work for {pool.timeout + 1:g} s")
+        if state == "over budget" and not self._escalate():
+            connection.close()
+            return Answer(503, TEXT, b"busy: too many long-running queries, try again later\n")
+        answer = None
+        try:
+            answer = engine.read(connection, accept, caps, self._keep_going)
+        finally:
+            self._finish(answer)
+        if answer.status == 503 and not self.escalated and not self.refused:
+            pool._remember_slow(self.signature)  # timed out: its shape goes to the slow lane next time
+        if self.escalated and answer.status != 503:
+            pool._forget_slow(self.signature)
+        return answer
+
+    def _keep_going(self) -> bool:
+        """Between two chunks of a stream: escalate once the budget is used; False if refused."""
+        if self.escalated or self.started is None:
+            return True
+        used = self.engine.cpu()
+        if used is None or used - self.started < self.pool.budget:
+            return True
+        return self._escalate()
+
+    def _escalate(self) -> bool:
+        pool = self.pool
+        pool._replace_fast(self.engine.home)  # off the request path
+        pool._forget_cheap(self.signature)
+        sys.stderr.write(f"kg serve: a query ran past its {pool.budget:g} s budget: moved to the slow lane\n")
+        if not pool.escalation_places.acquire(blocking=False):
+            self.refused = True
+            pool._kill(self.engine)
+            return False
+        self.escalated = True
+        pool._remember_slow(self.signature)  # until it proves cheap: the next ones go straight to the slow lane
+        self.engine.lower_priority()
+        return True
+
+    def _finish(self, answer: Answer | None) -> None:
+        """An escalated engine is killed (it may still be working); so is one whose answer was cut
+        short or failed; a fast engine that answered in full goes back to the idle ones."""
+        pool, engine = self.pool, self.engine
+        if self.escalated:
+            pool._kill(engine)
+            pool.escalation_places.release()
+        elif self.refused:
+            return  # killed, and its replacement started, when the escalation was refused
+        elif answer is not None and answer.status != 503 and not answer.truncated and engine.process.poll() is None:
+            pool.idle.put(engine)
+            if answer.status == 200:
+                pool._remember_cheap(self.signature)
+        else:
+            pool._kill(engine)
+            pool._replace_fast(engine.home)

@@ -7,9 +7,49 @@ import io
 import json
 from xml.sax.saxutils import escape, quoteattr
 
+from kg.graph.namespaces import PREFIXES
+
 RESULT_TYPES = ("application/sparql-results+json", "application/sparql-results+xml", "text/csv",
                 "text/tab-separated-values", "application/json")
-GRAPH_TYPES = ("text/turtle", "application/n-triples", "application/ld+json")
+GRAPH_TYPES = ("text/turtle", "application/n-triples", "application/ld+json", "application/rdf+xml")
+_GRAPH_FORMATS = {"text/turtle": "TURTLE", "application/n-triples": "N_TRIPLES", "application/ld+json": "JSON_LD",
+                  "application/rdf+xml": "RDF_XML"}
+
+
+class StreamFailed(ValueError):
+    """The engine's answer broke off with an error after it had begun (it had already sent 200)."""
+
+
+def results_from_tsv(body: bytes) -> dict:
+    """SPARQL JSON results from the engine's TSV (read line by line under the caps)."""
+    import pyoxigraph as ox
+
+    try:
+        solutions = ox.parse_query_results(body, format=ox.QueryResultsFormat.TSV)
+        return json.loads(solutions.serialize(format=ox.QueryResultsFormat.JSON))
+    except (SyntaxError, ValueError) as err:
+        raise StreamFailed(_last_line(body) or str(err)) from None
+
+
+def graph_to(ntriples: bytes, content_type: str) -> bytes:
+    """The engine's N-Triples in the graph format asked for."""
+    import pyoxigraph as ox
+
+    try:
+        triples = list(ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES))
+    except SyntaxError as err:
+        raise StreamFailed(_last_line(ntriples) or str(err)) from None
+    if content_type == "application/n-triples":
+        return ntriples
+    rdf_format = getattr(ox.RdfFormat, _GRAPH_FORMATS[content_type])
+    if content_type == "application/ld+json":
+        return ox.serialize(triples, format=rdf_format)
+    return ox.serialize(triples, format=rdf_format, prefixes=PREFIXES)
+
+
+def _last_line(body: bytes) -> str:
+    lines = body.rstrip(b"\n").rsplit(b"\n", 1)
+    return lines[-1].decode("utf-8", "replace")[-300:] if body else ""
 
 
 def negotiate(accept: str | None, offered: tuple[str, ...]) -> str:
@@ -65,8 +105,9 @@ def _xml_term(term: dict) -> str:
     return f"<literal{attrs}>{escape(term['value'])}</literal>"
 
 
-def solutions_to(results: dict, content_type: str, cap: int) -> tuple[str, bytes, bool]:
-    """SPARQL JSON results converted to `content_type`, at most `cap` solutions: (type, body, truncated)."""
+def solutions_to(results: dict, content_type: str, cap: int, cut: bool = False) -> tuple[str, bytes, bool]:
+    """SPARQL JSON results converted to `content_type`, at most `cap` solutions: (type, body, truncated).
+    `cut`: the results were already cut short while they streamed."""
     if "boolean" in results:
         if content_type == "application/sparql-results+xml":
             body = ('<?xml version="1.0"?><sparql xmlns="http://www.w3.org/2005/sparql-results#"><head/>'
@@ -75,7 +116,7 @@ def solutions_to(results: dict, content_type: str, cap: int) -> tuple[str, bytes
         return "application/sparql-results+json", json.dumps({"head": {}, "boolean": results["boolean"]}).encode(), False
     variables = results["head"].get("vars", [])
     bindings = results["results"]["bindings"]
-    truncated = len(bindings) > cap
+    truncated = cut or len(bindings) > cap
     bindings = bindings[:cap]
     if content_type in ("text/csv", "text/tab-separated-values"):
         out = io.StringIO()
@@ -119,6 +160,11 @@ document.getElementById('run').addEventListener('click', async function () {
   var response = await fetch('/sparql', {method: 'POST', headers: {'Content-Type': 'application/sparql-query',
     'Accept': 'application/sparql-results+json'}, body: document.getElementById('q').value});
   if (!response.ok) { status.textContent = response.status + ' ' + await response.text(); return; }
+  var truncated = response.headers.get('KG-Result-Truncated') ? ' (truncated: result cap reached)' : '';
+  if ((response.headers.get('Content-Type') || '').indexOf('sparql-results+json') < 0) {  // CONSTRUCT, DESCRIBE: Turtle
+    var pre = document.createElement('pre'); pre.textContent = await response.text(); out.appendChild(pre);
+    status.textContent = 'graph' + truncated; return;
+  }
   var data = await response.json();
   if ('boolean' in data) { status.textContent = String(data.boolean); return; }
   var table = document.createElement('table'), head = table.insertRow();

@@ -13,17 +13,16 @@ unless --cors is given, and then never with credentials.
 
 from __future__ import annotations
 
-import json
 import signal
 import sys
 import tempfile
-import urllib.parse
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+import threading
+from http.server import ThreadingHTTPServer
 from pathlib import Path
 
-from kg.dataset.query import QueryError, QueryNotAllowed, checked, sparql_prologue
-from kg.serve.engines import EnginePool
-from kg.serve.formats import RESULT_TYPES, GRAPH_TYPES, QUERY_PAGE, negotiate, solutions_to
+from kg.dataset.query import QueryError
+from kg.serve.engines import DEFAULT_CAPS, EnginePool
+from kg.serve.handler import make_handler
 
 def prepare_database(source: Path, workdir: Path) -> Path:
     """The Oxigraph database to serve: a store's own, or one loaded from OUT/graph.nq."""
@@ -47,88 +46,56 @@ def prepare_database(source: Path, workdir: Path) -> Path:
     return location
 
 
-def make_handler(backend: EnginePool, view_html: bytes, max_results: int, cors: bool):
-    class Handler(BaseHTTPRequestHandler):
-        server_version = "kg-serve"
-
-        def log_message(self, fmt: str, *args) -> None:  # quiet: one line per request on stderr
-            sys.stderr.write("%s %s\n" % (self.address_string(), fmt % args))
-
-        def _send(self, status: int, content_type: str, body: bytes, extra: dict[str, str] | None = None) -> None:
-            self.send_response(status)
-            self.send_header("Content-Type", content_type)
-            self.send_header("Content-Length", str(len(body)))
-            self.send_header("X-Content-Type-Options", "nosniff")
-            if cors:
-                self.send_header("Access-Control-Allow-Origin", "*")
-            for key, value in (extra or {}).items():
-                self.send_header(key, value)
-            self.end_headers()
-            if self.command != "HEAD":
-                self.wfile.write(body)
-
-        def _error(self, status: int, message: str) -> None:
-            self._send(status, "text/plain; charset=utf-8", (message + "\n").encode())
-
-        def do_GET(self) -> None:
-            url = urllib.parse.urlsplit(self.path)
-            if url.path == "/":
-                self._send(200, "text/html; charset=utf-8", view_html)
-            elif url.path == "/query":
-                self._send(200, "text/html; charset=utf-8", QUERY_PAGE.encode())
-            elif url.path == "/sparql":
-                params = urllib.parse.parse_qs(url.query)
-                if "update" in params:
-                    return self._error(403, "updates are refused: this endpoint is read-only")
-                self._answer(params.get("query", [""])[0])
-            else:
-                self._error(404, "not found: try /, /query or /sparql")
-
-        def do_POST(self) -> None:
-            url = urllib.parse.urlsplit(self.path)
-            if url.path != "/sparql":
-                return self._error(404, "not found")
-            length = int(self.headers.get("Content-Length") or 0)
-            body = self.rfile.read(min(length, 1_000_000)).decode("utf-8", "replace")
-            kind = (self.headers.get("Content-Type") or "").split(";")[0].strip()
-            if kind == "application/sparql-update":
-                return self._error(403, "updates are refused: this endpoint is read-only")
-            if kind == "application/sparql-query":
-                return self._answer(body)
-            params = urllib.parse.parse_qs(body)
-            if "update" in params:
-                return self._error(403, "updates are refused: this endpoint is read-only")
-            self._answer(params.get("query", [""])[0])
-
-        def do_OPTIONS(self) -> None:
-            self._send(204, "text/plain", b"", {"Allow": "GET, POST, OPTIONS"})
-
-        def _answer(self, query: str) -> None:
-            if not query.strip():
-                return self._error(400, "missing query")
-            try:
-                safe = checked(query)
-            except QueryError as err:
-                return self._error(403 if isinstance(err, QueryNotAllowed) else 400, str(err))
-            form, full = safe.form, sparql_prologue() + safe.text
-            if form in ("SELECT", "ASK"):
-                wanted = negotiate(self.headers.get("Accept"), RESULT_TYPES)
-                status, _, body = backend.query(full, "application/sparql-results+json")
-                if status != 200:
-                    return self._send(status, "text/plain; charset=utf-8", body)
-                content_type, out, truncated = solutions_to(json.loads(body), wanted, max_results)
-                extra = {"KG-Result-Truncated": "true", "KG-Result-Limit": str(max_results)} if truncated else {}
-                return self._send(200, content_type, out, extra)
-            wanted = negotiate(self.headers.get("Accept"), GRAPH_TYPES)
-            status, content_type, body = backend.query(full, wanted)
-            self._send(status, content_type, body)
-
-    return Handler
-
-
 class _Server(ThreadingHTTPServer):
+    """A thread per connection, at most MAX_CONNECTIONS at once: past that, a connection gets 503
+    at once and is closed, so that idle or slow clients cannot take every thread and descriptor."""
+
     request_queue_size = 256  # many clients at once: queue their connections rather than refuse them
     daemon_threads = True
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.max_connections = connection_limit()
+        self.places = threading.BoundedSemaphore(self.max_connections)
+
+    def process_request(self, request, client_address) -> None:
+        if not self.places.acquire(blocking=False):
+            try:
+                request.sendall(b"HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain; charset=utf-8\r\n"
+                                b"Content-Length: 38\r\nConnection: close\r\n\r\nbusy: too many connections, try again\n")
+            except OSError:
+                pass
+            self.shutdown_request(request)
+            return
+        super().process_request(request, client_address)
+
+    def process_request_thread(self, request, client_address) -> None:
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self.places.release()
+
+    def handle_error(self, request, client_address) -> None:
+        """One line, not a traceback: the client is gone or sent something unreadable."""
+        error = sys.exc_info()[1]
+        sys.stderr.write(f"{client_address[0]} connection ended: {type(error).__name__}: {error}\n")
+
+
+def connection_limit() -> int:
+    """How many connections may be open at once: as many as the descriptors allow (the soft limit
+    is raised to the hard one first), less a reserve for engines and files; at most 1,024."""
+    import resource
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    wanted = hard if hard != resource.RLIM_INFINITY else 65536
+    if soft != resource.RLIM_INFINITY and soft < wanted:
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (wanted, hard))
+            soft = wanted
+        except (ValueError, OSError):
+            pass
+    available = soft if soft != resource.RLIM_INFINITY else 65536
+    return max(16, min(1024, available // 2 - 64))
 
 
 def _terminate(signum, frame) -> None:
@@ -137,7 +104,7 @@ def _terminate(signum, frame) -> None:
 
 def serve(source: Path, host: str = "127.0.0.1", port: int = 7878, timeout: float = 10.0,
           max_results: int = 10_000, cors: bool = False, ready=None, engines: int = 4, slow_engines: int = 2,
-          budget: float = 0.5) -> None:
+          budget: float = 0.5, max_bytes: int = DEFAULT_CAPS.bytes) -> None:
     """Serve until interrupted. `ready(url)` is called once the endpoint answers."""
     with tempfile.TemporaryDirectory(prefix="kg-serve-") as tmp:
         database = prepare_database(source, Path(tmp))
@@ -145,7 +112,7 @@ def serve(source: Path, host: str = "127.0.0.1", port: int = 7878, timeout: floa
         view_html = view.read_bytes() if view.is_file() else b"<!DOCTYPE html><title>kg</title><p>No view: see /query"
         backend = EnginePool(database, timeout, engines, slow_engines, budget)
         previous = signal.signal(signal.SIGTERM, _terminate)  # run the cleanup below on SIGTERM too
-        server = _Server((host, port), make_handler(backend, view_html, max_results, cors))
+        server = _Server((host, port), make_handler(backend, view_html, max_results, max_bytes, cors))
         try:
             if ready is not None:
                 ready(f"http://{host}:{server.server_address[1]}")

@@ -1,0 +1,112 @@
+"""Events by type and their dates.
+
+A predicted event matches a gold event of its article with the same type whose target or agent
+names the same entity (any event of the type, when the gold event names neither); one-to-one,
+gold events in file order, and among the candidates the first (by IRI) that carries the gold date.
+A gold type "Other: Mutiny" (a type kg does not have yet) matches a predicted kgo:Mutiny, and its
+row is shown apart. A matched gold event with a date has the right date when the dates the
+article's graph gives the predicted event are exactly that date (same precision: a month stays a
+month).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+
+from kg.eval.entities import Score
+from kg.eval.matching import day, local_name, rows, same_name
+
+OTHER = "Other: "
+_EVENTS = """SELECT ?key ?e ?type ?role ?name ?date WHERE { GRAPH ?g {
+  ?a kgo:articleKey ?key . ?e a sem:Event, ?type . FILTER(STRSTARTS(STR(?type), STR(kgo:)))
+  OPTIONAL { VALUES ?role { kgo:agent kgo:target } ?e ?role ?x . { ?x rdfs:label ?name } UNION { ?x skos:altLabel ?name } }
+  OPTIONAL { ?e sem:hasTimeStamp ?date }
+} }"""
+
+
+@dataclass(frozen=True)
+class PredictedEvent:
+    iri: str  # the node in the merged graph: its identity
+    type: str  # local name of the kgo: class
+    agent: frozenset[str] = frozenset()
+    target: frozenset[str] = frozenset()
+    dates: frozenset[str] = frozenset()  # as this article states them
+
+
+@dataclass(frozen=True)
+class EventMatch:
+    article: str
+    gold: dict
+    iri: str | None  # the matched predicted event, None when no predicted event matches
+
+
+Predicted = dict[str, list[PredictedEvent]]  # article key -> events, sorted by IRI
+
+
+def predicted_events(store: ox.Store) -> Predicted:
+    found: dict[str, dict[str, dict]] = defaultdict(dict)
+    for row in rows(store, _EVENTS):
+        item = found[row["key"].value].setdefault(row["e"].value, {
+            "type": local_name(row["type"].value), "agent": set(), "target": set(), "dates": set()})
+        if row["role"] is not None:
+            item[local_name(row["role"].value)].add(row["name"].value)
+        if row["date"] is not None:
+            item["dates"].add(day(row["date"].value))
+    return {key: [PredictedEvent(iri, v["type"], frozenset(v["agent"]), frozenset(v["target"]), frozenset(v["dates"]))
+                  for iri, v in sorted(items.items())] for key, items in found.items()}
+
+
+def bare_type(gold_type: str) -> str:
+    return gold_type.removeprefix(OTHER)
+
+
+def _anchored(g: dict, p: PredictedEvent) -> bool:
+    if not (g.get("target") or g.get("agent")):
+        return True
+    return same_name(g.get("target"), p.target) or same_name(g.get("agent"), p.agent)
+
+
+def match_events(predicted: Predicted, gold: dict[str, dict]) -> list[EventMatch]:
+    """One match per gold event mention, in the gold file's order."""
+    matches = []
+    for article, facts in gold.items():
+        events = predicted.get(article, [])
+        taken: set[int] = set()
+        for g in facts.get("events", []):
+            candidates = [i for i, p in enumerate(events)
+                          if i not in taken and p.type == bare_type(g["type"]) and _anchored(g, p)]
+            dated = [i for i in candidates if g.get("date") and events[i].dates == {g["date"]}]
+            chosen = (dated or candidates or [None])[0]
+            if chosen is not None:
+                taken.add(chosen)
+            matches.append(EventMatch(article, g, events[chosen].iri if chosen is not None else None))
+    return matches
+
+
+def score_event_types(predicted: Predicted, gold: dict[str, dict], matches: list[EventMatch]) -> dict[str, Score]:
+    """Rows "event <type>" (gold's spelling, "Other: X" for types kg lacks) and "events" overall."""
+    label = {bare_type(g["type"]): g["type"] for facts in gold.values() for g in facts.get("events", [])}
+    counts: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
+    for m in matches:
+        row = counts[m.gold["type"]]
+        row[2] += 1
+        row[3] += m.iri is not None
+        row[0] += m.iri is not None
+    for article in gold:
+        for p in predicted.get(article, []):
+            counts[label.get(p.type, p.type)][1] += 1
+    total = [sum(c[i] for c in counts.values()) for i in range(4)]
+    result = {f"event {t}": Score(*c) for t, c in sorted(counts.items(), key=lambda kv: (kv[0].startswith(OTHER), kv[0]))}
+    result["events"] = Score(*total)
+    return result
+
+
+def score_dates(predicted: Predicted, matches: list[EventMatch]) -> tuple[int, int]:
+    """(matched gold events with the right date, matched gold events with a date)."""
+    dates = {(article, p.iri): p.dates for article, events in predicted.items() for p in events}
+    dated = [m for m in matches if m.iri is not None and m.gold.get("date")]
+    right = sum(dates[(m.article, m.iri)] == {m.gold["date"]} for m in dated)
+    return right, len(dated)
