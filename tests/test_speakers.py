@@ -140,3 +140,25 @@ def test_a_pronoun_opening_a_paragraph_is_the_speaker_quoted_just_before(nlp):
             "Olga, a nurse, said the ward had been evacuated.\n\n"
             "“We carried the patients down the stairs,” she said.")
     assert speaker_of(statements_of(nlp, text), "We carried the patients") == "Olga"
+
+
+def test_a_role_description_before_any_name_is_the_person_quoted_next(nlp):
+    text = ("The head of the port authority said on Monday that the cranes were repaired.\n\n"
+            "“We are loading ships again,” Petra Lindqvist said.")
+    assert speaker_of(statements_of(nlp, text), "the cranes were repaired") == "Petra Lindqvist"
+
+
+def test_the_same_source_is_the_speaker_before(nlp):
+    text = ("The Northern Command said ten drones were shot down overnight. "
+            "The same source said two more were destroyed at dawn.")
+    assert speaker_of(statements_of(nlp, text), "two more were destroyed") == "Northern Command"
+
+
+def test_according_to_an_outlet_relaying_a_speaker_gives_the_speaker(nlp):
+    text = "Dmitry Peskov added that the parade would go ahead as planned, according to the agency."
+    assert speaker_of(statements_of(nlp, text), "the parade would go ahead").endswith("Peskov")
+
+
+def test_according_to_documents_of_a_country_is_the_documents_not_the_country(nlp):
+    text = "Two airfields were struck last spring, according to leaked U.S. intelligence documents."
+    assert speaker_of(statements_of(nlp, text), "Two airfields were struck").startswith("unnamed: leaked")

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from dataclasses import replace
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -139,6 +140,9 @@ class Discourse:
         with it, else (for a person described by role or age, "the Wagner leader", "the
         80-year-old") the person quoted last in this paragraph or the one before, unless the
         article gave that person another title."""
+        if any(c.lower_ == "same" for c in subject.children):  # "the same source": the speaker before
+            previous = [s for s in earlier if s.start < before and s.speaker is not None]
+            return max(previous, key=lambda s: s.start).speaker if previous else None
         found = self.description(subject, before)
         if found is not None:
             return Speaker(ref=(found.start, found.end))
@@ -156,6 +160,35 @@ class Discourse:
                 return statement.speaker if _may_be(m, subject, self.mentions) else None
         return None
 
+    def awaits_name(self, subject: "Token") -> bool:
+        """"The head of the presidential office said …" before any such person is introduced: a
+        definite, singular description of one person by role, which the next speaker may name."""
+        definite = any(c.dep_ == "det" and c.lower_ == "the" for c in subject.children)
+        return definite and subject.tag_ not in ("NNS", "NNPS") and _describes_person(subject)
+
+    def named_later(self, statements: list[Statement], waiting: set[tuple[int, int]]) -> list[Statement]:
+        """Statements of a description awaiting a name, given to the person quoted next, in the same
+        paragraph or the one after, when nothing the article says of that person contradicts it."""
+        ordered = sorted(statements, key=lambda s: s.start)
+        result = []
+        for i, statement in enumerate(ordered):
+            speaker = statement.speaker
+            if speaker is not None and (speaker.start, speaker.end) in waiting:
+                named = self._next_person(ordered[i + 1 :], self.paragraph(statement.start))
+                if named is not None:
+                    statement = replace(statement, speaker=named)
+            result.append(statement)
+        return result
+
+    def _next_person(self, following: list[Statement], paragraph: int) -> Speaker | None:
+        for statement in following:
+            if self.paragraph(statement.start) - paragraph > 1:
+                return None
+            ref = statement.speaker.ref if statement.speaker is not None else None
+            if ref is not None and self.kind.get(ref) == PERSON:
+                return statement.speaker
+        return None
+
     def description(self, subject: "Token", before: int) -> Mention | None:
         """The person or organisation a definite description refers to ("the spokesman")."""
         if subject.tag_ in ("NNS", "NNPS") or any(c.dep_ == "det" and c.lower_ in _INDEFINITE for c in subject.children):
@@ -163,7 +196,7 @@ class Discourse:
         lemma = subject.lemma_.lower()
         persons, organisations = _heads()
         modifiers = [t for t in subject.subtree if t.i != subject.i and t.dep_ not in ("det", "punct")][:12]
-        named = {_stem(w) for t in modifiers if t.text[:1].isupper() for w in fold(t.text).split()}
+        named = {_stem(w) for t in modifiers if t.i < subject.i and t.text[:1].isupper() for w in fold(t.text).split()}
         words = {_stem(w) for t in modifiers for w in fold(t.text).split()}
         if lemma in persons:
             pool = [(m, m.role.title, m.role.affiliation) for m in self.mentions

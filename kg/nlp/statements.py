@@ -63,6 +63,7 @@ class _Context:
         self.sentences = list(doc.sents)
         self.sentence_starts = [s.start_char for s in self.sentences]
         self.discourse = Discourse(doc, self.mentions, self.quotes)
+        self.waiting: set[tuple[int, int]] = set()  # descriptions that the next speaker may name
 
     def sentence_index(self, char: int) -> int:
         return max(0, bisect_right(self.sentence_starts, char) - 1)
@@ -130,6 +131,8 @@ def _speaker(ctx: _Context, cue: "Token", before: int, earlier: list[Statement])
         words = ctx.doc[subject.left_edge.i : subject.right_edge.i + 1]
         if len(words) > 12:
             words = ctx.doc[subject.left_edge.i : subject.i + 1]
+        if ctx.discourse.awaits_name(subject):
+            ctx.waiting.add((words.start_char, words.end_char))
         return Speaker(description=words.text, start=words.start_char, end=words.end_char)
     return None
 
@@ -360,9 +363,11 @@ def _partial(ctx: _Context, lo: int, hi: int, quoted: list[tuple[int, int]]) -> 
 def _credited(ctx: _Context, known: list[Statement]) -> list[Statement]:
     """Sentences credited with "according to" that no verb of saying already reports."""
     result = []
-    for start, end, speaker in according_to(ctx.doc, ctx.mentions, ctx.discourse):
+    for start, end, speaker, relayed in according_to(ctx.doc, ctx.mentions, ctx.discourse, _words().cues):
         if any(s.start < end and start < s.end for s in known):
             continue
+        if relayed is not None:
+            speaker = _speaker(ctx, relayed, relayed.idx, known + result) or speaker
         words = ctx.text[start:end]
         result.append(Statement(start=start, end=end, text=words, direct=False, sentence=ctx.sentence_index(start),
                                 speaker=speaker, cue="according to", medium=None, venue=None,
@@ -375,5 +380,5 @@ def extract_statements(doc: "Doc", mentions: tuple[Mention, ...]) -> tuple[State
     ctx = _Context(doc, mentions)
     reported = _reported(ctx)
     reported += _credited(ctx, reported)
-    found = _direct(ctx, reported) + reported
+    found = ctx.discourse.named_later(_direct(ctx, reported) + reported, ctx.waiting)
     return tuple(sorted(found, key=lambda s: (s.start, s.end)))
