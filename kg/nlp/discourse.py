@@ -31,10 +31,10 @@ if TYPE_CHECKING:
 
 _LINE = re.compile(r"\n\s*")
 # Page furniture, by its shape: a dateline at a paragraph's start ("KYIV, Ukraine (AP) —",
-# "MOSCOW –"), a byline line, a photo credit ("(Photo: …)", "REUTERS/Name").
+# "MOSCOW –", "ODESA, Ukraine —"), a byline line, a photo credit ("(Photo: …)", "REUTERS/Name").
 _FURNITURE = (
     re.compile(r"(?m)^[^\n(]{2,60}\([A-Za-z.&/ -]{2,30}\)\s*[-–—]+\s*"),
-    re.compile(r"(?m)^[A-Z][A-Z .,'’-]{2,40}\s*[-–—]+\s+"),
+    re.compile(r"(?m)^[A-Z][A-Z .'’-]{2,30}(?:, [A-Z][\w .]{1,30})?\s*[-–—]+\s+"),
     re.compile(r"(?m)^By [A-Z][^\n.]{0,80}$"),
     re.compile(r"\((?:Photo|Image|Picture|Credit)[^)\n]{0,80}\)", re.IGNORECASE),
     re.compile(r"(?:Photo|Image)(?: credit)?:[^\n]{0,80}"),

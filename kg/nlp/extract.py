@@ -136,10 +136,10 @@ class _Extractor:
 
     def _typed(self, span: "Span", label: str, entry: GazetteerEntry | None, role: Role | None) -> Mention | None:
         if (label in ("PERSON", "GPE", "LOC") and len(span) <= 3 and speaks(span)
-                and (entry is None and label != "PERSON" or entry is not None and label == "PERSON"
-                     and entry.kind in ("country", "city", "region"))):
+                and (entry is None and label != "PERSON" or entry is not None and label == "PERSON" and entry.kind == "country")):
             # a name that is the subject of "said" is a person: the NER's place (no gazetteer entry),
-            # or the NER's person where the gazetteer has a place or country of that name
+            # or the NER's person where the gazetteer has a country of that name ("Jordan said");
+            # cities stay actors ("Kyiv said": the government)
             return self.mention(span, kind=PERSON, ner_label=label, role=role, confidence=CONFIDENCE["context"])
         if entry is None:
             if self.gazetteer.demonym(span.text):

@@ -298,7 +298,7 @@ def _continues(ctx: _Context, previous: Statement, start: int) -> bool:
     return "\n\n" not in between.strip() or (len(between) < 40 and "\n" in between)
 
 
-def _reported(ctx: _Context) -> list[Statement]:
+def _reported(ctx: _Context, known: list[Statement]) -> list[Statement]:
     """Reported speech ("said Kyiv was behind it"), and words framed around a partial quote
     ("said the president was “deeply mistaken”", "accused him of “treason”"): direct, since they
     quote."""
@@ -316,7 +316,7 @@ def _reported(ctx: _Context) -> list[Statement]:
         if quoted and (not _partial(ctx, lo, hi, quoted) or _relays(ctx, token, lo, hi)):
             continue  # the clause is a quote, or quotes someone it attributes itself
         start, end = _strip_punct(ctx.text, ctx.discourse.after_furniture(lo), hi)
-        speaker = _speaker(ctx, token, token.idx, result)
+        speaker = _speaker(ctx, token, token.idx, result + known)
         if speaker is None or end - start < 8:
             continue
         medium, venue = _medium(ctx, token)
@@ -378,7 +378,8 @@ def _credited(ctx: _Context, known: list[Statement]) -> list[Statement]:
 def extract_statements(doc: "Doc", mentions: tuple[Mention, ...]) -> tuple[Statement, ...]:
     """Every direct and reported statement of a parsed article, in text order."""
     ctx = _Context(doc, mentions)
-    reported = _reported(ctx)
-    reported += _credited(ctx, reported)
+    credited = _credited(ctx, [])  # first: a later "he said" may refer to their speakers
+    reported = _reported(ctx, credited)
+    reported += [c for c in credited if not any(s.start < c.end and c.start < s.end for s in reported)]
     found = ctx.discourse.named_later(_direct(ctx, reported) + reported, ctx.waiting)
     return tuple(sorted(found, key=lambda s: (s.start, s.end)))
