@@ -1,161 +1,27 @@
 """Statements: direct quotes and reported speech, with speaker, cue verb, medium and stance.
 
 A pure function of the parsed Doc and the article's entity mentions. A quote's speaker is the
-subject of the nearest verb of saying outside the quote in its sentence ("…,” Peskov said),
-resolved through the mentions, through pronouns to the last person or organisation named, or
-kept as an unnamed source described in words ("a senior Ukrainian official") — never guessed.
-A quote with no verb of saying continues the previous speaker's quote in the paragraph before.
+subject of the verb of saying it hangs from in the parse, else the nearest one beside it
+("…,” Peskov said), resolved in kg/nlp/attribution.py and kg/nlp/discourse.py — never guessed.
+Words a verb frames around a partial quote are one direct statement; "according to X" credits
+its sentence (kg/nlp/according.py). A quote with no verb of saying continues the quote before it.
 """
 
 from __future__ import annotations
 
-from bisect import bisect_right
-from dataclasses import dataclass
-from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from kg.nlp import lexicon
 from kg.nlp.according import according_to
-from kg.nlp.discourse import Discourse, person_heads
+from kg.nlp.attribution import Context as _Context
+from kg.nlp.attribution import ref as _ref
+from kg.nlp.attribution import speaker as _speaker
+from kg.nlp.attribution import words as _words
 from kg.nlp.facts import Ref, Speaker, Statement
 from kg.nlp.mention import COUNTRY, ORGANIZATION, PERSON, Mention
-from kg.nlp.names import surname_key
-from kg.nlp.quotes import inside, quote_spans
+from kg.nlp.quotes import inside
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
-
-
-
-@dataclass(frozen=True)
-class _Words:
-    """The word lists of attribution (kg/nlp/lexicon/en), loaded on first use."""
-
-    cues: frozenset[str]
-    reporting: frozenset[str]  # cues that may introduce reported speech (a clause of their own)
-    stance_by_cue: dict[str, str]
-    speculative: tuple[str, ...]
-    denials: tuple[str, ...]
-    venues: frozenset[str]
-    describable: frozenset[str]  # head nouns of an unnamed source
-
-
-@lru_cache(maxsize=1)
-def _words() -> _Words:
-    kinds = lexicon.mapping("speech_cues")
-    return _Words(frozenset(kinds), frozenset(c for c, k in kinds.items() if k == "reports"),
-                  lexicon.mapping("stance_by_cue"), lexicon.ordered("stance_speculative"),
-                  lexicon.ordered("stance_denials"), lexicon.words("venue_nouns"),
-                  lexicon.words("unnamed_source_heads"))
-
-
-_PRONOUNS_PERSON = frozenset("he she i we".split())
-_PRONOUNS_OTHER = frozenset("it they".split())
-
-
-class _Context:
-    def __init__(self, doc: "Doc", mentions: tuple[Mention, ...]):
-        self.doc = doc
-        self.text = doc.text
-        self.mentions = sorted(mentions, key=lambda m: m.start)
-        self.starts = [m.start for m in self.mentions]
-        self.quotes = quote_spans(doc.text)
-        self.sentences = list(doc.sents)
-        self.sentence_starts = [s.start_char for s in self.sentences]
-        self.discourse = Discourse(doc, self.mentions, self.quotes)
-        self.waiting: set[tuple[int, int]] = set()  # descriptions that the next speaker may name
-
-    def sentence_index(self, char: int) -> int:
-        return max(0, bisect_right(self.sentence_starts, char) - 1)
-
-    def mentions_in(self, start: int, end: int) -> list[Mention]:
-        return [m for m in self.mentions if start <= m.start and m.end <= end]
-
-
-def _ref(m: Mention | None) -> Ref | None:
-    return (m.start, m.end) if m is not None else None
-
-
-def _subject(ctx: _Context, cue: "Token") -> "Token | None":
-    """The subject of the verb of saying, or of the verb a participle or conjunct hangs from
-    ("Putin said …, accusing …"), skipping subjects inside quotes and inside reported clauses."""
-    token = cue
-    for step in range(4):
-        if step == 0 or token.dep_ != "ccomp":
-            for child in token.children:
-                if child.dep_ in ("nsubj", "nsubjpass") and not inside(ctx.quotes, child.idx, child.idx + 1):
-                    return child
-        if token.dep_ not in ("conj", "xcomp", "advcl", "ccomp") or token.head is token:
-            return None
-        token = token.head
-    return None
-
-
-def _speaker(ctx: _Context, cue: "Token", before: int, earlier: list[Statement]) -> Speaker | None:
-    subject = _subject(ctx, cue)
-    cited = _cited(ctx, cue)
-    if cited is not None:  # "RIA reported, citing Peskov": the cited source spoke
-        return Speaker(ref=_ref(cited))
-    if subject is None:  # a broken parse: the person named before the verb in its sentence
-        sentence = cue.sent
-        people = [m for m in ctx.mentions_in(sentence.start_char, cue.idx)
-                  if m.kind == PERSON and ctx.discourse.usable(m)]
-        return Speaker(ref=_ref(people[0])) if people else None
-    core = [subject, *(t for c in subject.children if c.dep_ in ("appos", "compound", "flat") for t in c.subtree)]
-    named = [m for t in core for m in ctx.mentions if m.start <= t.idx < m.end and m.kind in (PERSON, ORGANIZATION, COUNTRY)]
-    named = [m for m in named if ctx.discourse.usable(m)]
-    people = [m for m in named if m.kind == PERSON]
-    role = subject.lemma_.lower() in person_heads() and not any(subject.idx >= m.start and subject.idx < m.end for m in named)
-    if role and not people:  # "Minister of Agrarian Policy Mykola Solskyi", "an adviser in Ukraine, Name,"
-        lo, hi = subject.left_edge.idx, subject.right_edge.idx + len(subject.right_edge)
-        people = [m for m in ctx.mentions_in(lo, hi) if m.kind == PERSON and ctx.discourse.usable(m)]
-    if people:
-        return Speaker(ref=_ref(people[0]))
-    if named and not role and subject.lemma_ not in _words().describable:
-        return Speaker(ref=_ref(named[0]))
-    word = subject.lower_
-    if word in _PRONOUNS_PERSON or word in _PRONOUNS_OTHER:
-        return ctx.discourse.pronoun(word, before, earlier)
-    if subject.lemma_ == "statement" and not named and earlier:
-        return max(earlier, key=lambda s: s.start).speaker  # "the statement said": whoever issued the one before
-    if subject.text[:1].isupper():
-        known = _person_by_surname(ctx, subject.text, before)
-        if known is not None:
-            return Speaker(ref=_ref(known))
-    if subject.lemma_ == "statement" and named:
-        return Speaker(ref=_ref(named[0]))  # "a Kremlin statement said": the Kremlin, not its country
-    introduced = ctx.discourse.described(subject, before, earlier)
-    if introduced is not None:
-        return introduced
-    if subject.lemma_ in _words().describable or subject.pos_ == "NOUN" or role:
-        words = ctx.doc[subject.left_edge.i : subject.right_edge.i + 1]
-        if len(words) > 12:
-            words = ctx.doc[subject.left_edge.i : subject.i + 1]
-        if ctx.discourse.awaits_name(subject):
-            ctx.waiting.add((words.start_char, words.end_char))
-        return Speaker(description=words.text, start=words.start_char, end=words.end_char)
-    return None
-
-
-def _cited(ctx: _Context, cue: "Token") -> Mention | None:
-    """The source an outlet's report cites ("…, RBC reported, citing Peskov"): the outlet only passed it on."""
-    for child in cue.children:
-        if child.lemma_ == "cite" and child.dep_ in ("advcl", "xcomp", "conj"):
-            for obj in (c for c in child.children if c.dep_ == "dobj"):
-                lo, hi = obj.left_edge.idx, obj.right_edge.idx + len(obj.right_edge)
-                found = [m for m in ctx.mentions_in(lo, hi) if m.kind in (PERSON, ORGANIZATION, COUNTRY)]
-                if found:
-                    return found[0]
-    return None
-
-
-def _person_by_surname(ctx: _Context, word: str, before: int) -> Mention | None:
-    """"Zelenskyy said", where the NER missed the name: the person of that surname named before."""
-    key = surname_key(word)
-    for m in reversed(ctx.mentions[: bisect_right(ctx.starts, before)]):
-        if m.kind == PERSON and surname_key(m.text) == key:
-            return m
-    return None
 
 
 def _medium(ctx: _Context, cue: "Token") -> tuple[Ref | None, str | None]:
