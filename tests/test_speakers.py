@@ -135,3 +135,9 @@ def test_speaker_of_a_statement(nlp, text, words, how, expected):
     found = speaker_of(statements_of(nlp, text), words)
     assert found is not None
     assert {"==": found == expected, "startswith": found.startswith(expected), "endswith": found.endswith(expected)}[how]
+
+
+def test_a_given_name_in_brackets_is_no_entity_of_its_own(nlp):
+    doc = nlp("Mr. (Anatoly) Verbin said the talks were over, the North Atlantic Treaty Organization (NATO) said.")
+    texts = [m.text for m in extract_mentions(doc, "t", Gazetteer.load(), "test").mentions]
+    assert "Anatoly" not in texts and "NATO" in texts

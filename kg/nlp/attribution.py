@@ -95,10 +95,11 @@ def speaker(ctx: Context, cue: "Token", before: int, earlier: list[Statement]) -
                   if m.kind == PERSON and ctx.discourse.usable(m)]
         return Speaker(ref=ref(people[0])) if people else None
     core = [subject, *(t for c in subject.children if c.dep_ in ("appos", "compound", "flat") for t in c.subtree)]
-    named = [m for t in core for m in ctx.mentions if m.start <= t.idx < m.end and m.kind in (PERSON, ORGANIZATION, COUNTRY)]
+    named = [m for t in core for m in ctx.mentions
+             if m.start <= t.idx < m.end and m.kind in (PERSON, ORGANIZATION, COUNTRY)]
     named = [m for m in named if ctx.discourse.usable(m)]
     people = [m for m in named if m.kind == PERSON]
-    role = subject.lemma_.lower() in person_heads() and not any(subject.idx >= m.start and subject.idx < m.end for m in named)
+    role = subject.lemma_.lower() in person_heads() and not any(m.start <= subject.idx < m.end for m in named)
     if role and not people:  # "Minister of Agrarian Policy Mykola Solskyi", "an adviser in Ukraine, Name,"
         lo, hi = subject.left_edge.idx, subject.right_edge.idx + len(subject.right_edge)
         people = [m for m in ctx.mentions_in(lo, hi) if m.kind == PERSON and ctx.discourse.usable(m)]

@@ -119,7 +119,9 @@ class Discourse:
             if person and distance == 1:
                 break  # only the last statement of the paragraph before
         kinds = (PERSON,) if person else (ORGANIZATION, COUNTRY)
-        found = self._last(self.subjects, before, kinds) or (self._last(self.mentions, before, kinds) if person else None)
+        found = self._last(self.subjects, before, kinds)
+        if found is None and person:
+            found = self._last(self.mentions, before, kinds)
         return Speaker(ref=(found.start, found.end)) if found is not None else None
 
     def _fits(self, speaker: Speaker, person: bool, word: str) -> bool:
@@ -191,7 +193,8 @@ class Discourse:
 
     def description(self, subject: "Token", before: int) -> Mention | None:
         """The person or organisation a definite description refers to ("the spokesman")."""
-        if subject.tag_ in ("NNS", "NNPS") or any(c.dep_ == "det" and c.lower_ in _INDEFINITE for c in subject.children):
+        indefinite = any(c.dep_ == "det" and c.lower_ in _INDEFINITE for c in subject.children)
+        if subject.tag_ in ("NNS", "NNPS") or indefinite:
             return None
         lemma = subject.lemma_.lower()
         persons, organisations = _heads()

@@ -136,7 +136,8 @@ class _Extractor:
 
     def _typed(self, span: "Span", label: str, entry: GazetteerEntry | None, role: Role | None) -> Mention | None:
         if (label in ("PERSON", "GPE", "LOC") and len(span) <= 3 and speaks(span)
-                and (entry is None and label != "PERSON" or entry is not None and label == "PERSON" and entry.kind == "country")):
+                and (entry is None and label != "PERSON"
+                     or entry is not None and label == "PERSON" and entry.kind == "country")):
             # a name that is the subject of "said" is a person: the NER's place (no gazetteer entry),
             # or the NER's person where the gazetteer has a country of that name ("Jordan said");
             # cities stay actors ("Kyiv said": the government)
@@ -174,6 +175,18 @@ def _retype_known_persons(mentions: list[Mention]) -> list[Mention]:
     return result
 
 
+_INSERTED_GIVEN_NAME = re.compile(r"\s*[A-Z][\w’'-]+")
+
+
+def _without_inserted_given_names(text: str, mentions: list[Mention]) -> list[Mention]:
+    """"Mr. (Dmitry) Peskov": a one-word name in brackets right before a capitalised name is that
+    person's given name, inserted by the editor, not an entity of its own (an acronym in brackets stays)."""
+    return [m for m in mentions if not (
+        " " not in m.text and not m.text.isupper() and m.start > 0
+        and text[m.start - 1] == "(" and text[m.end : m.end + 1] == ")"
+        and _INSERTED_GIVEN_NAME.match(text, m.end + 1))]
+
+
 def _affiliation_mentions(worker: _Extractor, mentions: list[Mention]) -> list[Mention]:
     """Organisations named only inside a person's title ("Russian defence ministry spokeswoman")."""
     result = []
@@ -199,6 +212,7 @@ def extract_mentions(doc: "Doc", article_key: str, gazetteer: Gazetteer, extract
             if mention is not None:
                 found.append(mention)
     found += _affiliation_mentions(worker, found)
+    found = _without_inserted_given_names(doc.text, found)
     found = _retype_known_persons(sorted(found, key=lambda m: (m.start, -m.end)))
     unique: list[Mention] = []
     for m in found:

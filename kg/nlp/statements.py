@@ -172,7 +172,8 @@ def _reported(ctx: _Context, known: list[Statement]) -> list[Statement]:
     for token in ctx.doc:
         if token.lemma_ not in _words().cues or token.pos_ not in ("VERB", "AUX"):
             continue
-        if inside(ctx.quotes, token.idx, token.idx + 1) or any(c.dep_ in ("auxpass", "nsubjpass") for c in token.children):
+        passive = any(c.dep_ in ("auxpass", "nsubjpass") for c in token.children)
+        if inside(ctx.quotes, token.idx, token.idx + 1) or passive:
             continue  # quoted, or agentless ("it was reported that …")
         span = _clause_of(ctx, token)
         if span is None:
