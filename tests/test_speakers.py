@@ -141,3 +141,9 @@ def test_a_given_name_in_brackets_is_no_entity_of_its_own(nlp):
     doc = nlp("Mr. (Anatoly) Verbin said the talks were over, the North Atlantic Treaty Organization (NATO) said.")
     texts = [m.text for m in extract_mentions(doc, "t", Gazetteer.load(), "test").mentions]
     assert "Anatoly" not in texts and "NATO" in texts
+
+
+def test_a_to_infinitive_after_a_verb_of_saying_is_what_was_said(nlp):
+    statements = statements_of(nlp, "The governor urged residents to leave the riverside districts before dusk.")
+    assert any(t.startswith("residents to leave the riverside districts") and who == "unnamed: The governor"
+               for t, who, _ in statements)

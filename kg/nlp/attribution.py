@@ -31,6 +31,7 @@ class Words:
     denials: tuple[str, ...]
     venues: frozenset[str]
     describable: frozenset[str]  # head nouns of an unnamed source
+    commits: frozenset[str]  # cues whose "to"-infinitive is what was said ("vowed to", "urged X to")
 
 
 @lru_cache(maxsize=1)
@@ -39,7 +40,7 @@ def words() -> Words:
     return Words(frozenset(kinds), frozenset(c for c, k in kinds.items() if k == "reports"),
                   lexicon.mapping("stance_by_cue"), lexicon.ordered("stance_speculative"),
                   lexicon.ordered("stance_denials"), lexicon.words("venue_nouns"),
-                  lexicon.words("unnamed_source_heads"))
+                  lexicon.words("unnamed_source_heads"), lexicon.words("speech_cues_to_infinitive"))
 
 
 _PRONOUNS_PERSON = frozenset("he she i we".split())

@@ -203,6 +203,11 @@ def _clause_of(ctx: _Context, cue: "Token") -> tuple[int, int] | None:
         return clause.left_edge.idx, clause.right_edge.idx + len(clause.right_edge)
     if cue.lemma_ == "deny" and any(c.dep_ == "dobj" for c in cue.children):
         return cue.idx + len(cue) + 1, cue.sent.end_char  # "denied his country was behind …"
+    action = _to_do(cue)
+    if action is not None:  # "vowed to punish …", "told residents to evacuate"
+        obj = next((c for c in cue.children if c.dep_ == "dobj" and c.i < action.i), None)
+        first = obj.left_edge if obj is not None else cue
+        return first.idx, action.right_edge.idx + len(action.right_edge)
     objects = [c for c in cue.children if c.dep_ in ("dobj", "oprd", "xcomp", "prep", "attr")]
     if not objects:
         return None
@@ -210,6 +215,14 @@ def _clause_of(ctx: _Context, cue: "Token") -> tuple[int, int] | None:
     lo, hi = cue.idx, last.idx + len(last)
     framed = any(lo < s and e <= hi + 1 for s, e in ctx.quotes)
     return (lo, hi) if framed else None
+
+
+def _to_do(cue: "Token") -> "Token | None":
+    """The "to"-infinitive a verb of saying reports ("vowed to punish", "urged residents to leave")."""
+    if cue.lemma_ not in _words().commits:
+        return None
+    return next((c for c in cue.children if c.dep_ in ("xcomp", "ccomp") and c.pos_ == "VERB"
+                 and any(g.dep_ == "aux" and g.lower_ == "to" for g in c.children)), None)
 
 
 def _relays(ctx: _Context, cue: "Token", lo: int, hi: int) -> bool:
