@@ -44,20 +44,27 @@ def cli() -> None:
               help="Seconds to wait for the --scheduler before giving up.")
 @click.option("--worker-timeout", type=click.FloatRange(0, min_open=True), default=60.0, show_default=True,
               help="Seconds the Dask scheduler may have no worker (after connecting, or when all leave) before giving up.")
+@click.option("--follow-links", is_flag=True,
+              help="Follow links inside an input folder that lead out of it (by default they are skipped and reported).")
+@click.option("--max-memory", default="auto", show_default=True, metavar="SIZE",
+              help="Memory budget of the build's processes (512M, 8G; auto: 80% of the machine's or cgroup's; 0: none). "
+                   "Past it the build stops with exit status 2.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
 def build(inputs: tuple[Path, ...], out_dir: Path | None, store_dir: Path | None, model: str | None, base_iri: str,
           batch_size: int, n_process: int, article_seconds: float, engine: str, scheduler: str | None,
-          partition_size: int, connect_timeout: float, worker_timeout: float, quiet: bool) -> None:
+          partition_size: int, connect_timeout: float, worker_timeout: float, follow_links: bool, max_memory: str,
+          quiet: bool) -> None:
     """Build the graph from INPUTS (.txt, .html, .jsonl files or folders) into OUT.
 
     Writes graph.trig, graph.nq, graph.ttl, graph.jsonld, graph.html, graph.graphml, graph.gexf and
     report.json into OUT, and/or adds to the store in STORE. A bad input is reported and skipped;
     exit status 2 if nothing could be built.
     """
-    from kg.run.build import NothingToBuild, build as run_build
-    from kg.run.dask_engine import DaskEngine, EngineError  # dask itself is imported only by --engine dask
+    from kg.run.build import NothingToBuild
+    from kg.run.dask_engine import EngineError  # dask itself is imported only by --engine dask
     from kg.nlp.pipeline import ModelNotFound
     from kg.dataset.store import StoreError
+    from kg.run.memory import MemoryLimitExceeded, default_limit, memory_budget, parse_size
 
     if out_dir is None and store_dir is None:
         raise click.UsageError("give -o OUT, --store DIR, or both")
@@ -67,15 +74,19 @@ def build(inputs: tuple[Path, ...], out_dir: Path | None, store_dir: Path | None
         raise click.UsageError("--partition-size must be at least 1")
     target = " and ".join(str(p) for p in (out_dir, store_dir) if p is not None)
     settings = Settings.from_env(model=model, base_iri=base_iri, batch_size=batch_size, n_process=n_process,
-                                 article_seconds=article_seconds)
+                                 article_seconds=article_seconds, follow_links=follow_links)
     progress = None if quiet else _progress_bar
     try:
-        if engine == "dask":
-            cluster = DaskEngine(scheduler, partition_size, settings.n_process or usable_cores(), connect_timeout,
-                                 worker_timeout)
-            result = _build_on_dask(inputs, out_dir, settings, progress, store_dir, cluster)
-        else:
-            result = run_build(inputs, out_dir, settings, progress, store_dir)
+        budget = default_limit() if max_memory == "auto" else parse_size(max_memory)
+    except ValueError as err:
+        raise click.BadParameter(str(err), param_hint="--max-memory") from None
+    try:
+        with memory_budget(budget):
+            result = _run_build(inputs, out_dir, settings, progress, store_dir, engine, scheduler, partition_size,
+                                connect_timeout, worker_timeout)
+    except MemoryLimitExceeded as err:
+        click.echo(f"error: {err}; {target}: each output is the previous one or a complete new one", err=True)
+        sys.exit(EXIT_NOTHING_BUILT)
     except NothingToBuild as err:
         for skipped in err.skipped:
             click.echo(f"skipped {skipped.source}: {skipped.reason}", err=True)
@@ -98,6 +109,19 @@ def build(inputs: tuple[Path, ...], out_dir: Path | None, store_dir: Path | None
         changes = result.report["store"]
         click.echo(f"store: {len(changes['graphs_added'])} graph(s) added, {len(changes['graphs_replaced'])} "
                    f"replaced, {changes['graphs_unchanged']} unchanged", err=True)
+
+
+def _run_build(inputs, out_dir, settings, progress, store_dir, engine, scheduler, partition_size, connect_timeout,
+               worker_timeout):
+    """The build on the engine asked for: this process, or a Dask cluster."""
+    from kg.run.build import build as run_build
+    from kg.run.dask_engine import DaskEngine
+
+    if engine == "dask":
+        cluster = DaskEngine(scheduler, partition_size, settings.n_process or usable_cores(), connect_timeout,
+                             worker_timeout)
+        return _build_on_dask(inputs, out_dir, settings, progress, store_dir, cluster)
+    return run_build(inputs, out_dir, settings, progress, store_dir)
 
 
 def _build_on_dask(inputs, out_dir, settings, progress, store_dir, engine):
@@ -123,17 +147,21 @@ def _progress_bar(total: int):
 @click.argument("query", required=False)
 @click.option("-f", "--file", "query_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Read the query from a .rq file.")
+@click.option("--named", metavar="NAME", help="A query of the shipped library (kg/queries/NAME.rq); --named list lists them.")
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json"]), default="table", show_default=True)
-def query(out_dir: Path, query: str | None, query_file: Path | None, fmt: str) -> None:
+def query(out_dir: Path, query: str | None, query_file: Path | None, named: str | None, fmt: str) -> None:
     """Run a SPARQL query against a built OUT folder (prefixes schema:, oa:, kgo:, … predeclared)."""
     from kg.dataset.query import QueryError, format_results, open_store, run_query
     from kg.util.sandbox import drop_network
 
-    if query is None and query_file is None:
-        raise click.UsageError("give a query: a string, or -f FILE")
-    if query is not None and query_file is not None:
-        raise click.UsageError("give a query string or -f FILE, not both")
+    given = [q for q in (query, query_file, named) if q is not None]
+    if not given:
+        raise click.UsageError("give a query: a string, -f FILE or --named NAME")
+    if len(given) > 1:
+        raise click.UsageError("give one query: a string, -f FILE or --named NAME")
     text = query_file.read_text(encoding="utf-8") if query_file else query
+    if named is not None:
+        text = _named_query(named)
     if not drop_network():  # a query that slipped past the check could still reach no host
         click.echo("kg query: this system allows no network namespace: SERVICE and LOAD are refused by the "
                    "query check alone", err=True)
@@ -143,6 +171,20 @@ def query(out_dir: Path, query: str | None, query_file: Path | None, fmt: str) -
     except QueryError as err:
         click.echo(f"error: {err}", err=True)
         sys.exit(1)
+
+
+def _named_query(name: str) -> str:
+    """The text of a query of the shipped library; `list` prints the names and exits."""
+    from importlib.resources import files
+
+    library = files("kg.queries")
+    names = sorted(p.name[:-3] for p in library.iterdir() if p.name.endswith(".rq"))
+    if name == "list":
+        click.echo("\n".join(names))
+        sys.exit(0)
+    if name not in names:
+        raise click.UsageError(f"no query named {name!r}; the library has: {', '.join(names)}")
+    return library.joinpath(f"{name}.rq").read_text(encoding="utf-8")
 
 
 @cli.command()
@@ -217,9 +259,9 @@ def serve(source: Path, host: str, port: int, timeout: float, max_results: int, 
 @cli.command(name="eval")
 @click.argument("out_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("--entities", "entities_gold", required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="Gold entities (JSON, see tests/gold/corpus_entities.json).")
+              help="Gold entities (JSON: articles -> [{label, type, aliases}]; the README's Evaluation section).")
 @click.option("--facts", "facts_gold", required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="Gold statements, events and aid packages (JSON, see tests/gold/corpus_facts.json).")
+              help="Gold statements, events and aid packages (JSON; the README's Evaluation section).")
 @click.option("--model", default=None, help="spaCy pipeline for the plain-NER baseline [default: as for build].")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 @click.option("--targets", "targets", default=None, metavar="SET|FILE",

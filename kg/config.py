@@ -24,6 +24,7 @@ class Settings:
     batch_size: int = 32
     n_process: int = 0  # spaCy processes; 0 = auto (see processes_for)
     article_seconds: float = 120.0  # the time budget of one long article (kg.nlp.deadline)
+    follow_links: bool = False  # links inside an input folder that lead out of it are followed
 
     def processes_for(self, articles: int) -> int:
         """spaCy processes for `articles` articles: `n_process` when set; else (auto) 2 when the

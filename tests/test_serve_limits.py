@@ -71,7 +71,10 @@ class Server:
     def engines(self) -> list[int]:
         pids = []
         for task in Path(f"/proc/{self.process.pid}/task").iterdir():
-            pids += [int(p) for p in (task / "children").read_text().split()]
+            try:
+                pids += [int(p) for p in (task / "children").read_text().split()]
+            except OSError:  # a thread that ended meanwhile
+                pass
         return pids
 
     def stop(self) -> None:

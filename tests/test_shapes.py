@@ -3,6 +3,7 @@ reported with the expected message, and every real build (samples, corpus) confo
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
 from decimal import Decimal
@@ -13,7 +14,10 @@ import pytest
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import PROV, RDF, RDFS, SKOS
 
+from kg.config import Settings
 from kg.export.rdf import sorted_quads
+from kg.run.build import build
+from tests.conftest import ROOT
 from tests.shacl_checks import XSD, build_problems
 from kg.graph.namespaces import KGO, OA, SCHEMA, SEM
 
@@ -305,3 +309,24 @@ def test_sample_build_conforms(sample_out):
 def test_corpus_build_conforms(corpus_out):
     _assert_build_conforms(corpus_out)
 
+
+
+@pytest.mark.slow
+def test_dev_set_build_conforms(dev_out):
+    """Real reports from 42 outlets: facts that could not satisfy the shapes (an aid package with
+    nobody giving it) are not emitted, and counted in report.json."""
+    _assert_build_conforms(dev_out)
+    report = json.loads((dev_out / "report.json").read_text())
+    assert report["dropped_facts"].get("aid package without a funder", 0) >= 1
+
+
+@pytest.mark.slow
+def test_generated_corpus_build_conforms(tmp_path):
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("generate_corpus", ROOT / "benchmarks" / "generate_corpus.py")
+    generator = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(generator)
+    corpus = generator.write_corpus(tmp_path / "generated.jsonl", 40, seed=3)
+    build([corpus], tmp_path / "out", Settings())
+    _assert_build_conforms(tmp_path / "out")

@@ -226,7 +226,10 @@ def _engine_pids(server_pid: int) -> list[int]:
     children = Path(f"/proc/{server_pid}/task/{server_pid}/children")
     pids = [int(p) for p in children.read_text().split()] if children.exists() else []
     for task in Path(f"/proc/{server_pid}/task").iterdir():  # engines are started from spawner threads
-        pids += [int(p) for p in (task / "children").read_text().split()]
+        try:
+            pids += [int(p) for p in (task / "children").read_text().split()]
+        except OSError:  # a thread that ended meanwhile
+            pass
     return sorted(set(pids))
 
 

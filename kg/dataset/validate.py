@@ -16,7 +16,7 @@ from rdflib import Dataset, Graph
 
 from kg.graph.namespaces import PREFIXES
 
-ONTOLOGY_DIR = Path(__file__).resolve().parents[2] / "ontology"
+ONTOLOGY_DIR = Path(__file__).resolve().parents[1] / "ontology"  # package data: in the wheel too
 SHAPES = ONTOLOGY_DIR / "shapes.ttl"
 _SPARQL_PREFIXES = "".join(f"PREFIX {prefix}: <{iri}>\n" for prefix, iri in PREFIXES.items())
 

@@ -3,8 +3,8 @@
 A predicted event matches a gold event of its article with the same type whose target or agent
 names the same entity (any event of the type, when the gold event names neither); one-to-one,
 gold events in file order, and among the candidates the first (by IRI) that carries the gold date.
-A gold type "Other: Mutiny" (a type kg does not have yet) matches a predicted kgo:Mutiny, and its
-row is shown apart. A matched gold event with a date has the right date when the dates the
+A gold type "Other: Mutiny" (a type kg does not have yet) matches a predicted event of the type
+Mutiny, and its row is shown apart. A matched gold event with a date has the right date when the dates the
 article's graph gives the predicted event are exactly that date (same precision: a month stays a
 month).
 """

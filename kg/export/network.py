@@ -23,7 +23,7 @@ __all__ = ["KINDS", "RESERVED", "curie", "main_kind", "relation_name", "to_netwo
            "write_gexf"]
 
 
-def load_dataset(out_dir: Path) -> Dataset:
+def load_dataset(out_dir: Path | str) -> Dataset:
     """The dataset of a build folder, parsed from its TriG dump (for notebooks and scripts)."""
     dataset = Dataset()
     dataset.parse(str(Path(out_dir) / "graph.trig"), format="trig")
@@ -151,9 +151,10 @@ flatten_for_graphml = flatten
 
 
 @collector_paused
-def write_graphml(graph: nx.MultiDiGraph, path: Path, flat: nx.MultiDiGraph | None = None) -> None:
+def write_graphml(graph: nx.MultiDiGraph, path: Path | str, flat: nx.MultiDiGraph | None = None) -> None:
     """GraphML (Cytoscape, Gephi, yEd), written atomically; `flat` = flatten(graph) when already made.
     The text is networkx's (`nx.write_graphml`), written directly (kg.export.graphfiles) when it can be."""
+    path = Path(path)
     flat = flatten(graph) if flat is None else flat
     text = graphml_text(flat)
     if text is None:
@@ -163,10 +164,11 @@ def write_graphml(graph: nx.MultiDiGraph, path: Path, flat: nx.MultiDiGraph | No
 
 
 @collector_paused
-def write_gexf(graph: nx.MultiDiGraph, path: Path, flat: nx.MultiDiGraph | None = None) -> None:
+def write_gexf(graph: nx.MultiDiGraph, path: Path | str, flat: nx.MultiDiGraph | None = None) -> None:
     """GEXF 1.2 (Gephi), written atomically, without networkx's lastmodifieddate (deterministic);
     `flat` = flatten(graph) when already made. The text is networkx's (`nx.generate_gexf`), written
     directly (kg.export.graphfiles) when it can be."""
+    path = Path(path)
     flat = flatten(graph) if flat is None else flat
     text = gexf_text(flat)
     if text is None:

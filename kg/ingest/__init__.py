@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
+import stat
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from kg.ingest.article import Article, Skipped
-from kg.ingest.readers import MAX_ARTICLE_CHARS, READERS, SUFFIXES, display_path
+from kg.ingest.readers import MAX_ARTICLE_CHARS, READERS, SUFFIXES, display_path, not_regular_reason
 
 __all__ = ["Article", "Skipped", "Inputs", "read_inputs", "iter_files", "display_path", "MAX_ARTICLE_CHARS"]
 
@@ -23,35 +25,78 @@ class Inputs:
     skipped: tuple[Skipped, ...]
 
 
-def iter_files(paths: Iterable[str | Path]) -> Iterator[Path | Skipped]:
+def iter_files(paths: Iterable[str | Path], follow_links: bool = False) -> Iterator[Path | Skipped]:
     """The input files under the given paths, in sorted order; unusable paths as Skipped.
 
-    A file reached twice (given twice, or given and inside a given folder) is read once.
-    Files of other types inside a folder are passed over; given by name, they are skipped.
+    A file reached twice (given twice, or given and inside a given folder) is read once. Files of
+    other types inside a folder are passed over; given by name, they are skipped. Inside a folder,
+    every path with an input extension is yielded or skipped with its reason: a broken link, a
+    link cycle, a link out of the folder (followed only with `follow_links`), not a regular file.
     """
-    seen: set[str] = set()
+    seen: dict[str, Path] = {}  # the real path of each file read -> the path it was first reached by
 
-    def once(path: Path) -> bool:
-        key = os.path.normpath(os.path.abspath(path))
-        if key in seen:
-            return False
-        seen.add(key)
-        return True
+    def once(path: Path) -> bool | Skipped:
+        real = os.path.realpath(path)
+        first = seen.setdefault(real, path)
+        if first is path:
+            return True
+        if os.path.abspath(first) == os.path.abspath(path):
+            return False  # the same path given twice: read once, nothing to say
+        return Skipped(display_path(path), f"the same file as {display_path(first)}, read once")
 
     for given in paths:
         path = Path(given)
         if path.is_dir():
-            found = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES)
-            yield from (p for p in found if once(p))
+            for found in _folder_files(path, follow_links):
+                first = found if isinstance(found, Skipped) else once(found)
+                if first is True:
+                    yield found
+                elif first:
+                    yield first
         elif not path.exists():
             yield Skipped(display_path(path), "no such file or folder")
         elif path.suffix.lower() not in SUFFIXES:
             suffix = display_path(path.suffix) if path.suffix else "(none)"
             yield Skipped(display_path(path), f"unsupported file type {suffix!r}; use .txt, .html or .jsonl")
         elif not path.is_file():
-            yield Skipped(display_path(path), "not a regular file")
-        elif once(path):
+            yield Skipped(display_path(path), not_regular_reason(path.stat().st_mode))
+        elif (first := once(path)) is True:
             yield path
+        elif first:
+            yield first
+
+
+def _folder_files(folder: Path, follow_links: bool) -> list[Path | Skipped]:
+    """The files with an input extension in a folder and its subfolders (links to folders are not
+    entered), each checked where it leads, in sorted order."""
+    root = os.path.realpath(folder)
+    found: list[Path | Skipped] = []
+    for parent, _, names in os.walk(folder, followlinks=False):
+        for name in names:
+            if Path(name).suffix.lower() in SUFFIXES:
+                found.append(_checked(Path(parent) / name, root, follow_links))
+    # files before links, so that a file reached both ways is read under its own name
+    return sorted(found, key=lambda p: (True, p.source) if isinstance(p, Skipped) else (p.is_symlink(), str(p)))
+
+
+def _checked(path: Path, root: str, follow_links: bool) -> Path | Skipped:
+    """The path if it is a regular file inside the folder (or a link the user allows), else why not."""
+    if path.is_symlink():
+        try:
+            target = Path(os.path.realpath(path, strict=True))
+        except RuntimeError:
+            return Skipped(display_path(path), "link cycle")
+        except OSError as err:
+            reason = "link cycle" if err.errno == errno.ELOOP else "broken link (its target does not exist)"
+            return Skipped(display_path(path), reason)
+        if not follow_links and os.path.commonpath([root, str(target)]) != root:
+            return Skipped(display_path(path), f"link to {display_path(target)}, outside the folder; "
+                                               "give the file itself, or --follow-links")
+    try:
+        mode = path.stat().st_mode
+    except OSError as err:
+        return Skipped(display_path(path), f"cannot read file: {err.strerror or err}")
+    return path if stat.S_ISREG(mode) else Skipped(display_path(path), not_regular_reason(mode))
 
 
 def _text_digest(text: str) -> str:
@@ -83,11 +128,11 @@ def _unique_keys(articles: list[Article]) -> tuple[list[Article], list[Skipped]]
     return unique, skipped
 
 
-def read_inputs(paths: Iterable[str | Path]) -> Inputs:
+def read_inputs(paths: Iterable[str | Path], follow_links: bool = False) -> Inputs:
     """Read all inputs. A bad file or line is recorded as skipped, never fatal for the others."""
     articles: list[Article] = []
     skipped: list[Skipped] = []
-    for item in iter_files(paths):
+    for item in iter_files(paths, follow_links):
         if isinstance(item, Skipped):
             skipped.append(item)
             continue

@@ -8,6 +8,8 @@ checked here, article texts are cleaned and bounded in length).
 from __future__ import annotations
 
 import json
+import os
+import stat
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -108,11 +110,26 @@ def make_article(raw_text: str, key: str, source: str, **meta: str | None) -> Ar
 
 
 def _read(path: Path, limit: int) -> bytes:
-    size = path.stat().st_size
-    if size > limit:
-        raise _TooLarge(f"file too large: {size:,} bytes, more than {limit:,}")
-    with open(path, "rb") as handle:
+    """The file's bytes. Opened without blocking and checked on the open descriptor, so that a
+    FIFO or a device (even one swapped in after the folder was listed) is refused, never waited on."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    with open(fd, "rb") as handle:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise _NotRegular(not_regular_reason(info.st_mode))
+        if info.st_size > limit:
+            raise _TooLarge(f"file too large: {info.st_size:,} bytes, more than {limit:,}")
         return handle.read(limit + 1)
+
+
+def not_regular_reason(mode: int) -> str:
+    kind = ("a FIFO" if stat.S_ISFIFO(mode) else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode)
+            else "a socket" if stat.S_ISSOCK(mode) else "a folder" if stat.S_ISDIR(mode) else "something else")
+    return f"not a regular file ({kind})"
+
+
+class _NotRegular(OSError):
+    pass
 
 
 class _TooLarge(Exception):
@@ -187,6 +204,9 @@ def read_html(path: Path) -> Iterator[Article | Skipped]:
             include_images=False,
             favor_precision=True,
             deduplicate=False,
+            # the date from the page's metadata only (meta tags, JSON-LD, <time>): never a year
+            # guessed from a script, a footer's copyright line or the text
+            date_extraction_params={"extensive_search": False, "original_date": True},
         )
     except Exception as err:  # noqa: BLE001 - a page trafilatura or lxml chokes on is one bad input
         yield Skipped(source, f"cannot extract the article from the HTML page: {type(err).__name__}: {err}"[:300])
@@ -284,6 +304,8 @@ def _record_key(given: object) -> str | None:
 
 
 def _reason(err: Exception) -> str:
+    if isinstance(err, _NotRegular):
+        return str(err)
     if isinstance(err, OSError):
         return f"cannot read file: {err.strerror or err}"
     return str(err)

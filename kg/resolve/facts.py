@@ -12,6 +12,8 @@
 
 from __future__ import annotations
 
+import collections
+
 import re
 from dataclasses import dataclass
 
@@ -95,6 +97,8 @@ class FactResolver:
     def __init__(self) -> None:
         self._remarks: dict[str, list[tuple[str, str]]] = {}  # speaker -> [(statement key, first text)]
         self._previous: str | None = None
+        # facts not emitted because they could not satisfy the shapes, by reason (report.json)
+        self.dropped: collections.Counter[str] = collections.Counter()
 
     def article(self, article: ArticleFacts, entity_of: dict[Ref, str]) -> ArticleReports:
         """`entity_of` maps the (start, end) of each of the article's mentions to its entity key."""
@@ -121,6 +125,9 @@ class FactResolver:
                                               about, score))
         for grant in article.grants:
             funder = lookup(grant.funder) or lookup(grant.announcer)
+            if funder is None:  # an amount with nobody giving it: not an aid package a query can use
+                self.dropped["aid package without a funder"] += 1
+                continue
             key = f"grant/{(funder or 'unknown').replace('/', '-')}-{grant.amount}-{grant.currency.lower()}"
             contents = tuple(k for k in (lookup(r) for r in grant.contents) if k)
             grants.append(GrantReport(article.article_key, key, grant, funder, lookup(grant.announcer),

@@ -11,6 +11,8 @@ graph is written.
 
 from __future__ import annotations
 
+from collections import Counter
+
 import itertools
 import hashlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -161,7 +163,7 @@ def build(inputs: Iterable[str | Path], out_dir: Path | None, settings: Settings
 
     `engine` runs the extraction (default: `extract_local`; `kg.run.dask_engine.DaskEngine` runs it on a
     Dask cluster); resolution and the outputs are the same whichever engine extracted."""
-    read: Inputs = read_inputs(inputs)
+    read: Inputs = read_inputs(inputs, settings.follow_links)
     store = open_store(store_dir) if store_dir is not None else None
     by_key = {a.key: a for a in stored_articles(store)} if store is not None else {}
     by_key.update({a.key: a for a in read.articles})  # an input replaces the stored article of its key
@@ -185,7 +187,8 @@ def build(inputs: Iterable[str | Path], out_dir: Path | None, settings: Settings
 
 
 def resolved_articles(articles: Sequence[Article], packed: dict[str, PackedExtraction], resolution: Resolution,
-                      mentioned: dict[str, tuple[str, ...]] | None = None) -> Iterator[ResolvedArticle]:
+                      mentioned: dict[str, tuple[str, ...]] | None = None,
+                      dropped: Counter[str] | None = None) -> Iterator[ResolvedArticle]:
     """Each article (in the order given: article-key order) with its mentions and facts resolved,
     unpacked one at a time. `mentioned`, if given, receives each article's mentions' entity keys."""
     facts_resolver = FactResolver()
@@ -196,6 +199,8 @@ def resolved_articles(articles: Sequence[Article], packed: dict[str, PackedExtra
         if mentioned is not None:
             mentioned[article.key] = tuple(rm.entity_key for rm in resolved)
         yield ResolvedArticle(article, resolved, facts_resolver.article(facts, entity_of), facts.sentences)
+    if dropped is not None:
+        dropped.update(facts_resolver.dropped)
 
 
 @collector_paused  # all of it: a collection between two steps would walk every object the steps made
@@ -205,11 +210,14 @@ def _finish(articles: tuple[Article, ...], packed: dict[str, PackedExtraction], 
     labels = {e.key: e.label for e in gazetteer.entries()}
     resolution = resolve(lambda: (packed[a.key].mentions() for a in articles), labels)
     mentioned: dict[str, tuple[str, ...]] = {}
-    quads = build_quads(resolved_articles(articles, packed, resolution, mentioned), resolution.entities, gazetteer,
+    dropped: Counter[str] = Counter()
+    resolved = resolved_articles(articles, packed, resolution, mentioned, dropped)
+    quads = build_quads(resolved, resolution.entities, gazetteer,
                         IriMinter(settings.base_iri), f"kg@{__version__}")
     report = build_report(articles, tuple(sorted(skipped, key=lambda s: (s.source, s.reason))), resolution.entities,
                           mentioned, len(quads),
                           {"kg_version": __version__, "model": settings.model, "base_iri": settings.base_iri})
+    report["dropped_facts"] = dict(sorted(dropped.items()))
     if store is not None:
         report["store"] = sync(store, quads.iter_quads()).as_dict()
     if out_dir is not None:

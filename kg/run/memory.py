@@ -1,0 +1,102 @@
+"""A memory budget for a build (`kg build --max-memory`): stop cleanly before the machine does.
+
+A watcher thread samples the resident memory of the build's process tree (the spaCy worker
+processes included) a few times a second; past the budget it interrupts the build, which then
+stops with exit status 2 and a message instead of being killed by the kernel's OOM killer with
+nothing said. Outputs are written atomically, file by file, so what the build had not finished
+is not seen: each output file is the previous one or a complete new one.
+"""
+
+from __future__ import annotations
+
+import _thread
+import os
+import re
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+_UNITS = {"": 1, "K": 2**10, "M": 2**20, "G": 2**30, "T": 2**40}
+_SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([KMGT]?)i?B?\s*$", re.IGNORECASE)
+
+
+class MemoryLimitExceeded(Exception):
+    """The build went over its memory budget and was stopped."""
+
+
+def parse_size(text: str) -> int:
+    """Bytes from '512M', '8G', '1.5GiB', '1000000'; 0 turns the budget off."""
+    match = _SIZE.match(text)
+    if match is None:
+        raise ValueError(f"not a size: {text!r} (use a number of bytes or 512M, 8G, …)")
+    return int(float(match.group(1)) * _UNITS[match.group(2).upper()])
+
+
+def format_size(size: int) -> str:
+    return f"{size / 2**30:.1f} GB" if size >= 2**30 else f"{size / 2**20:.0f} MB"
+
+
+def default_limit() -> int | None:
+    """80 % of the memory this process may use: the machine's, or its cgroup's if lower."""
+    limits = []
+    try:
+        meminfo = Path("/proc/meminfo").read_text()
+        limits.append(int(re.search(r"MemTotal:\s+(\d+) kB", meminfo).group(1)) * 1024)
+    except (OSError, AttributeError):
+        pass
+    try:
+        value = Path("/sys/fs/cgroup/memory.max").read_text().strip()
+        if value.isdigit():
+            limits.append(int(value))
+    except OSError:
+        pass
+    return int(min(limits) * 0.8) if limits else None
+
+
+def tree_rss(pid: int) -> int:
+    """Resident bytes of a process and all its descendants (Linux /proc; 0 where unreadable)."""
+    page, total, pending, seen = os.sysconf("SC_PAGE_SIZE"), 0, [pid], set()
+    while pending:
+        current = pending.pop()
+        if current in seen:
+            continue
+        seen.add(current)
+        try:
+            total += int(Path(f"/proc/{current}/statm").read_text().split()[1]) * page
+            for task in Path(f"/proc/{current}/task").iterdir():
+                pending += [int(p) for p in (task / "children").read_text().split()]
+        except (OSError, ValueError, IndexError):
+            continue
+    return total
+
+
+@contextmanager
+def memory_budget(limit: int | None, interval: float = 0.2) -> Iterator[None]:
+    """Run the block under a memory budget of `limit` bytes (None or 0: no budget)."""
+    if not limit:
+        yield
+        return
+    over: list[int] = []
+    stop = threading.Event()
+
+    def watch() -> None:
+        while not stop.wait(interval):
+            used = tree_rss(os.getpid())
+            if used > limit:
+                over.append(used)
+                _thread.interrupt_main()  # again each interval, should a library swallow one
+
+    watcher = threading.Thread(target=watch, name="kg-memory-budget", daemon=True)
+    watcher.start()
+    try:
+        yield
+    except KeyboardInterrupt:
+        if over:
+            raise MemoryLimitExceeded(f"the build went over its memory budget of {format_size(limit)} "
+                                      f"(it reached {format_size(max(over))}) and was stopped; raise "
+                                      "--max-memory, or build the articles in smaller parts into a --store") from None
+        raise
+    finally:
+        stop.set()
+        watcher.join()

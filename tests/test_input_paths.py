@@ -1,0 +1,102 @@
+"""Inputs stay inside what the user gave: links, FIFOs and devices in an input folder are reported,
+never followed out of it (unless asked) and never waited on; HTML dates come from metadata only."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+from kg.ingest import Skipped, read_inputs
+from kg.ingest.readers import read_html, read_txt
+
+STORY = "Harbour reopens\n\nThe harbour reopened after repairs, the port authority said on Tuesday.\n"
+
+
+@pytest.fixture
+def folder(tmp_path):
+    inside = tmp_path / "in"
+    inside.mkdir()
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    (inside / "good.txt").write_text(STORY)
+    (inside / "sub").mkdir()
+    (inside / "sub" / "second.txt").write_text(STORY.replace("Tuesday", "Wednesday"))
+    (inside / "alias.txt").symlink_to(inside / "sub" / "second.txt")  # a link inside the folder: fine
+    (outside / "secret.txt").write_text("root:x:0:0:Root Person:/root:/bin/bash\n")
+    (inside / "passwd.txt").symlink_to(outside / "secret.txt")
+    (inside / "broken.txt").symlink_to(inside / "missing.txt")
+    (inside / "loop.txt").symlink_to(inside / "loop.txt")
+    (inside / "linked-folder").symlink_to(outside)  # a link to a folder is not entered
+    os.mkfifo(inside / "pipe.txt")
+    (inside / "null.txt").symlink_to("/dev/null")
+    return inside
+
+
+def _reasons(inputs) -> dict[str, str]:
+    return {Path(s.source).name: s.reason for s in inputs.skipped}
+
+
+def test_every_odd_path_is_skipped_with_its_reason(folder):
+    inputs = read_inputs([folder])
+    assert sorted(a.source.rsplit("/", 1)[-1] for a in inputs.articles) == ["good.txt", "second.txt"]
+    reasons = _reasons(inputs)
+    assert "outside the folder" in reasons["passwd.txt"] and "--follow-links" in reasons["passwd.txt"]
+    assert reasons["broken.txt"].startswith("broken link")
+    assert reasons["loop.txt"] == "link cycle"
+    assert reasons["pipe.txt"] == "not a regular file (a FIFO)"
+    assert "outside the folder" in reasons["null.txt"]
+    assert reasons["alias.txt"].startswith("the same file as") and "second.txt" in reasons["alias.txt"]
+    assert not any("secret" in a.source for a in inputs.articles)
+
+
+def test_follow_links_follows_them_and_still_refuses_devices(folder):
+    inputs = read_inputs([folder], follow_links=True)
+    assert "passwd" in {a.key for a in inputs.articles}
+    assert _reasons(inputs)["null.txt"] == "not a regular file (a device)"
+
+
+def test_a_fifo_swapped_in_after_listing_is_refused_not_waited_on(tmp_path):
+    path = tmp_path / "late.txt"
+    os.mkfifo(path)  # as if the file had been replaced by a FIFO after the folder was listed
+    results: list = []
+    reader = threading.Thread(target=lambda: results.extend(read_txt(path)), daemon=True)
+    reader.start()
+    reader.join(timeout=10)
+    assert not reader.is_alive(), "reading a FIFO blocked"
+    assert isinstance(results[0], Skipped) and results[0].reason == "not a regular file (a FIFO)"
+
+
+def test_the_build_reports_every_skipped_path(folder, tmp_path):
+    done = subprocess.run([sys.executable, "-m", "kg", "build", str(folder), "-o", str(tmp_path / "out"), "-q"],
+                          capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    report = json.loads((tmp_path / "out" / "report.json").read_text())
+    skipped = {Path(s["source"]).name: s["reason"] for s in report["skipped"]}
+    for name in ("passwd.txt", "broken.txt", "loop.txt", "pipe.txt", "null.txt"):
+        assert name in skipped, name
+        assert f"{name}: " in done.stderr
+    assert "Root Person" not in (tmp_path / "out" / "graph.nq").read_text()
+
+
+PAGE = """<html><head><title>Harbour reopens</title>{meta}<script>var built = "2011"; var day = "2011-05-04";</script></head>
+<body><article><h1>Harbour reopens</h1><p>The harbour in the town reopened after repairs, officials said on the
+quay. Ships were loading grain again by the evening and the port authority expected more traffic next week.</p>
+<p>Workers repaired two cranes and a berth that a storm had damaged, the harbour master said.</p></article>
+<footer>&copy; 2019 Example News. All rights reserved.</footer></body></html>"""
+
+
+def test_html_dates_come_from_the_page_metadata_only(tmp_path):
+    bare = tmp_path / "bare.html"
+    bare.write_text(PAGE.format(meta=""))
+    (article,) = read_html(bare)
+    assert article.published is None, "a year from a script or a copyright footer is not a publication date"
+    dated = tmp_path / "dated.html"
+    dated.write_text(PAGE.format(meta='<meta property="article:published_time" content="2024-03-02T10:00:00Z">'))
+    (article,) = read_html(dated)
+    assert article.published == "2024-03-02"

@@ -1,0 +1,45 @@
+"""`kg build --max-memory`: past its budget a build stops with exit status 2 and a message, and
+the previous outputs stay as they were."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from kg.run.build import OUTPUT_FILES
+from kg.run.memory import default_limit, parse_size, tree_rss
+from tests.conftest import SAMPLES
+
+
+def test_sizes_are_read_as_people_write_them():
+    assert parse_size("512M") == 512 * 2**20
+    assert parse_size("1.5GiB") == int(1.5 * 2**30)
+    assert parse_size("8g") == 8 * 2**30 and parse_size("0") == 0 and parse_size("1000") == 1000
+    with pytest.raises(ValueError, match="not a size"):
+        parse_size("lots")
+
+
+def test_the_default_budget_and_the_measure_are_real():
+    import os
+
+    limit = default_limit()
+    assert limit is not None and 2**28 < limit
+    assert 10 * 2**20 < tree_rss(os.getpid()) < limit
+
+
+def test_a_build_over_its_budget_stops_and_leaves_the_previous_outputs(tmp_path, sample_out):
+    out = tmp_path / "out"
+    for name in OUTPUT_FILES:
+        (out / name).parent.mkdir(parents=True, exist_ok=True)
+        (out / name).write_bytes((sample_out / name).read_bytes())
+    done = subprocess.run([sys.executable, "-m", "kg", "build", str(SAMPLES), "-o", str(out), "-q",
+                           "--max-memory", "120M"], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 2, done.stderr
+    assert "memory budget of 120 MB" in done.stderr and "Traceback" not in done.stderr
+    for name in OUTPUT_FILES:
+        assert (out / name).read_bytes() == (sample_out / name).read_bytes(), name
+    again = subprocess.run([sys.executable, "-m", "kg", "build", str(SAMPLES), "-o", str(out), "-q",
+                            "--max-memory", "4G"], capture_output=True, text=True, timeout=300)
+    assert again.returncode == 0, again.stderr
