@@ -110,3 +110,21 @@ def test_packed_results_come_back_equal_and_smaller_than_pickled():
     assert packed.unpack() == (mentions, facts) and packed.mentions() == mentions
     assert packed.article_key == "a"
     assert packed.size < len(pickle.dumps((mentions, facts), protocol=5)) / 3
+
+
+def test_a_surname_the_ner_typed_as_an_organisation_joins_the_one_person_of_that_name():
+    from kg.nlp.mention import ORGANIZATION
+
+    articles = [article("a", mention("Taras Hlyboky")), article("b", mention("Hlyboky", kind=ORGANIZATION)),
+                article("c", mention("Hlyboky", kind=PLACE))]
+    found = keys_by_article(articles)
+    assert found["b"] == found["a"]
+    assert found["c"] != found["a"]  # a place of that name stays a place
+    entities = {e.key: e.kind for e in resolve(lambda: iter(articles), {}).entities}
+    assert entities[found["a"][0]] == PERSON
+
+
+def test_short_and_transliterated_given_names_join_across_articles():
+    found = keys_by_article([article("a", mention("Joe Marlow")), article("b", mention("Joseph Marlow")),
+                             article("c", mention("Maxim Sirko")), article("d", mention("Maksym Sirko"))])
+    assert found["a"] == found["b"] and found["c"] == found["d"] and found["a"] != found["c"]

@@ -55,8 +55,9 @@ class FactWriter:
         node = self.iris.entity(report.key)
         add((node, RDF.type, SEM.Event))
         add((node, RDF.type, KGO[e.type]))
-        anchor = report.target or report.agent or report.instrument
-        add((node, RDFS.label, literal(f"{_LABELS[e.type]}: {self.labels.get(anchor, anchor)}")))
+        anchor = report.target or report.place or report.agent or report.instrument  # as its key (kg.resolve)
+        named = f": {self.labels.get(anchor, anchor)}" if anchor else ""
+        add((node, RDFS.label, literal(f"{_LABELS[e.type]}{named}")))
         for prop, key in ((KGO.agent, report.agent), (KGO.target, report.target),
                           (KGO.instrument, report.instrument), (SEM.hasPlace, report.place)):
             if key:

@@ -12,6 +12,7 @@ import re
 from bisect import bisect_right
 from typing import TYPE_CHECKING
 
+from kg.nlp.discourse import speaks
 from kg.nlp.gazetteer import Gazetteer, GazetteerEntry
 from kg.nlp.mention import COUNTRY, ORGANIZATION, PERSON, PLACE, WEAPON, ArticleMentions, Mention, Role
 from kg.nlp.names import name_key, surname_key
@@ -134,6 +135,13 @@ class _Extractor:
         return False
 
     def _typed(self, span: "Span", label: str, entry: GazetteerEntry | None, role: Role | None) -> Mention | None:
+        if (label in ("PERSON", "GPE", "LOC") and len(span) <= 3 and speaks(span)
+                and (entry is None and label != "PERSON"
+                     or entry is not None and label == "PERSON" and entry.kind == "country")):
+            # a name that is the subject of "said" is a person: the NER's place (no gazetteer entry),
+            # or the NER's person where the gazetteer has a country of that name ("Jordan said");
+            # cities stay actors ("Kyiv said": the government)
+            return self.mention(span, kind=PERSON, ner_label=label, role=role, confidence=CONFIDENCE["context"])
         if entry is None:
             if self.gazetteer.demonym(span.text):
                 return None  # "Ukrainian" is an adjective of a country, not a place of its own
@@ -167,6 +175,18 @@ def _retype_known_persons(mentions: list[Mention]) -> list[Mention]:
     return result
 
 
+_INSERTED_GIVEN_NAME = re.compile(r"\s*[A-Z][\w’'-]+")
+
+
+def _without_inserted_given_names(text: str, mentions: list[Mention]) -> list[Mention]:
+    """"Mr. (Dmitry) Peskov": a one-word name in brackets right before a capitalised name is that
+    person's given name, inserted by the editor, not an entity of its own (an acronym in brackets stays)."""
+    return [m for m in mentions if not (
+        " " not in m.text and not m.text.isupper() and m.start > 0
+        and text[m.start - 1] == "(" and text[m.end : m.end + 1] == ")"
+        and _INSERTED_GIVEN_NAME.match(text, m.end + 1))]
+
+
 def _affiliation_mentions(worker: _Extractor, mentions: list[Mention]) -> list[Mention]:
     """Organisations named only inside a person's title ("Russian defence ministry spokeswoman")."""
     result = []
@@ -192,6 +212,7 @@ def extract_mentions(doc: "Doc", article_key: str, gazetteer: Gazetteer, extract
             if mention is not None:
                 found.append(mention)
     found += _affiliation_mentions(worker, found)
+    found = _without_inserted_given_names(doc.text, found)
     found = _retype_known_persons(sorted(found, key=lambda m: (m.start, -m.end)))
     unique: list[Mention] = []
     for m in found:

@@ -2,13 +2,15 @@
 
 Zelensky / Zelenskyy / Zelenski -> "zelensky"; Podolyak / Podoliak -> "podolyak";
 Dmitry / Dmitri / Dmitriy -> "dmitri"; Yevgeny / Evgeny -> "evgeni"; Hrytsenko / Gritsenko ->
-"gritsenko".
+"gritsenko"; Maxim / Maksym, Kondratiev / Kondratyev, Razvozhayev / Razvozhaev; Joe / Joseph.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+
+from kg.nlp import lexicon
 
 _NON_LETTER = re.compile(r"[^a-z]+")
 _DOUBLE = re.compile(r"([a-z])\1+")
@@ -23,7 +25,10 @@ def fold(text: str) -> str:
 
 def token_key(token: str) -> str:
     """Transliteration-insensitive key of one name token."""
-    t = _DOUBLE.sub(r"\1", token)  # zelenskyy -> zelensky
+    t = token.replace("x", "ks").replace("kh", "h")  # maxim / maksym, mikhail / mihail
+    t = re.sub(r"(?<=[aeiou])y(?=e)", "", t)  # razvozhayev / razvozhaev
+    t = re.sub(r"(?<=[^aeiou])ie", "ye", t)  # kondratiev / kondratyev
+    t = _DOUBLE.sub(r"\1", t)  # zelenskyy -> zelensky
     t = re.sub(r"^ye", "e", t)  # yevgeny -> evgeny
     t = re.sub(r"(?<=[a-z]{3})(?:iy|ij|yi|i)$", "y", t)  # dmitriy, zelenski -> dmitry, zelensky
     t = t.replace("ia", "ya").replace("iu", "yu").replace("io", "yo")  # podoliak -> podolyak
@@ -41,8 +46,12 @@ def name_tokens(name: str) -> list[str]:
 
 
 def name_key(name: str) -> str:
-    """Key of a whole name: first and last token ("michael horowitz")."""
-    tokens = name_tokens(name)
+    """Key of a whole name: first and last token ("michael horowitz"); a short given name stands for
+    its full form ("Joe Biden" -> "joseph biden", as "Joseph Biden")."""
+    folded = fold(name).split()
+    if len(folded) > 1:
+        folded[0] = lexicon.mapping("given_name_variants").get(folded[0], folded[0])
+    tokens = name_tokens(" ".join(folded))
     if len(tokens) > 2:
         tokens = [tokens[0], tokens[-1]]
     return " ".join(tokens)

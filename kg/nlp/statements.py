@@ -1,141 +1,27 @@
 """Statements: direct quotes and reported speech, with speaker, cue verb, medium and stance.
 
 A pure function of the parsed Doc and the article's entity mentions. A quote's speaker is the
-subject of the nearest verb of saying outside the quote in its sentence ("…,” Peskov said),
-resolved through the mentions, through pronouns to the last person or organisation named, or
-kept as an unnamed source described in words ("a senior Ukrainian official") — never guessed.
-A quote with no verb of saying continues the previous speaker's quote in the paragraph before.
+subject of the verb of saying it hangs from in the parse, else the nearest one beside it
+("…,” Peskov said), resolved in kg/nlp/attribution.py and kg/nlp/discourse.py — never guessed.
+Words a verb frames around a partial quote are one direct statement; "according to X" credits
+its sentence (kg/nlp/according.py). A quote with no verb of saying continues the quote before it.
 """
 
 from __future__ import annotations
 
-from bisect import bisect_right
 from typing import TYPE_CHECKING
 
+from kg.nlp.according import according_to
+from kg.nlp.attribution import Context as _Context
+from kg.nlp.attribution import ref as _ref
+from kg.nlp.attribution import speaker as _speaker
+from kg.nlp.attribution import words as _words
 from kg.nlp.facts import Ref, Speaker, Statement
 from kg.nlp.mention import COUNTRY, ORGANIZATION, PERSON, Mention
-from kg.nlp.names import surname_key
-from kg.nlp.quotes import inside, quote_spans
+from kg.nlp.quotes import inside
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
-
-CUES = frozenset(
-    "say tell add claim deny accuse blame write post tweet state announce insist warn suggest demand "
-    "speculate confirm note argue declare stress explain vow threaten reply respond allege report "
-    "question believe think".split()
-)
-# Cues that may introduce reported speech (a clause of their own), not only attribute a quote.
-_REPORTING = CUES - {"think", "believe", "question", "report"}
-_STANCE_BY_CUE = {
-    "deny": "denies", "reject": "denies", "dismiss": "denies",
-    "accuse": "accuses", "blame": "accuses", "allege": "accuses",
-    "demand": "demands", "urge": "demands", "call": "demands",
-    "speculate": "speculates", "suggest": "speculates", "question": "speculates",
-}
-_SPECULATIVE = ("maybe", "may ", "might", "could", "possibly", "perhaps", "likely", "i think", "would be")
-_DENIALS = ("not attacking", "nothing to do", "did not attack", "didn’t attack", "didn't attack", "does not attack",
-            "not an assassination", "deny", "denied", "not behind", "not involved")
-_VENUE_NOUNS = frozenset("statement post video interview comment conference briefing event address message "
-                         "website broadcast show column letter".split())
-_RECENT = 300  # characters: a pronoun right after a quote refers to its speaker
-_PRONOUNS_PERSON = frozenset("he she i we".split())
-_PRONOUNS_OTHER = frozenset("it they".split())
-_DESCRIBABLE = frozenset("official officials embassy spokesman spokeswoman spokesperson analyst analysts source "
-                         "sources ministry authorities expert experts diplomat diplomats adviser advisers "
-                         "aide aides officer officers lawmaker lawmakers statement agency".split())
-
-
-class _Context:
-    def __init__(self, doc: "Doc", mentions: tuple[Mention, ...]):
-        self.doc = doc
-        self.text = doc.text
-        self.mentions = sorted(mentions, key=lambda m: m.start)
-        self.starts = [m.start for m in self.mentions]
-        self.quotes = quote_spans(doc.text)
-        self.sentences = list(doc.sents)
-        self.sentence_starts = [s.start_char for s in self.sentences]
-        self.position: dict[int, int] = {}  # id(Speaker) -> where its statement starts
-
-    def sentence_index(self, char: int) -> int:
-        return max(0, bisect_right(self.sentence_starts, char) - 1)
-
-    def mentions_in(self, start: int, end: int) -> list[Mention]:
-        return [m for m in self.mentions if start <= m.start and m.end <= end]
-
-    def last_before(self, char: int, kinds: tuple[str, ...]) -> Mention | None:
-        for m in reversed(self.mentions[: bisect_right(self.starts, char)]):
-            if m.kind in kinds and m.end <= char and not inside(self.quotes, m.start, m.end):
-                return m
-        return None
-
-
-def _ref(m: Mention | None) -> Ref | None:
-    return (m.start, m.end) if m is not None else None
-
-
-def _subject(cue: "Token") -> "Token | None":
-    for token in (cue, cue.head if cue.dep_ in ("conj", "xcomp", "advcl") else None):
-        if token is None:
-            continue
-        for child in token.children:
-            if child.dep_ in ("nsubj", "nsubjpass"):
-                return child
-    return None
-
-
-def _speaker(ctx: _Context, cue: "Token", before: int, previous: Speaker | None) -> Speaker | None:
-    subject = _subject(cue)
-    if subject is None:  # a broken parse: the person named before the verb in its sentence
-        sentence = cue.sent
-        people = [m for m in ctx.mentions_in(sentence.start_char, cue.idx)
-                  if m.kind == PERSON and not inside(ctx.quotes, m.start, m.end)]
-        return Speaker(ref=_ref(people[0])) if people else None
-    core = [subject, *(t for c in subject.children if c.dep_ in ("appos", "compound", "flat") for t in c.subtree)]
-    named = [m for t in core for m in ctx.mentions if m.start <= t.idx < m.end and m.kind in (PERSON, ORGANIZATION, COUNTRY)]
-    named = [m for m in named if not inside(ctx.quotes, m.start, m.end)]
-    people = [m for m in named if m.kind == PERSON]
-    if people or (named and subject.lemma_ not in _DESCRIBABLE):
-        return Speaker(ref=_ref((people or named)[0]))
-    word = subject.lower_
-    if word in _PRONOUNS_PERSON:
-        return _nearest(ctx, previous, ctx.last_before(before, (PERSON,)), (PERSON,))
-    if subject.lemma_ == "statement" and previous is not None:
-        return previous  # "the statement said": whoever issued the statement quoted before
-    if word in _PRONOUNS_OTHER or subject.lemma_ == "statement":
-        return _nearest(ctx, previous, ctx.last_before(before, (ORGANIZATION, COUNTRY)), (ORGANIZATION, COUNTRY))
-    if subject.text[:1].isupper():
-        known = _person_by_surname(ctx, subject.text, before)
-        if known is not None:
-            return Speaker(ref=_ref(known))
-    if subject.lemma_ in _DESCRIBABLE or subject.pos_ == "NOUN":
-        words = ctx.doc[subject.left_edge.i : subject.right_edge.i + 1]
-        if len(words) > 12:
-            words = ctx.doc[subject.left_edge.i : subject.i + 1]
-        return Speaker(description=words.text, start=words.start_char, end=words.end_char)
-    return None
-
-
-def _nearest(ctx: _Context, previous: Speaker | None, mention: Mention | None, kinds: tuple[str, ...]) -> Speaker | None:
-    """A pronoun's speaker: the previous statement's, unless a fitting name came after it."""
-    fits = previous is not None and (previous.ref is None or _kind_at(ctx, previous.ref) in kinds)
-    recent = fits and ctx.position.get(id(previous), -10**9) + _RECENT > (mention.start if mention else 0)
-    if fits and (mention is None or recent or ctx.position.get(id(previous), 0) >= mention.start):
-        return previous
-    return Speaker(ref=_ref(mention)) if mention is not None else (previous if fits else None)
-
-
-def _person_by_surname(ctx: _Context, word: str, before: int) -> Mention | None:
-    """"Zelenskyy said", where the NER missed the name: the person of that surname named before."""
-    key = surname_key(word)
-    for m in reversed(ctx.mentions[: bisect_right(ctx.starts, before)]):
-        if m.kind == PERSON and surname_key(m.text) == key:
-            return m
-    return None
-
-
-def _kind_at(ctx: _Context, ref: Ref) -> str | None:
-    return next((m.kind for m in ctx.mentions if (m.start, m.end) == ref), None)
 
 
 def _medium(ctx: _Context, cue: "Token") -> tuple[Ref | None, str | None]:
@@ -152,7 +38,7 @@ def _medium(ctx: _Context, cue: "Token") -> tuple[Ref | None, str | None]:
                     found = _entity_in(ctx, pobj, (ORGANIZATION,))
                     if found:
                         return found, None
-                    if pobj.lemma_ in _VENUE_NOUNS:
+                    if pobj.lemma_ in _words().venues:
                         words = [t for t in pobj.subtree if t.dep_ in ("compound", "amod") or t == pobj]
                         return None, " ".join(t.lower_ for t in words)
     return None, None
@@ -165,18 +51,18 @@ def _entity_in(ctx: _Context, token: "Token", kinds: tuple[str, ...]) -> Ref | N
 
 
 def stance_of(cue: str | None, words: str) -> str:
-    if cue in _STANCE_BY_CUE:
-        return _STANCE_BY_CUE[cue]
+    if cue in _words().stance_by_cue:
+        return _words().stance_by_cue[cue]
     lowered = f" {words.lower()} "
-    if any(d in lowered for d in _DENIALS):
+    if any(d in lowered for d in _words().denials):
         return "denies"
-    if any(f" {s}" in lowered for s in _SPECULATIVE):
+    if any(f" {s}" in lowered for s in _words().speculative):
         return "speculates"
     return "asserts"
 
 
 def _is_cue(ctx: _Context, t: "Token") -> bool:
-    return t.lemma_ in CUES and t.pos_ in ("VERB", "AUX") and not inside(ctx.quotes, t.idx, t.idx + 1)
+    return t.lemma_ in _words().cues and t.pos_ in ("VERB", "AUX") and not inside(ctx.quotes, t.idx, t.idx + 1)
 
 
 def _cue_for_quote(ctx: _Context, start: int, end: int) -> "Token | None":
@@ -189,7 +75,7 @@ def _cue_for_quote(ctx: _Context, start: int, end: int) -> "Token | None":
             head, steps = head.head, steps + 1
         for _ in range(3):
             if _is_cue(ctx, head) and not (start <= head.idx < end):
-                return head
+                return _nearer_after(ctx, end, head)
             if head is head.head:
                 break
             head = head.head
@@ -199,11 +85,31 @@ def _cue_for_quote(ctx: _Context, start: int, end: int) -> "Token | None":
     if not after and last.end < len(ctx.doc) and ctx.doc[last.end].idx - end < 4:
         following = ctx.sentences[ctx.sentence_index(ctx.doc[last.end].idx)]
         after = [t for t in following if _is_cue(ctx, t) and "\n" not in ctx.text[end : t.idx]
-                 and not any(end <= s < t.idx for s, _ in ctx.quotes)]
+                 and not any(end <= s < t.idx for s, _ in ctx.quotes)
+                 and not any(c.dep_ == "ccomp" for c in t.children)]  # "Officials said that …" reports its own
     if after:
         return after[0]
     before = [t for t in first if t.idx < start and _is_cue(ctx, t)]
-    return before[-1] if before else None
+    return before[-1] if before else _cue_before_colon(ctx, start)
+
+
+def _nearer_after(ctx: _Context, end: int, cue: "Token") -> "Token":
+    """"“…,” Peskov told reporters, AFP reported": the nearer verb after the quote is its
+    attribution; the farther one only relays it."""
+    if cue.idx < end:
+        return cue
+    between = [t for t in ctx.doc[cue.sent.start : cue.i] if t.idx >= end and _is_cue(ctx, t)]
+    return between[0] if between else cue
+
+
+def _cue_before_colon(ctx: _Context, start: int) -> "Token | None":
+    """"Peskov said:" at the end of the paragraph before the quote."""
+    colon = len(ctx.text[: start - 1].rstrip()) - 1
+    if colon < 0 or ctx.text[colon] != ":":
+        return None
+    sentence = ctx.sentences[ctx.sentence_index(colon)]
+    cues = [t for t in sentence if t.idx < colon and _is_cue(ctx, t)]
+    return cues[-1] if cues else None
 
 
 def _according_to(ctx: _Context, sentence: "Span") -> Ref | None:
@@ -223,18 +129,18 @@ def _strip_punct(text: str, start: int, end: int) -> tuple[int, int]:
 
 def _direct(ctx: _Context, reported: list[Statement]) -> list[Statement]:
     result: list[Statement] = []
+    framed = [(s.start, s.end) for s in reported if s.direct]
     for start, end in ctx.quotes:
         start, end = _strip_punct(ctx.text, start, end)
+        if any(lo <= start and end <= hi + 1 for lo, hi in framed):
+            continue  # a partial quote inside the words framed around it
         earlier = [s for s in result + reported if s.start < start]
         previous = max(earlier, key=lambda s: s.start) if earlier else None
-        for statement in earlier:
-            if statement.speaker is not None:
-                ctx.position[id(statement.speaker)] = statement.end
         cue = _cue_for_quote(ctx, start, end)
         speaker, medium, venue, lemma = None, None, None, None
         if cue is not None:
             lemma = cue.lemma_
-            speaker = _speaker(ctx, cue, start, previous.speaker if previous else None)
+            speaker = _speaker(ctx, cue, start, earlier)
             medium, venue = _medium(ctx, cue)
         else:
             by = _according_to(ctx, ctx.sentences[ctx.sentence_index(start)])
@@ -258,38 +164,102 @@ def _continues(ctx: _Context, previous: Statement, start: int) -> bool:
     return "\n\n" not in between.strip() or (len(between) < 40 and "\n" in between)
 
 
-def _reported(ctx: _Context) -> list[Statement]:
+def _reported(ctx: _Context, known: list[Statement]) -> list[Statement]:
+    """Reported speech ("said Kyiv was behind it"), and words framed around a partial quote
+    ("said the president was “deeply mistaken”", "accused him of “treason”"): direct, since they
+    quote."""
     result = []
     for token in ctx.doc:
-        if token.lemma_ not in _REPORTING or token.pos_ not in ("VERB", "AUX"):
+        if token.lemma_ not in _words().cues or token.pos_ not in ("VERB", "AUX"):
             continue
-        if inside(ctx.quotes, token.idx, token.idx + 1):
+        passive = any(c.dep_ in ("auxpass", "nsubjpass") for c in token.children)
+        if inside(ctx.quotes, token.idx, token.idx + 1) or passive:
+            continue  # quoted, or agentless ("it was reported that …")
+        span = _clause_of(ctx, token)
+        if span is None:
             continue
-        clause = next((c for c in token.children if c.dep_ == "ccomp" and any(
-            g.dep_ in ("nsubj", "nsubjpass", "expl") for g in c.children)), None)
-        if clause is not None:
-            lo, hi = clause.left_edge.idx, clause.right_edge.idx + len(clause.right_edge)
-        elif token.lemma_ == "deny" and any(c.dep_ == "dobj" for c in token.children):
-            lo, hi = token.idx + len(token) + 1, token.sent.end_char  # "denied his country was behind …"
-        else:
-            continue
-        if any(s < hi and lo < e for s, e in ctx.quotes):
-            continue  # the clause quotes: the direct statement already covers it
-        start, end = _strip_punct(ctx.text, lo, hi)
-        speaker = _speaker(ctx, token, token.idx, None)
+        lo, hi = span
+        quoted = [(s, e) for s, e in ctx.quotes if s < hi and lo < e]
+        if quoted and (not _partial(ctx, lo, hi, quoted) or _relays(ctx, token, lo, hi)):
+            continue  # the clause is a quote, or quotes someone it attributes itself
+        start, end = _strip_punct(ctx.text, ctx.discourse.after_furniture(lo), hi)
+        speaker = _speaker(ctx, token, token.idx, result + known)
         if speaker is None or end - start < 8:
             continue
         medium, venue = _medium(ctx, token)
         words = ctx.text[start:end]
+        result.append(Statement(start=start, end=end, text=words, direct=bool(quoted),
+                                sentence=ctx.sentence_index(start), speaker=speaker, cue=token.lemma_, medium=medium,
+                                venue=venue, stance=stance_of(token.lemma_, words)))
+    return result
+
+
+def _clause_of(ctx: _Context, cue: "Token") -> tuple[int, int] | None:
+    """The words a verb of saying reports: its clause ("said [Kyiv was behind it]"), or for a verb
+    that frames a partial quote, the verb and its object ("[accused him of “treason”]")."""
+    clause = next((c for c in cue.children if c.dep_ == "ccomp" and any(
+        g.dep_ in ("nsubj", "nsubjpass", "expl") for g in c.children)), None)
+    if clause is not None and cue.lemma_ in _words().reporting:
+        return clause.left_edge.idx, clause.right_edge.idx + len(clause.right_edge)
+    if cue.lemma_ == "deny" and any(c.dep_ == "dobj" for c in cue.children):
+        return cue.idx + len(cue) + 1, cue.sent.end_char  # "denied his country was behind …"
+    action = _to_do(cue)
+    if action is not None:  # "vowed to punish …", "told residents to evacuate"
+        obj = next((c for c in cue.children if c.dep_ == "dobj" and c.i < action.i), None)
+        first = obj.left_edge if obj is not None else cue
+        return first.idx, action.right_edge.idx + len(action.right_edge)
+    objects = [c for c in cue.children if c.dep_ in ("dobj", "oprd", "xcomp", "prep", "attr")]
+    if not objects:
+        return None
+    last = max((c.right_edge for c in objects), key=lambda t: t.i)
+    lo, hi = cue.idx, last.idx + len(last)
+    framed = any(lo < s and e <= hi + 1 for s, e in ctx.quotes)
+    return (lo, hi) if framed else None
+
+
+def _to_do(cue: "Token") -> "Token | None":
+    """The "to"-infinitive a verb of saying reports ("vowed to punish", "urged residents to leave")."""
+    if cue.lemma_ not in _words().commits:
+        return None
+    return next((c for c in cue.children if c.dep_ in ("xcomp", "ccomp") and c.pos_ == "VERB"
+                 and any(g.dep_ == "aux" and g.lower_ == "to" for g in c.children)), None)
+
+
+def _relays(ctx: _Context, cue: "Token", lo: int, hi: int) -> bool:
+    """"“…,” Peskov told reporters, AFP reported": a verb of saying inside the words attributes them."""
+    quote_ends = [e for s, e in ctx.quotes if lo <= s and e <= hi]
+    return any(lo <= t.idx < hi and t.i != cue.i and _is_cue(ctx, t) and any(e < t.idx for e in quote_ends)
+               and any(c.dep_ == "nsubj" for c in t.children) for t in cue.subtree)
+
+
+def _partial(ctx: _Context, lo: int, hi: int, quoted: list[tuple[int, int]]) -> bool:
+    """Whether the quotes are only part of the words: three or more words stand outside them."""
+    outside = ctx.text[lo:hi]
+    for s, e in sorted(quoted, reverse=True):
+        outside = outside[: max(0, s - 1 - lo)] + " " + outside[max(0, e + 1 - lo):]
+    return len(outside.split()) >= 3 and all(lo <= s - 1 and e <= hi + 1 for s, e in quoted)
+
+
+def _credited(ctx: _Context, known: list[Statement]) -> list[Statement]:
+    """Sentences credited with "according to" that no verb of saying already reports."""
+    result = []
+    for start, end, speaker, relayed in according_to(ctx.doc, ctx.mentions, ctx.discourse, _words().cues):
+        if any(s.start < end and start < s.end for s in known):
+            continue
+        if relayed is not None:
+            speaker = _speaker(ctx, relayed, relayed.idx, known + result) or speaker
+        words = ctx.text[start:end]
         result.append(Statement(start=start, end=end, text=words, direct=False, sentence=ctx.sentence_index(start),
-                                speaker=speaker, cue=token.lemma_, medium=medium, venue=venue,
-                                stance=stance_of(token.lemma_, words)))
+                                speaker=speaker, cue="according to", medium=None, venue=None,
+                                stance=stance_of(None, words)))
     return result
 
 
 def extract_statements(doc: "Doc", mentions: tuple[Mention, ...]) -> tuple[Statement, ...]:
     """Every direct and reported statement of a parsed article, in text order."""
     ctx = _Context(doc, mentions)
-    reported = _reported(ctx)
-    found = _direct(ctx, reported) + reported
+    credited = _credited(ctx, [])  # first: a later "he said" may refer to their speakers
+    reported = _reported(ctx, credited)
+    reported += [c for c in credited if not any(s.start < c.end and c.start < s.end for s in reported)]
+    found = ctx.discourse.named_later(_direct(ctx, reported) + reported, ctx.waiting)
     return tuple(sorted(found, key=lambda s: (s.start, s.end)))

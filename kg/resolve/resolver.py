@@ -21,7 +21,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from kg.nlp.mention import PERSON, ArticleMentions, Mention
+from kg.nlp.mention import ORGANIZATION, PERSON, ArticleMentions, Mention
 from kg.nlp.names import fold, name_key, name_tokens, surname_key
 from kg.util.nogc import collector_paused
 from kg.resolve.model import Entity, ResolvedMention
@@ -105,7 +105,7 @@ def _mention_keys(article: ArticleMentions, persons: PersonIndex) -> list[str]:
     keys = []
     for i, m in enumerate(article.mentions):
         if m.kind != PERSON:
-            keys.append(_other_key(m))
+            keys.append(_retyped_person(m, persons) or _other_key(m))
         elif i in local:
             key = local[i]
             country = group_country[key]
@@ -116,6 +116,15 @@ def _mention_keys(article: ArticleMentions, persons: PersonIndex) -> list[str]:
             matches = persons.by_surname.get(surname, ())
             keys.append(f"person/{slugify(matches[0] if len(matches) == 1 else surname)}")
     return keys
+
+
+def _retyped_person(m: Mention, persons: PersonIndex) -> str | None:
+    """A one-word name the NER typed as an organisation, with no gazetteer entry, that is the
+    surname of exactly one person named in full elsewhere ("Prigozhin" tagged ORG): that person."""
+    if m.gazetteer_key or m.kind != ORGANIZATION or len(m.text.split()) != 1 or not m.text[:1].isupper():
+        return None
+    matches = persons.by_surname.get(surname_key(m.text), ())
+    return f"person/{slugify(matches[0])}" if len(matches) == 1 else None
 
 
 def _other_key(m: Mention) -> str:
@@ -150,7 +159,7 @@ def resolve(articles: ArticleSource, gazetteer_labels: dict[str, str]) -> Resolu
     for article in _in_key_order(articles()):
         for m, key in zip(article.mentions, _mention_keys(article, persons)):
             surfaces[key][m.text] += 1
-            kinds.setdefault(key, m.kind)
+            kinds.setdefault(key, PERSON if key.startswith("person/") else m.kind)
             gazetteer_keys.setdefault(key, m.gazetteer_key)
     entities = []
     for key in sorted(surfaces):
