@@ -131,6 +131,8 @@ class FactWriter:
                 add((node, prop, self.iris.entity(key)))
         for key in report.contents:
             add((node, KGO.includes, self.iris.entity(key)))
+        if report.funder is None:  # said explicitly, so that the package conforms and queries can tell
+            add((node, KGO.funderUnstated, literal(True)))
         if g.sequence:
             add((node, KGO.packageSequence, literal(g.sequence, XSD.positiveInteger)))
         if g.date:

@@ -148,9 +148,6 @@ class FactResolver:
                                               about, score))
         for grant in article.grants:
             funder = lookup(grant.funder) or lookup(grant.announcer)
-            if funder is None:  # an amount with nobody giving it: not an aid package a query can use
-                self.dropped["aid package without a funder"] += 1
-                continue
             key = f"grant/{(funder or 'unknown').replace('/', '-')}-{grant.amount}-{grant.currency.lower()}"
             contents = tuple(k for k in (lookup(r) for r in grant.contents) if k)
             grants.append(GrantReport(article.article_key, key, grant, funder, lookup(grant.announcer),
