@@ -67,11 +67,9 @@ def place_sense(span: "Span") -> str:
     if dep == "pobj" and head.lower_ == "from" and (
         head.head.lower_ in _words().speech or any(c.dep_ == "dobj" and c.lower_ in _words().speech for c in head.head.children)
     ):
-        return ACTOR_SENSE  # "denials from Kyiv", "drew denials from Kyiv"
+        return ACTOR_SENSE  # speech from a place: "denials from X", "(received) warnings from X"
     if dep == "pobj" and head.lower_ == "to" and head.head.lower_ == "according":
         return ACTOR_SENSE  # "according to the Pentagon"
-    if dep == "pobj" and head.lower_ == "of" and head.head.lower_ == "out" and head.head.head.lower_ in lexicon.words("sense_source_verbs"):
-        return ACTOR_SENSE  # "anything coming out of the Kremlin"
     if dep == "poss":
         return PLACE_SENSE if head.lower_ in _words().spatial else ACTOR_SENSE
     if dep in ("compound", "amod", "nmod"):
