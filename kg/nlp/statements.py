@@ -10,11 +10,8 @@ A quote with no verb of saying continues the previous speaker's quote in the par
 from __future__ import annotations
 
 from bisect import bisect_right
-from dataclasses import dataclass
-from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from kg.nlp import lexicon
 from kg.nlp.facts import Ref, Speaker, Statement
 from kg.nlp.mention import COUNTRY, ORGANIZATION, PERSON, Mention
 from kg.nlp.names import surname_key
@@ -23,33 +20,30 @@ from kg.nlp.quotes import inside, quote_spans
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
 
-
-
-@dataclass(frozen=True)
-class _Words:
-    """The word lists of attribution (kg/nlp/lexicon/en), loaded on first use."""
-
-    cues: frozenset[str]
-    reporting: frozenset[str]  # cues that may introduce reported speech (a clause of their own)
-    stance_by_cue: dict[str, str]
-    speculative: tuple[str, ...]
-    denials: tuple[str, ...]
-    venues: frozenset[str]
-    describable: frozenset[str]  # head nouns of an unnamed source
-
-
-@lru_cache(maxsize=1)
-def _words() -> _Words:
-    kinds = lexicon.mapping("speech_cues")
-    return _Words(frozenset(kinds), frozenset(c for c, k in kinds.items() if k == "reports"),
-                  lexicon.mapping("stance_by_cue"), lexicon.ordered("stance_speculative"),
-                  lexicon.ordered("stance_denials"), lexicon.words("venue_nouns"),
-                  lexicon.words("unnamed_source_heads"))
-
-
+CUES = frozenset(
+    "say tell add claim deny accuse blame write post tweet state announce insist warn suggest demand "
+    "speculate confirm note argue declare stress explain vow threaten reply respond allege report "
+    "question believe think".split()
+)
+# Cues that may introduce reported speech (a clause of their own), not only attribute a quote.
+_REPORTING = CUES - {"think", "believe", "question", "report"}
+_STANCE_BY_CUE = {
+    "deny": "denies", "reject": "denies", "dismiss": "denies",
+    "accuse": "accuses", "blame": "accuses", "allege": "accuses",
+    "demand": "demands", "urge": "demands", "call": "demands",
+    "speculate": "speculates", "suggest": "speculates", "question": "speculates",
+}
+_SPECULATIVE = ("maybe", "may ", "might", "could", "possibly", "perhaps", "likely", "i think", "would be")
+_DENIALS = ("not attacking", "nothing to do", "did not attack", "didn’t attack", "didn't attack", "does not attack",
+            "not an assassination", "deny", "denied", "not behind", "not involved")
+_VENUE_NOUNS = frozenset("statement post video interview comment conference briefing event address message "
+                         "website broadcast show column letter".split())
 _RECENT = 300  # characters: a pronoun right after a quote refers to its speaker
 _PRONOUNS_PERSON = frozenset("he she i we".split())
 _PRONOUNS_OTHER = frozenset("it they".split())
+_DESCRIBABLE = frozenset("official officials embassy spokesman spokeswoman spokesperson analyst analysts source "
+                         "sources ministry authorities expert experts diplomat diplomats adviser advisers "
+                         "aide aides officer officers lawmaker lawmakers statement agency".split())
 
 
 class _Context:
@@ -101,7 +95,7 @@ def _speaker(ctx: _Context, cue: "Token", before: int, previous: Speaker | None)
     named = [m for t in core for m in ctx.mentions if m.start <= t.idx < m.end and m.kind in (PERSON, ORGANIZATION, COUNTRY)]
     named = [m for m in named if not inside(ctx.quotes, m.start, m.end)]
     people = [m for m in named if m.kind == PERSON]
-    if people or (named and subject.lemma_ not in _words().describable):
+    if people or (named and subject.lemma_ not in _DESCRIBABLE):
         return Speaker(ref=_ref((people or named)[0]))
     word = subject.lower_
     if word in _PRONOUNS_PERSON:
@@ -114,7 +108,7 @@ def _speaker(ctx: _Context, cue: "Token", before: int, previous: Speaker | None)
         known = _person_by_surname(ctx, subject.text, before)
         if known is not None:
             return Speaker(ref=_ref(known))
-    if subject.lemma_ in _words().describable or subject.pos_ == "NOUN":
+    if subject.lemma_ in _DESCRIBABLE or subject.pos_ == "NOUN":
         words = ctx.doc[subject.left_edge.i : subject.right_edge.i + 1]
         if len(words) > 12:
             words = ctx.doc[subject.left_edge.i : subject.i + 1]
@@ -158,7 +152,7 @@ def _medium(ctx: _Context, cue: "Token") -> tuple[Ref | None, str | None]:
                     found = _entity_in(ctx, pobj, (ORGANIZATION,))
                     if found:
                         return found, None
-                    if pobj.lemma_ in _words().venues:
+                    if pobj.lemma_ in _VENUE_NOUNS:
                         words = [t for t in pobj.subtree if t.dep_ in ("compound", "amod") or t == pobj]
                         return None, " ".join(t.lower_ for t in words)
     return None, None
@@ -171,18 +165,18 @@ def _entity_in(ctx: _Context, token: "Token", kinds: tuple[str, ...]) -> Ref | N
 
 
 def stance_of(cue: str | None, words: str) -> str:
-    if cue in _words().stance_by_cue:
-        return _words().stance_by_cue[cue]
+    if cue in _STANCE_BY_CUE:
+        return _STANCE_BY_CUE[cue]
     lowered = f" {words.lower()} "
-    if any(d in lowered for d in _words().denials):
+    if any(d in lowered for d in _DENIALS):
         return "denies"
-    if any(f" {s}" in lowered for s in _words().speculative):
+    if any(f" {s}" in lowered for s in _SPECULATIVE):
         return "speculates"
     return "asserts"
 
 
 def _is_cue(ctx: _Context, t: "Token") -> bool:
-    return t.lemma_ in _words().cues and t.pos_ in ("VERB", "AUX") and not inside(ctx.quotes, t.idx, t.idx + 1)
+    return t.lemma_ in CUES and t.pos_ in ("VERB", "AUX") and not inside(ctx.quotes, t.idx, t.idx + 1)
 
 
 def _cue_for_quote(ctx: _Context, start: int, end: int) -> "Token | None":
@@ -267,7 +261,7 @@ def _continues(ctx: _Context, previous: Statement, start: int) -> bool:
 def _reported(ctx: _Context) -> list[Statement]:
     result = []
     for token in ctx.doc:
-        if token.lemma_ not in _words().reporting or token.pos_ not in ("VERB", "AUX"):
+        if token.lemma_ not in _REPORTING or token.pos_ not in ("VERB", "AUX"):
             continue
         if inside(ctx.quotes, token.idx, token.idx + 1):
             continue
