@@ -12,12 +12,12 @@ import re
 from bisect import bisect_right
 from typing import TYPE_CHECKING
 
-from kg.nlp import lexicon
 from kg.nlp.gazetteer import Gazetteer, GazetteerEntry
 from kg.nlp.mention import COUNTRY, ORGANIZATION, PERSON, PLACE, WEAPON, ArticleMentions, Mention, Role
 from kg.nlp.names import name_key, surname_key
 from kg.nlp.roles import affiliation_and_title_prefix, role_before, role_in_apposition, title_prefix_length
 from kg.nlp.sense import ACTOR_SENSE, place_sense
+from kg.nlp.lexicon import words  # apart from the other imports: a concurrent branch adds one there
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span
@@ -121,7 +121,7 @@ class _Extractor:
         if self._part_of_title(span):
             return None
         before = self.doc[span.start - 1].lower_ if span.start > 0 else ""
-        if label == "WEAPON" and before in lexicon.words("not_weapon_modifiers"):
+        if label == "WEAPON" and before in words("not_weapon_modifiers"):
             return None  # "think tank", "fuel tanks"
         entry = self.gazetteer.get(ent_id) if label in _RULER_LABELS and ent_id else self.gazetteer.lookup(text)
         return self._typed(span, label, entry, role)
