@@ -17,7 +17,7 @@ from kg.nlp.mention import COUNTRY, ORGANIZATION, PERSON, PLACE, WEAPON, Article
 from kg.nlp.names import name_key, surname_key
 from kg.nlp.roles import affiliation_and_title_prefix, role_before, role_in_apposition, title_prefix_length
 from kg.nlp.sense import ACTOR_SENSE, place_sense
-from kg.nlp.lexicon import words  # apart from the other imports: a concurrent branch adds one there
+from kg.nlp.lexicon import words
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span
