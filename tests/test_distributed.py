@@ -175,15 +175,15 @@ def stall_extraction(client: Client, seconds: float) -> None:
     def stall() -> None:  # nested: sent by value, so the worker needs kg but not this test module
         import time
 
-        import kg.run.build
+        from kg.nlp.components import extractors
 
-        real = kg.run.build.extract_mentions
+        real = extractors.extract_mentions
 
         def extract_mentions(*args):
             time.sleep(seconds)
             return real(*args)
 
-        kg.run.build.extract_mentions = extract_mentions
+        extractors.extract_mentions = extract_mentions
 
     client.run(stall)
 
@@ -306,9 +306,9 @@ def test_a_worker_with_another_kg_or_gazetteer_stops_the_build(cluster, tmp_path
 
 def _break_extraction(key: str) -> None:
     """Runs in each worker process: extraction of the article `key` raises, as a bug would."""
-    import kg.run.build
+    from kg.nlp.components import extractors
 
-    real = getattr(kg.run.build.extract_mentions, "__wrapped__", kg.run.build.extract_mentions)
+    real = getattr(extractors.extract_mentions, "__wrapped__", extractors.extract_mentions)
 
     def extract_mentions(doc, article_key, *args):
         if article_key == key:
@@ -316,13 +316,13 @@ def _break_extraction(key: str) -> None:
         return real(doc, article_key, *args)
 
     extract_mentions.__wrapped__ = real
-    kg.run.build.extract_mentions = extract_mentions
+    extractors.extract_mentions = extract_mentions
 
 
 def _mend_extraction() -> None:
-    import kg.run.build
+    from kg.nlp.components import extractors
 
-    kg.run.build.extract_mentions = getattr(kg.run.build.extract_mentions, "__wrapped__", kg.run.build.extract_mentions)
+    extractors.extract_mentions = getattr(extractors.extract_mentions, "__wrapped__", extractors.extract_mentions)
 
 
 def test_an_article_that_fails_on_a_worker_is_skipped_and_the_others_are_built(cluster, tmp_path):
@@ -355,9 +355,9 @@ class KillWorkerOn(WorkerPlugin):
     def setup(self, worker) -> None:
         import os
 
-        import kg.run.build
+        from kg.nlp.components import extractors
 
-        real = kg.run.build.extract_mentions
+        real = extractors.extract_mentions
 
         def extract_mentions(doc, article_key, *args):
             if article_key == self.key:
@@ -365,7 +365,7 @@ class KillWorkerOn(WorkerPlugin):
             return real(doc, article_key, *args)
 
         extract_mentions.__wrapped__ = real
-        kg.run.build.extract_mentions = extract_mentions
+        extractors.extract_mentions = extract_mentions
 
     def teardown(self, worker) -> None:
         _mend_extraction()

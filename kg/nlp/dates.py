@@ -39,6 +39,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from kg.nlp import lexicon
+
 __all__ = ["ResolvedTime", "resolve_time", "find_times"]
 
 
@@ -90,9 +92,6 @@ _PATTERN = re.compile(rf"""
 | (?P<yr>{_B}(?:in|since|during|until|by)\s+(?P<yr_y>{_YEAR}))
 """, re.IGNORECASE | re.VERBOSE)
 
-_FUTURE_CUES = frozenset({"will", "shall", "ll", "won't", "scheduled", "expected", "planned",
-                          "plans", "upcoming"})
-_PAST_CUES = frozenset({"said", "told", "was", "were", "had", "did", "ago"})
 _BARE_MODIFIERS = frozenset({"", "early", "late", "early on", "late on"})
 _TOKEN = re.compile(r"[\w']+")
 _SENTENCE_END = re.compile(r"[.!?]\s|\n")
@@ -190,9 +189,9 @@ def _future_context(text: str, start: int) -> bool:
     window = text[max(0, start - 200):start]
     cut = max((s.end() for s in _SENTENCE_END.finditer(window)), default=0)
     for token in reversed(_TOKEN.findall(window[cut:].replace("\u2019", "'").casefold())):
-        if token in _FUTURE_CUES or token.endswith("'ll"):
+        if token in lexicon.words("time_future_cues") or token.endswith("'ll"):
             return True
-        if token in _PAST_CUES or token.endswith("ed"):
+        if token in lexicon.words("time_past_cues") or token.endswith("ed"):
             return False
     return False
 

@@ -12,7 +12,9 @@ instrument is too vague to keep.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from kg.nlp import lexicon
@@ -24,28 +26,29 @@ from kg.nlp.mention import COUNTRY, ORGANIZATION, PERSON, PLACE, WEAPON, Mention
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
 
-TRIGGERS = {
-    "attack": "Attack", "strike": "Attack", "assassinate": "Attack", "assassination": "Attack", "bomb": "Attack",
-    "shell": "Attack", "shelling": "Attack", "hit": "Attack", "assault": "Attack",
-    "intercept": "Interception", "interception": "Interception", "disable": "Interception",
-    "shoot": "Interception", "down": "Interception", "destroy": "Interception", "repel": "Interception",
-    "accuse": "Accusation", "blame": "Accusation", "accusation": "Accusation", "allegation": "Accusation",
-    "deny": "Denial", "denial": "Denial",
-    "threaten": "Threat", "threat": "Threat", "vow": "Threat", "retaliate": "Threat", "retaliation": "Threat",
-    "countermeasure": "Threat",
-    "ban": "Ban", "prohibit": "Ban",
-    "arrest": "Arrest", "detain": "Arrest",
-    "explode": "FireOrExplosion", "explosion": "FireOrExplosion", "blast": "FireOrExplosion",
-    "fire": "FireOrExplosion", "blaze": "FireOrExplosion",
-    "parade": "Commemoration", "commemorate": "Commemoration", "commemoration": "Commemoration",
-    "invade": "Invasion", "invasion": "Invasion", "offensive": "Invasion", "counteroffensive": "Invasion",
-}
-_ALLEGING = frozenset("claim accuse allege blame suspect say".split())
-_TARGET_PREPS = frozenset("on against at targeting over".split())
-_AGENT_PREPS = frozenset("by from".split())
-_PLACE_PREPS = frozenset("in over near at across outside inside".split())
-_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
-            "ten": 10, "dozen": 12, "a": 1, "an": 1}
+
+@dataclass(frozen=True)
+class _Words:
+    """The word lists of event extraction (kg/nlp/lexicon/en), loaded on first use."""
+
+    triggers: dict[str, str]  # lemma -> event type
+    alleging: frozenset[str]
+    blaming: frozenset[str]  # alleging verbs whose object is the alleged agent
+    alleging_modifiers: frozenset[str]
+    target_preps: frozenset[str]
+    agent_preps: frozenset[str]
+    place_preps: frozenset[str]
+    numbers: dict[str, int]
+
+
+@lru_cache(maxsize=1)
+def _words() -> _Words:
+    return _Words(lexicon.mapping("event_triggers"), lexicon.words("event_alleging_verbs"),
+                  lexicon.words("event_blaming_verbs"), lexicon.words("event_alleging_modifiers"),
+                  lexicon.words("event_target_prepositions"), lexicon.words("event_agent_prepositions"),
+                  lexicon.words("event_place_prepositions"), lexicon.mapping("number_words"))
+
+
 _ACTORS = (PERSON, ORGANIZATION, COUNTRY)
 
 
@@ -117,7 +120,7 @@ def _roles(ctx: _Sentence, trigger: "Token") -> dict[str, Mention | None | bool]
         for child in trigger.children:
             if child.dep_ == "dobj" and target is None:
                 target = ctx.mention_at(child, _ACTORS + (PLACE, WEAPON))
-            if child.dep_ == "agent" or (child.dep_ == "prep" and child.lower_ in _AGENT_PREPS and passive):
+            if child.dep_ == "agent" or (child.dep_ == "prep" and child.lower_ in _words().agent_preps and passive):
                 agent = next((ctx.mention_at(p, _ACTORS) for p in child.children if p.dep_ == "pobj"), agent)
     for child in trigger.children:
         if child.dep_ == "poss" and agent is None:
@@ -126,24 +129,24 @@ def _roles(ctx: _Sentence, trigger: "Token") -> dict[str, Mention | None | bool]
             agent = ctx.demonym_country(child)
         if child.dep_ == "prep":
             for pobj in (p for p in child.children if p.dep_ == "pobj"):
-                if child.lower_ in _TARGET_PREPS and target is None:
+                if child.lower_ in _words().target_preps and target is None:
                     target = ctx.mention_at(pobj, _ACTORS + (PLACE,))
-                elif child.lower_ in _AGENT_PREPS and agent is None:
+                elif child.lower_ in _words().agent_preps and agent is None:
                     agent = ctx.mention_at(pobj, _ACTORS)
-    if agent is None and target is None and trigger.pos_ == "NOUN" and TRIGGERS.get(trigger.lemma_) in _SPEECH_LIKE:
+    if agent is None and target is None and trigger.pos_ == "NOUN" and _words().triggers.get(trigger.lemma_) in _SPEECH_LIKE:
         agent = _governing_actor(ctx, trigger)  # "the Kremlin said it reserved the right to retaliate"
     ancestor = trigger.head
     for _ in range(4):
-        if ancestor.lemma_ in _ALLEGING and ancestor is not trigger:
+        if ancestor.lemma_ in _words().alleging and ancestor is not trigger:
             alleged = True
-            if ancestor.lemma_ in ("accuse", "blame") and agent is None:
+            if ancestor.lemma_ in _words().blaming and agent is None:
                 obj = next((c for c in ancestor.children if c.dep_ == "dobj"), None)
                 agent = ctx.mention_at(obj, _ACTORS) if obj is not None else None
             break
         if ancestor is ancestor.head:
             break
         ancestor = ancestor.head
-    if any(c.lower_ in ("alleged", "purported", "claimed", "reported") for c in trigger.children):
+    if any(c.lower_ in _words().alleging_modifiers for c in trigger.children):
         alleged = True
     return {"agent": agent, "target": target, "alleged": alleged and agent is not None}
 
@@ -155,7 +158,7 @@ def _count(ctx: _Sentence, m: Mention | None) -> int | None:
         return None
     for child in span.root.children:
         if child.dep_ == "nummod":
-            return int(child.text) if child.text.isdigit() else _NUMBERS.get(child.lower_)
+            return int(child.text) if child.text.isdigit() else _words().numbers.get(child.lower_)
     return None
 
 
@@ -171,7 +174,7 @@ def _place(ctx: _Sentence, sentence: "Span", exclude: Mention | None) -> Mention
               and sentence.start_char <= m.start < sentence.end_char and m is not exclude]
     for m in places:
         token = ctx.doc.char_span(m.start, m.end, alignment_mode="expand")
-        if token is not None and token.root.dep_ == "pobj" and token.root.head.lower_ in _PLACE_PREPS:
+        if token is not None and token.root.dep_ == "pobj" and token.root.head.lower_ in _words().place_preps:
             return m
     return places[0] if places else None
 
@@ -199,7 +202,7 @@ def extract_events(doc: "Doc", mentions: tuple[Mention, ...], gazetteer: Gazette
     for index, sentence in enumerate(doc.sents):
         outcome = next((p for p in lexicon.ordered("no_harm") if p in sentence.text.lower()), None)
         for trigger in sentence:
-            kind = TRIGGERS.get(trigger.lemma_)
+            kind = _words().triggers.get(trigger.lemma_)
             if kind is None or trigger.pos_ not in ("VERB", "NOUN") or _negated(trigger):
                 continue
             if trigger.lemma_ == "shoot" and not any(c.lower_ == "down" for c in trigger.children):

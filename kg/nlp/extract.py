@@ -18,6 +18,7 @@ from kg.nlp.mention import COUNTRY, ORGANIZATION, PERSON, PLACE, WEAPON, Article
 from kg.nlp.names import name_key, surname_key
 from kg.nlp.roles import affiliation_and_title_prefix, role_before, role_in_apposition, title_prefix_length
 from kg.nlp.sense import ACTOR_SENSE, place_sense
+from kg.nlp.lexicon import words
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span
@@ -37,7 +38,6 @@ _GAZETTEER_KINDS = {
     "weapon": WEAPON,
     "equipment": WEAPON,
 }
-_NOT_WEAPON_MODIFIERS = frozenset("think fuel water oil gas septic storage fish".split())
 _POSSESSIVE = re.compile(r"(?:['’]s|s['’])$")
 _LETTER = re.compile(r"[^\W\d_]")
 
@@ -121,7 +121,8 @@ class _Extractor:
             span = self.doc.char_span(span.start_char, span.start_char + len(text), alignment_mode="expand") or span
         if self._part_of_title(span):
             return None
-        if label == "WEAPON" and span.start > 0 and self.doc[span.start - 1].lower_ in _NOT_WEAPON_MODIFIERS:
+        before = self.doc[span.start - 1].lower_ if span.start > 0 else ""
+        if label == "WEAPON" and before in words("not_weapon_modifiers"):
             return None  # "think tank", "fuel tanks"
         entry = self.gazetteer.get(ent_id) if label in _RULER_LABELS and ent_id else self.gazetteer.lookup(text)
         return self._typed(span, label, entry, role)

@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from kg.nlp import lexicon
 from kg.nlp.dates import find_times
 from kg.nlp.facts import GrantMention
 from kg.nlp.mention import COUNTRY, WEAPON, Mention
@@ -25,10 +27,13 @@ _MONEY = re.compile(r"(?P<cur>\$|US\$|USD\s?|€|£)\s?(?P<num>\d+(?:[.,]\d+)?)\
                     re.IGNORECASE)
 _SCALE = {"million": 10**6, "m": 10**6, "billion": 10**9, "bn": 10**9}
 _CURRENCY = {"$": "USD", "us$": "USD", "usd": "USD", "€": "EUR", "£": "GBP"}
-_AID = re.compile(r"\b(aid|package|assistance|weaponry|tranche|military help)\b", re.IGNORECASE)
-_CUMULATIVE = re.compile(r"\b(total|in all|altogether|so far|since)\b", re.IGNORECASE)
 _ORDINAL = re.compile(r"\b(\d+)(?:st|nd|rd|th)\b")
-_ANNOUNCE = frozenset("announce say send provide pledge approve unveil".split())
+
+
+@lru_cache(maxsize=None)
+def _any_of(name: str) -> re.Pattern:
+    """A lexicon's phrases as one case-insensitive whole-word pattern."""
+    return re.compile(r"\b(" + "|".join(re.escape(p) for p in lexicon.ordered(name)) + r")\b", re.IGNORECASE)
 
 
 def _amount(match: re.Match) -> tuple[int, str]:
@@ -44,7 +49,7 @@ def _funder_and_recipient(doc: "Doc", sentence: "Span", mentions: list[Mention])
     """(funder, announcer, recipient) from the sentence's parse and mentions."""
     funder = announcer = recipient = None
     for token in sentence:
-        if token.lemma_ not in _ANNOUNCE or token.pos_ not in ("VERB", "AUX"):
+        if token.lemma_ not in lexicon.words("aid_announce_verbs") or token.pos_ not in ("VERB", "AUX"):
             continue
         for child in token.children:
             if child.dep_ in ("nsubj", "nsubjpass"):
@@ -70,7 +75,7 @@ def _contents(sentences: list["Span"], mentions: list[Mention]) -> list[Mention]
     items: list[Mention] = []
     for sentence in sentences:
         for m in _in(sentence, mentions, (WEAPON,)):
-            if m.text.lower() not in ("weaponry", "weapons") and m not in items:
+            if m.text.lower() not in lexicon.words("aid_generic_items") and m not in items:
                 items.append(m)
     return items
 
@@ -84,7 +89,8 @@ def extract_grants(doc: "Doc", mentions: tuple[Mention, ...], published: date | 
         text = sentence.text
         for match in _MONEY.finditer(text):
             before = text[: match.start()]
-            if not _AID.search(text) or _CUMULATIVE.search(before[-40:]) or "total" in before.lower():
+            is_total = _any_of("aid_cumulative_cues").search(before[-40:]) or "total" in before.lower()
+            if not _any_of("aid_words").search(text) or is_total:
                 continue
             amount, currency = _amount(match)
             # The package's other sentences: up to two after it that talk of the package or list items.
@@ -113,15 +119,10 @@ def extract_grants(doc: "Doc", mentions: tuple[Mention, ...], published: date | 
     return tuple(grants)
 
 
-_US_ACTORS = {"organization/white-house", "organization/pentagon", "organization/us-state-department",
-              "government/united-states"}
-
-
 def _country_of(announcer: Mention, mentions: list[Mention]) -> Mention | None:
     """The White House announces for the United States: the country mention, when the article has one."""
-    if announcer.gazetteer_key in _US_ACTORS:
-        return next((m for m in mentions if m.gazetteer_key == "country/united-states"), None)
-    return None
+    country = lexicon.mapping("aid_announcers_for_country").get(announcer.gazetteer_key or "")
+    return next((m for m in mentions if m.gazetteer_key == country), None) if country else None
 
 
 def _sent_to(sentences: list["Span"], mentions: list[Mention]) -> Mention | None:

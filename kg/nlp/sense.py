@@ -9,7 +9,11 @@ the owner of a non-spatial noun ("the Kremlin's forces"), the modifier of a role
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING
+
+from kg.nlp import lexicon
 
 if TYPE_CHECKING:
     from spacy.tokens import Span
@@ -17,28 +21,21 @@ if TYPE_CHECKING:
 PLACE_SENSE = "place"
 ACTOR_SENSE = "actor"
 
-# Nouns whose owner is a location, not an actor: "on Kremlin's territory", "the Kremlin grounds".
-_SPATIAL_NOUNS = frozenset(
-    "territory grounds ground walls wall dome roof building buildings complex compound square "
-    "gate gates tower towers palace senate heart centre center outskirts suburbs streets street "
-    "skies sky airspace area region border borders river embankment residence".split()
-)
-# Nouns a place name modifies when it stands for who acts: "Kremlin spokesman", "Kyiv's military".
-_ACTOR_NOUNS = frozenset(
-    "spokesman spokeswoman spokesperson official officials forces force military army troops "
-    "regime government leadership administration claim claims statement statements response "
-    "reaction denial denials accusation accusations allegation allegations version narrative "
-    "propaganda policy position decision demand demands threat threats warning warnings plan plans "
-    "aide aides adviser advisers advisor envoy diplomats negotiators critics readout secretary press "
-    "minister ministry chief head officer officers staff".split()
-)
-_SPEECH_NOUNS = frozenset(
-    "denial denials statement statements claim claims response reaction word words comment "
-    "comments accusation accusations demand demands warning warnings".split()
-)
-_SOURCE_VERBS = frozenset("coming comes come came emerging".split())
-# Titles whose holder serves the place itself, not the government it stands for.
-_LOCAL_TITLES = frozenset("mayor mayer governor".split())
+
+@dataclass(frozen=True)
+class _Words:
+    """The word lists of place senses (kg/nlp/lexicon/en), loaded on first use."""
+
+    spatial: frozenset[str]  # nouns whose owner is a location: "on the Kremlin's territory"
+    actor: frozenset[str]  # nouns a place name modifies when it stands for who acts: "Kremlin spokesman"
+    speech: frozenset[str]  # "denials from Kyiv": the place is the source of the speech
+    local_titles: frozenset[str]  # titles whose holder serves the place itself, not its government
+
+
+@lru_cache(maxsize=1)
+def _words() -> _Words:
+    return _Words(lexicon.words("sense_spatial_nouns"), lexicon.words("sense_actor_nouns"),
+                  lexicon.words("sense_speech_nouns"), lexicon.words("sense_local_titles"))
 
 
 def _line_start(span: "Span") -> int:
@@ -68,20 +65,18 @@ def place_sense(span: "Span") -> str:
     if dep == "pobj" and head.lower_ == "by" and head.head.pos_ in ("NOUN", "VERB"):
         return ACTOR_SENSE
     if dep == "pobj" and head.lower_ == "from" and (
-        head.head.lower_ in _SPEECH_NOUNS or any(c.dep_ == "dobj" and c.lower_ in _SPEECH_NOUNS for c in head.head.children)
+        head.head.lower_ in _words().speech or any(c.dep_ == "dobj" and c.lower_ in _words().speech for c in head.head.children)
     ):
-        return ACTOR_SENSE  # "denials from Kyiv", "drew denials from Kyiv"
+        return ACTOR_SENSE  # speech from a place: "denials from X", "(received) warnings from X"
     if dep == "pobj" and head.lower_ == "to" and head.head.lower_ == "according":
         return ACTOR_SENSE  # "according to the Pentagon"
-    if dep == "pobj" and head.lower_ == "of" and head.head.lower_ == "out" and head.head.head.lower_ in _SOURCE_VERBS:
-        return ACTOR_SENSE  # "anything coming out of the Kremlin"
     if dep == "poss":
-        return PLACE_SENSE if head.lower_ in _SPATIAL_NOUNS else ACTOR_SENSE
+        return PLACE_SENSE if head.lower_ in _words().spatial else ACTOR_SENSE
     if dep in ("compound", "amod", "nmod"):
         heads = _compound_heads(root)
-        if any(h.lower_ in _LOCAL_TITLES for h in heads):
+        if any(h.lower_ in _words().local_titles for h in heads):
             return PLACE_SENSE
-        if any(h.lower_ in _ACTOR_NOUNS for h in heads):
+        if any(h.lower_ in _words().actor for h in heads):
             return ACTOR_SENSE
     if dep == "conj" and head.dep_ in ("nsubj", "csubj"):
         return ACTOR_SENSE

@@ -34,14 +34,13 @@ from kg.export.view import write_view
 from kg.graph.build import build_quads
 from kg.graph.iris import IriMinter
 from kg.ingest import MAX_ARTICLE_CHARS, Article, Inputs, Skipped, read_inputs
-from kg.nlp.article_facts import extract_facts
+from kg.nlp.components import FACTS, MENTIONS, result, set_article
 from kg.nlp.deadline import GUARDED_CHARS, run_with_deadline
-from kg.nlp.extract import extract_mentions
 from kg.nlp.facts import ArticleFacts
 from kg.nlp.gazetteer import Gazetteer
 from kg.nlp.mention import ArticleMentions
 from kg.nlp.packed import PackedExtraction
-from kg.nlp.pipeline import load_pipeline, model_signature
+from kg.nlp.pipeline import load_pipeline
 from kg.util.nogc import collector_paused
 from kg.resolve.event_identity import event_identities
 from kg.resolve.facts import FactResolver, event_sightings
@@ -124,10 +123,9 @@ def extract(articles: Iterable[Article], settings: Settings, gazetteer: Gazettee
 
 def extract_local(articles: Sequence[Article], settings: Settings,
                   gazetteer: Gazetteer) -> Iterator[tuple[Article, Extraction | Skipped]]:
-    """The local engine: spaCy over the articles in this process (batched, `settings.n_process`
-    processes), then the extraction functions on each Doc."""
+    """The local engine: spaCy over the articles (batched, `settings.n_process` processes), kg's
+    extractors included (kg.nlp.components: they run in spaCy's worker processes too)."""
     nlp = pipeline(settings.model, gazetteer)
-    signature = model_signature(nlp)
     fitting: dict[str, Article] = {}
     long: list[Article] = []
     limit = min(nlp.max_length, MAX_ARTICLE_CHARS)  # spaCy cannot be stopped mid-document: bound the length
@@ -140,20 +138,24 @@ def extract_local(articles: Sequence[Article], settings: Settings,
         else:
             fitting[article.key] = article
 
-    def extract_one(doc: "Doc", article: Article) -> tuple[ArticleMentions, ArticleFacts]:
-        mentions = extract_mentions(doc, article.key, gazetteer, signature)
-        return mentions, extract_facts(doc, article.key, mentions.mentions, gazetteer, _published(article))
+    def doc_of(article: Article) -> "Doc":
+        return set_article(nlp.make_doc(article.text), article.key, _published(article))
 
-    docs = nlp.pipe(((a.text, a.key) for a in fitting.values()), as_tuples=True,
+    docs = nlp.pipe(((doc_of(a), a.key) for a in fitting.values()), as_tuples=True,
                     batch_size=settings.batch_size, n_process=settings.processes_for(len(fitting)))
-    results = ((fitting[key], extract_one(doc, fitting[key])) for doc, key in docs)
+    results = ((fitting[key], _extraction(doc)) for doc, key in docs)
     for article in long:  # each in a child process killed at the deadline
-        outcome = run_with_deadline(lambda a=article: extract_one(nlp(a.text), a), settings.article_seconds)
+        outcome = run_with_deadline(lambda a=article: _extraction(nlp(doc_of(a))), settings.article_seconds)
         if outcome.failure is not None:
             yield article, Skipped(article.source, f"{outcome.failure}; split it into smaller articles")
         else:
             results = itertools.chain(results, [(article, outcome.value)])
     yield from results
+
+
+def _extraction(doc: "Doc") -> Extraction:
+    """What kg's components stored on a Doc: its mentions and facts."""
+    return result(doc, MENTIONS), result(doc, FACTS)  # type: ignore[return-value]
 
 
 def build(inputs: Iterable[str | Path], out_dir: Path | None, settings: Settings,

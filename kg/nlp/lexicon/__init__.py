@@ -44,6 +44,7 @@ def _document(name: str, language: str) -> dict[str, Any]:
     return document
 
 
+@lru_cache(maxsize=None)
 def words(name: str, language: str = DEFAULT_LANGUAGE) -> frozenset[str]:
     """A list lexicon as a set of strings."""
     entries = _document(name, language)["entries"]
@@ -52,6 +53,7 @@ def words(name: str, language: str = DEFAULT_LANGUAGE) -> frozenset[str]:
     return frozenset(entries)
 
 
+@lru_cache(maxsize=None)
 def ordered(name: str, language: str = DEFAULT_LANGUAGE) -> tuple[str, ...]:
     """A list lexicon in file order (for phrase lists where the first match wins)."""
     entries = _document(name, language)["entries"]

@@ -1,0 +1,149 @@
+"""kg's extractors as spaCy components: each reads the parsed Doc (and the mentions a component
+before it found) and writes its typed results to a Doc extension.
+
+Results are kept in `doc.user_data` as packed bytes (pickled and compressed, kg.nlp.packed):
+`nlp.pipe(..., n_process=2)` sends each Doc back from its worker process with `Doc.to_bytes`,
+user_data included, so the extraction runs in the workers and its results survive the trip. The
+extensions (`doc._.kg_mentions`, …) unpack them on access. The article's key and publication date
+are per-Doc context, set in user_data before the Doc enters the pipeline (`set_article`).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING
+
+from kg.nlp.article_facts import extract_facts
+from kg.nlp.events import extract_events
+from kg.nlp.extract import extract_mentions
+from kg.nlp.gazetteer import Gazetteer
+from kg.nlp.grants import extract_grants
+from kg.nlp.mention import ArticleMentions
+from kg.nlp.packed import pack_value, unpack_value
+from kg.nlp.pipeline import model_signature
+from kg.nlp.statements import extract_statements
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokens import Doc
+
+ARTICLE = "kg_article"  # user_data key of the per-Doc context: [article key, ISO publication date or None]
+MENTIONS, FACTS, STATEMENTS, EVENTS, GRANTS = "kg_mentions", "kg_facts", "kg_statements", "kg_events", "kg_grants"
+
+
+def set_article(doc: "Doc", key: str, published: date | None) -> "Doc":
+    """Give a Doc (before the pipeline runs on it) its article key and publication date: events
+    and aid packages resolve "on Tuesday" against the date; results are labelled with the key."""
+    doc.user_data[ARTICLE] = [key, published.isoformat() if published else None]
+    return doc
+
+
+def _article(doc: "Doc") -> tuple[str, date | None]:
+    key, published = doc.user_data.get(ARTICLE) or ("", None)
+    return key, date.fromisoformat(published) if published else None
+
+
+def result(doc: "Doc", name: str) -> object | None:
+    """The unpacked result a kg component stored on `doc` (None if that component did not run)."""
+    data = doc.user_data.get(name)
+    return unpack_value(data) if data is not None else None
+
+
+class _Extractor:
+    """A component with the gazetteer it looks names up in: the packaged one unless `initialize`
+    was given another (spaCy config values must be JSON, so the gazetteer is passed there)."""
+
+    def __init__(self, nlp: "Language", name: str):
+        self.name = name
+        self.signature = model_signature(nlp)  # names the pipeline in each mention's kgo:extractor
+        self._gazetteer: Gazetteer | None = None
+
+    def initialize(self, get_examples=None, *, nlp=None, gazetteer: Gazetteer | None = None) -> None:
+        self._gazetteer = gazetteer
+
+    @property
+    def gazetteer(self) -> Gazetteer:
+        return self._gazetteer or Gazetteer.load()
+
+    def mentions(self, doc: "Doc") -> ArticleMentions:
+        found = result(doc, MENTIONS)
+        if found is None:
+            raise ValueError(f"spaCy component {self.name!r} needs 'kg_mentions' before it in the pipeline")
+        return found  # type: ignore[return-value]
+
+
+class KgMentions(_Extractor):
+    """Entity mentions, with titles/roles ("Kremlin spokesman …") and place senses (place or actor)
+    -> `doc._.kg_mentions` (an ArticleMentions)."""
+
+    def __call__(self, doc: "Doc") -> "Doc":
+        key, _ = _article(doc)
+        doc.user_data[MENTIONS] = pack_value(extract_mentions(doc, key, self.gazetteer, self.signature))
+        return doc
+
+
+class KgFacts(_Extractor):
+    """Statements, events and aid packages linked together (what `kg build` uses)
+    -> `doc._.kg_facts` (an ArticleFacts)."""
+
+    def __call__(self, doc: "Doc") -> "Doc":
+        key, published = _article(doc)
+        facts = extract_facts(doc, key, self.mentions(doc).mentions, self.gazetteer, published)
+        doc.user_data[FACTS] = pack_value(facts)
+        return doc
+
+
+class KgStatements(_Extractor):
+    """Quotes and reported speech with speaker, cue, medium and stance -> `doc._.kg_statements`."""
+
+    def __call__(self, doc: "Doc") -> "Doc":
+        doc.user_data[STATEMENTS] = pack_value(extract_statements(doc, self.mentions(doc).mentions))
+        return doc
+
+
+class KgEvents(_Extractor):
+    """Attacks, interceptions, denials, threats, … with their roles -> `doc._.kg_events`."""
+
+    def __call__(self, doc: "Doc") -> "Doc":
+        _, published = _article(doc)
+        doc.user_data[EVENTS] = pack_value(extract_events(doc, self.mentions(doc).mentions, self.gazetteer, published))
+        return doc
+
+
+class KgGrants(_Extractor):
+    """Aid packages: amount, funder, recipient, contents -> `doc._.kg_grants`."""
+
+    def __call__(self, doc: "Doc") -> "Doc":
+        _, published = _article(doc)
+        doc.user_data[GRANTS] = pack_value(extract_grants(doc, self.mentions(doc).mentions, published))
+        return doc
+
+
+def make_mentions(nlp, name):
+    return KgMentions(nlp, name)
+
+
+def make_facts(nlp, name):
+    return KgFacts(nlp, name)
+
+
+def make_statements(nlp, name):
+    return KgStatements(nlp, name)
+
+
+def make_events(nlp, name):
+    return KgEvents(nlp, name)
+
+
+def make_grants(nlp, name):
+    return KgGrants(nlp, name)
+
+
+# name -> (factory, what it needs before it in the pipeline)
+FACTORIES = {
+    MENTIONS: (make_mentions, ("doc.ents", "token.dep", "token.lemma")),
+    FACTS: (make_facts, (f"doc._.{MENTIONS}",)),
+    STATEMENTS: (make_statements, (f"doc._.{MENTIONS}",)),
+    EVENTS: (make_events, (f"doc._.{MENTIONS}",)),
+    GRANTS: (make_grants, (f"doc._.{MENTIONS}",)),
+}

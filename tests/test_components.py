@@ -1,0 +1,87 @@
+"""kg's extractors as spaCy components: the README's example runs as written, and two spaCy
+processes extract in their workers and give what one process gives."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import os
+import re
+from datetime import date
+
+import pytest
+
+from kg.config import Settings
+from tests.conftest import ROOT
+
+DEV = ROOT.parent / "shared" / "corpus" / "dev" / "articles.jsonl"
+
+SECTION = "## Use kg's extractors in your own spaCy pipeline"
+
+
+def readme_example() -> str:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index(SECTION):]
+    return re.search(r"```python\n(.*?)```", section, re.DOTALL).group(1)
+
+
+def test_the_readme_example_runs_and_prints_what_it_says():
+    code = readme_example()
+    assert 'nlp.add_pipe("kg_mentions")' in code and 'nlp.add_pipe("kg_statements")' in code
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed):
+        exec(compile(code, "README.md", "exec"), {})  # noqa: S102 - the documented example itself
+    expected = [line.split("# ", 1)[1].strip() for line in code.splitlines() if line.startswith("print(")]
+    assert printed.getvalue().splitlines() == expected
+
+
+def test_a_kg_component_without_kg_mentions_names_what_is_missing():
+    import spacy
+
+    import kg.nlp.components  # noqa: F401 - registers the factories
+
+    nlp = spacy.blank("en")
+    nlp.add_pipe("kg_statements")
+    with pytest.raises(ValueError, match="'kg_statements' needs 'kg_mentions' before it"):
+        nlp("He said so.")
+
+
+def _docs(nlp, records):
+    from kg.nlp.components import set_article
+
+    for record in records:
+        published = date.fromisoformat(record["published"][:10]) if record.get("published") else None
+        yield set_article(nlp.make_doc(record["text"]), record["id"], published)
+
+
+def test_two_processes_extract_in_their_workers_and_match_one_process():
+    from spacy.language import Language
+
+    from kg.nlp.gazetteer import Gazetteer
+    from kg.nlp.pipeline import load_pipeline
+
+    if not Language.has_factory("test_record_pid"):
+        Language.component("test_record_pid", func=_record_pid)
+    nlp = load_pipeline(Settings().model, Gazetteer.load())
+    nlp.add_pipe("kg_statements")
+    nlp.add_pipe("test_record_pid")  # after the kg components: the process they ran in
+    records = [json.loads(line) for line in DEV.read_text(encoding="utf-8").splitlines()[:12]]
+    assert len(records) == 12
+    one = [_results(doc) for doc in nlp.pipe(_docs(nlp, records), batch_size=3, n_process=1)]
+    two = [_results(doc) for doc in nlp.pipe(_docs(nlp, records), batch_size=3, n_process=2)]
+    assert {pid for pid, *_ in one} == {os.getpid()}
+    assert os.getpid() not in {pid for pid, *_ in two}, "with two processes the extraction ran in the parent"
+    assert [r[1:] for r in two] == [r[1:] for r in one]
+    assert sum(len(mentions.mentions) for _, mentions, _, _ in one) > 100  # real results, not empty ones
+    assert sum(len(facts.statements) + len(facts.events) for _, _, facts, _ in one) > 20
+    assert all(m.article_key == r["id"] for (_, m, _, _), r in zip(one, records))
+
+
+def _record_pid(doc):
+    doc.user_data["test_pid"] = os.getpid()
+    return doc
+
+
+def _results(doc):
+    return doc.user_data["test_pid"], doc._.kg_mentions, doc._.kg_facts, doc._.kg_statements
