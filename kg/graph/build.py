@@ -23,7 +23,7 @@ from kg.graph.terms import O_RDFS as RDFS
 from kg.graph.terms import O_SCHEMA as SCHEMA
 from kg.graph.terms import O_SKOS as SKOS
 from kg.graph.terms import O_XSD as XSD
-from kg.graph.terms import Terms, literal, named, text
+from kg.graph.terms import Terms, literal, text
 from kg.graph.types import entity_types
 from kg.ingest import Article
 from kg.nlp.gazetteer import Gazetteer
@@ -78,7 +78,7 @@ def add_entity(graph: GraphWriter, entity: Entity, surfaces: Iterable[str], cont
     node = context.iris.entity(entity.key)
     entry = context.gazetteer_entry(entity)
     for rdf_type in entity_types(entity.kind, entry.kind if entry else None):
-        graph.add((node, RDF.type, named(rdf_type)))
+        graph.add((node, RDF.type, rdf_type))
     graph.add((node, RDFS.label, literal(entity.label)))
     for surface in sorted(set(surfaces) - {entity.label}):
         graph.add((node, SKOS.altLabel, literal(surface)))

@@ -8,6 +8,7 @@ taken as they are. Term objects are made once and reused.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import lru_cache
 
 import pyoxigraph as ox
@@ -18,14 +19,21 @@ from kg.graph.namespaces import KGO, OA, PROV, RDF, RDFS, SCHEMA, SEM, SKOS, XSD
 
 
 class Vocabulary:
-    """The NamedNodes of one namespace: `V.Person` or `V["Person"]`, each made once."""
+    """The NamedNodes of one namespace: `V.Person` or `V["Person"]`, each made once.
 
-    def __init__(self, namespace: str):
+    With `declared` (a function giving the names the namespace declares) the vocabulary is closed:
+    a name it does not declare is an error at first use, so a typo never writes a wrong predicate.
+    """
+
+    def __init__(self, namespace: str, declared: Callable[[], frozenset[str]] | None = None):
         self._namespace = namespace
+        self._declared = declared
 
     def __getattr__(self, name: str) -> ox.NamedNode:  # only called the first time
         if name.startswith("_"):
             raise AttributeError(name)
+        if self._declared is not None and name not in self._declared():
+            raise AttributeError(f"{self._namespace}{name} is not declared in the ontology (kg/ontology/kg.ttl)")
         term = ox.NamedNode(self._namespace + name)
         setattr(self, name, term)
         return term
@@ -35,7 +43,21 @@ class Vocabulary:
 
 
 O_RDF, O_RDFS, O_XSD, O_SKOS, O_PROV = (Vocabulary(str(ns)) for ns in (RDF, RDFS, XSD, SKOS, PROV))
-O_SCHEMA, O_SEM, O_OA, O_KGO = (Vocabulary(str(ns)) for ns in (SCHEMA, SEM, OA, KGO))
+O_SCHEMA, O_SEM, O_OA = (Vocabulary(str(ns)) for ns in (SCHEMA, SEM, OA))
+
+
+@lru_cache(maxsize=1)
+def kgo_terms() -> frozenset[str]:
+    """The local names of every kgo: term the ontology (kg/ontology/kg.ttl) declares."""
+    from importlib.resources import files
+
+    text = files("kg.ontology").joinpath("kg.ttl").read_bytes()
+    namespace = str(KGO)
+    return frozenset(quad.subject.value[len(namespace):] for quad in ox.parse(text, ox.RdfFormat.TURTLE)
+                     if isinstance(quad.subject, ox.NamedNode) and quad.subject.value.startswith(namespace))
+
+
+O_KGO = Vocabulary(str(KGO), kgo_terms)
 
 
 def to_oxigraph(term):

@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
-from rdflib import URIRef
+import pyoxigraph as ox
 
-from kg.graph.namespaces import KGO, SCHEMA
+from kg.graph.terms import O_KGO as KGO
+from kg.graph.terms import O_SCHEMA as SCHEMA
 from kg.nlp.mention import COUNTRY, ORGANIZATION, PERSON, PLACE, WEAPON
 
-_BY_KIND: dict[str, tuple[URIRef, ...]] = {
+_BY_KIND: dict[str, tuple[ox.NamedNode, ...]] = {
     PERSON: (SCHEMA.Person,),
     ORGANIZATION: (SCHEMA.Organization,),
     COUNTRY: (SCHEMA.Country,),
     PLACE: (SCHEMA.Place,),
     WEAPON: (SCHEMA.Product, KGO.WeaponType),
 }
-_BY_GAZETTEER_KIND: dict[str, tuple[URIRef, ...]] = {
+_BY_GAZETTEER_KIND: dict[str, tuple[ox.NamedNode, ...]] = {
     "city": (SCHEMA.City,),
     "region": (KGO.Region,),  # seas and areas too (Black Sea, Donbas): not all administrative
     "landmark": (SCHEMA.LandmarksOrHistoricalBuildings, KGO.Landmark),
@@ -25,7 +26,7 @@ _BY_GAZETTEER_KIND: dict[str, tuple[URIRef, ...]] = {
 }
 
 
-def entity_types(kind: str, gazetteer_kind: str | None) -> tuple[URIRef, ...]:
+def entity_types(kind: str, gazetteer_kind: str | None) -> tuple[ox.NamedNode, ...]:
     """Standard schema.org class first, then the finer project classes; always kgo:Entity."""
     types = _BY_KIND[kind] + _BY_GAZETTEER_KIND.get(gazetteer_kind or "", ())
     if gazetteer_kind == "equipment":

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from kg.vocab import EventType, Stance
+
 Ref = tuple[int, int]  # (start, end) of a Mention in the same article
 
-STANCES = ("asserts", "denies", "accuses", "demands", "speculates")
-EVENT_TYPES = ("Attack", "Interception", "Accusation", "Denial", "Threat", "Ban", "Arrest", "FireOrExplosion",
-               "AidAnnouncement", "Commemoration", "Invasion")
+STANCES = tuple(Stance)  # kg/vocab.py
+EVENT_TYPES = tuple(EventType)
 
 
 @dataclass(frozen=True, slots=True)

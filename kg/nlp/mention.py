@@ -4,13 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-# Entity kinds the rest of the pipeline knows. A kind decides the IRI path and the RDF types.
-PERSON = "person"
-ORGANIZATION = "organization"
-COUNTRY = "country"
-PLACE = "place"
-WEAPON = "weapon"
-KINDS = (PERSON, ORGANIZATION, COUNTRY, PLACE, WEAPON)
+from kg.vocab import EntityKind
+
+# Entity kinds the rest of the pipeline knows (kg/vocab.py). A kind decides the IRI path and the RDF types.
+PERSON, ORGANIZATION, COUNTRY, PLACE, WEAPON = EntityKind
+KINDS = tuple(EntityKind)
 
 
 @dataclass(frozen=True, slots=True)

@@ -52,7 +52,7 @@ if TYPE_CHECKING:
     from spacy.language import Language
     from spacy.tokens import Doc
 
-RESULTS_LAYOUT = 2  # 2: slotted mention and fact dataclasses
+RESULTS_LAYOUT = 3  # 2: slotted mention and fact dataclasses; 3: kinds, event types, stances as kg.vocab enums
 OUTPUT_FILES = ("graph.trig", "graph.nq", "graph.ttl", "graph.jsonld", "graph.html", "graph.graphml", "graph.gexf",
                 "report.json") + tuple(f"{TABLES}/{name}.csv" for name in TABLE_NAMES)
 

@@ -1,0 +1,47 @@
+"""The closed vocabulary of kg: entity kinds, event types and stances, each spelled once.
+
+Every stage imports these (this module imports nothing from kg, so ingest and nlp may use it).
+The values are the strings the outputs and the ontology use: an entity kind is an IRI path segment
+(`person/…`), an event type and a stance are `kgo:` terms declared in ontology/kg.ttl
+(tests/test_vocabulary.py checks that every member, and every `kgo:` term the code names, is declared).
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class EntityKind(StrEnum):
+    """What an entity is; decides its IRI path and its RDF classes."""
+
+    PERSON = "person"
+    ORGANIZATION = "organization"
+    COUNTRY = "country"
+    PLACE = "place"
+    WEAPON = "weapon"
+
+
+class EventType(StrEnum):
+    """The event classes (kgo:Attack, …) an event extractor may emit."""
+
+    ATTACK = "Attack"
+    INTERCEPTION = "Interception"
+    ACCUSATION = "Accusation"
+    DENIAL = "Denial"
+    THREAT = "Threat"
+    BAN = "Ban"
+    ARREST = "Arrest"
+    FIRE_OR_EXPLOSION = "FireOrExplosion"
+    AID_ANNOUNCEMENT = "AidAnnouncement"
+    COMMEMORATION = "Commemoration"
+    INVASION = "Invasion"
+
+
+class Stance(StrEnum):
+    """What a statement does with its content (kgo:asserts, …; a skos:Concept of kgo:StanceScheme)."""
+
+    ASSERTS = "asserts"
+    DENIES = "denies"
+    ACCUSES = "accuses"
+    DEMANDS = "demands"
+    SPECULATES = "speculates"
