@@ -234,10 +234,11 @@ def worker_stages(args: dict) -> dict:
 
 
 def worker_sparql(args: dict) -> dict:
-    """Load the N-Quads like kg.dataset.query.open_store, then time each query; one JSON line per query."""
+    """Load the N-Quads like kg.dataset.load.open_dataset, then time each query; one JSON line per query."""
     import pyoxigraph as ox
 
-    from kg.dataset.query import merge_into_default_graph, run_query
+    from kg.dataset.load import merge_into_default_graph
+    from kg.dataset.query import run_query
 
     t = time.perf_counter()
     store = ox.Store()

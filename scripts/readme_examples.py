@@ -35,9 +35,10 @@ EVAL_COMMAND = ("kg eval out/corpus --entities tests/gold/corpus_entities.json "
 def render(readme: str, out_dir: Path, marker: str = "example") -> str:
     """The README with every `marker` block regenerated from the build in `out_dir`
     ("example": the sample articles, shown as out/samples; "example-corpus": the corpus)."""
-    from kg.dataset.query import format_results, open_store, run_query
+    from kg.dataset.load import open_dataset
+    from kg.dataset.query import format_results, run_query
 
-    store = open_store(out_dir)
+    store = open_dataset(out_dir)
     shown_as = "out/samples" if marker == "example" else "out/corpus"
 
     def block(match: re.Match) -> str:

@@ -15,7 +15,7 @@ import pytest
 
 from kg.run.build import build
 from kg.config import Settings
-from kg.dataset.query import open_store
+from kg.dataset.load import open_dataset
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT.parent / "shared" / "corpus"
@@ -40,7 +40,7 @@ def write_jsonl(path: Path, records: list[dict]) -> Path:
 
 def load_store(out_dir: Path) -> ox.Store:
     """The store `kg query` answers from: the article graphs plus their merge as default graph."""
-    return open_store(out_dir)
+    return open_dataset(out_dir)
 
 
 def sparql(store: ox.Store, query: str):

@@ -78,7 +78,7 @@ def test_keywords_inside_strings_are_not_refused(sample_out):
 
 def test_query_on_a_folder_without_a_build(tmp_path):
     result = CliRunner().invoke(cli, ["query", str(tmp_path), PEOPLE])
-    assert result.exit_code == 1 and "no graph.nq" in result.output
+    assert result.exit_code == 2 and "no graph.nq" in result.output
 
 
 def test_nothing_buildable_exits_2_and_keeps_the_previous_build(tmp_path, sample_out):

@@ -151,7 +151,7 @@ def test_an_unreachable_scheduler_is_one_clear_error_and_loses_nothing(tmp_path,
     shutil.copytree(sample_out, out)
     done = run_kg("build", str(SAMPLES), "-o", str(out), "-q", "--engine", "dask", "--scheduler", address,
                   "--connect-timeout", "2")
-    assert done.returncode == 2
+    assert done.returncode == 3
     assert done.stderr.strip().splitlines() == [
         f"error: cannot reach the Dask scheduler at {address}: Connection refused (gave up after 2 s); {out} left unchanged"]
     assert_same_files(out, sample_out)
@@ -161,7 +161,7 @@ def test_an_unreachable_scheduler_is_one_clear_error_and_loses_nothing(tmp_path,
         address = f"tcp://127.0.0.1:{silent.getsockname()[1]}"
         done = run_kg("build", str(SAMPLES), "-o", str(out), "-q", "--engine", "dask", "--scheduler", address,
                       "--connect-timeout", "2")
-    assert done.returncode == 2
+    assert done.returncode == 3
     assert done.stderr.strip().splitlines() == [
         f"error: cannot reach the Dask scheduler at {address}: a server listens there but did not answer as a "
         f"Dask scheduler within 2 s; {out} left unchanged"]
@@ -240,7 +240,7 @@ def test_losing_the_scheduler_mid_build_is_one_clear_error_and_loses_nothing(tmp
             worker.terminate()
             worker.wait(timeout=60)
     assert stderr_of(build_process) == [f"error: lost the Dask scheduler at {address}; {out} left unchanged"]
-    assert build_process.returncode == 2
+    assert build_process.returncode == 3
     assert_same_files(out, sample_out)
 
 
@@ -253,7 +253,7 @@ def test_a_scheduler_without_workers_is_one_clear_error_and_loses_nothing(tmp_pa
                       "--worker-timeout", "2", timeout=60)
     assert done.stderr.strip().splitlines() == [
         f"error: no Dask worker joined the scheduler at {address} within 2 s; {out} left unchanged"]
-    assert done.returncode == 2
+    assert done.returncode == 3
     assert_same_files(out, sample_out)
 
 
@@ -270,7 +270,7 @@ def test_every_worker_leaving_mid_build_is_one_clear_error_and_loses_nothing(tmp
         lines = stderr_of(build_process)
     assert lines == [f"error: every Dask worker left the scheduler at {address} and none joined within 2 s; "
                      f"{out} left unchanged"]
-    assert build_process.returncode == 2
+    assert build_process.returncode == 3
     assert_same_files(out, sample_out)
 
 
@@ -297,7 +297,7 @@ def test_a_worker_with_another_kg_or_gazetteer_stops_the_build(cluster, tmp_path
                       "--scheduler", cluster.scheduler.address)
     finally:
         cluster.run(_claim_signature, None)
-    assert done.returncode == 2
+    assert done.returncode == 3
     [line] = done.stderr.strip().splitlines()
     assert line.startswith("error: worker tcp://127.0.0.1:") and "extracts with 'kg 0.0.1;" in line
     assert line.endswith("install the same kg, model and gazetteer on every worker; " f"{tmp_path / 'out'} left unchanged")

@@ -13,12 +13,13 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg.dataset.sparql_guard import QueryRefused, SafeQuery, check_query
+from kg.errors import InputError, Refused
 from kg.graph.namespaces import PREFIXES
 
 FORMATS = ("table", "csv", "tsv", "json")
 
 
-class QueryError(Exception):
+class QueryError(Refused):
     """The query is refused or invalid, or the output folder has no dataset."""
 
 
@@ -30,38 +31,6 @@ def sparql_prologue() -> str:
     """PREFIX declarations for the vocabularies the graph uses, all on one line: prepended to a
     query's first line, they leave the user's line numbers as they were (error positions)."""
     return " ".join(f"PREFIX {p}: <{iri}>" for p, iri in PREFIXES.items()) + " "
-
-
-def open_store(out_dir: Path) -> ox.Store:
-    """The dataset of an output folder (loaded from OUT/graph.nq into memory) or of a persistent
-    store made by `kg build --store` (opened read-only)."""
-    from kg.dataset.store import StoreError, is_store, open_store as open_persistent
-
-    if is_store(out_dir):
-        try:
-            return open_persistent(out_dir, read_only=True)
-        except StoreError as err:
-            raise QueryError(str(err)) from None
-    path = out_dir / "graph.nq"
-    if not path.is_file():
-        raise QueryError(f"{out_dir}: no graph.nq here and not a store; run `kg build … -o {out_dir}` first")
-    store = ox.Store()
-    try:
-        store.bulk_load(path=str(path), format=ox.RdfFormat.N_QUADS)
-    except (SyntaxError, OSError) as err:
-        raise QueryError(f"{path}: not a readable N-Quads dump: {err}") from None
-    merge_into_default_graph(store)
-    return store
-
-
-def merge_into_default_graph(store: ox.Store) -> None:
-    """Copy every named graph's triples into the default graph (a set: duplicates collapse).
-
-    Oxigraph's "default graph as union" keeps duplicates (a label asserted by four articles
-    matches four times), which silently inflates COUNTs; a merged default graph does not.
-    """
-    merged = {ox.Quad(q.subject, q.predicate, q.object) for q in store if not isinstance(q.graph_name, ox.DefaultGraph)}
-    store.extend(merged)
 
 
 def checked(query: str) -> SafeQuery:
@@ -98,25 +67,34 @@ def compact(term: object) -> str:
     return str(term)
 
 
-def format_results(results: object, fmt: str = "table") -> str:
-    """Render solutions as a table, CSV, TSV or SPARQL JSON; ASK as true/false; graphs as N-Triples."""
+CELL_WIDTH = 80  # the widest table cell by default (kg query --max-width)
+
+
+def format_results(results: object, fmt: str = "table", max_width: int | None = CELL_WIDTH) -> str:
+    """Render solutions as a table, CSV, TSV or SPARQL JSON; ASK as true/false; graphs as N-Triples.
+    Every rendering ends with a newline; table cells are cut at `max_width` characters (None: never)."""
     if isinstance(results, ox.QueryBoolean):
-        return json.dumps({"head": {}, "boolean": bool(results)}) if fmt == "json" else str(bool(results)).lower()
+        return (json.dumps({"head": {}, "boolean": bool(results)}) if fmt == "json" else str(bool(results)).lower()) + "\n"
     if isinstance(results, ox.QueryTriples):
+        if fmt != "table":  # a graph has no result table: say so rather than print N-Triples under another name
+            raise InputError(f"--format {fmt} is for SELECT and ASK; CONSTRUCT and DESCRIBE print N-Triples "
+                             "(leave --format out)")
         return ox.serialize(results, format=ox.RdfFormat.N_TRIPLES).decode("utf-8")
     assert isinstance(results, ox.QuerySolutions)
     variables = [v.value for v in results.variables]
     if fmt in ("csv", "tsv", "json"):
         rdf_format = {"csv": ox.QueryResultsFormat.CSV, "tsv": ox.QueryResultsFormat.TSV, "json": ox.QueryResultsFormat.JSON}[fmt]
-        return results.serialize(format=rdf_format).decode("utf-8")
+        text = results.serialize(format=rdf_format).decode("utf-8")
+        return text if text.endswith("\n") else text + "\n"
     rows = [[compact(solution[v]) for v in variables] for solution in results]
-    return render_table(variables, rows)
+    return render_table(variables, rows, max_width)
 
 
-def render_table(header: list[str], rows: list[list[str]]) -> str:
-    """A plain-text table; long cells are cut to keep it readable."""
+def render_table(header: list[str], rows: list[list[str]], max_width: int | None = CELL_WIDTH) -> str:
+    """A plain-text table; cells longer than `max_width` are cut to keep it readable (None: never)."""
     cells = [[c.replace("\n", " ") for c in row] for row in rows]
-    cells = [[c if len(c) <= 80 else c[:79] + "…" for c in row] for row in cells]
+    if max_width is not None:
+        cells = [[c if len(c) <= max_width else c[:max_width - 1] + "…" for c in row] for row in cells]
     widths = [max([len(h)] + [len(r[i]) for r in cells]) for i, h in enumerate(header)]
     line = lambda values: " | ".join(v.ljust(w) for v, w in zip(values, widths)).rstrip()  # noqa: E731
     out = [line(header), "-+-".join("-" * w for w in widths)] + [line(r) for r in cells]

@@ -20,14 +20,13 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from kg.errors import InputError
+from kg.graph.namespaces import SPARQL_PROLOGUE
 from kg.ingest import Article
 
 DATABASE = "oxigraph"
 CACHE = "extractions"
-_ARTICLES = """
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX schema: <https://schema.org/>
-PREFIX kgo: <https://w3id.org/evkg/ontology#>
+_ARTICLES = SPARQL_PROLOGUE + """
 SELECT ?key ?body ?title ?published ?url ?publisher WHERE { GRAPH ?g {
   ?a a schema:NewsArticle ; kgo:articleKey ?key ; schema:articleBody ?body .
   OPTIONAL { ?a schema:headline ?title } OPTIONAL { ?a schema:datePublished ?published }
@@ -35,7 +34,7 @@ SELECT ?key ?body ?title ?published ?url ?publisher WHERE { GRAPH ?g {
 ORDER BY ?key"""
 
 
-class StoreError(Exception):
+class StoreError(InputError):
     """The store folder cannot be opened or is not a kg store."""
 
 

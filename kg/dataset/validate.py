@@ -14,11 +14,10 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import Dataset, Graph
 
-from kg.graph.namespaces import PREFIXES
+from kg.graph.namespaces import PREFIXES, SPARQL_PROLOGUE
 
 ONTOLOGY_DIR = Path(__file__).resolve().parents[1] / "ontology"  # package data: in the wheel too
 SHAPES = ONTOLOGY_DIR / "shapes.ttl"
-_SPARQL_PREFIXES = "".join(f"PREFIX {prefix}: <{iri}>\n" for prefix, iri in PREFIXES.items())
 
 # Layout of the dataset that SHACL (one graph at a time) cannot see: message -> query whose rows
 # are the offending nodes. The default graph is the real default graph here, not the union.
@@ -91,7 +90,7 @@ def graph_layout_problems(nq_path: Path, limit: int = 10) -> list[str]:
     store.bulk_load(path=str(nq_path), format=ox.RdfFormat.N_QUADS)
     problems = []
     for message, query in GRAPH_CHECKS.items():
-        for row in list(store.query(_SPARQL_PREFIXES + query))[:limit]:
+        for row in list(store.query(SPARQL_PROLOGUE + query))[:limit]:
             problems.append(f"{message}: {' '.join(str(term) for term in row)}")
     return problems
 

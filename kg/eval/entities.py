@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
+from kg.graph.namespaces import SPARQL_PROLOGUE
 from kg.nlp.names import fold, name_key
 
 TYPES = {
@@ -23,11 +24,7 @@ TYPES = {
     "Weapon": "https://schema.org/Product",
 }
 
-_QUERY = """
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-PREFIX kgo: <https://w3id.org/evkg/ontology#>
-PREFIX prov: <http://www.w3.org/ns/prov#>
+_QUERY = SPARQL_PROLOGUE + """
 SELECT ?key ?entity ?type ?name WHERE {
   GRAPH ?graph { ?article kgo:articleKey ?key . ?entity a kgo:Entity, ?type . { ?entity rdfs:label ?name } UNION { ?entity skos:altLabel ?name } }
 }"""

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from kg.errors import InputError
 from kg.eval.aid import score_aid
 from kg.eval.entities import TYPES, names_of, score, score_predicted
 from kg.eval.events import match_events, predicted_events, score_dates, score_event_types
@@ -21,8 +22,9 @@ from kg.eval.identity import score_identity
 from kg.eval.persons import person_nodes, score_clusters
 from kg.eval.statements import KINDS, score_statements
 from kg.eval.targets import goals, load_targets
+from kg.graph.namespaces import SPARQL_PROLOGUE
 
-_BODIES = """PREFIX kgo: <https://w3id.org/evkg/ontology#> PREFIX schema: <https://schema.org/>
+_BODIES = SPARQL_PROLOGUE + """
 SELECT ?key ?body WHERE { GRAPH ?g { ?a kgo:articleKey ?key ; schema:articleBody ?body } } ORDER BY ?key"""
 _SPACY_KINDS = {"PERSON": "Person", "ORG": "Organization", "LOC": "Place", "FAC": "Place", "PRODUCT": "Weapon"}
 
@@ -51,23 +53,23 @@ def _read_gold(path: Path) -> dict:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except json.JSONDecodeError as err:
-        raise ValueError(f"{path}: not valid JSON: {err}") from err
+        raise InputError(f"{path}: not valid JSON: {err}") from err
     if not isinstance(data, dict) or not isinstance(data.get("articles"), dict):
-        raise ValueError(f'{path}: a gold file needs an object "articles": {{article key: ...}}')
+        raise InputError(f'{path}: a gold file needs an object "articles": {{article key: ...}}')
     return data
 
 
 def evaluate(out_dir: Path, entities_gold: Path, facts_gold: Path, model: str, targets: Path | None = None) -> dict:
     """Every score, the flat metrics the targets name, and the goals when a targets file is given."""
-    from kg.dataset.query import open_store
+    from kg.dataset.load import open_dataset
 
     wanted = load_targets(targets) if targets is not None else None  # a bad file fails before the scoring
-    store = open_store(out_dir)
+    store = open_dataset(out_dir)
     gold_entities, gold_facts = _read_gold(entities_gold), _read_gold(facts_gold)
     try:
         result = _scores(store, gold_entities, gold_facts["articles"], model)
     except KeyError as err:
-        raise ValueError(f"{entities_gold} or {facts_gold}: a gold item lacks the field {err}") from err
+        raise InputError(f"{entities_gold} or {facts_gold}: a gold item lacks the field {err}") from err
     result["metrics"] = metrics(result)
     if wanted is not None:
         result["goals"] = goals(result["metrics"], wanted, targets)

@@ -10,14 +10,10 @@ import re
 
 import pyoxigraph as ox
 
+from kg.graph.namespaces import SPARQL_PROLOGUE
 from kg.nlp.names import fold, name_key
 
-PREFIXES = """PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-PREFIX schema: <https://schema.org/>
-PREFIX kgo: <https://w3id.org/evkg/ontology#>
-PREFIX sem: <http://semanticweb.cs.vu.nl/2009/11/sem/>
-"""
+PREFIXES = SPARQL_PROLOGUE
 
 
 def compact(text: str) -> str:

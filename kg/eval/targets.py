@@ -15,6 +15,8 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from kg.errors import InputError
+
 PACKAGED = Path(__file__).resolve().parent / "targets"
 
 
@@ -47,22 +49,22 @@ def targets_path(name_or_file: str) -> Path:
 
 
 def load_targets(path: Path) -> dict[str, dict]:
-    """metric -> {"floor", "target", "better"}; ValueError naming the file when it is malformed."""
+    """metric -> {"floor", "target", "better"}; InputError naming the file when it is malformed."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError as err:
         sets = ", ".join(sorted(p.stem for p in PACKAGED.glob("*.json")))
-        raise ValueError(f"{path}: no such targets file (the packaged sets are: {sets})") from err
+        raise InputError(f"{path}: no such targets file (the packaged sets are: {sets})") from err
     except (OSError, json.JSONDecodeError) as err:
-        raise ValueError(f"{path}: cannot read the targets file: {err}") from err
+        raise InputError(f"{path}: cannot read the targets file: {err}") from err
     metrics = data.get("metrics") if isinstance(data, dict) else None
     if not isinstance(metrics, dict):
-        raise ValueError(f'{path}: a targets file needs an object "metrics": {{name: {{"floor": x, "target": y}}}}')
+        raise InputError(f'{path}: a targets file needs an object "metrics": {{name: {{"floor": x, "target": y}}}}')
     for name, spec in metrics.items():
         if not isinstance(spec, dict) or not set(spec) <= {"floor", "target", "better"} or spec.get(
                 "better", "higher") not in ("higher", "lower") or not all(
                 isinstance(spec.get(k, 0), (int, float)) for k in ("floor", "target")):
-            raise ValueError(f'{path}: metric "{name}": expected {{"floor": number, "target": number, '
+            raise InputError(f'{path}: metric "{name}": expected {{"floor": number, "target": number, '
                              f'"better": "higher"|"lower"}}, got {spec!r}')
     return metrics
 
@@ -71,7 +73,7 @@ def goals(metrics: dict[str, float], targets: dict[str, dict], source: Path) -> 
     """The measured value of every metric the targets file names, beside its floor and target."""
     unknown = sorted(set(targets) - set(metrics))
     if unknown:
-        raise ValueError(f"{source}: unknown metric(s) {', '.join(map(repr, unknown))}; "
+        raise InputError(f"{source}: unknown metric(s) {', '.join(map(repr, unknown))}; "
                          f"`kg eval` measures: {', '.join(sorted(metrics))}")
     return [Goal(name, metrics[name], spec.get("floor"), spec.get("target"), spec.get("better") == "lower")
             for name, spec in targets.items()]

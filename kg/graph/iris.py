@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from rdflib import URIRef
 
+from kg.errors import InputError
 from kg.util.slug import slugify
 
 _KEY = re.compile(r"[a-z]+/[a-z0-9][a-z0-9-]*")
@@ -20,7 +21,7 @@ class IriMinter:
 
     def __post_init__(self) -> None:
         if not re.fullmatch(r"https?://[^\s<>\"{}|\\^`]+/", self.base):
-            raise ValueError(f"base IRI must be an http(s) IRI ending in '/': {self.base!r}")
+            raise InputError(f"base IRI must be an http(s) IRI ending in '/': {self.base!r}")
 
     def entity(self, key: str) -> URIRef:
         """"person/vladimir-putin" -> <base/person/vladimir-putin>."""

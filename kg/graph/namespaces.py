@@ -22,5 +22,7 @@ PREFIXES = {
     "oa": str(OA),
     "kgo": str(KGO),
 }
+# The one SPARQL prologue: every query kg runs itself starts with it (kg query prepends it on one line)
+SPARQL_PROLOGUE = "".join(f"PREFIX {prefix}: <{iri}>\n" for prefix, iri in PREFIXES.items())
 
-__all__ = ["SCHEMA", "SEM", "OA", "KGO", "PROV", "RDF", "RDFS", "SKOS", "XSD", "OWL", "PREFIXES"]
+__all__ = ["SCHEMA", "SEM", "OA", "KGO", "PROV", "RDF", "RDFS", "SKOS", "XSD", "OWL", "PREFIXES", "SPARQL_PROLOGUE"]

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from kg.errors import InputError
 from kg.nlp.gazetteer import Gazetteer
 
 if TYPE_CHECKING:
     from spacy.language import Language
 
 
-class ModelNotFound(RuntimeError):
+class ModelNotFound(InputError):
     """The configured spaCy pipeline is not installed."""
 
 

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 
 from kg import __version__
 from kg.config import Settings
+from kg.errors import InputError
 from kg.export.atomic import remove_stale_temporaries
 from kg.export.network import flatten, to_networkx, write_gexf, write_graphml
 from kg.export.rdf import write_dumps
@@ -57,7 +58,7 @@ OUTPUT_FILES = ("graph.trig", "graph.nq", "graph.ttl", "graph.jsonld", "graph.ht
                 "report.json") + tuple(f"{TABLES}/{name}.csv" for name in TABLE_NAMES)
 
 
-class NothingToBuild(Exception):
+class NothingToBuild(InputError):
     """No input produced an article; the output folder was left untouched."""
 
     def __init__(self, skipped: tuple[Skipped, ...]):

@@ -29,15 +29,13 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 
 from kg.run.build import Extraction, extraction_signature
-from kg.config import Settings
+from kg.config import CONNECT_TIMEOUT, DEFAULT_PARTITION_SIZE, WORKER_TIMEOUT, Settings
+from kg.errors import ResourceError
 from kg.run.dask_worker import PartitionResult, extract_partition, failure
 from kg.ingest import Article, Skipped
 from kg.nlp.gazetteer import Gazetteer
 from kg.nlp.pipeline import ModelNotFound
 
-DEFAULT_PARTITION_SIZE = 64
-CONNECT_TIMEOUT = 10.0  # seconds to reach the scheduler
-WORKER_TIMEOUT = 60.0  # seconds the scheduler may be without any worker (at the start or during the build)
 WORKER_CHECK = 2.0  # while tasks wait, seconds between checks that the scheduler still has a worker
 INSTALL_HINT = "the dask engine needs Dask distributed: pip install 'kg-events[dask]'"
 
@@ -46,7 +44,7 @@ INSTALL_HINT = "the dask engine needs Dask distributed: pip install 'kg-events[d
 DAEMONIC_WORKERS = False
 
 
-class EngineError(Exception):
+class EngineError(ResourceError):
     """The cluster cannot be used: unreachable or lost scheduler, or workers that do not match."""
 
 

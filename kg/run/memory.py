@@ -2,7 +2,7 @@
 
 A watcher thread samples the resident memory of the build's process tree (the spaCy worker
 processes included) a few times a second; past the budget it interrupts the build, which then
-stops with exit status 2 and a message instead of being killed by the kernel's OOM killer with
+stops with exit status 3 and a message instead of being killed by the kernel's OOM killer with
 nothing said. Outputs are written atomically, file by file, so what the build had not finished
 is not seen: each output file is the previous one or a complete new one.
 """
@@ -17,11 +17,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from kg.errors import ResourceError
+
 _UNITS = {"": 1, "K": 2**10, "M": 2**20, "G": 2**30, "T": 2**40}
 _SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([KMGT]?)i?B?\s*$", re.IGNORECASE)
 
 
-class MemoryLimitExceeded(Exception):
+class MemoryLimitExceeded(ResourceError):
     """The build went over its memory budget and was stopped."""
 
 

@@ -26,24 +26,9 @@ from kg.serve.handler import make_handler
 
 def prepare_database(source: Path, workdir: Path) -> Path:
     """The Oxigraph database to serve: a store's own, or one loaded from OUT/graph.nq."""
-    from kg.dataset.store import DATABASE, is_store
+    from kg.dataset.load import database_of
 
-    if is_store(source):
-        return source / DATABASE
-    import pyoxigraph as ox
-
-    from kg.dataset.query import merge_into_default_graph
-
-    nq = source / "graph.nq"
-    if not nq.is_file():
-        raise QueryError(f"{source}: neither an output folder (no graph.nq) nor a kg store")
-    location = workdir / "db"
-    store = ox.Store(str(location))
-    store.bulk_load(path=str(nq), format=ox.RdfFormat.N_QUADS)
-    merge_into_default_graph(store)
-    store.flush()
-    del store
-    return location
+    return database_of(source, workdir)
 
 
 class _Server(ThreadingHTTPServer):

