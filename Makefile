@@ -6,7 +6,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PIP := $(BIN)/python -m pip
 
-.PHONY: demo test eval corpus-present install install-test system-test-deps clean
+.PHONY: demo test test-fast lint eval corpus-present install install-test system-test-deps clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -47,8 +47,17 @@ system-test-deps:
 install-test: install system-test-deps
 	$(PIP) install -q -e '.[test]'
 
-test: install-test
+# ruff (pyflakes, pycodestyle, import order, bugbear, pyupgrade) and mypy, as configured in pyproject.toml
+lint:
+	$(BIN)/python -m ruff check kg tests scripts benchmarks
+	$(BIN)/python -m mypy
+
+test: install-test lint
 	$(BIN)/python -m pytest
+
+# The fast tests alone (under a minute): no corpus builds, Dask, browser, servers or kill tests
+test-fast: install-test
+	$(BIN)/python -m pytest -m "not slow"
 
 clean:
 	rm -rf out .pytest_cache

@@ -36,16 +36,16 @@ DEFAULT_JSON = ROOT / "docs" / "benchmarks" / "engines.json"
 
 def _warm(model: str) -> str:
     """Runs on each worker: load the pipeline, as the first partition would."""
-    from kg.run.build import pipeline
     from kg.nlp.gazetteer import Gazetteer
+    from kg.run.build import pipeline
 
     pipeline(model, Gazetteer.load())
     return model
 
 
 def time_extraction(articles, settings, engine=None) -> float:
-    from kg.run.build import extract
     from kg.nlp.gazetteer import Gazetteer
+    from kg.run.build import extract
 
     start = time.perf_counter()
     results = list(extract(articles, settings, Gazetteer.load(), engine=engine))
@@ -71,10 +71,10 @@ def main() -> None:
 
     from distributed import Client, LocalCluster
 
-    from kg.run.build import pipeline
     from kg.config import Settings
     from kg.ingest import read_inputs
     from kg.nlp.gazetteer import Gazetteer
+    from kg.run.build import pipeline
 
     started = time.time()
     machine = {"python": platform.python_version(), "cpus": os.cpu_count(), "loadavg_start": os.getloadavg()}

@@ -63,11 +63,11 @@ def worker_throughput(args: dict) -> dict:
     """Alternate bare kg pipeline, kg.run.build.build, bare plain pipeline; `repeats` rounds."""
     import spacy
 
-    from kg.run.build import build
     from kg.config import Settings
     from kg.ingest import read_inputs
     from kg.nlp.gazetteer import Gazetteer
     from kg.nlp.pipeline import load_pipeline
+    from kg.run.build import build
 
     corpus, model, batch = Path(args["corpus"]), args["model"], args["batch_size"]
     texts = [a.text for a in read_inputs([corpus]).articles]
@@ -121,7 +121,6 @@ def worker_throughput(args: dict) -> dict:
 def worker_stages(args: dict) -> dict:
     """kg.run.build.build's steps, replayed with a timer around each, plus RSS during extraction."""
     from kg import __version__
-    from kg.run.build import _published, resolved_articles
     from kg.config import Settings
     from kg.export.network import flatten, to_networkx, write_gexf, write_graphml
     from kg.export.rdf import DUMPS, write_dump
@@ -133,9 +132,10 @@ def worker_stages(args: dict) -> dict:
     from kg.nlp.article_facts import extract_facts
     from kg.nlp.extract import extract_mentions
     from kg.nlp.gazetteer import Gazetteer
-    from kg.nlp.pipeline import load_pipeline, model_signature
     from kg.nlp.packed import PackedExtraction
+    from kg.nlp.pipeline import load_pipeline, model_signature
     from kg.resolve.resolver import resolve
+    from kg.run.build import _published, resolved_articles
 
     settings = Settings(model=args["model"], batch_size=args["batch_size"])
     out = Path(args["out"])
@@ -565,6 +565,7 @@ def main() -> None:
     }
     try:
         import spacy
+
         from kg import __version__
         results["machine"].update({"spacy": spacy.__version__, "kg": __version__})
     except ImportError:

@@ -14,8 +14,7 @@ import click
 
 from kg import __version__
 from kg.cli_options import KgGroup, format_option, model_option, out_dir_argument
-from kg.config import (CONNECT_TIMEOUT, DEFAULT_BASE_IRI, DEFAULT_PARTITION_SIZE, WORKER_TIMEOUT, Settings,
-                       usable_cores)
+from kg.config import CONNECT_TIMEOUT, DEFAULT_BASE_IRI, DEFAULT_PARTITION_SIZE, WORKER_TIMEOUT, Settings, usable_cores
 from kg.errors import BAD_INPUT, INTERNAL, REFUSED, InputError
 
 _DEFAULTS = Settings()
@@ -222,7 +221,8 @@ def validate(source: Path) -> None:
     import tempfile
 
     from kg.dataset.store import is_store
-    from kg.dataset.validate import store_as_nquads, validate as run_validate
+    from kg.dataset.validate import store_as_nquads
+    from kg.dataset.validate import validate as run_validate
 
     with tempfile.TemporaryDirectory(prefix="kg-validate-") as tmp:
         path = store_as_nquads(source, Path(tmp) / "graph.nq") if is_store(source) else source / "graph.nq"

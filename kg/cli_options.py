@@ -15,7 +15,7 @@ class KgErrorExit(click.ClickException):
 
     def __init__(self, err: KgError):
         super().__init__(str(err))
-        self.exit_code = err.exit_status
+        self.exit_code = err.exit_status  # type: ignore[misc]  # click's class default, set per error
 
     def show(self, file=None) -> None:
         click.echo(f"error: {self.format_message()}", err=True, file=file)

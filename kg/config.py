@@ -45,6 +45,6 @@ class Settings:
     @classmethod
     def from_env(cls, **overrides: object) -> "Settings":
         """Settings with the model taken from $KG_SPACY_MODEL unless given explicitly."""
-        values = {"model": os.environ.get(MODEL_ENV_VAR, DEFAULT_MODEL)}
+        values: dict[str, object] = {"model": os.environ.get(MODEL_ENV_VAR, DEFAULT_MODEL)}
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)  # type: ignore[arg-type]

@@ -77,10 +77,10 @@ def sample_examples(readme: str) -> list[str]:
 def main() -> None:
     sys.path.insert(0, str(ROOT))
     sys.path.insert(0, str(ROOT / "scripts"))
-    from kg.run.build import build
-    from kg.config import Settings
-
     import corpus_to_jsonl
+
+    from kg.config import Settings
+    from kg.run.build import build
 
     with tempfile.TemporaryDirectory() as tmp:
         build([ROOT / "samples"], Path(tmp) / "samples", Settings())

@@ -13,9 +13,9 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from kg.run.build import build
 from kg.config import Settings
 from kg.dataset.load import open_dataset
+from kg.run.build import build
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT.parent / "shared" / "corpus"
@@ -90,7 +90,20 @@ def sample_store(sample_out) -> ox.Store:
 @pytest.fixture(scope="session")
 def nlp():
     """The build's spaCy pipeline (with the gazetteer rulers), loaded once for the session."""
-    from kg.run.build import pipeline
     from kg.nlp.gazetteer import Gazetteer
+    from kg.run.build import pipeline
 
     return pipeline(Settings().model, Gazetteer.load())
+
+
+# Tests that take minutes: they run servers, a browser, Dask clusters, kill builds, or build a corpus.
+# `pytest -m "not slow"` leaves them out (README: Tests); `make test` and CI run everything.
+_SLOW_MODULES = {"test_serve", "test_serve_lanes", "test_serve_limits", "test_view", "test_crash", "test_distributed",
+                 "test_memory_budget", "test_notebook", "test_wheel", "test_hostile"}
+_SLOW_FIXTURES = {"dev_out", "corpus_out", "corpus_store", "corpus_jsonl"}
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    for item in items:
+        if item.module.__name__.rpartition(".")[2] in _SLOW_MODULES or _SLOW_FIXTURES & set(item.fixturenames):
+            item.add_marker(pytest.mark.slow)

@@ -14,7 +14,6 @@ from pathlib import Path
 from rdflib import Graph, Namespace, URIRef
 from rdflib.namespace import OWL, SKOS
 
-
 XSD = Namespace("http://www.w3.org/2001/XMLSchema#")  # a plain Namespace: rdflib's XSD warns when pytest probes it
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from kg.run.build import OUTPUT_FILES
 from kg.cli import cli
+from kg.run.build import OUTPUT_FILES
 from tests.conftest import ROOT
 
 PEOPLE = "SELECT ?name WHERE { ?p a schema:Person ; rdfs:label ?name } ORDER BY ?name"

@@ -269,8 +269,8 @@ STORE_TRIALS = 24
 
 
 def test_killed_store_builds_leave_every_graph_committed(builds, tmp_path):
-    from kg.run.build import build
     from kg.config import Settings
+    from kg.run.build import build
     from tests.test_store import _graphs
 
     root, inputs_b, _, _, _ = builds

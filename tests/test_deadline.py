@@ -9,9 +9,9 @@ import sys
 import time
 
 import kg.run.build
-from kg.run.build import build
 from kg.config import Settings
 from kg.nlp.deadline import GUARDED_CHARS, run_with_deadline
+from kg.run.build import build
 from tests.conftest import ROOT, SAMPLES
 from tests.hostile_inputs import PARAGRAPH
 
@@ -42,7 +42,7 @@ def test_a_long_article_parsed_in_a_child_gives_what_the_batch_gives(tmp_path, m
     source.write_text(long_article(GUARDED_CHARS + 5_000), encoding="utf-8")
     guarded = build([source], tmp_path / "guarded", Settings())
     monkeypatch.setattr(kg.run.build, "GUARDED_CHARS", 10**9)
-    batched = build([source], tmp_path / "batched", Settings())
+    build([source], tmp_path / "batched", Settings())
     assert guarded.report["totals"]["articles"] == 1 and not guarded.skipped
     for name in ("graph.nq", "graph.graphml"):
         assert (tmp_path / "guarded" / name).read_bytes() == (tmp_path / "batched" / name).read_bytes(), name

@@ -23,9 +23,9 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from kg.run.build import OUTPUT_FILES, build
 from kg.config import Settings
 from kg.dataset.store import DATABASE
+from kg.run.build import OUTPUT_FILES, build
 from tests.conftest import ROOT, SAMPLES
 from tests.test_cli import run_kg
 

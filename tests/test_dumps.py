@@ -12,8 +12,8 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from kg.run.build import OUTPUT_FILES, build
 from kg.config import Settings
+from kg.run.build import OUTPUT_FILES, build
 from tests.conftest import corpus_records, write_jsonl
 
 QUAD_DUMPS = {"graph.trig": ("trig", ox.RdfFormat.TRIG), "graph.nq": ("nquads", ox.RdfFormat.N_QUADS)}

@@ -10,8 +10,19 @@ import pytest
 from rdflib import BNode, Dataset, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, XSD
 
-from kg.export.network import (annotate, annotations, centrality, communities, flatten, load_dataset, relation_name,
-                               simple_graph, to_networkx, write_gexf, write_graphml)
+from kg.export.network import (
+    annotate,
+    annotations,
+    centrality,
+    communities,
+    flatten,
+    load_dataset,
+    relation_name,
+    simple_graph,
+    to_networkx,
+    write_gexf,
+    write_graphml,
+)
 from kg.export.view import layout
 from kg.graph.namespaces import OA, SCHEMA, SEM
 

@@ -13,9 +13,18 @@ from pyshacl.entrypoints import meta_validate
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SH, SKOS
 
-from tests.shacl_checks import (ONTOLOGY, ONTOLOGY_IRI, ROOT, SHAPES, DECLARATION_TYPES, TERM_USES,
-                                load_ontology, load_shapes)
 from kg.graph.namespaces import KGO, OA, SCHEMA, SEM
+from tests.shacl_checks import (
+    DECLARATION_TYPES,
+    ONTOLOGY,
+    ONTOLOGY_IRI,
+    ROOT,
+    SHAPES,
+    TERM_USES,
+    load_ontology,
+    load_shapes,
+)
+
 
 def declared_terms(ontology: Graph) -> set[URIRef]:
     return {s for t in DECLARATION_TYPES for s in ontology.subjects(RDF.type, t)

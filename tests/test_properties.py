@@ -19,10 +19,10 @@ from hypothesis import strategies as st
 from rdflib import Dataset, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, XSD
 
-from kg.run.build import OUTPUT_FILES, build
 from kg.config import Settings
 from kg.export.rdf import DUMPS, merged_triples, sorted_quads, write_dumps
 from kg.graph.iris import IriMinter
+from kg.run.build import OUTPUT_FILES, build
 from kg.util.slug import slugify
 
 FAST = settings(max_examples=200, deadline=None, derandomize=True, database=None)

@@ -16,11 +16,11 @@ from pathlib import Path
 
 import pytest
 
-from kg.serve.server import prepare_database
+from kg.serve.engines import EnginePool
 from kg.serve.process_controls import LOWEST_PRIORITY
 from kg.dataset.sparql_lexer import tokenize, write_back
 from kg.serve.query_shape import query_shape
-from kg.serve.engines import EnginePool
+from kg.serve.server import prepare_database
 
 JSON = "application/sparql-results+json"
 CROSS = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"

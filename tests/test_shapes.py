@@ -16,10 +16,10 @@ from rdflib.namespace import PROV, RDF, RDFS, SKOS
 
 from kg.config import Settings
 from kg.export.rdf import sorted_quads
+from kg.graph.namespaces import KGO, OA, SCHEMA, SEM
 from kg.run.build import build
 from tests.conftest import ROOT
 from tests.shacl_checks import XSD, build_problems
-from kg.graph.namespaces import KGO, OA, SCHEMA, SEM
 
 BASE = "https://w3id.org/evkg/id/"
 BODY = ("Ukraine denied the claims. Two Shahed-136 drones flew over the Kremlin, Kremlin spokesman "

@@ -8,10 +8,10 @@ from pathlib import Path
 import pyoxigraph as ox
 from click.testing import CliRunner
 
-from kg.run.build import build
 from kg.cli import cli
 from kg.config import Settings
 from kg.dataset.store import DATABASE, open_store
+from kg.run.build import build
 from tests.conftest import SAMPLES
 
 FILES = ("odesa-wire.txt", "harbour-daily.html", "briefings.jsonl")

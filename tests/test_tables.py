@@ -7,8 +7,8 @@ import json
 import subprocess
 import sys
 
-import pyarrow.parquet as pq
 import pandas as pd
+import pyarrow.parquet as pq
 import pytest
 
 from kg.graph.namespaces import PREFIXES

@@ -8,7 +8,6 @@ and queries need no GRAPH clause unless they ask which article said what.
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pyoxigraph as ox
 
@@ -79,12 +78,12 @@ def format_results(results: object, fmt: str = "table", max_width: int | None = 
         if fmt != "table":  # a graph has no result table: say so rather than print N-Triples under another name
             raise InputError(f"--format {fmt} is for SELECT and ASK; CONSTRUCT and DESCRIBE print N-Triples "
                              "(leave --format out)")
-        return ox.serialize(results, format=ox.RdfFormat.N_TRIPLES).decode("utf-8")
+        return ox.serialize(results, format=ox.RdfFormat.N_TRIPLES).decode("utf-8")  # type: ignore[union-attr]
     assert isinstance(results, ox.QuerySolutions)
     variables = [v.value for v in results.variables]
     if fmt in ("csv", "tsv", "json"):
         rdf_format = {"csv": ox.QueryResultsFormat.CSV, "tsv": ox.QueryResultsFormat.TSV, "json": ox.QueryResultsFormat.JSON}[fmt]
-        text = results.serialize(format=rdf_format).decode("utf-8")
+        text = results.serialize(format=rdf_format).decode("utf-8")  # type: ignore[union-attr]  # no file: bytes
         return text if text.endswith("\n") else text + "\n"
     rows = [[compact(solution[v]) for v in variables] for solution in results]
     return render_table(variables, rows, max_width)

@@ -60,10 +60,11 @@ def stored_articles(store: ox.Store) -> list[Article]:
     """The articles the store holds, as they were ingested (cleaned text and metadata)."""
     articles = []
     for row in store.query(_ARTICLES):
-        value = lambda name: row[name].value if row[name] is not None else None  # noqa: E731
-        articles.append(Article(key=value("key"), text=value("body"), source=f"store:{value('key')}",
-                                title=value("title"), url=value("url"), published=value("published"),
-                                publisher=value("publisher")))
+        value = {name: None if row[name] is None else row[name].value
+                 for name in ("key", "body", "title", "url", "published", "publisher")}
+        articles.append(Article(key=value["key"], text=value["body"], source=f"store:{value['key']}",
+                                title=value["title"], url=value["url"], published=value["published"],
+                                publisher=value["publisher"]))
     return articles
 
 

@@ -15,8 +15,8 @@ from rdflib import Dataset
 
 from kg.export.atomic import write_atomic
 from kg.export.graphfiles import gexf_text, graphml_text
-from kg.util.nogc import collector_paused
 from kg.export.projection import KINDS, RESERVED, curie, main_kind, relation_name, to_networkx
+from kg.util.nogc import collector_paused
 
 __all__ = ["KINDS", "RESERVED", "curie", "main_kind", "relation_name", "to_networkx", "load_dataset", "simple_graph",
            "centrality", "communities", "annotations", "annotate", "flatten", "flatten_for_graphml", "write_graphml",

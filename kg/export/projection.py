@@ -33,11 +33,10 @@ import pyoxigraph as ox
 from rdflib import Dataset, Literal, URIRef
 from rdflib.namespace import PROV, RDF, RDFS, SKOS, XSD
 
-from kg.util.nogc import collector_paused
-from kg.export.quadscan import (END, HAS_SOURCE, SENTENCE_END, SENTENCE_START, START, Collected, curie, rows_of,
-                                term_key)
+from kg.export.quadscan import END, HAS_SOURCE, SENTENCE_END, SENTENCE_START, START, Collected, curie, rows_of, term_key
 from kg.graph.namespaces import KGO, SCHEMA
 from kg.graph.quads import SortedQuads
+from kg.util.nogc import collector_paused
 
 KINDS = ("person", "organization", "country", "place", "weapon", "equipment", "article", "event", "statement", "grant",
          "source", "other")

@@ -23,8 +23,8 @@ from pathlib import Path
 import networkx as nx
 
 from kg.export.atomic import write_text_atomic
-from kg.util.nogc import collector_paused
 from kg.export.network import KINDS, annotations, simple_graph
+from kg.util.nogc import collector_paused
 
 ASSETS = Path(__file__).with_name("view_assets")
 COLOURS = {

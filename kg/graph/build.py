@@ -15,7 +15,6 @@ from kg.graph.evidence import Evidence, add_evidence
 from kg.graph.facts import FactWriter
 from kg.graph.iris import IriMinter
 from kg.graph.quads import GraphWriter, QuadCollector, SortedQuads
-from kg.graph.totals import count_annotations
 from kg.graph.terms import O_KGO as KGO
 from kg.graph.terms import O_PROV as PROV
 from kg.graph.terms import O_RDF as RDF
@@ -24,13 +23,14 @@ from kg.graph.terms import O_SCHEMA as SCHEMA
 from kg.graph.terms import O_SKOS as SKOS
 from kg.graph.terms import O_XSD as XSD
 from kg.graph.terms import Terms, literal, text
+from kg.graph.totals import count_annotations
 from kg.graph.types import entity_types
 from kg.ingest import Article
 from kg.nlp.gazetteer import Gazetteer
 from kg.nlp.mention import PERSON
-from kg.util.nogc import collector_paused
 from kg.resolve.facts import ArticleReports
 from kg.resolve.model import Entity, ResolvedArticle, ResolvedMention
+from kg.util.nogc import collector_paused
 
 
 def _date_literal(value: str) -> ox.Literal:

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import json
 import os
-import stat
 import re
+import stat
 import unicodedata
 from collections.abc import Iterator
 from datetime import date, datetime

@@ -23,8 +23,8 @@ from dataclasses import dataclass
 
 from kg.nlp.mention import ORGANIZATION, PERSON, ArticleMentions, Mention
 from kg.nlp.names import fold, name_key, name_tokens, surname_key
-from kg.util.nogc import collector_paused
 from kg.resolve.model import Entity, ResolvedMention
+from kg.util.nogc import collector_paused
 from kg.util.slug import slugify
 
 # The articles, in article-key order, each time it is called (resolution reads them twice).

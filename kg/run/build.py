@@ -11,10 +11,9 @@ graph is written.
 
 from __future__ import annotations
 
-from collections import Counter
-
-import itertools
 import hashlib
+import itertools
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -24,13 +23,14 @@ from typing import TYPE_CHECKING
 
 from kg import __version__
 from kg.config import Settings
+from kg.dataset.store import CACHE, ExtractionCache, open_store, stored_articles, sync
 from kg.errors import InputError
 from kg.export.atomic import remove_stale_temporaries
 from kg.export.network import flatten, to_networkx, write_gexf, write_graphml
 from kg.export.rdf import write_dumps
+from kg.export.report import build_report, write_report
 from kg.export.stats import compute_stats
 from kg.export.tables import TABLE_NAMES, TABLES, write_tables
-from kg.export.report import build_report, write_report
 from kg.export.view import write_view
 from kg.graph.build import build_quads
 from kg.graph.iris import IriMinter
@@ -42,12 +42,11 @@ from kg.nlp.gazetteer import Gazetteer
 from kg.nlp.mention import ArticleMentions
 from kg.nlp.packed import PackedExtraction
 from kg.nlp.pipeline import load_pipeline
-from kg.util.nogc import collector_paused
 from kg.resolve.event_identity import event_identities
 from kg.resolve.facts import FactResolver, event_sightings
 from kg.resolve.model import ResolvedArticle
 from kg.resolve.resolver import Resolution, resolve
-from kg.dataset.store import CACHE, ExtractionCache, open_store, stored_articles, sync
+from kg.util.nogc import collector_paused
 
 if TYPE_CHECKING:
     from spacy.language import Language

@@ -28,13 +28,13 @@ import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 
-from kg.run.build import Extraction, extraction_signature
 from kg.config import CONNECT_TIMEOUT, DEFAULT_PARTITION_SIZE, WORKER_TIMEOUT, Settings
 from kg.errors import ResourceError
-from kg.run.dask_worker import PartitionResult, extract_partition, failure
 from kg.ingest import Article, Skipped
 from kg.nlp.gazetteer import Gazetteer
 from kg.nlp.pipeline import ModelNotFound
+from kg.run.build import Extraction, extraction_signature
+from kg.run.dask_worker import PartitionResult, extract_partition, failure
 
 WORKER_CHECK = 2.0  # while tasks wait, seconds between checks that the scheduler still has a worker
 INSTALL_HINT = "the dask engine needs Dask distributed: pip install 'kg-events[dask]'"

@@ -10,11 +10,11 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 
-from kg.run.build import Extraction, extract_local, extraction_signature, pipeline
 from kg.config import Settings
 from kg.ingest import Article, Skipped
 from kg.nlp.deadline import GUARDED_CHARS
 from kg.nlp.gazetteer import Gazetteer
+from kg.run.build import Extraction, extract_local, extraction_signature, pipeline
 
 _WORKER_LOCK = threading.Lock()  # one extraction at a time per worker process (spaCy objects are not thread-safe)
 

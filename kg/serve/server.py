@@ -20,9 +20,9 @@ import threading
 from http.server import ThreadingHTTPServer
 from pathlib import Path
 
-from kg.dataset.query import QueryError
 from kg.serve.engines import DEFAULT_CAPS, EnginePool
 from kg.serve.handler import make_handler
+
 
 def prepare_database(source: Path, workdir: Path) -> Path:
     """The Oxigraph database to serve: a store's own, or one loaded from OUT/graph.nq."""

@@ -73,7 +73,7 @@ def _in_thread(work):
     thread.start()
     thread.join()
     if "error" in outcome:
-        raise outcome["error"]  # type: ignore[misc]
+        raise outcome["error"]
     return outcome["value"]
 
 
