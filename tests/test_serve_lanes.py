@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pytest
 
+from kg.dataset.sparql_lexer import tokenize, write_back
 from kg.serve.engines import EnginePool
 from kg.serve.process_controls import LOWEST_PRIORITY
-from kg.dataset.sparql_lexer import tokenize, write_back
 from kg.serve.query_shape import query_shape
 from kg.serve.server import prepare_database
 

@@ -329,7 +329,7 @@ def test_kg_serve_error_positions_name_the_users_own_line(endpoint):
     """The engine is sent the vocabularies' prefixes on the query's first line, so a syntax error on
     the user's third line is reported on line 3."""
     url, _ = endpoint
-    request = urllib.request.Request(url + "/sparql", data="SELECT ?s\nWHERE {\n ?s ?p ?o ] }".encode(),
+    request = urllib.request.Request(url + "/sparql", data=b"SELECT ?s\nWHERE {\n ?s ?p ?o ] }",
                                      headers={"Content-Type": "application/sparql-query"})
     with pytest.raises(urllib.error.HTTPError) as caught:
         urllib.request.urlopen(request, timeout=30)

@@ -14,11 +14,11 @@ from typing import TYPE_CHECKING
 
 from kg.nlp.discourse import speaks
 from kg.nlp.gazetteer import Gazetteer, GazetteerEntry
+from kg.nlp.lexicon import words
 from kg.nlp.mention import COUNTRY, ORGANIZATION, PERSON, PLACE, WEAPON, ArticleMentions, Mention, Role
 from kg.nlp.names import name_key, surname_key
 from kg.nlp.roles import affiliation_and_title_prefix, role_before, role_in_apposition, title_prefix_length
 from kg.nlp.sense import ACTOR_SENSE, place_sense
-from kg.nlp.lexicon import words
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span

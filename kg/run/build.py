@@ -113,10 +113,10 @@ def extract(articles: Iterable[Article], settings: Settings, gazetteer: Gazettee
             todo.append(article)
     if not todo:
         return
-    for article, result in (engine or extract_local)(todo, settings, gazetteer):
-        if cache is not None and not isinstance(result, Skipped):
-            cache.put(article, result)
-        yield result
+    for article, extracted in (engine or extract_local)(todo, settings, gazetteer):
+        if cache is not None and not isinstance(extracted, Skipped):
+            cache.put(article, extracted)
+        yield extracted
         if progress:
             progress(1)
 
