@@ -99,7 +99,7 @@ def nlp():
 # Tests that take minutes: they run servers, a browser, Dask clusters, kill builds, or build a corpus.
 # `pytest -m "not slow"` leaves them out (README: Tests); `make test` and CI run everything.
 _SLOW_MODULES = {"test_serve", "test_serve_lanes", "test_serve_limits", "test_view", "test_crash", "test_distributed",
-                 "test_memory_budget", "test_notebook", "test_wheel", "test_hostile"}
+                 "test_memory_budget", "test_notebook", "test_wheel", "test_hostile", "test_properties", "test_deadline"}
 _SLOW_FIXTURES = {"dev_out", "corpus_out", "corpus_store", "corpus_jsonl"}
 
 
