@@ -48,7 +48,7 @@ install-test: install system-test-deps
 	$(PIP) install -q -e '.[test]'
 
 # ruff (pyflakes, pycodestyle, import order, bugbear, pyupgrade) and mypy, as configured in pyproject.toml
-lint:
+lint: install-test
 	$(BIN)/python -m ruff check kg tests scripts benchmarks
 	$(BIN)/python -m mypy
 
