@@ -143,3 +143,18 @@ def test_html_dates_come_from_the_page_metadata_only(tmp_path):
     dated.write_text(PAGE.format(meta='<meta property="article:published_time" content="2024-03-02T10:00:00Z">'))
     (article,) = read_html(dated)
     assert article.published == "2024-03-02"
+
+
+@pytest.mark.parametrize("head, body, expected", [
+    ('<script type="application/ld+json">{"@context": "https://schema.org", "@type": "NewsArticle", '
+     '"headline": "Harbour reopens", "datePublished": "2023-07-14T08:00:00Z"}</script>', "", "2023-07-14"),
+    ('<meta itemprop="datePublished" content="2022-11-05">', "", "2022-11-05"),
+    ("", '<time datetime="2021-09-30" class="published">30 September 2021</time>', "2021-09-30"),
+    ("", "<p>The old quay was last rebuilt on 4 May 2011, the harbour master recalled.</p>", None),
+])
+def test_html_date_sources(tmp_path, head, body, expected):
+    """JSON-LD, microdata and <time> are metadata; a date in the article's text is not."""
+    page = tmp_path / "page.html"
+    page.write_text(PAGE.format(meta=head).replace("<h1>Harbour reopens</h1>", "<h1>Harbour reopens</h1>" + body))
+    (article,) = read_html(page)
+    assert article.published == expected
