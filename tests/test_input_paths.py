@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from kg.ingest import Skipped, read_inputs
+from kg.ingest import Skipped, iter_files, read_inputs
 from kg.ingest.readers import read_html, read_txt
 
 STORY = "Harbour reopens\n\nThe harbour reopened after repairs, the port authority said on Tuesday.\n"
@@ -72,6 +72,49 @@ def test_a_fifo_swapped_in_after_listing_is_refused_not_waited_on(tmp_path):
     assert isinstance(results[0], Skipped) and results[0].reason == "not a regular file (a FIFO)"
 
 
+def _listed_then(tmp_path, swap):
+    """List a folder of one file, change the file with `swap`, then read it as a build would."""
+    folder = tmp_path / "listed"
+    folder.mkdir(parents=True)
+    (folder / "story.txt").write_text(STORY)
+    listed: dict = {}
+    (path,) = iter_files([folder], listed=listed)
+    swap(path)
+    results: list = []
+    reader = threading.Thread(target=lambda: results.extend(read_txt(path, listed[str(path)])), daemon=True)
+    reader.start()
+    reader.join(timeout=10)
+    assert not reader.is_alive(), "reading a swapped file blocked"
+    return results
+
+
+def test_a_file_swapped_after_listing_is_refused(tmp_path):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("root:x:0:0:Root Person:/root:/bin/bash\n")
+
+    def to_link(path):
+        path.unlink()
+        path.symlink_to(secret)
+
+    def to_other(path):
+        other = path.with_name("other.tmp")
+        other.write_text(STORY.replace("harbour", "airport"))
+        other.replace(path)
+
+    def to_fifo(path):
+        path.unlink()
+        os.mkfifo(path)
+
+    (linked,) = _listed_then(tmp_path / "a", to_link)
+    assert isinstance(linked, Skipped) and linked.reason.startswith("replaced by a link")
+    (other,) = _listed_then(tmp_path / "b", to_other)
+    assert isinstance(other, Skipped) and other.reason.startswith("replaced by another file")
+    (fifo,) = _listed_then(tmp_path / "c", to_fifo)
+    assert isinstance(fifo, Skipped) and fifo.reason == "not a regular file (a FIFO)"
+    (kept,) = _listed_then(tmp_path / "d", lambda path: path.write_text(STORY.replace("Tuesday", "Friday")))
+    assert not isinstance(kept, Skipped) and "Friday" in kept.text  # edited in place: the same file
+
+
 def test_the_build_reports_every_skipped_path(folder, tmp_path):
     done = subprocess.run([sys.executable, "-m", "kg", "build", str(folder), "-o", str(tmp_path / "out"), "-q"],
                           capture_output=True, text=True, timeout=600)
@@ -100,3 +143,18 @@ def test_html_dates_come_from_the_page_metadata_only(tmp_path):
     dated.write_text(PAGE.format(meta='<meta property="article:published_time" content="2024-03-02T10:00:00Z">'))
     (article,) = read_html(dated)
     assert article.published == "2024-03-02"
+
+
+@pytest.mark.parametrize("head, body, expected", [
+    ('<script type="application/ld+json">{"@context": "https://schema.org", "@type": "NewsArticle", '
+     '"headline": "Harbour reopens", "datePublished": "2023-07-14T08:00:00Z"}</script>', "", "2023-07-14"),
+    ('<meta itemprop="datePublished" content="2022-11-05">', "", "2022-11-05"),
+    ("", '<time datetime="2021-09-30" class="published">30 September 2021</time>', "2021-09-30"),
+    ("", "<p>The old quay was last rebuilt on 4 May 2011, the harbour master recalled.</p>", None),
+])
+def test_html_date_sources(tmp_path, head, body, expected):
+    """JSON-LD, microdata and <time> are metadata; a date in the article's text is not."""
+    page = tmp_path / "page.html"
+    page.write_text(PAGE.format(meta=head).replace("<h1>Harbour reopens</h1>", "<h1>Harbour reopens</h1>" + body))
+    (article,) = read_html(page)
+    assert article.published == expected

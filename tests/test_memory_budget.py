@@ -43,3 +43,28 @@ def test_a_build_over_its_budget_stops_and_leaves_the_previous_outputs(tmp_path,
     again = subprocess.run([sys.executable, "-m", "kg", "build", str(SAMPLES), "-o", str(out), "-q",
                             "--max-memory", "4G"], capture_output=True, text=True, timeout=300)
     assert again.returncode == 0, again.stderr
+
+
+def test_a_build_stopped_while_writing_leaves_out_as_it_was(tmp_path, sample_out, monkeypatch):
+    """Every output is written into a hidden folder first: a stop half-way through the writing (as
+    the memory watcher's interrupt) leaves every previous file in OUT, and no staging folder."""
+    from kg.config import Settings
+    from kg.run import build as build_module
+
+    out = tmp_path / "out"
+    for name in OUTPUT_FILES:
+        (out / name).parent.mkdir(parents=True, exist_ok=True)
+        (out / name).write_bytes((sample_out / name).read_bytes())
+    written: list[str] = []
+
+    def stopped(network, path, *args, **kwargs):  # the dumps, GraphML and GEXF are written by now
+        written.extend(p.name for p in path.parent.iterdir())
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(build_module, "write_view", stopped)
+    with pytest.raises(KeyboardInterrupt):
+        build_module.build([SAMPLES / "odesa-wire.txt"], out, Settings())
+    assert "graph.nq" in written and "graph.gexf" in written
+    for name in OUTPUT_FILES:
+        assert (out / name).read_bytes() == (sample_out / name).read_bytes(), name
+    assert not [p.name for p in out.iterdir() if p.name.startswith(".")]

@@ -119,3 +119,31 @@ def test_a_store_survives_kill_9_at_any_moment(tmp_path):
         assert checked.returncode == 0, (trial, checked.stdout[-2000:])  # valid after the kill, without a rebuild
         build([Path(p) for p in rest], None, Settings(), store_dir=store_dir)
         assert _graphs(store_dir) == new
+
+
+def test_a_large_change_applied_graph_by_graph_gives_the_same_store(tmp_path, monkeypatch):
+    """Over ONE_TRANSACTION_BYTES the change is applied one graph at a time: the same end state,
+    and a staging graph an older kg left behind is dropped either way."""
+    from kg.dataset import store as store_module
+
+    edited = tmp_path / "in"
+    edited.mkdir()
+    for name in FILES:
+        shutil.copy(SAMPLES / name, edited / name)
+    wire = edited / "odesa-wire.txt"
+    wire.write_text(wire.read_text(encoding="utf-8") + "\nLate on Wednesday the port reopened fully.\n", encoding="utf-8")
+    stores = {}
+    for name, limit in (("whole", store_module.ONE_TRANSACTION_BYTES), ("by-graph", 0)):
+        store_dir = tmp_path / name
+        build([SAMPLES], None, Settings(), store_dir=store_dir)
+        leftover = open_store(store_dir)
+        staging = ox.NamedNode("urn:kg:staging:default")
+        leftover.add(ox.Quad(ox.NamedNode("urn:x:s"), ox.NamedNode("urn:x:p"), ox.Literal("left over"), staging))
+        leftover.flush()
+        del leftover
+        monkeypatch.setattr(store_module, "ONE_TRANSACTION_BYTES", limit)
+        report = build([wire], None, Settings(), store_dir=store_dir).report["store"]
+        assert report["graphs_replaced"] == ["https://w3id.org/evkg/id/graph/odesa-wire"], name
+        stores[name] = quads(store_dir)
+    assert stores["whole"] == stores["by-graph"]
+    assert not any(q.graph_name == ox.NamedNode("urn:kg:staging:default") for q in stores["whole"])

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import os
+import shutil
+import signal
 import tempfile
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -41,11 +44,49 @@ def write_text_atomic(path: Path, text: str) -> None:
 
 
 def remove_stale_temporaries(folder: Path) -> list[Path]:
-    """Remove the temporary files a killed build left (".graph.nq.x1y2.tmp"); one writer per folder."""
+    """Remove the temporary files and staging folders a killed build left (".graph.nq.x1y2.tmp",
+    ".kg-outputs-x1y2.tmp/"); one writer per folder."""
     removed = []
     if folder.is_dir():
         for path in sorted(folder.glob(".*.tmp")):
-            if path.is_file():
+            if path.is_dir() and not path.is_symlink():
+                shutil.rmtree(path)
+            else:
                 path.unlink()
-                removed.append(path)
+            removed.append(path)
     return removed
+
+
+@contextmanager
+def _interrupts_held() -> Iterator[None]:
+    """Hold back SIGINT (and the memory watcher's interrupt) for a few renames, then deliver it."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    held: list[int] = []
+    previous = signal.signal(signal.SIGINT, lambda number, frame: held.append(number))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if held:
+        raise KeyboardInterrupt
+
+
+@contextmanager
+def staged_outputs(out_dir: Path) -> Iterator[Path]:
+    """A hidden folder in `out_dir` to write every output into. When the block succeeds, its files
+    move into `out_dir` together (renames only, interrupts held back meanwhile); a build stopped
+    before then (an error, the memory budget, Ctrl-C) leaves `out_dir` as it was."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".kg-outputs-", suffix=".tmp", dir=out_dir))
+    try:
+        yield staging
+        files = sorted(p for p in staging.rglob("*") if p.is_file())
+        with _interrupts_held():
+            for path in files:
+                target = out_dir / path.relative_to(staging)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(path, target)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)

@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from kg.ingest.article import Article, Skipped
-from kg.ingest.readers import MAX_ARTICLE_CHARS, READERS, SUFFIXES, display_path, not_regular_reason
+from kg.ingest.readers import MAX_ARTICLE_CHARS, READERS, SUFFIXES, Listed, display_path, not_regular_reason
 
 __all__ = ["Article", "Skipped", "Inputs", "read_inputs", "iter_files", "display_path", "MAX_ARTICLE_CHARS"]
 
@@ -25,7 +25,8 @@ class Inputs:
     skipped: tuple[Skipped, ...]
 
 
-def iter_files(paths: Iterable[str | Path], follow_links: bool = False) -> Iterator[Path | Skipped]:
+def iter_files(paths: Iterable[str | Path], follow_links: bool = False,
+               listed: dict[str, Listed] | None = None) -> Iterator[Path | Skipped]:
     """The input files under the given paths, in sorted order; unusable paths as Skipped.
 
     A file reached twice (given twice, or given and inside a given folder) is read once. Files of
@@ -47,7 +48,7 @@ def iter_files(paths: Iterable[str | Path], follow_links: bool = False) -> Itera
     for given in paths:
         path = Path(given)
         if path.is_dir():
-            for found in _folder_files(path, follow_links):
+            for found in _folder_files(path, follow_links, listed):
                 first = found if isinstance(found, Skipped) else once(found)
                 if first is True:
                     yield found
@@ -66,7 +67,7 @@ def iter_files(paths: Iterable[str | Path], follow_links: bool = False) -> Itera
             yield first
 
 
-def _folder_files(folder: Path, follow_links: bool) -> list[Path | Skipped]:
+def _folder_files(folder: Path, follow_links: bool, listed: dict[str, Listed]) -> list[Path | Skipped]:
     """The files with an input extension in a folder and its subfolders (links to folders are not
     entered), each checked where it leads, in sorted order."""
     root = os.path.realpath(folder)
@@ -74,12 +75,12 @@ def _folder_files(folder: Path, follow_links: bool) -> list[Path | Skipped]:
     for parent, _, names in os.walk(folder, followlinks=False):
         for name in names:
             if Path(name).suffix.lower() in SUFFIXES:
-                found.append(_checked(Path(parent) / name, root, follow_links))
+                found.append(_checked(Path(parent) / name, root, follow_links, listed))
     # files before links, so that a file reached both ways is read under its own name
     return sorted(found, key=lambda p: (True, p.source) if isinstance(p, Skipped) else (p.is_symlink(), str(p)))
 
 
-def _checked(path: Path, root: str, follow_links: bool) -> Path | Skipped:
+def _checked(path: Path, root: str, follow_links: bool, listed: dict[str, Listed]) -> Path | Skipped:
     """The path if it is a regular file inside the folder (or a link the user allows), else why not."""
     if path.is_symlink():
         try:
@@ -93,10 +94,13 @@ def _checked(path: Path, root: str, follow_links: bool) -> Path | Skipped:
             return Skipped(display_path(path), f"link to {display_path(target)}, outside the folder; "
                                                "give the file itself, or --follow-links")
     try:
-        mode = path.stat().st_mode
+        info = path.stat()
     except OSError as err:
         return Skipped(display_path(path), f"cannot read file: {err.strerror or err}")
-    return path if stat.S_ISREG(mode) else Skipped(display_path(path), not_regular_reason(mode))
+    if not stat.S_ISREG(info.st_mode):
+        return Skipped(display_path(path), not_regular_reason(info.st_mode))
+    listed[str(path)] = (info.st_dev, info.st_ino, path.is_symlink())
+    return path
 
 
 def _text_digest(text: str) -> str:
@@ -132,12 +136,13 @@ def read_inputs(paths: Iterable[str | Path], follow_links: bool = False) -> Inpu
     """Read all inputs. A bad file or line is recorded as skipped, never fatal for the others."""
     articles: list[Article] = []
     skipped: list[Skipped] = []
-    for item in iter_files(paths, follow_links):
+    listed: dict[str, Listed] = {}
+    for item in iter_files(paths, follow_links, listed):
         if isinstance(item, Skipped):
             skipped.append(item)
             continue
         try:
-            for result in READERS[item.suffix.lower()](item):
+            for result in READERS[item.suffix.lower()](item, listed.get(str(item))):
                 (skipped if isinstance(result, Skipped) else articles).append(result)  # type: ignore[arg-type]
         except Exception as err:  # noqa: BLE001 - whatever a reader missed, one bad file never stops the build
             skipped.append(Skipped(display_path(item), f"cannot read: {type(err).__name__}: {err}"[:300]))

@@ -7,6 +7,7 @@ checked here, article texts are cleaned and bounded in length).
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import re
@@ -109,14 +110,29 @@ def make_article(raw_text: str, key: str, source: str, **meta: str | None) -> Ar
     return Article(key=key, text=cleaned.text, source=source, title=title, **meta)
 
 
-def _read(path: Path, limit: int) -> bytes:
+Listed = tuple[int, int, bool]  # (device, inode, reached through a link) of a file when its folder was listed
+
+
+def _read(path: Path, limit: int, listed: Listed | None = None) -> bytes:
     """The file's bytes. Opened without blocking and checked on the open descriptor, so that a
-    FIFO or a device (even one swapped in after the folder was listed) is refused, never waited on."""
-    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    FIFO or a device (even one swapped in after the folder was listed) is refused, never waited on.
+    A file found in a folder must still be the file found there: a plain file is opened without
+    following a link (one swapped in later is refused), and any other file there since is refused."""
+    flags = os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC
+    if listed is not None and not listed[2]:
+        flags |= os.O_NOFOLLOW
+    try:
+        fd = os.open(path, flags)
+    except OSError as err:
+        if err.errno == errno.ELOOP and flags & os.O_NOFOLLOW:
+            raise _NotRegular("replaced by a link after the folder was listed; not followed") from None
+        raise
     with open(fd, "rb") as handle:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
             raise _NotRegular(not_regular_reason(info.st_mode))
+        if listed is not None and (info.st_dev, info.st_ino) != listed[:2]:
+            raise _NotRegular("replaced by another file after the folder was listed")
         if info.st_size > limit:
             raise _TooLarge(f"file too large: {info.st_size:,} bytes, more than {limit:,}")
         return handle.read(limit + 1)
@@ -136,11 +152,11 @@ class _TooLarge(Exception):
     pass
 
 
-def read_txt(path: Path) -> Iterator[Article | Skipped]:
+def read_txt(path: Path, listed: Listed | None = None) -> Iterator[Article | Skipped]:
     """A plain-text article: the body, its first line taken as headline when it looks like one."""
     source = display_path(path)
     try:
-        text = decode_bytes(_read(path, MAX_FILE_BYTES))
+        text = decode_bytes(_read(path, MAX_FILE_BYTES, listed))
     except (OSError, DecodeError, _TooLarge) as err:
         yield Skipped(source, _reason(err))
         return
@@ -185,13 +201,13 @@ def strip_internal_subsets(html: str) -> str:
     return html
 
 
-def read_html(path: Path) -> Iterator[Article | Skipped]:
+def read_html(path: Path, listed: Listed | None = None) -> Iterator[Article | Skipped]:
     """An HTML page: the article extracted by trafilatura, metadata from the page's head."""
     import trafilatura  # imported here: slow to import and only needed for HTML inputs
 
     source = display_path(path)
     try:
-        html = strip_internal_subsets(decode_bytes(_read(path, MAX_FILE_BYTES)))
+        html = strip_internal_subsets(decode_bytes(_read(path, MAX_FILE_BYTES, listed)))
     except (OSError, DecodeError, _TooLarge) as err:
         yield Skipped(source, _reason(err))
         return
@@ -251,11 +267,11 @@ def _jsonl_lines(data: bytes) -> Iterator[tuple[int, str | DecodeError]]:
             yield number, err
 
 
-def read_jsonl(path: Path) -> Iterator[Article | Skipped]:
+def read_jsonl(path: Path, listed: Listed | None = None) -> Iterator[Article | Skipped]:
     """One article per line: `text` required; `id`, `url`, `title`, `published`, `publisher` optional."""
     shown = display_path(path)
     try:
-        lines = list(_jsonl_lines(_read(path, MAX_JSONL_BYTES)))
+        lines = list(_jsonl_lines(_read(path, MAX_JSONL_BYTES, listed)))
     except (OSError, DecodeError, _TooLarge) as err:
         yield Skipped(shown, _reason(err))
         return

@@ -1,7 +1,7 @@
 """A build end to end: read inputs, extract mentions, resolve entities, write the outputs.
 
-Outputs are written only once everything is built, each atomically, so a failed build leaves
-the previous outputs as they were.
+Outputs are written only once everything is built, into a hidden folder in OUT, and then moved
+into place together, so a failed or stopped build leaves the previous outputs as they were.
 
 Memory: besides the articles themselves, what is kept of each article between its extraction and
 its graph is its results, pickled and compressed (`PackedExtraction`, ~2 KB). Resolution reads
@@ -25,7 +25,7 @@ from kg import __version__
 from kg.config import Settings
 from kg.dataset.store import CACHE, ExtractionCache, open_store, stored_articles, sync
 from kg.errors import InputError
-from kg.export.atomic import remove_stale_temporaries
+from kg.export.atomic import remove_stale_temporaries, staged_outputs
 from kg.export.network import flatten, to_networkx, write_gexf, write_graphml
 from kg.export.rdf import write_dumps
 from kg.export.report import build_report, write_report
@@ -236,15 +236,16 @@ def _finish(articles: tuple[Article, ...], packed: dict[str, PackedExtraction], 
         report["store"] = sync(store, quads.iter_quads()).as_dict()
     if out_dir is not None:
         remove_stale_temporaries(out_dir)
-        write_dumps(quads, out_dir, settings.base_iri)
-        network = to_networkx(quads)
-        flat = flatten(network)  # GraphML and GEXF hold the same flattened graph
-        write_graphml(network, out_dir / "graph.graphml", flat)
-        write_gexf(network, out_dir / "graph.gexf", flat)
-        write_view(network, out_dir / "graph.html")
-        report["tables"] = write_tables(out_dir / "graph.nq", out_dir / TABLES)
-        report["stats"] = compute_stats(out_dir / TABLES, report)
-        write_report(report, out_dir / "report.json")
+        with staged_outputs(out_dir) as staging:  # OUT changes only once every output is written
+            write_dumps(quads, staging, settings.base_iri)
+            network = to_networkx(quads)
+            flat = flatten(network)  # GraphML and GEXF hold the same flattened graph
+            write_graphml(network, staging / "graph.graphml", flat)
+            write_gexf(network, staging / "graph.gexf", flat)
+            write_view(network, staging / "graph.html")
+            report["tables"] = write_tables(staging / "graph.nq", staging / TABLES)
+            report["stats"] = compute_stats(staging / TABLES, report)
+            write_report(report, staging / "report.json")
     return BuildResult(out_dir, report, tuple(skipped))
 
 
