@@ -34,6 +34,7 @@ def iter_files(paths: Iterable[str | Path], follow_links: bool = False,
     every path with an input extension is yielded or skipped with its reason: a broken link, a
     link cycle, a link out of the folder (followed only with `follow_links`), not a regular file.
     """
+    listed = {} if listed is None else listed  # what each file found in a folder was when listed
     seen: dict[str, Path] = {}  # the real path of each file read -> the path it was first reached by
 
     def once(path: Path) -> bool | Skipped:
