@@ -250,14 +250,15 @@ def test_too_long_articles_are_skipped_not_truncated(tmp_path):
 def test_a_reader_that_fails_skips_only_its_file(tmp_path, monkeypatch):
     import kg.ingest.readers as readers
 
-    def explode(path):
+    def explode(path, *listing):
         yield from ()
         raise RuntimeError("boom")
 
     (tmp_path / "a.txt").write_text("x", encoding="utf-8")
     (tmp_path / "b.txt").write_text(PARAGRAPH, encoding="utf-8")
     (tmp_path / "c.jsonl").write_text(json.dumps({"text": PARAGRAPH}) + "\n", encoding="utf-8")
-    monkeypatch.setitem(readers.READERS, ".txt", lambda path: explode(path) if path.name == "b.txt" else readers.read_txt(path))
+    monkeypatch.setitem(readers.READERS, ".txt", lambda path, *listing: explode(path) if path.name == "b.txt"
+                        else readers.read_txt(path, *listing))
     read = read_inputs([tmp_path])
     assert [a.key for a in read.articles] == ["a", "c-1"]
     assert [(Path(s.source).name, s.reason) for s in read.skipped] == [("b.txt", "cannot read: RuntimeError: boom")]
