@@ -59,7 +59,7 @@ def test_curl_gets_every_results_format(endpoint):
     query = urllib.parse.quote("SELECT ?name WHERE { ?p a schema:Person ; rdfs:label ?name } ORDER BY ?name LIMIT 1")
     for accept, marker in (("text/csv", "name\nDaniel Whitfield"), ("text/tab-separated-values", '?name\n"Daniel Whitfield"'),
                            ("application/sparql-results+xml", "<literal>Daniel Whitfield</literal>"),
-                           ("application/sparql-results+json", '"value": "Daniel Whitfield"')):
+                           ("application/sparql-results+json", '"value":"Daniel Whitfield"')):
         out = curl("-H", f"Accept: {accept}", f"{endpoint}/sparql?query={query}").stdout
         assert marker in out, (accept, out)
 

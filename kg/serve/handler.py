@@ -20,7 +20,7 @@ from kg.dataset.query import QueryError, QueryNotAllowed, checked, sparql_prolog
 from kg.serve.engine import Caps
 from kg.serve.engines import EnginePool
 from kg.serve.formats import (GRAPH_TYPES, QUERY_PAGE, RESULT_TYPES, StreamFailed, graph_to, negotiate,
-                              results_from_tsv, solutions_to)
+                              solutions_from_tsv, solutions_to)
 
 MAX_BODY = 1_000_000
 DISCARD_AT_MOST = 16 * 2**20  # a larger refused body is not read: the connection is closed on it
@@ -151,9 +151,8 @@ def make_handler(backend: EnginePool, view_html: bytes, max_results: int, max_by
             answer = backend.query(query, "text/tab-separated-values", caps)
             if answer.status != 200:
                 return self._send(answer.status, _TEXT, answer.body)
-            content_type, out, truncated = solutions_to(results_from_tsv(answer.body), wanted, max_results,
-                                                        answer.truncated)
-            self._send(200, content_type, out, _truncation(truncated, max_results))
+            content_type, out = solutions_from_tsv(answer.body, wanted, answer.truncated)
+            self._send(200, content_type, out, _truncation(answer.truncated, max_results))
 
         def _ask(self, query: str) -> None:
             wanted = negotiate(self.headers.get("Accept"), RESULT_TYPES)
