@@ -120,8 +120,10 @@ def main() -> None:
     parser.add_argument("--expensive-share", type=float, default=0.1)
     parser.add_argument("--distinct-expensive", action="store_true", help="a new text for every expensive query")
     parser.add_argument("--json", default=str(ROOT / "docs" / "benchmarks" / "endpoint-load.json"))
-    parser.add_argument("serve_options", nargs="*", help="after --: more options for kg serve (e.g. --engines 2)")
-    args = parser.parse_args()
+    argv = sys.argv[1:]  # after "--": more options for kg serve (e.g. -- --engines 2), passed as they are
+    serve_options = argv[argv.index("--") + 1:] if "--" in argv else []
+    args = parser.parse_args(argv[:argv.index("--")] if "--" in argv else argv)
+    args.serve_options = serve_options
     server = subprocess.Popen([sys.executable, "-m", "kg", "serve", args.out, "--port", "0", "--timeout", "2",
                                *args.serve_options],
                               stderr=subprocess.PIPE, text=True)
