@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from kg.dataset.sparql_lexer import tokenize, write_back
-from kg.serve.engines import EnginePool
+from kg.serve.engines import OPEN_SHARE_PRIORITY, EnginePool
 from kg.serve.process_controls import LOWEST_PRIORITY
 from kg.serve.query_shape import query_shape
 from kg.serve.server import prepare_database
@@ -91,8 +91,12 @@ def test_known_slow_queries_go_straight_to_the_slow_lane_and_wait_for_a_place(po
     results: list = []
     threads = [in_background(pool, CROSS, results) for _ in range(3)]
     time.sleep(0.3)
-    fast_engine = next(e for share in pool.idle.engines.values() for e in share)
-    assert niceness(fast_engine.process.pid) == os.getpriority(os.PRIO_PROCESS, 0)  # as the server's
+    server = os.getpriority(os.PRIO_PROCESS, 0)
+    idle = [(share, e) for share, engines in pool.idle.engines.items() for e in engines]
+    assert idle
+    for share, engine in idle:  # not the slow lane's nice 19
+        expected = server if share == "proven" else min(19, server + OPEN_SHARE_PRIORITY)
+        assert niceness(engine.process.pid) == expected, share
     started = time.monotonic()
     assert pool.query(CHEAP, JSON)[0] == 200
     assert time.monotonic() - started < 1.5, "the cheap query did not wait for the slow lane"
@@ -184,3 +188,26 @@ def test_proven_cheap_shapes_never_wait_behind_new_expensive_shapes(sample_out, 
             thread.join(timeout=30)
     finally:
         pool.stop()
+
+
+def test_a_freed_engine_goes_to_the_longest_waiter_it_may_serve():
+    from types import SimpleNamespace
+
+    from kg.serve.engines import IdleEngines
+
+    idle, order = IdleEngines(), []
+
+    def wait(name: str, proven: bool) -> threading.Thread:
+        thread = threading.Thread(target=lambda: order.append((name, idle.take(proven, 5).home)))
+        thread.start()
+        time.sleep(0.05)  # queued in this order
+        return thread
+
+    waiters = [wait("new shape", False), wait("proven 1", True), wait("proven 2", True)]
+    idle.put(SimpleNamespace(home="proven"))  # the first waiter may not use it: the next one may
+    idle.put(SimpleNamespace(home="open"))
+    idle.put(SimpleNamespace(home="open"))
+    for thread in waiters:
+        thread.join(timeout=5)
+    assert order == [("proven 1", "proven"), ("new shape", "open"), ("proven 2", "open")]
+    assert idle.take(False, 0.05) is None  # nothing left, and the wait is bounded

@@ -40,6 +40,10 @@ from kg.serve.query_shape import query_shape
 from kg.util.sandbox import available as sandbox_available
 
 DEFAULT_CAPS = Caps(rows=10_000, bytes=16 * 2**20)
+# The open share runs queries of shapes not yet seen to answer in their budget, among them every new
+# expensive one spending its budget: below normal priority, so that on a busy machine the front
+# server and the proven share (cheap queries) get the CPU first. On an idle machine it changes nothing.
+OPEN_SHARE_PRIORITY = 10
 
 
 class EnginePool:
@@ -68,12 +72,13 @@ class EnginePool:
                          for lane in ("fast", "slow")}
         self.known_cheap: collections.OrderedDict[str, None] = collections.OrderedDict()
         for number in range(fast):  # half of them kept for shapes that have answered within budget
-            engine = self._start()
-            engine.home = "proven" if number < fast // 2 else "open"
+            home = "proven" if number < fast // 2 else "open"
+            engine = self._start(nice=_share_priority(home))
+            engine.home = home
             self.idle.put(engine)
 
     def _start(self, nice: int = 0, timeout: float | None = None) -> Engine:
-        spawner = self.spawners["slow" if nice else "fast"]
+        spawner = self.spawners["slow" if nice == LOWEST_PRIORITY else "fast"]
         try:
             return spawner.submit(self._spawn, nice, self.timeout if timeout is None else timeout).result()
         except (RuntimeError, concurrent.futures.CancelledError) as err:
@@ -97,7 +102,7 @@ class EnginePool:
         """Start a fast engine off the request path, for the same share of the fast lane."""
         def start() -> None:
             try:
-                engine = self._spawn(0, self.timeout)
+                engine = self._spawn(_share_priority(home), self.timeout)
                 engine.home = home
                 self.idle.put(engine)
             except QueryError as err:
@@ -195,29 +200,54 @@ class EnginePool:
             spawner.shutdown(wait=False, cancel_futures=True)
 
 
+def _share_priority(home: str) -> int:
+    return OPEN_SHARE_PRIORITY if home == "open" else 0
+
+
 class IdleEngines:
     """The idle fast engines, in two shares: "proven" ones run only queries whose shape has answered
     within its budget before, "open" ones run any query. So a crowd of expensive queries of new
     shapes, each spending a budget before it moves to the slow lane, can hold the open engines but
-    never the proven ones, and repeated cheap queries keep answering at once."""
+    never the proven ones, and repeated cheap queries keep answering at once. Waiting queries are
+    served first come, first served (a freed engine goes to the longest waiter it may serve), so
+    that under load no query waits much longer than the others."""
 
     def __init__(self):
-        self.ready = threading.Condition()
+        self.lock = threading.Lock()
         self.engines: dict[str, list[Engine]] = {"proven": [], "open": []}
+        self.waiting: collections.deque[_Waiter] = collections.deque()
 
     def put(self, engine: Engine) -> None:
-        with self.ready:
+        with self.lock:
+            for waiter in self.waiting:
+                if engine.home in waiter.shares:
+                    self.waiting.remove(waiter)
+                    waiter.engine = engine
+                    waiter.given.set()
+                    return
             self.engines[engine.home].append(engine)
-            self.ready.notify_all()
 
     def take(self, proven: bool, timeout: float) -> Engine | None:
         """An idle engine the query may use (a proven one first, for a proven shape); None after `timeout`."""
         shares = ("proven", "open") if proven else ("open",)
-        with self.ready:
-            found = self.ready.wait_for(lambda: any(self.engines[s] for s in shares), timeout)
-            if not found:
-                return None
-            return next(self.engines[s].pop() for s in shares if self.engines[s])
+        with self.lock:
+            for share in shares:
+                if self.engines[share]:
+                    return self.engines[share].pop()
+            waiter = _Waiter(shares)
+            self.waiting.append(waiter)
+        waiter.given.wait(timeout)
+        with self.lock:
+            if waiter.engine is None:
+                self.waiting.remove(waiter)
+            return waiter.engine
+
+
+class _Waiter:
+    def __init__(self, shares: tuple[str, ...]):
+        self.shares = shares
+        self.given = threading.Event()
+        self.engine: Engine | None = None
 
 
 class _FastRun:
