@@ -55,7 +55,7 @@ def cli() -> None:
               help="Follow links inside an input folder that lead out of it (by default they are skipped and reported).")
 @click.option("--max-memory", default="auto", show_default=True, metavar="SIZE",
               help="Memory budget of the build's processes (512M, 8G; auto: 80% of the machine's or cgroup's; 0: none). "
-                   "Past it the build stops with exit status 3.")
+                   "Past it the build stops with exit status 2.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
 def build(inputs: tuple[Path, ...], out_dir: Path | None, store_dir: Path | None, model: str | None, base_iri: str,
           batch_size: int, n_process: int, article_seconds: float, engine: str, scheduler: str | None,
@@ -65,7 +65,7 @@ def build(inputs: tuple[Path, ...], out_dir: Path | None, store_dir: Path | None
 
     Writes graph.trig, graph.nq, graph.ttl, graph.jsonld, graph.html, graph.graphml, graph.gexf and
     report.json into OUT, and/or adds to the store in STORE. A bad input is reported and skipped;
-    exit status 2 if nothing could be built, 3 if the memory budget or the Dask cluster gave out.
+    exit status 2 if nothing could be built or the memory budget would be exceeded, 3 if the Dask cluster gave out.
     """
     from kg.run.build import NothingToBuild
     from kg.run.dask_engine import EngineError  # dask itself is imported only by --engine dask

@@ -1,4 +1,4 @@
-"""`kg build --max-memory`: past its budget a build stops with exit status 3 and a message, and
+"""`kg build --max-memory`: past its budget a build stops with exit status 2 and a message, and
 the previous outputs stay as they were."""
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ def test_a_build_over_its_budget_stops_and_leaves_the_previous_outputs(tmp_path,
         (out / name).write_bytes((sample_out / name).read_bytes())
     done = subprocess.run([sys.executable, "-m", "kg", "build", str(SAMPLES), "-o", str(out), "-q",
                            "--max-memory", "120M"], capture_output=True, text=True, timeout=300)
-    assert done.returncode == 3, done.stderr
+    assert done.returncode == 2, done.stderr
     assert "memory budget of 120 MB" in done.stderr and "Traceback" not in done.stderr
     for name in OUTPUT_FILES:
         assert (out / name).read_bytes() == (sample_out / name).read_bytes(), name

@@ -17,14 +17,18 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from kg.errors import ResourceError
+from kg.errors import BAD_INPUT, ResourceError
 
 _UNITS = {"": 1, "K": 2**10, "M": 2**20, "G": 2**30, "T": 2**40}
 _SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([KMGT]?)i?B?\s*$", re.IGNORECASE)
 
 
 class MemoryLimitExceeded(ResourceError):
-    """The build went over its memory budget and was stopped."""
+    """The build went over its memory budget and was stopped. Exit status 2, as for an input the
+    build cannot take: the budget is the user's own setting (raise it, or build in parts), not a
+    resource that went away."""
+
+    exit_status = BAD_INPUT
 
 
 def parse_size(text: str) -> int:
