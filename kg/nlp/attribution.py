@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from kg.nlp import lexicon
@@ -34,7 +33,7 @@ class Words:
     commits: frozenset[str]  # cues whose "to"-infinitive is what was said ("vowed to", "urged X to")
 
 
-@lru_cache(maxsize=1)
+@lexicon.cached
 def words() -> Words:
     kinds = lexicon.mapping("speech_cues")
     return Words(frozenset(kinds), frozenset(c for c, k in kinds.items() if k == "reports"),

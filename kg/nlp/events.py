@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from kg.nlp import lexicon
@@ -41,7 +40,7 @@ class _Words:
     numbers: dict[str, int]
 
 
-@lru_cache(maxsize=1)
+@lexicon.cached
 def _words() -> _Words:
     return _Words(lexicon.mapping("event_triggers"), lexicon.words("event_alleging_verbs"),
                   lexicon.words("event_blaming_verbs"), lexicon.words("event_alleging_modifiers"),

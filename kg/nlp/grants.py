@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from kg.nlp import lexicon
@@ -30,7 +29,7 @@ _CURRENCY = {"$": "USD", "us$": "USD", "usd": "USD", "€": "EUR", "£": "GBP"}
 _ORDINAL = re.compile(r"\b(\d+)(?:st|nd|rd|th)\b")
 
 
-@lru_cache(maxsize=None)
+@lexicon.cached
 def _any_of(name: str) -> re.Pattern:
     """A lexicon's phrases as one case-insensitive whole-word pattern."""
     return re.compile(r"\b(" + "|".join(re.escape(p) for p in lexicon.ordered(name)) + r")\b", re.IGNORECASE)

@@ -10,7 +10,6 @@ the owner of a non-spatial noun ("the Kremlin's forces"), the modifier of a role
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from kg.nlp import lexicon
@@ -32,7 +31,7 @@ class _Words:
     local_titles: frozenset[str]  # titles whose holder serves the place itself, not its government
 
 
-@lru_cache(maxsize=1)
+@lexicon.cached
 def _words() -> _Words:
     return _Words(lexicon.words("sense_spatial_nouns"), lexicon.words("sense_actor_nouns"),
                   lexicon.words("sense_speech_nouns"), lexicon.words("sense_local_titles"))
