@@ -173,10 +173,10 @@ def write_facts(writer: FactWriter, reports: ArticleReports) -> None:
     """An article's events, then its aid packages, then its statements."""
     by_sentence = {r.grant.sentence: r.key for r in reports.grants}
     written = set()
-    for report in reports.events:
-        writer.event(report, by_sentence)
-        written.add(report.key)
-    for report in reports.grants:
-        writer.grant(report)
-    for report in reports.statements:
-        writer.statement(report, written)
+    for event in reports.events:
+        writer.event(event, by_sentence)
+        written.add(event.key)
+    for grant in reports.grants:
+        writer.grant(grant)
+    for statement in reports.statements:
+        writer.statement(statement, written)

@@ -91,12 +91,13 @@ class FactWriter:
         add((node, SCHEMA.text, literal(s.text)))
         speaker = self.iris.entity(report.speaker)
         add((node, SCHEMA.creator, speaker))
-        if report.speaker.startswith("unnamed/"):
+        said_by = s.speaker
+        if report.speaker.startswith("unnamed/") and said_by is not None:  # an unnamed source is described
             add((speaker, RDF.type, KGO.UnnamedSource))
             add((speaker, RDF.type, PROV.Agent))
-            add((speaker, RDFS.label, literal(s.speaker.description)))
-            if s.speaker.start is not None:
-                self.evidence(speaker, s.speaker.start, s.speaker.end, s.sentence, _CONFIDENCE["statement_unnamed"],
+            add((speaker, RDFS.label, literal(said_by.description)))
+            if said_by.start is not None and said_by.end is not None:
+                self.evidence(speaker, said_by.start, said_by.end, s.sentence, _CONFIDENCE["statement_unnamed"],
                               "source")
         add((node, KGO.stance, KGO[s.stance]))
         add((node, KGO.directQuote, literal(s.direct)))

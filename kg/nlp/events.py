@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypedDict
 
 from kg.nlp import lexicon
 from kg.nlp.dates import find_times
@@ -107,8 +107,15 @@ def _governing_actor(ctx: _Sentence, trigger: "Token") -> Mention | None:
     return None
 
 
-def _roles(ctx: _Sentence, trigger: "Token") -> dict[str, Mention | None | bool]:
-    agent = target = None
+class _Roles(TypedDict):
+    agent: Mention | None
+    target: Mention | None
+    alleged: bool
+
+
+def _roles(ctx: _Sentence, trigger: "Token") -> _Roles:
+    agent: Mention | None = None
+    target: Mention | None = None
     alleged = False
     if trigger.pos_ in ("VERB", "AUX"):
         subject = _subject(trigger)
@@ -165,7 +172,7 @@ def _instrument(ctx: _Sentence, trigger: "Token", sentence: "Span", target: Ment
     weapons = [m for m in ctx.mentions if m.kind == WEAPON and sentence.start_char <= m.start < sentence.end_char
                and m is not target]
     near = [m for m in weapons if trigger.left_edge.idx <= m.start < trigger.right_edge.idx + len(trigger.right_edge)]
-    return (near or weapons or [None])[0]
+    return next(iter(near or weapons), None)
 
 
 def _place(ctx: _Sentence, sentence: "Span", exclude: Mention | None) -> Mention | None:
@@ -210,14 +217,14 @@ def extract_events(doc: "Doc", mentions: tuple[Mention, ...], gazetteer: Gazette
                 kind = "Attack"  # "fired missiles": firing weapons is an attack, not a blaze
             roles = _roles(ctx, trigger)
             target = roles["target"]
-            instrument = _instrument(ctx, trigger, sentence, target)  # type: ignore[arg-type]
+            instrument = _instrument(ctx, trigger, sentence, target)
             # What is counted: the drones shot down (a weapon target), else the weapons used.
-            count = _count(ctx, target if target is not None and target.kind == WEAPON else instrument)  # type: ignore[union-attr]
+            count = _count(ctx, target if target is not None and target.kind == WEAPON else instrument)
             if kind in ("Attack", "Interception") and roles["target"] is None and instrument is None:
                 continue
             if roles["agent"] is None and roles["target"] is None and instrument is None:
                 continue
-            place = _place(ctx, sentence, roles["target"])  # type: ignore[arg-type]
+            place = _place(ctx, sentence, roles["target"])
             day, words = _time(ctx, trigger, sentence)
             events.append(EventMention(
                 type=kind, start=trigger.idx, end=trigger.idx + len(trigger), text=trigger.text, sentence=index,

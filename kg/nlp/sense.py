@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from kg.nlp import lexicon
 
 if TYPE_CHECKING:
-    from spacy.tokens import Span
+    from spacy.tokens import Span, Token
 
 PLACE_SENSE = "place"
 ACTOR_SENSE = "actor"
@@ -44,7 +44,7 @@ def _line_start(span: "Span") -> int:
 
 def _compound_heads(token) -> list:
     """The nouns a modifier chain leads to: "Pentagon press secretary Whitfield" -> press, secretary, Whitfield."""
-    heads = []
+    heads: list["Token"] = []
     while token.dep_ in ("compound", "amod", "nmod") and token.head is not token and len(heads) < 4:
         token = token.head
         heads.append(token)

@@ -168,7 +168,7 @@ def _reported(ctx: _Context, known: list[Statement]) -> list[Statement]:
     """Reported speech ("said Kyiv was behind it"), and words framed around a partial quote
     ("said the president was “deeply mistaken”", "accused him of “treason”"): direct, since they
     quote."""
-    result = []
+    result: list[Statement] = []
     for token in ctx.doc:
         if token.lemma_ not in _words().cues or token.pos_ not in ("VERB", "AUX"):
             continue
@@ -242,7 +242,7 @@ def _partial(ctx: _Context, lo: int, hi: int, quoted: list[tuple[int, int]]) -> 
 
 def _credited(ctx: _Context, known: list[Statement]) -> list[Statement]:
     """Sentences credited with "according to" that no verb of saying already reports."""
-    result = []
+    result: list[Statement] = []
     for start, end, speaker, relayed in according_to(ctx.doc, ctx.mentions, ctx.discourse, _words().cues):
         if any(s.start < end and start < s.end for s in known):
             continue

@@ -22,11 +22,12 @@ alone registers nothing.
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING
 
 from kg.nlp.components.extractors import (
-    ARTICLE, EVENTS, FACTORIES, FACTS, GRANTS, MENTIONS, STATEMENTS, _Extractor, make_events, make_facts,
-    make_grants, make_mentions, make_statements, result, set_article,
+    ARTICLE, EVENTS, FACTORIES, FACTS, GRANTS, MENTIONS, STATEMENTS, _Extractor, facts_of, make_events, make_facts,
+    make_grants, make_mentions, make_statements, mentions_of, result, set_article,
 )
 from kg.nlp.lexicon import DEFAULT_LANGUAGE
 
@@ -36,7 +37,8 @@ if TYPE_CHECKING:
     from kg.nlp.gazetteer import Gazetteer
     from kg.nlp.lexicon import Lexicon
 
-__all__ = ["ARTICLE", "EVENTS", "FACTS", "GRANTS", "MENTIONS", "STATEMENTS", "add_extractors", "make_events",
+__all__ = ["ARTICLE", "EVENTS", "FACTS", "GRANTS", "MENTIONS", "STATEMENTS", "add_extractors", "facts_of",
+           "mentions_of", "make_events",
            "make_facts", "make_grants", "make_mentions", "make_statements", "register", "result", "set_article"]
 
 
@@ -50,7 +52,7 @@ def register() -> None:
             Language.factory(name, assigns=[f"doc._.{name}"], requires=list(requires),
                              default_config={"lexicon": DEFAULT_LANGUAGE}, func=factory)
         if not Doc.has_extension(name):
-            Doc.set_extension(name, getter=lambda doc, name=name: result(doc, name))
+            Doc.set_extension(name, getter=partial(result, name=name))
 
 
 def add_extractors(nlp: "Language", gazetteer: "Gazetteer", names: tuple[str, ...] = (MENTIONS, FACTS),

@@ -17,22 +17,25 @@ replaces them; they are read once per process and are the current lexicon while 
 from collections.abc import Callable, Iterable
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from kg.nlp.article_facts import extract_facts
 from kg.nlp.events import extract_events
 from kg.nlp.extract import extract_mentions
+from kg.nlp.facts import ArticleFacts
 from kg.nlp.gazetteer import Gazetteer
 from kg.nlp.grants import extract_grants
 from kg.nlp.lexicon import DEFAULT_LANGUAGE, Lexicon, use
 from kg.nlp.mention import ArticleMentions
-from kg.nlp.packed import pack_value, unpack_value
+from kg.nlp.packed import pack_value, unpack_as, unpack_value
 from kg.nlp.pipeline import model_signature
 from kg.nlp.statements import extract_statements
 
 if TYPE_CHECKING:
     from spacy.language import Language
     from spacy.tokens import Doc
+
+T = TypeVar("T")
 
 ARTICLE = "kg_article"  # user_data key of the per-Doc context: [article key, ISO publication date or None]
 MENTIONS, FACTS, STATEMENTS, EVENTS, GRANTS = "kg_mentions", "kg_facts", "kg_statements", "kg_events", "kg_grants"
@@ -54,6 +57,23 @@ def result(doc: "Doc", name: str) -> object | None:
     """The unpacked result a kg component stored on `doc` (None if that component did not run)."""
     data = doc.user_data.get(name)
     return unpack_value(data) if data is not None else None
+
+
+def mentions_of(doc: "Doc") -> ArticleMentions:
+    """What `kg_mentions` found in `doc` (a ValueError if it did not run)."""
+    return _typed(doc, MENTIONS, ArticleMentions)
+
+
+def facts_of(doc: "Doc") -> ArticleFacts:
+    """What `kg_facts` found in `doc` (a ValueError if it did not run)."""
+    return _typed(doc, FACTS, ArticleFacts)
+
+
+def _typed(doc: "Doc", name: str, kind: type[T]) -> T:
+    data = doc.user_data.get(name)
+    if data is None:
+        raise ValueError(f"spaCy component {name!r} has not run on this Doc")
+    return unpack_as(data, kind)
 
 
 class _Extractor:
@@ -88,10 +108,10 @@ class _Extractor:
         return self._gazetteer or Gazetteer.load()
 
     def mentions(self, doc: "Doc") -> ArticleMentions:
-        found = result(doc, MENTIONS)
-        if found is None:
+        data = doc.user_data.get(MENTIONS)
+        if data is None:
             raise ValueError(f"spaCy component {self.name!r} needs 'kg_mentions' before it in the pipeline")
-        return found  # type: ignore[return-value]
+        return unpack_as(data, ArticleMentions)
 
 
 class KgMentions(_Extractor):
