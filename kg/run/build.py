@@ -170,6 +170,7 @@ def build(inputs: Iterable[str | Path], out_dir: Path | None, settings: Settings
 
     `engine` runs the extraction (default: `extract_local`; `kg.run.dask_engine.DaskEngine` runs it on a
     Dask cluster); resolution and the outputs are the same whichever engine extracted."""
+    IriMinter(settings.base_iri)  # a bad base IRI is an error before the extraction, not after it
     read: Inputs = read_inputs(inputs, settings.follow_links)
     store = open_store(store_dir) if store_dir is not None else None
     by_key = {a.key: a for a in stored_articles(store)} if store is not None else {}
