@@ -14,6 +14,7 @@ from kg.nlp.facts import Ref, Speaker, Statement
 from kg.nlp.mention import COUNTRY, ORGANIZATION, PERSON, Mention
 from kg.nlp.names import surname_key
 from kg.nlp.quotes import inside, quote_spans
+from kg.vocab import Stance
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -25,7 +26,7 @@ class Words:
 
     cues: frozenset[str]
     reporting: frozenset[str]  # cues that may introduce reported speech (a clause of their own)
-    stance_by_cue: dict[str, str]
+    stance_by_cue: dict[str, Stance]
     speculative: tuple[str, ...]
     denials: tuple[str, ...]
     venues: frozenset[str]
@@ -37,7 +38,7 @@ class Words:
 def words() -> Words:
     kinds = lexicon.mapping("speech_cues")
     return Words(frozenset(kinds), frozenset(c for c, k in kinds.items() if k == "reports"),
-                  lexicon.mapping("stance_by_cue"), lexicon.ordered("stance_speculative"),
+                  {cue: Stance(s) for cue, s in lexicon.mapping("stance_by_cue").items()}, lexicon.ordered("stance_speculative"),
                   lexicon.ordered("stance_denials"), lexicon.words("venue_nouns"),
                   lexicon.words("unnamed_source_heads"), lexicon.words("speech_cues_to_infinitive"))
 

@@ -18,7 +18,7 @@ from kg.nlp.lexicon import words
 from kg.nlp.mention import COUNTRY, ORGANIZATION, PERSON, PLACE, WEAPON, ArticleMentions, Mention, Role
 from kg.nlp.names import name_key, surname_key
 from kg.nlp.roles import affiliation_and_title_prefix, role_before, role_in_apposition, title_prefix_length
-from kg.nlp.sense import ACTOR_SENSE, place_sense
+from kg.nlp.sense import ACTOR_SENSE, PLACE_SENSE, place_sense
 from kg.vocab import EntityKind
 
 if TYPE_CHECKING:
@@ -160,7 +160,7 @@ class _Extractor:
                 span, kind=ORGANIZATION, ner_label=label, gazetteer_key=actor.key, sense=ACTOR_SENSE,
                 confidence=confidence,
             )
-        sense = "place" if entry.actor and entry.kind in ("city", "landmark") else None
+        sense = PLACE_SENSE if entry.actor and entry.kind in ("city", "landmark") else None
         return self.mention(span, kind=kind, ner_label=label, gazetteer_key=entry.key, sense=sense, confidence=confidence)
 
 

@@ -13,12 +13,13 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from kg.nlp import lexicon
+from kg.vocab import Sense
 
 if TYPE_CHECKING:
     from spacy.tokens import Span, Token
 
-PLACE_SENSE = "place"
-ACTOR_SENSE = "actor"
+PLACE_SENSE = Sense.PLACE
+ACTOR_SENSE = Sense.ACTOR
 
 
 @dataclass(frozen=True)
@@ -51,8 +52,8 @@ def _compound_heads(token) -> list:
     return heads
 
 
-def place_sense(span: "Span") -> str:
-    """"actor" or "place" for a mention of a place that can also act."""
+def place_sense(span: "Span") -> Sense:
+    """Which sense (Sense.ACTOR or Sense.PLACE) a mention of a place that can also act has here."""
     if span.text.isupper() and span.start_char == _line_start(span):
         return PLACE_SENSE  # a dateline: "MOSCOW — …"
     root = span.root

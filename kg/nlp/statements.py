@@ -19,6 +19,7 @@ from kg.nlp.attribution import words as _words
 from kg.nlp.facts import Ref, Speaker, Statement
 from kg.nlp.mention import COUNTRY, ORGANIZATION, PERSON, Mention
 from kg.nlp.quotes import inside
+from kg.vocab import Stance
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
@@ -50,15 +51,15 @@ def _entity_in(ctx: _Context, token: "Token", kinds: tuple[str, ...]) -> Ref | N
     return _ref(found[0]) if found else None
 
 
-def stance_of(cue: str | None, words: str) -> str:
+def stance_of(cue: str | None, words: str) -> Stance:
     if cue in _words().stance_by_cue:
         return _words().stance_by_cue[cue]
     lowered = f" {words.lower()} "
     if any(d in lowered for d in _words().denials):
-        return "denies"
+        return Stance.DENIES
     if any(f" {s}" in lowered for s in _words().speculative):
-        return "speculates"
-    return "asserts"
+        return Stance.SPECULATES
+    return Stance.ASSERTS
 
 
 def _is_cue(ctx: _Context, t: "Token") -> bool:
