@@ -51,3 +51,13 @@ def test_a_lexicon_is_read_once_and_a_bad_file_names_itself(tmp_path):
         lexicon.Lexicon.load(tmp_path)
     with pytest.raises(lexicon.LexiconError, match="no such language"):
         lexicon.Lexicon.load("xx")
+
+
+def test_an_event_type_a_lexicon_maps_to_must_be_a_member(tmp_path):
+    from kg.vocab import EventType
+
+    (tmp_path / "event_triggers.json").write_text(
+        json.dumps({"version": 1, "entries": {"shell": "Attack", "raid": "Atack"}}), encoding="utf-8")
+    with pytest.raises(lexicon.LexiconError, match="event_triggers.json: Atack: not a member of EventType"):
+        lexicon.Lexicon.load(tmp_path).mapping_of("event_triggers", EventType)
+    assert lexicon.Lexicon.load("en").mapping_of("event_triggers", EventType)["attack"] is EventType.ATTACK

@@ -38,7 +38,7 @@ class Words:
 def words() -> Words:
     kinds = lexicon.mapping("speech_cues")
     return Words(frozenset(kinds), frozenset(c for c, k in kinds.items() if k == "reports"),
-                  {cue: Stance(s) for cue, s in lexicon.mapping("stance_by_cue").items()}, lexicon.ordered("stance_speculative"),
+                  lexicon.mapping_of("stance_by_cue", Stance), lexicon.ordered("stance_speculative"),
                   lexicon.ordered("stance_denials"), lexicon.words("venue_nouns"),
                   lexicon.words("unnamed_source_heads"), lexicon.words("speech_cues_to_infinitive"))
 

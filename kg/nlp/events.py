@@ -43,7 +43,7 @@ class _Words:
 
 @lexicon.cached
 def _words() -> _Words:
-    return _Words({lemma: EventType(t) for lemma, t in lexicon.mapping("event_triggers").items()}, lexicon.words("event_alleging_verbs"),
+    return _Words(lexicon.mapping_of("event_triggers", EventType), lexicon.words("event_alleging_verbs"),
                   lexicon.words("event_blaming_verbs"), lexicon.words("event_alleging_modifiers"),
                   lexicon.words("event_target_prepositions"), lexicon.words("event_agent_prepositions"),
                   lexicon.words("event_place_prepositions"), lexicon.mapping("number_words"))

@@ -23,6 +23,7 @@ import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from enum import Enum
 from functools import lru_cache
 from importlib.resources import files
 from pathlib import Path
@@ -31,6 +32,7 @@ from typing import Any, TypeVar
 DEFAULT_LANGUAGE = "en"
 
 T = TypeVar("T")
+E = TypeVar("E", bound=Enum)
 
 
 class LexiconError(ValueError):
@@ -85,6 +87,14 @@ class Lexicon:
         if not isinstance(entries, dict):
             raise LexiconError(f"lexicon {self.label}/{name}.json: 'entries' must be an object")
         return dict(entries)
+
+    def mapping_of(self, name: str, kind: type[E]) -> dict[str, E]:
+        """A mapping lexicon whose values are members of the enum `kind` (an event type, a stance)."""
+        entries = self.mapping(name)
+        unknown = sorted({str(v) for v in entries.values()} - {m.value for m in kind})
+        if unknown:
+            raise LexiconError(f"lexicon {self.label}/{name}.json: {', '.join(unknown)}: not a member of {kind.__name__}")
+        return {key: kind(value) for key, value in entries.items()}
 
     def derive(self, key: tuple[object, ...], build: Callable[[], T]) -> T:
         """`build()` once per lexicon and key (a set, a compiled pattern, a table of several lists)."""
@@ -170,6 +180,11 @@ def ordered(name: str) -> tuple[str, ...]:
 def mapping(name: str) -> dict[str, Any]:
     """A mapping of the current lexicon (a copy)."""
     return current().mapping(name)
+
+
+def mapping_of(name: str, kind: type[E]) -> dict[str, E]:
+    """A mapping of the current lexicon with values of the enum `kind`."""
+    return current().mapping_of(name, kind)
 
 
 def lexicon_signature(language: str = DEFAULT_LANGUAGE) -> str:
