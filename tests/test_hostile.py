@@ -18,7 +18,8 @@ import pytest
 from kg.ingest import MAX_ARTICLE_CHARS, display_path, read_inputs
 from kg.ingest.clean import MAX_MIXED_RUN, MAX_SAME_RUN, clean_article_text, collapse_runs, is_credit
 from kg.ingest.decode import DecodeError, decode_bytes, normalize_text
-from kg.ingest.readers import clean_date, clean_url, strip_internal_subsets
+from kg.ingest.metadata import clean_date, clean_url
+from kg.ingest.readers import strip_internal_subsets
 from kg.run.build import OUTPUT_FILES
 from tests.conftest import ROOT, SAMPLES
 from tests.hostile_inputs import PARAGRAPH, write_corpus

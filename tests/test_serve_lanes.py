@@ -193,7 +193,7 @@ def test_proven_cheap_shapes_never_wait_behind_new_expensive_shapes(sample_out, 
 def test_a_freed_engine_goes_to_the_longest_waiter_it_may_serve():
     from types import SimpleNamespace
 
-    from kg.serve.engines import IdleEngines
+    from kg.serve.idle import IdleEngines
 
     idle, order = IdleEngines(), []
 

@@ -12,7 +12,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from kg.ingest.article import Article, Skipped
-from kg.ingest.readers import MAX_ARTICLE_CHARS, READERS, SUFFIXES, Listed, display_path, not_regular_reason
+from kg.ingest.metadata import display_path
+from kg.ingest.readers import MAX_ARTICLE_CHARS, READERS, SUFFIXES, Listed, not_regular_reason
 
 __all__ = ["Article", "Skipped", "Inputs", "read_inputs", "iter_files", "display_path", "MAX_ARTICLE_CHARS"]
 

@@ -14,13 +14,12 @@ import re
 import stat
 import unicodedata
 from collections.abc import Iterator
-from datetime import date, datetime
 from pathlib import Path
 
 from kg.ingest.article import Article, Skipped
 from kg.ingest.clean import clean_article_text
 from kg.ingest.decode import DecodeError, decode_bytes, normalize_text, sniff_utf16
-from kg.util.slug import slugify
+from kg.ingest.metadata import clean_date, clean_meta, clean_url, display_path, key_from_name
 
 SUFFIXES = (".txt", ".html", ".htm", ".jsonl")
 
@@ -30,71 +29,6 @@ SUFFIXES = (".txt", ".html", ".htm", ".jsonl")
 MAX_ARTICLE_CHARS = 1_000_000
 MAX_FILE_BYTES = 32 * 2**20  # one .txt or .html article: larger files are not even read
 MAX_JSONL_BYTES = 1024 * 2**20  # a .jsonl file of many articles
-MAX_META_CHARS = 2_000  # a title, publisher or URL longer than this is dropped
-
-_DATE = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2})(:\d{2}(?:\.\d{1,6})?)?(Z|[+-]\d{2}:?\d{2})?)?$")
-_NAME_ESCAPE = re.compile(r"[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ud800-\udfff]")
-
-
-def display_path(path: str | Path) -> str:
-    """A path as it is shown on stderr and in report.json: undecodable bytes of the file name as
-    `\\xNN`, control and bidi characters as `\\uNNNN`, so that one line names one file and no
-    name can reorder or break the text around it (or make UTF-8 output fail)."""
-    text = str(path).encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
-    return _NAME_ESCAPE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
-
-
-def key_from_name(name: str) -> str:
-    """An article key from a file stem or a given id: readable and IRI-safe."""
-    return slugify(name)
-
-
-def clean_date(value: object) -> str | None:
-    """An ISO date or date-time as a valid xsd:date / xsd:dateTime lexical form, or None.
-
-    "2026-03-11 09:30+0200" -> "2026-03-11T09:30:00+02:00"; impossible dates ("2026-02-30",
-    "25:00") are None, never guessed.
-    """
-    if not isinstance(value, str):
-        return None
-    match = _DATE.match(value.strip())
-    if not match:
-        return None
-    day, hours_minutes, seconds, zone = match.groups()
-    try:
-        date.fromisoformat(day)
-        if hours_minutes is None:
-            return day
-        if zone and zone != "Z" and ":" not in zone:
-            zone = f"{zone[:3]}:{zone[3:]}"
-        text = f"{day}T{hours_minutes}{seconds or ':00'}{zone or ''}"
-        datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return text
-
-
-def _optional_str(value: object) -> str | None:
-    if isinstance(value, str) and value.strip():
-        text = " ".join(normalize_text(value).split())
-        return text if text and len(text) <= MAX_META_CHARS else None
-    return None
-
-
-def clean_url(value: object) -> str | None:
-    """An absolute http(s) URL that strict RDF parsers accept as an IRI, or None."""
-    import pyoxigraph as ox
-
-    url = _optional_str(value)
-    if not url or not url.lower().startswith(("http://", "https://")):
-        return None
-    try:
-        ox.NamedNode(url)
-    except ValueError:
-        return None
-    return url
-
-
 def make_article(raw_text: str, key: str, source: str, **meta: str | None) -> Article | Skipped:
     """Clean the text and assemble an Article; an article with no text left, or a text longer than
     MAX_ARTICLE_CHARS, is skipped."""
@@ -235,10 +169,10 @@ def read_html(path: Path, listed: Listed | None = None) -> Iterator[Article | Sk
         text,
         key_from_name(path.stem),
         source,
-        title=_optional_str(getattr(doc, "title", None)),
+        title=clean_meta(getattr(doc, "title", None)),
         url=clean_url(getattr(doc, "url", None)),
         published=clean_date(getattr(doc, "date", None)),
-        publisher=_optional_str(getattr(doc, "sitename", None)),
+        publisher=clean_meta(getattr(doc, "sitename", None)),
     )
 
 
@@ -302,10 +236,10 @@ def read_jsonl(path: Path, listed: Listed | None = None) -> Iterator[Article | S
             text,
             _record_key(record.get("id")) or key_from_name(f"{path.stem}-{number}"),
             source,
-            title=_optional_str(record.get("title")),
+            title=clean_meta(record.get("title")),
             url=clean_url(record.get("url")),
             published=clean_date(record.get("published")),
-            publisher=_optional_str(record.get("publisher")),
+            publisher=clean_meta(record.get("publisher")),
         )
 
 

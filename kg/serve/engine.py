@@ -66,7 +66,7 @@ class Engine:
         self.isolated = isolate
         self.port = _free_port()
         self.stderr_tail: collections.deque[str] = collections.deque(maxlen=5)
-        self.home = "open"  # its share of the fast lane (kg.serve.engines.IdleEngines)
+        self.home = "open"  # its share of the fast lane (kg.serve.idle.IdleEngines)
         self.ready = False  # until it answers, its lines ("Listening for requests…") are kept, not echoed
         exe = shutil.which("oxigraph") or str(Path(sys.executable).with_name("oxigraph"))
         self.process = subprocess.Popen(
