@@ -9,8 +9,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 from kg import errors
+from kg.cli import cli
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -61,17 +63,25 @@ def test_query_statuses(sample_out, args, status, words):
     assert done.returncode == status and words in done.stderr and "Traceback" not in done.stderr
 
 
+def _query(*args: str) -> str:
+    """`kg query` in this process (what it prints does not depend on the process; exit statuses are
+    checked above in a real one)."""
+    result = CliRunner().invoke(cli, ["query", *args])
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
 def test_query_output_ends_with_a_newline(sample_out):
     for fmt in ("table", "json", "csv"):
         for text in ("ASK { ?s ?p ?o }", "SELECT ?s WHERE { ?s a schema:NewsArticle } LIMIT 1"):
-            done = run_kg("query", str(sample_out), text, "--format", fmt)
-            assert done.returncode == 0 and done.stdout.endswith("\n"), (fmt, text, done.stdout[-20:])
+            printed = _query(str(sample_out), text, "--format", fmt)
+            assert printed.endswith("\n"), (fmt, text, printed[-20:])
 
 
 def test_max_width_and_full(sample_out):
     text = "SELECT ?b WHERE { ?a schema:articleBody ?b } ORDER BY ?b LIMIT 1"
-    cut = run_kg("query", str(sample_out), text, "--max-width", "20").stdout.splitlines()[2]
-    full = run_kg("query", str(sample_out), text, "--full").stdout.splitlines()[2]
+    cut = _query(str(sample_out), text, "--max-width", "20").splitlines()[2]
+    full = _query(str(sample_out), text, "--full").splitlines()[2]
     assert len(cut) == 20 and cut.endswith("…") and len(full) > 80 and full.startswith(cut[:-1])
 
 
