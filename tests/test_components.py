@@ -164,3 +164,17 @@ def test_a_lexicon_folder_that_is_not_there_names_it(tmp_path):
     nlp = spacy.blank("en")
     with pytest.raises(LexiconError, match="no-such-folder: no such folder"):
         nlp.add_pipe("kg_events", config={"lexicon": str(tmp_path / "no-such-folder")})
+
+
+def test_spacy_finds_the_components_by_entry_point_with_their_config(tmp_path):
+    """In a fresh interpreter that never imports kg: spaCy loads the factory from the installed
+    package's `spacy_factories` entry points, with its default config (the lexicon "en")."""
+    import subprocess
+    import sys
+
+    code = ("import spacy; nlp = spacy.blank('en'); nlp.add_pipe('kg_statements'); "
+            "print(nlp.config['components']['kg_statements']['lexicon'], nlp.get_pipe('kg_statements').lexicon.label)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, cwd=tmp_path,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["en", "en"]
