@@ -115,7 +115,7 @@ class KgGrants(_Extractor):
 
     def __call__(self, doc: "Doc") -> "Doc":
         _, published = _article(doc)
-        doc.user_data[GRANTS] = pack_value(extract_grants(doc, self.mentions(doc).mentions, published))
+        doc.user_data[GRANTS] = pack_value(extract_grants(doc, self.mentions(doc).mentions, published, self.gazetteer))
         return doc
 
 
