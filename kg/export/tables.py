@@ -25,7 +25,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg.export.atomic import write_text_atomic
-from kg.graph.namespaces import PREFIXES
+from kg.graph.namespaces import PREFIXES, select
 
 TABLES = "tables"  # the folder in OUT
 SEPARATOR = " | "
@@ -120,7 +120,7 @@ def _local_names(iris: str) -> str:
 def table_rows(store: ox.Store, name: str) -> list[list[str]]:
     """The rows of one table, sorted; the store's default graph is the merge of its graphs."""
     _, query = QUERIES[name]
-    solutions = store.query(query, prefixes=PREFIXES)
+    solutions = select(store, query, prefixes=PREFIXES)
     rows = [[_cell(solution[v]) for v in solutions.variables] for solution in solutions]
     for row in rows:
         if name == "entities":

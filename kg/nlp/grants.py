@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from kg.nlp import lexicon
@@ -36,7 +35,7 @@ _OWNED_VERB = 3  # and a giving verb without an aid word ("the US will also deli
 _PERFECT = re.compile(r"\b(?:has|have)\s+(?:\w+\s+)?\w+(?:ed|en|t)\b", re.IGNORECASE)
 
 
-@lru_cache(maxsize=None)
+@lexicon.cached
 def _any_of(name: str) -> re.Pattern:
     """A lexicon's phrases as one case-insensitive whole-word pattern."""
     return re.compile(r"\b(" + "|".join(re.escape(p) for p in lexicon.ordered(name)) + r")\b", re.IGNORECASE)
