@@ -103,7 +103,7 @@ def _ordinal(text: str) -> int | None:
     return int(ordinals[lowered]) if lowered in ordinals else None
 
 
-@lru_cache(maxsize=None)
+@lexicon.cached
 def _ordinal_pattern() -> re.Pattern:
     words = lexicon.mapping("ordinal_words")
     tens, ordinals = "|".join(words["tens"]), "|".join(words["ordinals"])

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 
 from kg.nlp import lexicon
 
@@ -34,7 +33,7 @@ def _alternation(words) -> str:
     return "|".join(re.escape(w) for w in sorted(words, key=lambda w: (-len(w), w)))
 
 
-@lru_cache(maxsize=None)
+@lexicon.cached
 def _patterns() -> tuple[re.Pattern, re.Pattern, dict[str, str], dict[str, int]]:
     currencies = lexicon.mapping("currencies")
     before = {**currencies["symbols"], **currencies["codes"]}

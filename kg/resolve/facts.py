@@ -103,7 +103,8 @@ def event_sightings(article: ArticleFacts, entity_of: dict[Ref, str], published:
         return entity_of.get(ref) if ref else None
 
     keys = _sentence_keys(article, lookup)
-    return [sighting(article.article_key, i, key, None if key else _local_key(e, lookup), e.type, e.date, published)
+    return [sighting(article.article_key, i, key, None if key else _local_key(e, lookup), e.type, e.date, published,
+                     lookup(e.agent), (lookup(e.target), lookup(e.place)))
             for i, (e, key) in enumerate(zip(article.events, keys))]
 
 
