@@ -127,6 +127,18 @@ def _sequence(doc: "Doc", sentences: list["Span"]) -> int | None:
     return None
 
 
+def _announced(text: str, amount: Amount, published: date | None) -> str | None:
+    """The day the amount's sentence gives, nearest the amount; not the start of a period ("aid
+    sent since August 2021"), which dates the series, not this package."""
+    if published is None:
+        return None
+    times = [(start, resolved) for start, _, resolved in find_times(text, published)
+             if not resolved.words.lower().startswith(("since", "from", "until", "between"))]
+    if not times:
+        return None
+    return min(times, key=lambda t: abs(t[0] - amount.start))[1].date.isoformat()
+
+
 def extract_grants(doc: "Doc", mentions: tuple[Mention, ...], published: date | None,
                    gazetteer: Gazetteer | None = None) -> tuple[GrantMention, ...]:
     """Every aid package an article describes, with its fields, in text order."""
@@ -146,10 +158,7 @@ def extract_grants(doc: "Doc", mentions: tuple[Mention, ...], published: date | 
         parties = find_parties(span, ordered, gazetteer)
         items = _contents(doc, span, ordered)
         cumulative = next((a.value for s, a, total in amounts if total and s in own), None)
-        day = None
-        if published is not None:
-            times = find_times(sentences[index].text, published)
-            day = times[0][2].date.isoformat() if times else None
+        day = _announced(sentences[index].text, amount, published)
         start = sentences[index].start_char + amount.start
         grants.append(GrantMention(
             start=start, end=start + len(amount.text), text=amount.text, sentence=index,
