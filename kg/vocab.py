@@ -36,6 +36,16 @@ class EventType(StrEnum):
     AID_ANNOUNCEMENT = "AidAnnouncement"
     COMMEMORATION = "Commemoration"
     INVASION = "Invasion"
+    MUTINY = "Mutiny"
+    DAM_BREACH = "DamBreach"
+    PLANE_CRASH = "PlaneCrash"
+    VISIT = "Visit"
+    WARRANT = "Warrant"
+    ANNEXATION = "Annexation"
+    DEPORTATION = "Deportation"
+    AGREEMENT = "Agreement"
+    WITHDRAWAL = "Withdrawal"
+    EXILE = "Exile"
 
     @property
     def label(self) -> str:

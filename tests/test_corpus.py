@@ -141,4 +141,4 @@ def test_one_attack_and_one_aid_package_across_both_articles(corpus_store):
           ?a oa:hasBody ?node ; oa:hasTarget/oa:hasSource ?source } GROUP BY ?node"""))
     nodes = {row["node"].value.rsplit("/", 1)[-1]: int(row["articles"].value) for row in rows}
     assert nodes["2023-05-02-attack-place-kremlin"] == 2  # one real event, with its day
-    assert nodes["country-united-states-300000000-usd"] == 2
+    assert nodes["2023-05-03-country-united-states-300000000-usd"] == 2  # one package, with its day

@@ -59,3 +59,34 @@ def test_identity_is_decided_from_the_set_not_the_order():
     assert keys[("d", 0)] == "event/attack-place-x"  # no date at all
     assert keys[("e", 0)] == keys[("f", 0)] == "event/invasion-by-country-y"  # one invasion, whatever the date
     assert keys[("g", 0)] != keys[("h", 0)], "events without an anchor are never merged across articles"
+
+
+def _a(article, base, day, kind="Visit", agent=None, anchors=()):
+    return Sighting(article, 0, base, kind, dt.date.fromisoformat(day), None, agent, frozenset(anchors))
+
+
+def test_reports_keyed_by_other_anchors_join_the_one_event_they_can_mean():
+    visit = [_a("a", "event/visit-place-kyiv", "2024-02-20", agent="person/x", anchors=["place/kyiv"]),
+             _a("b", "event/visit-by-person-x", "2024-02-20", agent="person/x")]
+    keys = event_identities(visit)
+    assert keys[("a", 0)] == keys[("b", 0)] == "event/2024-02-20-visit-place-kyiv"
+    # An agent-only report that two events of its day could mean stays apart: never a guess.
+    two = [_a("a", "event/attack-place-kyiv", "2024-03-09", "Attack", "country/r", ["place/kyiv"]),
+           _a("b", "event/attack-place-lviv", "2024-03-09", "Attack", "country/r", ["place/lviv"]),
+           _a("c", "event/attack-by-country-r", "2024-03-09", "Attack", "country/r")]
+    keys = event_identities(two)
+    assert len({keys[(k, 0)] for k in "abc"}) == 3
+    # A coarser report ("an attack on Ukraine, in Lviv") joins the event of its place, not another city's.
+    coarse = two[:2] + [_a("d", "event/attack-country-ukraine", "2024-03-09", "Attack", None,
+                           ["country/ukraine", "place/lviv"])]
+    keys = event_identities(coarse)
+    assert keys[("d", 0)] == keys[("b", 0)] != keys[("a", 0)]
+    # A precise report (the Kremlin, in Moscow) never joins a vaguer one (Moscow).
+    precise = [_a("a", "event/attack-place-moscow", "2024-03-09", "Attack", None, ["place/moscow"]),
+               _a("b", "event/attack-place-kremlin", "2024-03-09", "Attack", None, ["place/kremlin", "place/moscow"])]
+    keys = event_identities(precise)
+    assert keys[("a", 0)] != keys[("b", 0)]
+    # Days apart, nothing joins.
+    late = [visit[0], _a("b", "event/visit-by-person-x", "2024-05-01", agent="person/x")]
+    keys = event_identities(late)
+    assert keys[("a", 0)] != keys[("b", 0)]

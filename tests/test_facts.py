@@ -96,3 +96,25 @@ def test_renderings_of_one_remark_are_similar():
     a = "I would treat anything the ministry says with a large pinch of salt."
     b = "Anything the ministry says I would treat with a very large pinch of salt."
     assert similarity(a, b) >= 0.5 > similarity(a, "The talks will resume next week in Geneva.")
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Wagner's mutiny against the Russian army command began in Rostov on Saturday.", "Mutiny"),
+    ("A private jet carrying the businessman crashed near the village of Lipki in the Tver region.", "PlaneCrash"),
+    ("The breach of the dam near Nova Kakhovka flooded villages downstream.", "DamBreach"),
+    ("Emmanuel Macron's visit to Kyiv was not announced in advance.", "Visit"),
+    ("The International Criminal Court issued an arrest warrant for Vladimir Putin.", "Warrant"),
+    ("Moscow annexed Crimea in 2014.", "Annexation"),
+    ("Kyiv condemned Russia's deportation of children from occupied areas.", "Deportation"),
+    ("Turkey brokered a deal that allowed grain to leave the Black Sea ports.", "Agreement"),
+    ("Russia withdrew from the grain agreement on Monday.", "Withdrawal"),
+    ("The opposition leader Sviatlana Tsikhanouskaya went into exile in Lithuania.", "Exile"),
+])
+def test_event_types_beyond_attacks(nlp, text, expected):
+    facts, _ = facts_of(nlp, text)
+    assert expected in {e.type for e in facts.events}, [(e.type, e.text) for e in facts.events]
+
+
+def test_a_trigger_modifying_another_is_not_an_event_and_a_market_crash_is_no_plane_crash(nlp):
+    facts, _ = facts_of(nlp, "The International Criminal Court issued an arrest warrant for Vladimir Putin. The stock market crash worried investors in Moscow.")
+    assert {e.type for e in facts.events} == {"Warrant"}

@@ -25,7 +25,8 @@ from kg.vocab import EntityKind, EventType
 # CAMEO codes (Schrodt 2012) of the event types that have one.
 CAMEO = {EventType.ATTACK: "190", EventType.ACCUSATION: "112", EventType.DENIAL: "016", EventType.THREAT: "138",
          EventType.ARREST: "173", EventType.AID_ANNOUNCEMENT: "072", EventType.COMMEMORATION: "017",
-         EventType.INVASION: "190"}
+         EventType.INVASION: "190", EventType.VISIT: "042", EventType.WARRANT: "173", EventType.ANNEXATION: "192",
+         EventType.DEPORTATION: "174", EventType.AGREEMENT: "057", EventType.WITHDRAWAL: "16"}
 _AERIAL = ("weapon/drone", "weapon/missile", "weapon/cruise-missile", "weapon/ballistic-missile", "weapon/shahed-136",
            "weapon/rocket", "weapon/kalibr", "weapon/iskander", "weapon/kinzhal")
 # Keys of entities that act (sem:hasActor): kinds, and the gazetteer's governments ("government/albania")

@@ -41,7 +41,7 @@ def _about(statement: Statement, events: tuple[EventMention, ...], main: int | N
 
 def extract_facts(doc: "Doc", article_key: str, mentions: tuple[Mention, ...], gazetteer: Gazetteer,
                   published: date | None) -> ArticleFacts:
-    grants = extract_grants(doc, mentions, published)
+    grants = extract_grants(doc, mentions, published, gazetteer)
     events = extract_events(doc, mentions, gazetteer, published) + tuple(_announcement(g) for g in grants)
     events = tuple(sorted(events, key=lambda e: (e.start, e.end, e.type)))
     main = next((i for i, e in enumerate(events) if e.type == EventType.ATTACK and e.target is not None), None)

@@ -1,5 +1,6 @@
 """Events: attacks, interceptions, accusations, denials, threats, bans, arrests, fires, parades,
-invasions — each with its roles read off the dependency parse.
+invasions, mutinies, dam breaches, plane crashes, visits, warrants, annexations, deportations,
+agreements, withdrawals, exiles — each with its roles read off the dependency parse.
 
 A trigger word (a verb or noun of the event's kind) opens an event; its agent is the verb's
 subject or the noun's owner ("Ukraine's attack", "an attack by Ukraine"), its target the object
@@ -7,7 +8,10 @@ or what follows "on"/"against" ("an attack on the Kremlin"), its instrument a we
 it or named in the sentence, with its count ("two drones"). An event reported inside a claim or
 accusation ("Russia accused Ukraine of attempting an attack") has an alleged agent. Negated
 events ("we didn't attack") are not events. An event that names none of agent, target and
-instrument is too vague to keep.
+instrument is too vague to keep, unless it is of a type that a place anchors (a fire at a depot, a
+plane crash in a region). Some words name an event only beside others ("crash" of a plane, "breach"
+of a dam: event_triggers_in_context); a trigger that modifies another ("an arrest warrant") is
+not an event of its own.
 """
 
 from __future__ import annotations
@@ -39,6 +43,9 @@ class _Words:
     agent_preps: frozenset[str]
     place_preps: frozenset[str]
     numbers: dict[str, int]
+    in_context: dict[str, tuple[EventType, frozenset[str]]]  # lemma -> (type, words that must be near)
+    place_anchored: frozenset[EventType]  # kept with only a place
+    clause_agent: frozenset[EventType]  # a noun trigger's agent may be its clause's subject
 
 
 @lexicon.cached
@@ -46,7 +53,26 @@ def _words() -> _Words:
     return _Words(lexicon.mapping_of("event_triggers", EventType), lexicon.words("event_alleging_verbs"),
                   lexicon.words("event_blaming_verbs"), lexicon.words("event_alleging_modifiers"),
                   lexicon.words("event_target_prepositions"), lexicon.words("event_agent_prepositions"),
-                  lexicon.words("event_place_prepositions"), lexicon.mapping("number_words"))
+                  lexicon.words("event_place_prepositions"), lexicon.mapping("number_words"),
+                  {lemma: (EventType(kind), frozenset(near))
+                   for lemma, (kind, near) in lexicon.mapping("event_triggers_in_context").items()},
+                  frozenset(EventType(t) for t in lexicon.words("event_place_anchored_types")),
+                  frozenset(EventType(t) for t in lexicon.words("event_clause_agent_types")))
+
+
+def _near_words(trigger: "Token") -> set[str]:
+    """Lemmas and forms of the words around a trigger: its phrase (children and theirs), its head
+    and its head's other children."""
+    near = [*trigger.children, *(g for c in trigger.children for g in c.children), trigger.head, *trigger.head.children]
+    return {w for t in near if t.i != trigger.i for w in (t.lemma_.lower(), t.lower_)}
+
+
+def _event_type(trigger: "Token") -> EventType | None:
+    """The type a trigger word names here: a contextual one ('plane crash') wins over its plain one."""
+    contextual = _words().in_context.get(trigger.lemma_)
+    if contextual is not None and contextual[1] & _near_words(trigger):
+        return contextual[0]
+    return _words().triggers.get(trigger.lemma_)
 
 
 _ACTORS = (PERSON, ORGANIZATION, COUNTRY)
@@ -91,7 +117,6 @@ def _subject(token: "Token") -> "Token | None":
 
 
 _STRIKES = (EventType.ATTACK, EventType.INTERCEPTION)  # events with an instrument, a count, an outcome
-_SPEECH_LIKE = (EventType.THREAT, EventType.DENIAL, EventType.ACCUSATION, EventType.BAN)
 
 
 def _governing_actor(ctx: _Sentence, trigger: "Token") -> Mention | None:
@@ -141,7 +166,7 @@ def _roles(ctx: _Sentence, trigger: "Token") -> _Roles:
                     target = ctx.mention_at(pobj, _ACTORS + (PLACE,))
                 elif child.lower_ in _words().agent_preps and agent is None:
                     agent = ctx.mention_at(pobj, _ACTORS)
-    if agent is None and target is None and trigger.pos_ == "NOUN" and _words().triggers.get(trigger.lemma_) in _SPEECH_LIKE:
+    if agent is None and target is None and trigger.pos_ == "NOUN" and _event_type(trigger) in _words().clause_agent:
         agent = _governing_actor(ctx, trigger)  # "the Kremlin said it reserved the right to retaliate"
     ancestor = trigger.head
     for _ in range(4):
@@ -210,9 +235,11 @@ def extract_events(doc: "Doc", mentions: tuple[Mention, ...], gazetteer: Gazette
     for index, sentence in enumerate(doc.sents):
         outcome = next((p for p in lexicon.ordered("no_harm") if p in sentence.text.lower()), None)
         for trigger in sentence:
-            kind = _words().triggers.get(trigger.lemma_)
+            kind = _event_type(trigger)
             if kind is None or trigger.pos_ not in ("VERB", "NOUN") or _negated(trigger):
                 continue
+            if trigger.dep_ == "compound" and _event_type(trigger.head) is not None:
+                continue  # "an arrest warrant", "a missile strike": the head names the event
             if trigger.lemma_ == "shoot" and not any(c.lower_ == "down" for c in trigger.children):
                 continue
             if trigger.lemma_ in ("fire", "strike") and trigger.pos_ == "VERB" and kind == EventType.FIRE_OR_EXPLOSION:
@@ -224,9 +251,10 @@ def extract_events(doc: "Doc", mentions: tuple[Mention, ...], gazetteer: Gazette
             count = _count(ctx, target if target is not None and target.kind == WEAPON else instrument)
             if kind in _STRIKES and roles["target"] is None and instrument is None:
                 continue
-            if roles["agent"] is None and roles["target"] is None and instrument is None:
-                continue
             place = _place(ctx, sentence, roles["target"])
+            if roles["agent"] is None and roles["target"] is None and instrument is None and (
+                    kind not in _words().place_anchored or place is None):
+                continue
             day, words = _time(ctx, trigger, sentence)
             events.append(EventMention(
                 type=kind, start=trigger.idx, end=trigger.idx + len(trigger), text=trigger.text, sentence=index,

@@ -42,6 +42,8 @@ class Sighting:
     type: str
     day: dt.date | None  # the event's own date, else the article's publication date
     local_key: str | None = None  # for mentions without an anchor: "event/attack-with-weapon-drone"
+    agent: str | None = None  # entity keys of its roles, for joining reports keyed by other anchors
+    anchors: frozenset[str] = frozenset()  # its target and place
 
 
 def _as_day(value: str | None) -> dt.date | None:
@@ -52,8 +54,10 @@ def _as_day(value: str | None) -> dt.date | None:
 
 
 def sighting(article_key: str, index: int, base_key: str | None, local_key: str | None, event_type: str,
-             event_date: str | None, published: str | None) -> Sighting:
-    return Sighting(article_key, index, base_key, event_type, _as_day(event_date) or _as_day(published), local_key)
+             event_date: str | None, published: str | None, agent: str | None = None,
+             anchors: Iterable[str | None] = ()) -> Sighting:
+    return Sighting(article_key, index, base_key, event_type, _as_day(event_date) or _as_day(published), local_key,
+                    agent, frozenset(a for a in anchors if a))
 
 
 def _dated(base_key: str, day: dt.date | None) -> str:
@@ -77,7 +81,7 @@ def event_identities(sightings: Iterable[Sighting]) -> dict[tuple[str, int], str
                 keys[(s.article_key, s.index)] = base_key
             continue
         keys.update(_split_in_time(base_key, group))
-    return keys
+    return _joined(keys, [s for group in by_base.values() for s in group], durative)
 
 
 def _split_in_time(base_key: str, group: list[Sighting]) -> dict[tuple[str, int], str]:
@@ -91,3 +95,60 @@ def _split_in_time(base_key: str, group: list[Sighting]) -> dict[tuple[str, int]
         previous = day
         keys[(s.article_key, s.index)] = _dated(base_key, first)
     return keys
+
+
+
+@dataclass
+class _Unit:
+    """The mentions of one key so far: what they are anchored to, by whom, when."""
+
+    key: str
+    type: str
+    anchors: set[str]
+    agents: set[str]
+    days: list[dt.date]
+    coarse: bool = False  # keyed by a country: a report that a more precise one may refine
+
+
+def _units(keys: dict[tuple[str, int], str], sightings: list[Sighting]) -> dict[str, _Unit]:
+    units: dict[str, _Unit] = {}
+    for s in sightings:
+        key = keys[(s.article_key, s.index)]
+        coarse = (s.base_key or "").partition("-")[2].startswith(("country-", "government-"))
+        unit = units.setdefault(key, _Unit(key, s.type, set(), set(), [], coarse))
+        unit.anchors |= s.anchors
+        unit.agents |= {s.agent} if s.agent else set()
+        unit.days += [s.day] if s.day else []
+    return units
+
+
+def _close_in_time(a: _Unit, b: _Unit, durative: frozenset[str]) -> bool:
+    if a.type in durative or not a.days or not b.days:
+        return True
+    return min(abs((x - y).days) for x in a.days for y in b.days) <= SAME_EVENT_DAYS
+
+
+def _joins(unit: _Unit, other: _Unit, durative: frozenset[str]) -> bool:
+    """Whether `unit` reports the event `other` names more precisely: `unit` is keyed by a country and
+    `other`'s anchors (target, place) are some of its own ("an attack on Ukraine, in Lviv" and "an
+    attack on Lviv"), or `unit` has no anchor and shares `other`'s agent ("a visit by Biden",
+    "Biden's visit to Kyiv")."""
+    if unit.key == other.key or unit.type != other.type or not other.anchors or not _close_in_time(unit, other, durative):
+        return False
+    if unit.anchors:
+        return unit.coarse and other.anchors < unit.anchors
+    return bool(unit.agents & other.agents)
+
+
+def _joined(keys: dict[tuple[str, int], str], sightings: list[Sighting], durative: frozenset[str]) -> dict[tuple[str, int], str]:
+    """Reports keyed by different anchors that are one event: a unit joins the one unit of its type
+    and time that `_joins` allows; when several could be meant it stays apart (never a guess). Decided
+    from the units alone, so independent of input order; a unit that others join never moves."""
+    units = _units(keys, sightings)
+    moves: dict[str, str] = {}
+    for key in sorted(units):
+        candidates = [other for other in units.values() if _joins(units[key], other, durative)]
+        if len(candidates) == 1:
+            moves[key] = candidates[0].key
+    final = {key: target for key, target in moves.items() if target not in moves}
+    return {where: final.get(key, key) for where, key in keys.items()}

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from kg.nlp.facts import ArticleFacts, EventMention, GrantMention, Ref, Statement
 from kg.nlp.names import fold
 from kg.resolve.event_identity import Sighting, sighting
+from kg.resolve.grant_identity import GrantSighting, grant_sighting
 from kg.util.slug import slugify
 
 SAME_REMARK = 0.5
@@ -103,8 +104,18 @@ def event_sightings(article: ArticleFacts, entity_of: dict[Ref, str], published:
         return entity_of.get(ref) if ref else None
 
     keys = _sentence_keys(article, lookup)
-    return [sighting(article.article_key, i, key, None if key else _local_key(e, lookup), e.type, e.date, published)
+    return [sighting(article.article_key, i, key, None if key else _local_key(e, lookup), e.type, e.date, published,
+                     lookup(e.agent), (lookup(e.target), lookup(e.place)))
             for i, (e, key) in enumerate(zip(article.events, keys))]
+
+
+def grant_sightings(article: ArticleFacts, entity_of: dict[Ref, str], published: str | None) -> list[GrantSighting]:
+    """What decides the identity of each of the article's aid packages (kg.resolve.grant_identity)."""
+    def lookup(ref: Ref | None) -> str | None:
+        return entity_of.get(ref) if ref else None
+
+    return [grant_sighting(article.article_key, i, lookup(g.funder) or lookup(g.announcer), g.amount, g.currency,
+                           g.date, published) for i, g in enumerate(article.grants)]
 
 
 class FactResolver:
@@ -112,9 +123,12 @@ class FactResolver:
     with an earlier rendering of the same remark, so what is kept across articles is each
     speaker's remarks (their keys and first words), not the articles."""
 
-    def __init__(self, identities: dict[tuple[str, int], str] | None = None) -> None:
+    def __init__(self, identities: dict[tuple[str, int], str] | None = None,
+                 grant_identities: dict[tuple[str, int], str] | None = None) -> None:
         # event keys in time (kg.resolve.event_identity); without them, type and anchor only
         self._identities = identities
+        # aid-package keys in time (kg.resolve.grant_identity); without them, funder, amount and currency
+        self._grant_identities = grant_identities
         self._remarks: dict[str, list[tuple[str, str]]] = {}  # speaker -> [(statement key, first text)]
         self._previous: str | None = None
         # facts not emitted because they could not satisfy the shapes, by reason (report.json)
@@ -145,9 +159,11 @@ class FactResolver:
             about = event_keys[statement.about] if statement.about is not None else None
             statements.append(StatementReport(article.article_key, key, statement, speaker, lookup(statement.medium),
                                               about, score))
-        for grant in article.grants:
+        for index, grant in enumerate(article.grants):
             funder = lookup(grant.funder) or lookup(grant.announcer)
             key = f"grant/{(funder or 'unknown').replace('/', '-')}-{grant.amount}-{grant.currency.lower()}"
+            if self._grant_identities is not None:
+                key = self._grant_identities.get((article.article_key, index), key)
             contents = tuple(k for k in (lookup(r) for r in grant.contents) if k)
             grants.append(GrantReport(article.article_key, key, grant, funder, lookup(grant.announcer),
                                       lookup(grant.recipient), contents))

@@ -43,7 +43,8 @@ from kg.nlp.mention import ArticleMentions
 from kg.nlp.packed import PackedExtraction
 from kg.nlp.pipeline import load_pipeline
 from kg.resolve.event_identity import event_identities
-from kg.resolve.facts import FactResolver, event_sightings
+from kg.resolve.facts import FactResolver, event_sightings, grant_sightings
+from kg.resolve.grant_identity import grant_identities
 from kg.resolve.model import ResolvedArticle
 from kg.resolve.resolver import Resolution, resolve
 from kg.util.nogc import collector_paused
@@ -199,7 +200,7 @@ def resolved_articles(articles: Sequence[Article], packed: dict[str, PackedExtra
                       dropped: Counter[str] | None = None) -> Iterator[ResolvedArticle]:
     """Each article (in the order given: article-key order) with its mentions and facts resolved,
     unpacked one at a time. `mentioned`, if given, receives each article's mentions' entity keys."""
-    facts_resolver = FactResolver(_event_identities(articles, packed, resolution))
+    facts_resolver = FactResolver(*_identities(articles, packed, resolution))
     for article in articles:
         mentions, facts = packed[article.key].unpack()
         resolved = resolution.article(mentions)
@@ -211,15 +212,17 @@ def resolved_articles(articles: Sequence[Article], packed: dict[str, PackedExtra
         dropped.update(facts_resolver.dropped)
 
 
-def _event_identities(articles: Sequence[Article], packed: dict[str, PackedExtraction],
-                      resolution: Resolution) -> dict[tuple[str, int], str]:
-    """The key of every event mention, decided from all of them (one pass over the articles first)."""
-    sightings = []
+def _identities(articles: Sequence[Article], packed: dict[str, PackedExtraction],
+                resolution: Resolution) -> tuple[dict[tuple[str, int], str], dict[tuple[str, int], str]]:
+    """The key of every event mention and of every aid-package mention, decided from all of them
+    (one pass over the articles first)."""
+    sightings, grants = [], []
     for article in articles:
         mentions, facts = packed[article.key].unpack()
         entity_of = {(rm.mention.start, rm.mention.end): rm.entity_key for rm in resolution.article(mentions)}
         sightings += event_sightings(facts, entity_of, article.published)
-    return event_identities(sightings)
+        grants += grant_sightings(facts, entity_of, article.published)
+    return event_identities(sightings), grant_identities(grants)
 
 
 @collector_paused  # all of it: a collection between two steps would walk every object the steps made

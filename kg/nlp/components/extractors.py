@@ -153,7 +153,7 @@ class KgGrants(_Extractor):
 
     def extract(self, doc: "Doc") -> None:
         _, published = _article(doc)
-        doc.user_data[GRANTS] = pack_value(extract_grants(doc, self.mentions(doc).mentions, published))
+        doc.user_data[GRANTS] = pack_value(extract_grants(doc, self.mentions(doc).mentions, published, self.gazetteer))
 
 
 def make_mentions(nlp: "Language", name: str, lexicon: str = DEFAULT_LANGUAGE) -> KgMentions:
