@@ -30,7 +30,8 @@ from kg.export.network import flatten, to_networkx, write_gexf, write_graphml
 from kg.export.rdf import write_dumps
 from kg.export.report import build_report, write_report
 from kg.export.stats import compute_stats
-from kg.export.tables import TABLE_NAMES, TABLES, write_tables
+from kg.export.geojson import write_geojson
+from kg.export.tables import TABLE_NAMES, TABLES, merged_store, write_tables
 from kg.export.view import write_view
 from kg.graph.build import build_quads
 from kg.graph.iris import IriMinter
@@ -54,7 +55,7 @@ if TYPE_CHECKING:
 
 RESULTS_LAYOUT = 3  # 2: slotted mention and fact dataclasses; 3: kinds, event types, stances as kg.vocab enums
 OUTPUT_FILES = ("graph.trig", "graph.nq", "graph.ttl", "graph.jsonld", "graph.html", "graph.graphml", "graph.gexf",
-                "report.json") + tuple(f"{TABLES}/{name}.csv" for name in TABLE_NAMES)
+                "events.geojson", "report.json") + tuple(f"{TABLES}/{name}.csv" for name in TABLE_NAMES)
 
 
 class NothingToBuild(InputError):
@@ -243,7 +244,9 @@ def _finish(articles: tuple[Article, ...], packed: dict[str, PackedExtraction], 
             write_graphml(network, staging / "graph.graphml", flat)
             write_gexf(network, staging / "graph.gexf", flat)
             write_view(network, staging / "graph.html")
-            report["tables"] = write_tables(staging / "graph.nq", staging / TABLES)
+            merged = merged_store(staging / "graph.nq")
+            report["tables"] = write_tables(merged, staging / TABLES)
+            report["map"] = {"events.geojson": write_geojson(merged, staging / "events.geojson")}
             report["stats"] = compute_stats(staging / TABLES, report)
             write_report(report, staging / "report.json")
     return BuildResult(out_dir, report, tuple(skipped))
