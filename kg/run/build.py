@@ -26,11 +26,11 @@ from kg.config import Settings
 from kg.dataset.store import CACHE, ExtractionCache, open_store, stored_articles, sync
 from kg.errors import InputError
 from kg.export.atomic import remove_stale_temporaries, staged_outputs
+from kg.export.geojson import write_geojson
 from kg.export.network import flatten, to_networkx, write_gexf, write_graphml
 from kg.export.rdf import write_dumps
 from kg.export.report import build_report, write_report
 from kg.export.stats import compute_stats
-from kg.export.geojson import write_geojson
 from kg.export.tables import TABLE_NAMES, TABLES, merged_store, write_tables
 from kg.export.view import write_view
 from kg.graph.build import build_quads
