@@ -49,13 +49,15 @@ def _local(iri: str) -> str:
 
 def event_features(store: ox.Store) -> list[dict]:
     """The Features of the events in `store` (its default graph: the merge of the article graphs)."""
-    features = []
-    for row in store.query(_QUERY, prefixes=PREFIXES):
+    features: list[dict] = []
+    solutions = store.query(_QUERY, prefixes=PREFIXES)
+    assert isinstance(solutions, ox.QuerySolutions)
+    for row in solutions:
         latitude, longitude = float(row["latitude"].value), float(row["longitude"].value)
         dates = _values(row["dates"])
         types = [_local(c) for c in _values(row["classes"]) if c not in _GENERIC]
         articles = _values(row["keys"])
-        properties = {
+        properties: dict[str, object] = {
             "iri": row["event"].value, "type": " | ".join(sorted(types)),
             "label": row["label"].value if row["label"] is not None else None,
             "date": dates[0] if dates else None, "dates": dates,
@@ -65,8 +67,8 @@ def event_features(store: ox.Store) -> list[dict]:
         }
         features.append({"type": "Feature", "geometry": {"type": "Point", "coordinates": [longitude, latitude]},
                          "properties": properties})
-    features.sort(key=lambda f: (f["properties"]["date"] or "", f["properties"]["iri"], f["properties"]["place"]))
-    return features
+    return sorted(features, key=lambda f: (f["properties"]["date"] or "", f["properties"]["iri"],
+                                           f["properties"]["place"]))
 
 
 def geojson_text(features: list[dict]) -> str:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import sys
 import time
 from collections.abc import Callable, Iterable, Iterator
-from typing import TextIO, TypeVar
+from typing import Any, TextIO, TypeVar
 
 T = TypeVar("T")
 
@@ -37,7 +37,7 @@ class Progress:
     def __init__(self, stream: TextIO | None = None, bars: bool | None = None):
         self.stream = stream if stream is not None else sys.stderr
         self.bars = bool(getattr(self.stream, "isatty", lambda: False)()) if bars is None else bars
-        self._bar = None
+        self._bar: Any = None
         self._start = time.monotonic()
 
     def stage(self, name: str, total: int | None = None, unit: str = "article") -> Callable[[int], None]:
@@ -45,8 +45,8 @@ class Progress:
         if self.bars:
             from tqdm import tqdm
 
-            self._bar = tqdm(total=total, desc=name, unit=unit, file=self.stream, leave=False, dynamic_ncols=True)
-            return self._bar.update
+            bar = self._bar = tqdm(total=total, desc=name, unit=unit, file=self.stream, leave=False, dynamic_ncols=True)
+            return bar.update
         count = f" ({total} {unit}{'' if total == 1 else 's'})" if total is not None else ""
         print(f"[{time.monotonic() - self._start:6.1f} s] {name}{count}", file=self.stream, flush=True)
         return _nothing
