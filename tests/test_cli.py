@@ -158,3 +158,17 @@ def test_progress_draws_a_bar_per_stage_on_a_terminal():
     text = stream.getvalue()
     assert "extracting:   0%" in text and "0/3" in text and "resolving entities" in text
     assert text.endswith("\r"), "each bar is cleared when its stage ends"
+
+
+def test_tests_that_need_the_corpus_skip_with_the_reason_outside_ci_and_fail_in_ci(tmp_path, monkeypatch):
+    from tests.conftest import require_corpus
+
+    present = tmp_path / "meta.jsonl"
+    present.write_text("{}\n", encoding="utf-8")
+    assert require_corpus(present) == present
+    monkeypatch.delenv("CI", raising=False)
+    with pytest.raises(pytest.skip.Exception, match=r"needs the evaluation corpus: .*nowhere.* ../shared/corpus"):
+        require_corpus(tmp_path / "nowhere")
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="needs the evaluation corpus"):
+        require_corpus(tmp_path / "nowhere")
