@@ -1,4 +1,4 @@
-"""The closed vocabulary of kg: entity kinds, event types and stances, each spelled once.
+"""The closed vocabulary of kg: entity kinds, event types, stances and place senses, each spelled once.
 
 Every stage imports these (this module imports nothing from kg, so ingest and nlp may use it).
 The values are the strings the outputs and the ontology use: an entity kind is an IRI path segment
@@ -8,6 +8,7 @@ The values are the strings the outputs and the ontology use: an entity kind is a
 
 from __future__ import annotations
 
+import re
 from enum import StrEnum
 
 
@@ -36,6 +37,11 @@ class EventType(StrEnum):
     COMMEMORATION = "Commemoration"
     INVASION = "Invasion"
 
+    @property
+    def label(self) -> str:
+        """The English label of an event node: "Fire or explosion" for FireOrExplosion."""
+        return re.sub(r"(?<=[a-z])(?=[A-Z])", " ", self.value).capitalize()
+
 
 class Stance(StrEnum):
     """What a statement does with its content (kgo:asserts, …; a skos:Concept of kgo:StanceScheme)."""
@@ -45,3 +51,11 @@ class Stance(StrEnum):
     ACCUSES = "accuses"
     DEMANDS = "demands"
     SPECULATES = "speculates"
+
+
+class Sense(StrEnum):
+    """What a place name stands for in one mention (kgo:sense): the place itself ("drones over Kyiv")
+    or those who act for it ("Kyiv denied …")."""
+
+    PLACE = "place"
+    ACTOR = "actor"

@@ -114,9 +114,16 @@ def nlp():
 _SLOW_MODULES = {"test_serve", "test_serve_lanes", "test_serve_limits", "test_view", "test_crash", "test_distributed",
                  "test_memory_budget", "test_notebook", "test_wheel", "test_hostile", "test_properties", "test_deadline"}
 _SLOW_FIXTURES = {"dev_out", "corpus_out", "corpus_store", "corpus_jsonl"}
+# Single tests of otherwise fast modules: a build killed at 20 moments; 15 `kg query` processes; a
+# store built and validated with SHACL three times; spaCy's worker processes on 12 dev articles
+# (measured 22 s, 3 s, 7 s and 2.5 s on an idle machine).
+_SLOW_TESTS = {"test_a_store_survives_kill_9_at_any_moment", "test_kg_query_refuses_every_bypass",
+               "test_validate_reads_a_store_and_an_output_folder",
+               "test_two_processes_extract_in_their_workers_and_match_one_process"}
 
 
 def pytest_collection_modifyitems(config, items) -> None:
     for item in items:
-        if item.module.__name__.rpartition(".")[2] in _SLOW_MODULES or _SLOW_FIXTURES & set(item.fixturenames):
+        if (item.module.__name__.rpartition(".")[2] in _SLOW_MODULES or _SLOW_FIXTURES & set(item.fixturenames)
+                or item.originalname in _SLOW_TESTS):
             item.add_marker(pytest.mark.slow)

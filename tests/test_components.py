@@ -87,3 +87,82 @@ def _record_pid(doc):
 
 def _results(doc):
     return doc.user_data["test_pid"], doc._.kg_mentions, doc._.kg_facts, doc._.kg_statements
+
+
+# A lexicon is given to the components as spaCy gives patterns to its entity_ruler: by config when
+# the component is made, or at initialize; it is read once and used only by the component that has it.
+
+QUIPPED = "Ihor Terekhov, the mayor of Kharkiv, quipped that the bridge would stay closed."
+
+
+def _lexicon_with_quip(tmp_path):
+    """A copy of the English lexicon where "quip" is a verb of saying."""
+    import shutil
+    from importlib.resources import files
+
+    folder = tmp_path / "my-lexicon"
+    shutil.copytree(str(files("kg.nlp.lexicon").joinpath("en")), folder)
+    cues = json.loads((folder / "speech_cues.json").read_text(encoding="utf-8"))
+    assert "quip" not in cues["entries"]
+    cues["entries"]["quip"] = "reports"
+    (folder / "speech_cues.json").write_text(json.dumps(cues), encoding="utf-8")
+    return folder
+
+
+@pytest.fixture(scope="module")
+def statements_nlp():
+    import spacy
+
+    import kg.nlp.components  # noqa: F401 - registers the factories
+
+    nlp = spacy.load(Settings().model)
+    nlp.add_pipe("kg_mentions")
+    nlp.add_pipe("kg_statements")
+    return nlp
+
+
+def test_a_lexicon_given_at_initialize_is_the_one_the_component_uses(statements_nlp, tmp_path):
+    from kg.nlp import lexicon
+    from kg.nlp.lexicon import Lexicon
+
+    component = statements_nlp.get_pipe("kg_statements")
+    assert component.lexicon is Lexicon.load("en") is statements_nlp.get_pipe("kg_mentions").lexicon  # read once
+    assert statements_nlp(QUIPPED)._.kg_statements == ()
+    folder = _lexicon_with_quip(tmp_path)
+    component.initialize(lexicon=Lexicon.load(folder))
+    try:
+        [statement] = statements_nlp(QUIPPED)._.kg_statements
+        assert (statement.cue, statement.text) == ("quip", "that the bridge would stay closed")
+        assert component.lexicon.signature != Lexicon.load("en").signature
+        assert lexicon.current() is Lexicon.load("en")  # the component's lexicon does not leak out of it
+    finally:
+        component.initialize(lexicon="en")
+    assert statements_nlp(QUIPPED)._.kg_statements == ()
+
+
+def test_a_lexicon_named_in_the_config_is_loaded_when_the_component_is_made(tmp_path):
+    import spacy
+
+    import kg.nlp.components  # noqa: F401
+    from kg.nlp.lexicon import Lexicon
+
+    folder = _lexicon_with_quip(tmp_path)
+    nlp = spacy.blank("en")
+    nlp.add_pipe("kg_statements", config={"lexicon": str(folder)})
+    assert nlp.get_pipe("kg_statements").lexicon is Lexicon.load(folder)
+    nlp.add_pipe("kg_events")
+    nlp.config["initialize"]["components"]["kg_events"] = {"lexicon": str(folder)}
+    assert nlp.get_pipe("kg_events").lexicon is Lexicon.load("en")
+    nlp.initialize()  # spaCy passes [initialize.components.kg_events] to the component's initialize
+    assert nlp.get_pipe("kg_events").lexicon is Lexicon.load(folder)
+
+
+def test_a_lexicon_folder_that_is_not_there_names_it(tmp_path):
+    import spacy
+
+    import kg.nlp.components  # noqa: F401
+    from kg.nlp.lexicon import LexiconError
+
+    nlp = spacy.blank("en")
+    with pytest.raises(LexiconError, match="no-such-folder: no such folder"):
+        nlp.add_pipe("kg_events", config={"lexicon": str(tmp_path / "no-such-folder")})

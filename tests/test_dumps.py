@@ -44,7 +44,7 @@ def oxigraph_count(path: Path, rdf_format) -> int:
     return sum(1 for _ in ox.parse(path=str(path), format=rdf_format))
 
 
-@pytest.mark.parametrize("fixture", ["corpus_out", "sample_out"])
+@pytest.mark.parametrize("fixture", [pytest.param("corpus_out", marks=pytest.mark.slow), "sample_out"])
 def test_three_parsers_agree(request, fixture):
     out: Path = request.getfixturevalue(fixture)
     expected_quads = oxigraph_count(out / "graph.nq", ox.RdfFormat.N_QUADS)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from importlib.resources import files
 
 import pytest
@@ -30,31 +31,33 @@ def test_a_missing_or_malformed_lexicon_names_the_file():
         lexicon.words("no-such-list")
 
 
-def test_the_extraction_signature_covers_the_lexicons(monkeypatch):
+def test_the_extraction_signature_covers_the_lexicons(tmp_path):
     before = extraction_signature(Settings())
-    assert f"lexicon {lexicon.lexicon_signature()}" in before
-    lexicon.lexicon_signature.cache_clear()
-    monkeypatch.setattr(lexicon, "_folder", lambda language: _Changed(files("kg.nlp.lexicon").joinpath(language)))
-    try:
-        assert extraction_signature(Settings()) != before
-    finally:
-        lexicon.lexicon_signature.cache_clear()
+    assert f"lexicon {lexicon.Lexicon.load('en').signature}" in before
+    copy = tmp_path / "en"
+    shutil.copytree(str(files("kg.nlp.lexicon").joinpath("en")), copy)
+    assert lexicon.Lexicon.load(copy).signature == lexicon.Lexicon.load("en").signature
+    first = sorted(copy.glob("*.json"))[0]
+    changed = tmp_path / "changed"
+    shutil.copytree(copy, changed)
+    (changed / first.name).write_bytes(first.read_bytes() + b" ")  # one byte more
+    assert lexicon.Lexicon.load(changed).signature != lexicon.Lexicon.load("en").signature
 
 
-class _Changed:
-    """A lexicon folder whose first file reads one byte differently."""
-
-    def __init__(self, folder):
-        self.folder = folder
-
-    def iterdir(self):
-        for i, entry in enumerate(sorted(self.folder.iterdir(), key=lambda p: p.name)):
-            yield _Entry(entry, changed=i == 0)
+def test_a_lexicon_is_read_once_and_a_bad_file_names_itself(tmp_path):
+    assert lexicon.Lexicon.load("en") is lexicon.Lexicon.load("en")
+    (tmp_path / "speech_cues.json").write_text('{"version": 1, "entries": [', encoding="utf-8")
+    with pytest.raises(lexicon.LexiconError, match="speech_cues.json: not valid JSON"):
+        lexicon.Lexicon.load(tmp_path)
+    with pytest.raises(lexicon.LexiconError, match="no such language"):
+        lexicon.Lexicon.load("xx")
 
 
-class _Entry:
-    def __init__(self, entry, changed: bool):
-        self.name, self.entry, self.changed = entry.name, entry, changed
+def test_an_event_type_a_lexicon_maps_to_must_be_a_member(tmp_path):
+    from kg.vocab import EventType
 
-    def read_bytes(self) -> bytes:
-        return self.entry.read_bytes() + (b" " if self.changed else b"")
+    (tmp_path / "event_triggers.json").write_text(
+        json.dumps({"version": 1, "entries": {"shell": "Attack", "raid": "Atack"}}), encoding="utf-8")
+    with pytest.raises(lexicon.LexiconError, match="event_triggers.json: Atack: not a member of EventType"):
+        lexicon.Lexicon.load(tmp_path).mapping_of("event_triggers", EventType)
+    assert lexicon.Lexicon.load("en").mapping_of("event_triggers", EventType)["attack"] is EventType.ATTACK

@@ -12,11 +12,11 @@ from rdflib.namespace import RDF, RDFS, XSD
 
 from kg.export.network import (
     annotate,
-    annotations,
     centrality,
     communities,
     flatten,
     load_dataset,
+    node_scores,
     relation_name,
     simple_graph,
     to_networkx,
@@ -123,7 +123,7 @@ def test_simple_graph_sums_both_directions_in_first_met_order():
     assert list(simple.nodes) == ["c", "a", "b", "d"]
     assert list(simple.edges(data="weight")) == [("c", "b", 1), ("a", "b", 5.5)]
     assert {n: list(simple.adj[n]) for n in simple} == {"c": ["b"], "a": ["b"], "b": ["c", "a"], "d": []}
-    importance, community = annotations(graph)
+    importance, community = node_scores(graph)
     before = list(graph.nodes(data=True))
     annotate(graph)
     assert [(n, {k: d[k] for k in ("importance", "community")}) for n, d in graph.nodes(data=True)] == [

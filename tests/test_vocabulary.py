@@ -11,7 +11,7 @@ import pytest
 
 from kg.graph.namespaces import KGO
 from kg.graph.terms import O_KGO, kgo_terms
-from kg.vocab import EntityKind, EventType, Stance
+from kg.vocab import EntityKind, EventType, Sense, Stance
 
 ROOT = Path(__file__).resolve().parent.parent
 # KGO.name, O_KGO.name, KGO["name"] in Python; kgo:name in SPARQL, Turtle and JSON-LD strings
@@ -67,3 +67,24 @@ def test_an_undeclared_term_is_an_error_at_first_use():
     with pytest.raises(AttributeError, match="ontology#speakr is not declared"):
         O_KGO.speakr  # noqa: B018 - the lookup is the test
     assert O_KGO.speaker.value == str(KGO) + "speaker"
+
+
+def test_the_senses_are_the_values_the_shapes_allow():
+    shapes = (ROOT / "kg" / "ontology" / "shapes.ttl").read_text(encoding="utf-8")
+    allowed = re.search(r"sh:path kgo:sense ;.*?sh:in \(([^)]*)\)", shapes, re.DOTALL).group(1)
+    assert sorted(re.findall(r'"([^"]+)"', allowed)) == sorted(Sense)
+
+
+def test_enum_values_are_not_spelled_as_literals_in_the_code():
+    """An event type, stance or place sense is named by its member (EventType.ATTACK), not by a
+    string literal that a typo would turn into a silent miss."""
+    values = {m.value for m in (*EventType, *Stance, *Sense)} - {"place"}  # "place" is also a role and a column
+    found = []
+    for path in sorted((ROOT / "kg").rglob("*.py")):
+        if path.name == "vocab.py":
+            continue
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            for value in re.findall(r"""["']([A-Za-z]+)["']""", line.split("#", 1)[0]):
+                if value in values:
+                    found.append(f"{path.relative_to(ROOT)}:{number}: {value!r}")
+    assert not found, found

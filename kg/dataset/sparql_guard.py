@@ -55,7 +55,7 @@ def _hidden_keyword(token: Token) -> str | None:
     it backtracks into a name that does not parse, so any refused word inside a word counts, and
     SERVICE or FROM (the two that act in a query) inside a prefix name."""
     if token.kind == "word":
-        text, words = token.text.upper(), REFUSED
+        text, words = token.text.upper(), tuple(REFUSED)
     elif token.kind == "pname":
         text, words = token.text.split(":", 1)[0].upper(), ("SERVICE", "FROM")
     else:

@@ -95,7 +95,7 @@ def tokenize(query: str) -> list[Token]:
         if match is None:
             line = text.count("\n", 0, position) + 1
             raise LexError(f"line {line}: unexpected character {text[position]!r}")
-        kind = match.lastgroup.rstrip("0123456789")
+        kind = (match.lastgroup or "").rstrip("0123456789")
         value = match.group()
         if kind in ("ws", "comment"):
             breaks += value.count("\n") if "\n" in value else value.count("\r")

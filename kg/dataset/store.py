@@ -21,7 +21,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg.errors import InputError
-from kg.graph.namespaces import SPARQL_PROLOGUE
+from kg.graph.namespaces import SPARQL_PROLOGUE, select
 from kg.ingest import Article
 
 DATABASE = "oxigraph"
@@ -59,10 +59,13 @@ def open_store(path: Path, read_only: bool = False) -> ox.Store:
 def stored_articles(store: ox.Store) -> list[Article]:
     """The articles the store holds, as they were ingested (cleaned text and metadata)."""
     articles = []
-    for row in store.query(_ARTICLES):
+    for row in select(store, _ARTICLES):
         value = {name: None if row[name] is None else row[name].value
                  for name in ("key", "body", "title", "url", "published", "publisher")}
-        articles.append(Article(key=value["key"], text=value["body"], source=f"store:{value['key']}",
+        key, body = value["key"], value["body"]
+        if key is None or body is None:  # both are required by the query: a bound row has them
+            raise InputError("store: an article row without its key or body")
+        articles.append(Article(key=key, text=body, source=f"store:{key}",
                                 title=value["title"], url=value["url"], published=value["published"],
                                 publisher=value["publisher"]))
     return articles
@@ -92,8 +95,9 @@ def _normalised(quads) -> set[ox.Quad]:
 
 def _data(graph: ox.NamedNode | None, quads: Iterable[ox.Quad]) -> str:
     """Quads as the body of INSERT DATA / DELETE DATA (N-Triples terms are SPARQL terms)."""
-    triples = ox.serialize([ox.Triple(q.subject, q.predicate, q.object) for q in quads],
-                           format=ox.RdfFormat.N_TRIPLES).decode("utf-8")
+    written = ox.serialize([ox.Triple(q.subject, q.predicate, q.object) for q in quads],
+                           format=ox.RdfFormat.N_TRIPLES)
+    triples = (written or b"").decode("utf-8")  # bytes: no output was given to write to
     return f"{{ GRAPH {graph} {{ {triples} }} }}" if graph is not None else f"{{ {triples} }}"
 
 
@@ -101,7 +105,9 @@ def _changes(store: ox.Store, by_graph: dict[ox.NamedNode, list[ox.Quad]], defau
     """The SPARQL update operations that turn the store into the build, one group per graph, and
     what they add and replace. Unchanged graphs are left alone."""
     groups: list[list[str]] = []
-    added, replaced, unchanged = [], [], 0
+    added: list[str] = []
+    replaced: list[str] = []
+    unchanged = 0
     stale = [g for g in store.named_graphs() if g.value.startswith(_STAGING)]
     if stale:
         groups.append([f"DROP SILENT GRAPH {g}" for g in sorted(stale, key=str)])
@@ -135,9 +141,11 @@ def sync(store: ox.Store, quads: Iterable[ox.Quad]) -> SyncReport:
     for q in quads:
         if isinstance(q.graph_name, ox.DefaultGraph):
             default.append(q)
-        else:
+        elif isinstance(q.graph_name, ox.NamedNode):
             by_graph[q.graph_name].append(q)
             default.append(ox.Quad(q.subject, q.predicate, q.object))
+        else:  # a build names its graphs by IRI; SPARQL cannot DROP a blank-node graph
+            raise InputError(f"store: the graph {q.graph_name} is named by a blank node")
     groups, report = _changes(store, by_graph, default)
     if sum(len(op) for group in groups for op in group) <= ONE_TRANSACTION_BYTES:
         groups = [[op for group in groups for op in group]]

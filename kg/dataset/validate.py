@@ -14,7 +14,7 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import Dataset, Graph
 
-from kg.graph.namespaces import PREFIXES, SPARQL_PROLOGUE
+from kg.graph.namespaces import PREFIXES, SPARQL_PROLOGUE, select
 
 ONTOLOGY_DIR = Path(__file__).resolve().parents[1] / "ontology"  # package data: in the wheel too
 SHAPES = ONTOLOGY_DIR / "shapes.ttl"
@@ -90,7 +90,7 @@ def graph_layout_problems(nq_path: Path, limit: int = 10) -> list[str]:
     store.bulk_load(path=str(nq_path), format=ox.RdfFormat.N_QUADS)
     problems = []
     for message, query in GRAPH_CHECKS.items():
-        for row in list(store.query(SPARQL_PROLOGUE + query))[:limit]:
+        for row in list(select(store, SPARQL_PROLOGUE + query))[:limit]:
             problems.append(f"{message}: {' '.join(str(term) for term in row)}")
     return problems
 

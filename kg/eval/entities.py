@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from kg.graph.namespaces import SPARQL_PROLOGUE
+from kg.graph.namespaces import SPARQL_PROLOGUE, select
 from kg.nlp.names import fold, name_key
 
 TYPES = {
@@ -64,7 +64,7 @@ def predicted_entities(store: ox.Store) -> dict[str, dict[tuple[str, str], set[s
     """article key -> (type, entity IRI) -> names, for the types scored."""
     by_type = {iri: name for name, iri in TYPES.items()}
     result: dict[str, dict[tuple[str, str], set[str]]] = defaultdict(lambda: defaultdict(set))
-    for row in store.query(_QUERY):
+    for row in select(store, _QUERY):
         type_name = by_type.get(row["type"].value)
         if type_name:
             result[row["key"].value][(type_name, row["entity"].value)] |= _names([row["name"].value])

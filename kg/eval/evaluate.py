@@ -22,7 +22,7 @@ from kg.eval.identity import score_identity
 from kg.eval.persons import person_nodes, score_clusters
 from kg.eval.statements import KINDS, score_statements
 from kg.eval.targets import goals, load_targets
-from kg.graph.namespaces import SPARQL_PROLOGUE
+from kg.graph.namespaces import SPARQL_PROLOGUE, select
 
 _BODIES = SPARQL_PROLOGUE + """
 SELECT ?key ?body WHERE { GRAPH ?g { ?a kgo:articleKey ?key ; schema:articleBody ?body } } ORDER BY ?key"""
@@ -38,7 +38,7 @@ def baseline_entities(store: ox.Store, model: str) -> dict[str, dict[tuple[str, 
     countries = {n for e in Gazetteer.load().entries() if e.kind == "country" for n in e.names}
     nlp = spacy.load(model)
     result: dict[str, dict[tuple[str, str], set[str]]] = defaultdict(dict)
-    rows = [(r["key"].value, r["body"].value) for r in store.query(_BODIES)]
+    rows = [(r["key"].value, r["body"].value) for r in select(store, _BODIES)]
     for (key, _), doc in zip(rows, nlp.pipe(body for _, body in rows)):
         for ent in doc.ents:
             kind = _SPACY_KINDS.get(ent.label_)
@@ -71,7 +71,7 @@ def evaluate(out_dir: Path, entities_gold: Path, facts_gold: Path, model: str, t
     except KeyError as err:
         raise InputError(f"{entities_gold} or {facts_gold}: a gold item lacks the field {err}") from err
     result["metrics"] = metrics(result)
-    if wanted is not None:
+    if wanted is not None and targets is not None:
         result["goals"] = goals(result["metrics"], wanted, targets)
     return result
 
@@ -80,7 +80,7 @@ def _scores(store: ox.Store, gold_entities: dict, facts: dict, model: str) -> di
     entities = gold_entities["articles"]
     events = predicted_events(store)
     matches = match_events(events, facts)
-    result = {
+    result: dict[str, object] = {
         "entities": score(store, entities),
         "baseline": score_predicted(baseline_entities(store, model), entities),
         "statements": score_statements(store, facts),

@@ -79,7 +79,7 @@ def match_events(predicted: Predicted, gold: dict[str, dict]) -> list[EventMatch
             candidates = [i for i, p in enumerate(events)
                           if i not in taken and p.type == bare_type(g["type"]) and _anchored(g, p)]
             dated = [i for i in candidates if g.get("date") and events[i].dates == {g["date"]}]
-            chosen = (dated or candidates or [None])[0]
+            chosen = next(iter(dated or candidates), None)
             if chosen is not None:
                 taken.add(chosen)
             matches.append(EventMatch(article, g, events[chosen].iri if chosen is not None else None))
@@ -107,6 +107,6 @@ def score_event_types(predicted: Predicted, gold: dict[str, dict], matches: list
 def score_dates(predicted: Predicted, matches: list[EventMatch]) -> tuple[int, int]:
     """(matched gold events with the right date, matched gold events with a date)."""
     dates = {(article, p.iri): p.dates for article, events in predicted.items() for p in events}
-    dated = [m for m in matches if m.iri is not None and m.gold.get("date")]
-    right = sum(dates[(m.article, m.iri)] == {m.gold["date"]} for m in dated)
+    dated = [(m.article, m.iri, m.gold["date"]) for m in matches if m.iri is not None and m.gold.get("date")]
+    right = sum(dates[(article, iri)] == {day} for article, iri, day in dated)
     return right, len(dated)

@@ -74,11 +74,11 @@ def score_predicted_statements(predicted: Predicted, gold: dict[str, dict]) -> d
                 counts[4] += right
                 counts[5] += unnamed
     result: dict = {}
-    for bucket, (tp, pred, total, found, right, unnamed) in tally.items():
+    for bucket, (tp, pred, total, found, with_speaker, left_unnamed) in tally.items():
         result[bucket] = Score(tp, pred, total, found)
-        result[f"{bucket} with speaker"] = Score(tp, pred, total, right)
-        result[f"{bucket} right speaker of found"] = right / found if found else 1.0
-        result[f"{bucket} left unnamed"] = unnamed
+        result[f"{bucket} with speaker"] = Score(tp, pred, total, with_speaker)
+        result[f"{bucket} right speaker of found"] = with_speaker / found if found else 1.0
+        result[f"{bucket} left unnamed"] = left_unnamed
     result["quote speaker accuracy"] = result["direct quotes with speaker"].recall
     return result
 
@@ -88,4 +88,4 @@ def _kind(direct: bool) -> str:
 
 
 def _named(speaker: str | None) -> bool:
-    return bool(speaker) and not speaker.lower().startswith("unnamed")
+    return speaker is not None and bool(speaker) and not speaker.lower().startswith("unnamed")

@@ -33,7 +33,7 @@ def atomic_path(path: Path) -> Iterator[Path]:
             tmp.unlink()
 
 
-def write_atomic(path: Path, write: Callable[[Path], None]) -> None:
+def write_atomic(path: Path, write: Callable[[Path], object]) -> None:
     """Call `write(tmp_path)` and move the result into place atomically."""
     with atomic_path(path) as tmp:
         write(tmp)

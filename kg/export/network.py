@@ -19,7 +19,7 @@ from kg.export.projection import KINDS, RESERVED, curie, main_kind, relation_nam
 from kg.util.nogc import collector_paused
 
 __all__ = ["KINDS", "RESERVED", "curie", "main_kind", "relation_name", "to_networkx", "load_dataset", "simple_graph",
-           "centrality", "communities", "annotations", "annotate", "flatten", "flatten_for_graphml", "write_graphml",
+           "centrality", "communities", "node_scores", "annotate", "flatten", "flatten_for_graphml", "write_graphml",
            "write_gexf"]
 
 
@@ -86,7 +86,7 @@ def communities(graph: nx.MultiDiGraph, seed: int = 0, resolution: float = 1.0,
     return sorted((sorted(c) for c in found), key=lambda c: (-len(c), c[0]))
 
 
-def annotations(graph: nx.MultiDiGraph, seed: int = 0,
+def node_scores(graph: nx.MultiDiGraph, seed: int = 0,
                 simple: nx.Graph | None = None) -> tuple[dict[str, float], dict[str, int]]:
     """What `annotate` adds, without changing `graph`: each node's `importance` (degree centrality,
     rounded) and `community` (Louvain index, largest first); `simple` as for centrality."""
@@ -99,7 +99,7 @@ def annotations(graph: nx.MultiDiGraph, seed: int = 0,
 
 def annotate(graph: nx.MultiDiGraph, seed: int = 0) -> nx.MultiDiGraph:
     """Adds `importance` (degree centrality) and `community` (Louvain index) to every node, in place."""
-    importance, community = annotations(graph, seed)
+    importance, community = node_scores(graph, seed)
     for node, value in importance.items():
         graph.nodes[node]["importance"] = value
     for node, index in community.items():

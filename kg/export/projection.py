@@ -131,8 +131,8 @@ def to_networkx(dataset: SortedQuads | Iterable[ox.Quad] | Dataset) -> nx.MultiD
                        alt_labels=sorted(found.alt_labels[node] - {label}), evidence=[], **attrs)
     _add_evidence(found, graph)
     _surface_labels(graph)
-    for s, o, relation, predicate in sorted(facts):
-        graph.add_edge(s, o, key=relation, relation=relation, predicate=predicate, weight=1)
+    for subject, obj, relation, predicate in sorted(facts):
+        graph.add_edge(subject, obj, key=relation, relation=relation, predicate=predicate, weight=1)
     return graph
 
 
@@ -196,22 +196,23 @@ def _add_evidence(found: Collected, graph: nx.MultiDiGraph) -> None:
         if body not in nodes:
             continue
         for target in targets.get(ann, ()):
-            source = first.get((target, HAS_SOURCE))
-            if source is None:
+            source_term = first.get((target, HAS_SOURCE))
+            if source_term is None:
                 continue
-            source = term_key(source)
+            source = term_key(source_term)
             mentions[(body, source)] += 1
-            start, end = None, None
+            start: int | None = None
+            end: int | None = None
             for selector in selectors.get(target, ()):
                 begin = first.get((selector, START))
                 if begin is not None:
                     start, end = offset(begin), offset(first[(selector, END)])
             text = bodies.get(source)
-            if start is None or text is None:
+            if start is None or end is None or text is None:
                 continue
-            s_start, s_end = first.get((ann, SENTENCE_START)), first.get((ann, SENTENCE_END))
-            s_start = offset(s_start) if s_start is not None else max(0, start - 80)
-            s_end = offset(s_end) if s_end is not None else min(len(text), end + 80)
+            given_start, given_end = first.get((ann, SENTENCE_START)), first.get((ann, SENTENCE_END))
+            s_start = offset(given_start) if given_start is not None else max(0, start - 80)
+            s_end = offset(given_end) if given_end is not None else min(len(text), end + 80)
             sentences[body][(source, s_start, s_end)].add((start - s_start, end - s_start))
     for node, spans_by_sentence in sentences.items():
         nodes[node]["evidence"] = [

@@ -19,6 +19,8 @@ from rdflib.namespace import RDF, RDFS, SKOS
 from kg.graph.namespaces import GEO, KGO, OA, PREFIXES, SCHEMA
 from kg.graph.quads import SortedQuads
 
+Term = ox.NamedNode | ox.BlankNode | ox.Literal  # an object of a quad (kg writes no RDF-star triples)
+
 # Structured values (an amount of money, a quantity, a point): folded into the node that points to them.
 VALUES = {str(t) for t in (SCHEMA.MonetaryAmount, SCHEMA.QuantitativeValue, SCHEMA.PropertyValue,
                            SCHEMA.StructuredValue, SCHEMA.GeoCoordinates, GEO.Geometry)}
@@ -89,22 +91,24 @@ class Collected:
         self.has_body: dict[tuple[str, str], None] = {}
         self.targets: dict[str, list[str]] = defaultdict(list)
         self.selectors: dict[str, list[str]] = defaultdict(list)
-        self.first: dict[tuple[str, str], object] = {}  # (subject, predicate) -> its value: sources, offsets
-        self.rest: list[tuple[str, str, object]] = []  # every other quad, for attributes and edges
+        self.first: dict[tuple[str, str], Term] = {}  # (subject, predicate) -> its value: sources, offsets
+        self.rest: list[tuple[str, str, Term]] = []  # every other quad, for attributes and edges
         types, machinery, values, first, keep = self.types, self.machinery, self.values, self.first, self.rest.append
         # Terms are read once: a subject once per run of its triples (its key cached by the object's
         # id: `rows` keeps them alive), a predicate (with what to do with it) and a class once in all.
         subjects: dict[int, str] = {}
         predicates: dict[ox.NamedNode, tuple[str, int]] = {}
         classes: dict[ox.NamedNode, tuple[str, int]] = {}  # -> (CURIE, 1 machinery / 2 value / 0 neither)
-        last = s = None
+        last: object = None
+        s = ""
         skip = False
         for subject, p, o in rows:
             if subject is not last:
                 last = subject
-                s = subjects.get(id(subject))
-                if s is None:
-                    s = subjects[id(subject)] = term_key(subject)
+                key = subjects.get(id(subject))
+                if key is None:
+                    key = subjects[id(subject)] = term_key(subject)
+                s = key
                 skip = s in machinery
             found = predicates.get(p)
             if found is None:
@@ -126,10 +130,10 @@ class Collected:
             if handler == _OTHER:
                 continue
             if handler == _FIRST:  # one value expected; of several, the first in N-Triples order (whatever the input order)
-                key = (s, p)
-                previous = first.setdefault(key, o)
+                pair = (s, p)
+                previous = first.setdefault(pair, o)
                 if previous is not o and str(o) < str(previous):
-                    first[key] = o
+                    first[pair] = o
             elif handler == _HAS_BODY:
                 self.has_body[(s, term_key(o))] = None
             elif handler == _HAS_TARGET:

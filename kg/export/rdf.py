@@ -56,6 +56,8 @@ def collect(quads: Iterable[ox.Quad]) -> SortedQuads:
     collector = QuadCollector()
     for q in quads:
         g = q.graph_name
+        if isinstance(g, ox.BlankNode):  # a build names its graphs by IRI
+            raise ValueError(f"the graph {g} is named by a blank node")
         collector.graph(None if isinstance(g, ox.DefaultGraph) else g).add((q.subject, q.predicate, q.object))
     return collector.finish()
 

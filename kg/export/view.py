@@ -19,11 +19,12 @@ import math
 import re
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import networkx as nx
 
 from kg.export.atomic import write_text_atomic
-from kg.export.network import KINDS, annotations, simple_graph
+from kg.export.network import KINDS, node_scores, simple_graph
 from kg.util.nogc import collector_paused
 
 ASSETS = Path(__file__).with_name("view_assets")
@@ -78,7 +79,7 @@ def view_data(graph: nx.MultiDiGraph, title: str = "Event knowledge graph", *, t
               layout_threshold: int = LAYOUT_THRESHOLD, max_evidence: int = MAX_EVIDENCE, seed: int = 0) -> dict:
     """What the page gets: nodes (by index), edges, articles, kinds, options. Does not change `graph`."""
     simple = simple_graph(graph)
-    importance_of, community_of = annotations(graph, seed=seed, simple=simple)
+    importance_of, community_of = node_scores(graph, seed=seed, simple=simple)
     ids = list(graph.nodes)
     index = {node: i for i, node in enumerate(ids)}
     kind_of = {n: (d.get("kind") if d.get("kind") in COLOURS else "other") for n, d in graph.nodes(data=True)}
@@ -89,11 +90,11 @@ def view_data(graph: nx.MultiDiGraph, title: str = "Event knowledge graph", *, t
     positions = {}
     if len(ids) > layout_threshold:
         groups: dict[int, list[str]] = {}
-        for node in ids:  # annotations() numbered the communities, largest first
+        for node in ids:  # node_scores() numbered the communities, largest first
             groups.setdefault(community_of[node], []).append(node)
         positions = layout(graph, [groups[k] for k in sorted(groups)], seed=seed, simple=simple)
     peak = max((importance_of[n] for n in ids), default=0.0) or 1.0
-    nodes = []
+    nodes: list[dict[str, Any]] = []
     for node in ids:
         data = graph.nodes[node]
         arts = {article_index[m] for m in nx.all_neighbors(graph, node) if m in article_index}

@@ -33,6 +33,7 @@ from kg.nlp.mention import PERSON
 from kg.resolve.facts import ArticleReports
 from kg.resolve.model import Entity, ResolvedArticle, ResolvedMention
 from kg.util.nogc import collector_paused
+from kg.vocab import EntityKind
 
 
 def _date_literal(value: str) -> ox.Literal:
@@ -86,11 +87,11 @@ def add_entity(graph: GraphWriter, entity: Entity, surfaces: Iterable[str], cont
         graph.add((node, SKOS.altLabel, literal(surface)))
     if entry is None:
         return
-    if entry.country and entity.kind != "country":
+    if entry.country and entity.kind != EntityKind.COUNTRY:
         country = context.country_key(entry.country)
         if country in context.entities:
             graph.add((node, SCHEMA.containedInPlace, context.iris.entity(country)))
-    if entry.country and entity.kind == "country":
+    if entry.country and entity.kind == EntityKind.COUNTRY:
         graph.add((node, KGO.countryCode, literal(entry.country)))
     if entry.geonames_id:
         graph.add((node, KGO.geonamesId, literal(entry.geonames_id)))
@@ -193,10 +194,10 @@ def write_facts(writer: FactWriter, reports: ArticleReports) -> None:
     """An article's events, then its aid packages, then its statements."""
     by_sentence = {r.grant.sentence: r.key for r in reports.grants}
     written = set()
-    for report in reports.events:
-        writer.event(report, by_sentence)
-        written.add(report.key)
-    for report in reports.grants:
-        writer.grant(report)
-    for report in reports.statements:
-        writer.statement(report, written)
+    for event in reports.events:
+        writer.event(event, by_sentence)
+        written.add(event.key)
+    for grant in reports.grants:
+        writer.grant(grant)
+    for statement in reports.statements:
+        writer.statement(statement, written)

@@ -20,15 +20,16 @@ from kg.graph.terms import O_XSD as XSD
 from kg.graph.terms import Terms, literal
 from kg.ingest import Article
 from kg.resolve.facts import EventReport, GrantReport, StatementReport
+from kg.vocab import EntityKind, EventType
 
 # CAMEO codes (Schrodt 2012) of the event types that have one.
-CAMEO = {"Attack": "190", "Accusation": "112", "Denial": "016", "Threat": "138", "Arrest": "173",
-         "AidAnnouncement": "072", "Commemoration": "017", "Invasion": "190"}
+CAMEO = {EventType.ATTACK: "190", EventType.ACCUSATION: "112", EventType.DENIAL: "016", EventType.THREAT: "138",
+         EventType.ARREST: "173", EventType.AID_ANNOUNCEMENT: "072", EventType.COMMEMORATION: "017",
+         EventType.INVASION: "190"}
 _AERIAL = ("weapon/drone", "weapon/missile", "weapon/cruise-missile", "weapon/ballistic-missile", "weapon/shahed-136",
            "weapon/rocket", "weapon/kalibr", "weapon/iskander", "weapon/kinzhal")
-_LABELS = {"Attack": "Attack", "Interception": "Interception", "Accusation": "Accusation", "Denial": "Denial",
-           "Threat": "Threat", "Ban": "Ban", "Arrest": "Arrest", "FireOrExplosion": "Fire or explosion",
-           "AidAnnouncement": "Aid announcement", "Commemoration": "Commemoration", "Invasion": "Invasion"}
+# Keys of entities that act (sem:hasActor): kinds, and the gazetteer's governments ("government/albania")
+_ACTOR_KEYS = (EntityKind.PERSON, EntityKind.ORGANIZATION, EntityKind.COUNTRY, "government")
 _CONFIDENCE = {"event": 0.7, "statement_named": 0.85, "statement_unnamed": 0.75, "statement_direct": 0.9,
                "grant": 0.85}
 
@@ -57,13 +58,13 @@ class FactWriter:
         add((node, RDF.type, KGO[e.type]))
         anchor = report.target or report.place or report.agent or report.instrument  # as its key (kg.resolve)
         named = f": {self.labels.get(anchor, anchor)}" if anchor else ""
-        add((node, RDFS.label, literal(f"{_LABELS[e.type]}{named}")))
+        add((node, RDFS.label, literal(f"{e.type.label}{named}")))
         for prop, key in ((KGO.agent, report.agent), (KGO.target, report.target),
                           (KGO.instrument, report.instrument), (SEM.hasPlace, report.place)):
             if key:
                 add((node, prop, self.iris.entity(key)))
         for key in (report.agent, report.target):
-            if key and key.split("/")[0] in ("person", "organization", "country", "government"):
+            if key and key.split("/")[0] in _ACTOR_KEYS:
                 add((node, SEM.hasActor, self.iris.entity(key)))
         if e.alleged:
             add((node, KGO.alleged, literal(True)))
@@ -75,10 +76,10 @@ class FactWriter:
             add((node, KGO.originalTimeExpression, literal(e.time_words)))
         if e.outcome:
             add((node, KGO.outcome, literal(e.outcome)))
-        code = "195" if e.type == "Attack" and report.instrument in _AERIAL else CAMEO.get(e.type)
+        code = "195" if e.type == EventType.ATTACK and report.instrument in _AERIAL else CAMEO.get(e.type)
         if code:
             add((node, KGO.cameoCode, literal(code)))
-        if e.type == "AidAnnouncement" and e.sentence in grants:
+        if e.type == EventType.AID_ANNOUNCEMENT and e.sentence in grants:
             add((node, KGO.aidPackage, self.iris.entity(grants[e.sentence])))
         self.evidence(node, e.start, e.end, e.sentence, _CONFIDENCE["event"], "event")
         return node
@@ -91,12 +92,13 @@ class FactWriter:
         add((node, SCHEMA.text, literal(s.text)))
         speaker = self.iris.entity(report.speaker)
         add((node, SCHEMA.creator, speaker))
-        if report.speaker.startswith("unnamed/"):
+        said_by = s.speaker
+        if report.speaker.startswith("unnamed/") and said_by is not None:  # an unnamed source is described
             add((speaker, RDF.type, KGO.UnnamedSource))
             add((speaker, RDF.type, PROV.Agent))
-            add((speaker, RDFS.label, literal(s.speaker.description)))
-            if s.speaker.start is not None:
-                self.evidence(speaker, s.speaker.start, s.speaker.end, s.sentence, _CONFIDENCE["statement_unnamed"],
+            add((speaker, RDFS.label, literal(said_by.description)))
+            if said_by.start is not None and said_by.end is not None:
+                self.evidence(speaker, said_by.start, said_by.end, s.sentence, _CONFIDENCE["statement_unnamed"],
                               "source")
         add((node, KGO.stance, KGO[s.stance]))
         add((node, KGO.directQuote, literal(s.direct)))

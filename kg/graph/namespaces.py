@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rdflib import Namespace
 from rdflib.namespace import OWL, PROV, RDF, RDFS, SKOS, XSD
+
+if TYPE_CHECKING:
+    import pyoxigraph as ox
 
 SCHEMA = Namespace("https://schema.org/")
 SEM = Namespace("http://semanticweb.cs.vu.nl/2009/11/sem/")
@@ -28,3 +33,13 @@ PREFIXES = {
 SPARQL_PROLOGUE = "".join(f"PREFIX {prefix}: <{iri}>\n" for prefix, iri in PREFIXES.items())
 
 __all__ = ["SCHEMA", "SEM", "OA", "GEO", "KGO", "PROV", "RDF", "RDFS", "SKOS", "XSD", "OWL", "PREFIXES", "SPARQL_PROLOGUE"]
+
+
+def select(store: "ox.Store", query: str, prefixes: dict[str, str] | None = None) -> "ox.QuerySolutions":
+    """The rows of a SELECT query (pyoxigraph's `query` may also give a boolean or triples)."""
+    import pyoxigraph as ox
+
+    result = store.query(query, prefixes=prefixes)
+    if not isinstance(result, ox.QuerySolutions):
+        raise TypeError(f"not a SELECT query: {' '.join(query.split())[:80]!r}")
+    return result

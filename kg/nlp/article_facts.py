@@ -17,15 +17,16 @@ from kg.nlp.gazetteer import Gazetteer
 from kg.nlp.grants import extract_grants
 from kg.nlp.mention import Mention
 from kg.nlp.statements import extract_statements
+from kg.vocab import EventType, Stance
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
 
-_META_EVENTS = ("Accusation", "Denial")
+_META_EVENTS = (EventType.ACCUSATION, EventType.DENIAL)
 
 
 def _announcement(grant: GrantMention) -> EventMention:
-    return EventMention(type="AidAnnouncement", start=grant.start, end=grant.end, text=grant.text,
+    return EventMention(type=EventType.AID_ANNOUNCEMENT, start=grant.start, end=grant.end, text=grant.text,
                         sentence=grant.sentence, agent=grant.announcer or grant.funder, target=grant.recipient,
                         date=grant.date)
 
@@ -35,15 +36,15 @@ def _about(statement: Statement, events: tuple[EventMention, ...], main: int | N
               if statement.start <= e.start < statement.end and e.type not in _META_EVENTS]
     if inside:
         return inside[0]
-    return main if statement.stance in ("denies", "accuses") else None
+    return main if statement.stance in (Stance.DENIES, Stance.ACCUSES) else None
 
 
 def extract_facts(doc: "Doc", article_key: str, mentions: tuple[Mention, ...], gazetteer: Gazetteer,
                   published: date | None) -> ArticleFacts:
-    grants = extract_grants(doc, mentions, published)
+    grants = extract_grants(doc, mentions, published, gazetteer)
     events = extract_events(doc, mentions, gazetteer, published) + tuple(_announcement(g) for g in grants)
     events = tuple(sorted(events, key=lambda e: (e.start, e.end, e.type)))
-    main = next((i for i, e in enumerate(events) if e.type == "Attack" and e.target is not None), None)
+    main = next((i for i, e in enumerate(events) if e.type == EventType.ATTACK and e.target is not None), None)
     statements = tuple(replace(s, about=_about(s, events, main)) for s in extract_statements(doc, mentions))
     sentences = tuple((s.start_char, s.end_char) for s in doc.sents)
     return ArticleFacts(article_key, statements, events, grants, sentences)

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from kg.nlp import lexicon
@@ -15,6 +14,7 @@ from kg.nlp.facts import Ref, Speaker, Statement
 from kg.nlp.mention import COUNTRY, ORGANIZATION, PERSON, Mention
 from kg.nlp.names import surname_key
 from kg.nlp.quotes import inside, quote_spans
+from kg.vocab import Stance
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -26,7 +26,7 @@ class Words:
 
     cues: frozenset[str]
     reporting: frozenset[str]  # cues that may introduce reported speech (a clause of their own)
-    stance_by_cue: dict[str, str]
+    stance_by_cue: dict[str, Stance]
     speculative: tuple[str, ...]
     denials: tuple[str, ...]
     venues: frozenset[str]
@@ -34,11 +34,11 @@ class Words:
     commits: frozenset[str]  # cues whose "to"-infinitive is what was said ("vowed to", "urged X to")
 
 
-@lru_cache(maxsize=1)
+@lexicon.cached
 def words() -> Words:
     kinds = lexicon.mapping("speech_cues")
     return Words(frozenset(kinds), frozenset(c for c, k in kinds.items() if k == "reports"),
-                  lexicon.mapping("stance_by_cue"), lexicon.ordered("stance_speculative"),
+                  lexicon.mapping_of("stance_by_cue", Stance), lexicon.ordered("stance_speculative"),
                   lexicon.ordered("stance_denials"), lexicon.words("venue_nouns"),
                   lexicon.words("unnamed_source_heads"), lexicon.words("speech_cues_to_infinitive"))
 

@@ -103,12 +103,14 @@ def _key(text: str | None) -> str:
 
 
 def _relation(value: dt.date, published: dt.date, precision: str) -> str:
+    a: tuple[int, ...]
+    b: tuple[int, ...]
     if precision == "year":
-        a, b = value.year, published.year
+        a, b = (value.year,), (published.year,)
     elif precision == "month":
         a, b = (value.year, value.month), (published.year, published.month)
     else:
-        a, b = value, published
+        a, b = (value.year, value.month, value.day), (published.year, published.month, published.day)
     return "same" if a == b else "past" if a < b else "future"
 
 

@@ -17,7 +17,6 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import replace
-from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from kg.nlp import lexicon
@@ -48,12 +47,12 @@ _PARAGRAPHS_BACK = 3  # "they said" may refer to sources quoted a few paragraphs
 _SUBJECT_LINKS = ("appos", "compound", "flat", "conj")
 
 
-@lru_cache(maxsize=1)
+@lexicon.cached
 def _heads() -> tuple[frozenset[str], frozenset[str]]:
     return lexicon.words("person_role_heads"), lexicon.words("organisation_description_heads")
 
 
-@lru_cache(maxsize=1)
+@lexicon.cached
 def _speech_cues() -> frozenset[str]:
     return frozenset(lexicon.mapping("speech_cues"))
 

@@ -14,14 +14,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypedDict
 
 from kg.nlp import lexicon
 from kg.nlp.dates import find_times
 from kg.nlp.facts import EventMention, Ref
 from kg.nlp.gazetteer import Gazetteer
 from kg.nlp.mention import COUNTRY, ORGANIZATION, PERSON, PLACE, WEAPON, Mention
+from kg.vocab import EventType, Sense
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 class _Words:
     """The word lists of event extraction (kg/nlp/lexicon/en), loaded on first use."""
 
-    triggers: dict[str, str]  # lemma -> event type
+    triggers: dict[str, EventType]  # lemma -> event type
     alleging: frozenset[str]
     blaming: frozenset[str]  # alleging verbs whose object is the alleged agent
     alleging_modifiers: frozenset[str]
@@ -41,9 +41,9 @@ class _Words:
     numbers: dict[str, int]
 
 
-@lru_cache(maxsize=1)
+@lexicon.cached
 def _words() -> _Words:
-    return _Words(lexicon.mapping("event_triggers"), lexicon.words("event_alleging_verbs"),
+    return _Words(lexicon.mapping_of("event_triggers", EventType), lexicon.words("event_alleging_verbs"),
                   lexicon.words("event_blaming_verbs"), lexicon.words("event_alleging_modifiers"),
                   lexicon.words("event_target_prepositions"), lexicon.words("event_agent_prepositions"),
                   lexicon.words("event_place_prepositions"), lexicon.mapping("number_words"))
@@ -90,7 +90,8 @@ def _subject(token: "Token") -> "Token | None":
     return None
 
 
-_SPEECH_LIKE = ("Threat", "Denial", "Accusation", "Ban")
+_STRIKES = (EventType.ATTACK, EventType.INTERCEPTION)  # events with an instrument, a count, an outcome
+_SPEECH_LIKE = (EventType.THREAT, EventType.DENIAL, EventType.ACCUSATION, EventType.BAN)
 
 
 def _governing_actor(ctx: _Sentence, trigger: "Token") -> Mention | None:
@@ -108,8 +109,15 @@ def _governing_actor(ctx: _Sentence, trigger: "Token") -> Mention | None:
     return None
 
 
-def _roles(ctx: _Sentence, trigger: "Token") -> dict[str, Mention | None | bool]:
-    agent = target = None
+class _Roles(TypedDict):
+    agent: Mention | None
+    target: Mention | None
+    alleged: bool
+
+
+def _roles(ctx: _Sentence, trigger: "Token") -> _Roles:
+    agent: Mention | None = None
+    target: Mention | None = None
     alleged = False
     if trigger.pos_ in ("VERB", "AUX"):
         subject = _subject(trigger)
@@ -166,11 +174,11 @@ def _instrument(ctx: _Sentence, trigger: "Token", sentence: "Span", target: Ment
     weapons = [m for m in ctx.mentions if m.kind == WEAPON and sentence.start_char <= m.start < sentence.end_char
                and m is not target]
     near = [m for m in weapons if trigger.left_edge.idx <= m.start < trigger.right_edge.idx + len(trigger.right_edge)]
-    return (near or weapons or [None])[0]
+    return next(iter(near or weapons), None)
 
 
 def _place(ctx: _Sentence, sentence: "Span", exclude: Mention | None) -> Mention | None:
-    places = [m for m in ctx.mentions if m.kind == PLACE and m.sense != "actor"
+    places = [m for m in ctx.mentions if m.kind == PLACE and m.sense != Sense.ACTOR
               and sentence.start_char <= m.start < sentence.end_char and m is not exclude]
     for m in places:
         token = ctx.doc.char_span(m.start, m.end, alignment_mode="expand")
@@ -207,24 +215,24 @@ def extract_events(doc: "Doc", mentions: tuple[Mention, ...], gazetteer: Gazette
                 continue
             if trigger.lemma_ == "shoot" and not any(c.lower_ == "down" for c in trigger.children):
                 continue
-            if trigger.lemma_ in ("fire", "strike") and trigger.pos_ == "VERB" and kind == "FireOrExplosion":
-                kind = "Attack"  # "fired missiles": firing weapons is an attack, not a blaze
+            if trigger.lemma_ in ("fire", "strike") and trigger.pos_ == "VERB" and kind == EventType.FIRE_OR_EXPLOSION:
+                kind = EventType.ATTACK  # "fired missiles": firing weapons is an attack, not a blaze
             roles = _roles(ctx, trigger)
             target = roles["target"]
-            instrument = _instrument(ctx, trigger, sentence, target)  # type: ignore[arg-type]
+            instrument = _instrument(ctx, trigger, sentence, target)
             # What is counted: the drones shot down (a weapon target), else the weapons used.
-            count = _count(ctx, target if target is not None and target.kind == WEAPON else instrument)  # type: ignore[union-attr]
-            if kind in ("Attack", "Interception") and roles["target"] is None and instrument is None:
+            count = _count(ctx, target if target is not None and target.kind == WEAPON else instrument)
+            if kind in _STRIKES and roles["target"] is None and instrument is None:
                 continue
             if roles["agent"] is None and roles["target"] is None and instrument is None:
                 continue
-            place = _place(ctx, sentence, roles["target"])  # type: ignore[arg-type]
+            place = _place(ctx, sentence, roles["target"])
             day, words = _time(ctx, trigger, sentence)
             events.append(EventMention(
                 type=kind, start=trigger.idx, end=trigger.idx + len(trigger), text=trigger.text, sentence=index,
                 agent=_ref(roles["agent"]), alleged=bool(roles["alleged"]), target=_ref(roles["target"]),
-                instrument=_ref(instrument) if kind in ("Attack", "Interception") else None,
-                count=count if kind in ("Attack", "Interception") else None, place=_ref(place), date=day,
-                time_words=words, outcome=outcome if kind in ("Attack", "Interception", "FireOrExplosion") else None,
+                instrument=_ref(instrument) if kind in _STRIKES else None,
+                count=count if kind in _STRIKES else None, place=_ref(place), date=day,
+                time_words=words, outcome=outcome if kind in (*_STRIKES, EventType.FIRE_OR_EXPLOSION) else None,
             ))
     return tuple(events)

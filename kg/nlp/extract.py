@@ -18,7 +18,8 @@ from kg.nlp.lexicon import words
 from kg.nlp.mention import COUNTRY, ORGANIZATION, PERSON, PLACE, WEAPON, ArticleMentions, Mention, Role
 from kg.nlp.names import name_key, surname_key
 from kg.nlp.roles import affiliation_and_title_prefix, role_before, role_in_apposition, title_prefix_length
-from kg.nlp.sense import ACTOR_SENSE, place_sense
+from kg.nlp.sense import ACTOR_SENSE, PLACE_SENSE, place_sense
+from kg.vocab import EntityKind
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span
@@ -73,7 +74,7 @@ def _strip_possessive(text: str) -> str:
     return _POSSESSIVE.sub("", text) if len(text) > 3 else text
 
 
-def _kind_of(entry: GazetteerEntry) -> str:
+def _kind_of(entry: GazetteerEntry) -> EntityKind:
     return _GAZETTEER_KINDS.get(entry.kind, ORGANIZATION)
 
 
@@ -153,13 +154,13 @@ class _Extractor:
         kind = _kind_of(entry)
         agrees = _NER_KINDS.get(label) == kind or label in _RULER_LABELS
         confidence = CONFIDENCE["gazetteer" if label in _RULER_LABELS else "agree" if agrees else "corrected"]
-        if entry.actor and entry.kind in ("city", "landmark") and place_sense(span) == ACTOR_SENSE:
-            actor = self.gazetteer.get(entry.actor)
+        actor = self.gazetteer.get(entry.actor) if entry.actor else None
+        if actor is not None and entry.kind in ("city", "landmark") and place_sense(span) == ACTOR_SENSE:
             return self.mention(
                 span, kind=ORGANIZATION, ner_label=label, gazetteer_key=actor.key, sense=ACTOR_SENSE,
                 confidence=confidence,
             )
-        sense = "place" if entry.actor and entry.kind in ("city", "landmark") else None
+        sense = PLACE_SENSE if entry.actor and entry.kind in ("city", "landmark") else None
         return self.mention(span, kind=kind, ner_label=label, gazetteer_key=entry.key, sense=sense, confidence=confidence)
 
 
@@ -193,7 +194,7 @@ def _affiliation_mentions(worker: _Extractor, mentions: list[Mention]) -> list[M
     result = []
     for m in mentions:
         role = m.role
-        if role is None or role.affiliation_start is None or role.affiliation_key is None:
+        if role is None or role.affiliation_start is None or role.affiliation_end is None or role.affiliation_key is None:
             continue
         span = worker.doc.char_span(role.affiliation_start, role.affiliation_end)
         entry = worker.gazetteer.get(role.affiliation_key)

@@ -40,7 +40,7 @@ class Statement:
     cue: str | None  # lemma of the verb of saying ("say", "tell", "deny", "post")
     medium: Ref | None  # an entity mention: Telegram, RIA Novosti, Twitter
     venue: str | None  # words naming a medium that is not an entity: "statement", "news conference"
-    stance: str
+    stance: Stance
     about: int | None = None  # index into ArticleFacts.events
 
 
@@ -48,7 +48,7 @@ class Statement:
 class EventMention:
     """One report of an event in one article, with its roles."""
 
-    type: str
+    type: EventType
     start: int  # the trigger word(s): "attack", "shot down", "ban"
     end: int
     text: str

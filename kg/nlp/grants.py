@@ -1,147 +1,163 @@
 """Aid packages: amount and currency, funder, announcer, recipient, contents, sequence, and
 cumulative totals kept apart from the package's own amount.
 
-A sentence naming an amount of money and aid ("$300 million in military aid", "the package")
-opens a package; the funder is the country (or its government) sending it, the announcer the
-organisation that "announced" it (White House, Pentagon), the recipient the country it is sent
-to, the contents the weapons and equipment listed in the package's sentences ("will include …").
-An amount in a "brings the total to …" clause is the cumulative total, not the package.
+A sentence naming an amount of money (kg.nlp.money) and aid ("$300 million in military aid", "the
+package") opens a package. Its description often runs over several sentences, before the amount as
+well as after it ("Germany announced a package that includes … It put the value at $768 million"),
+so each package owns the sentences near it that talk of aid or list what is given (an aid word
+within `_OWNED_AID` sentences, a giving verb within `_OWNED_VERB`), a sentence going to the nearest
+package. From those sentences come its parties (kg.nlp.aid_parties), its contents (the weapons and
+equipment named there, except what is asked for or refused), its sequence ("the 40th package",
+"the thirty-second drawdown") and the cumulative total ("for a total of $40 billion", "$50 billion
+already provided"), which is never a package of its own. An amount in brackets after another one is
+the same sum in another currency, not a second package.
 """
 
 from __future__ import annotations
 
 import re
 from datetime import date
-from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from kg.nlp import lexicon
+from kg.nlp.aid_parties import find_parties
 from kg.nlp.dates import find_times
 from kg.nlp.facts import GrantMention
-from kg.nlp.mention import COUNTRY, WEAPON, Mention
+from kg.nlp.gazetteer import Gazetteer
+from kg.nlp.mention import WEAPON, Mention
+from kg.nlp.money import Amount, find_amounts
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span
 
-_MONEY = re.compile(r"(?P<cur>\$|US\$|USD\s?|€|£)\s?(?P<num>\d+(?:[.,]\d+)?)\s*(?P<scale>million|billion|bn|m)\b",
-                    re.IGNORECASE)
-_SCALE = {"million": 10**6, "m": 10**6, "billion": 10**9, "bn": 10**9}
-_CURRENCY = {"$": "USD", "us$": "USD", "usd": "USD", "€": "EUR", "£": "GBP"}
-_ORDINAL = re.compile(r"\b(\d+)(?:st|nd|rd|th)\b")
+_OWNED_AID = 8  # sentences from the package's amount: how far an aid word still speaks of it
+_OWNED_VERB = 3  # and a giving verb without an aid word ("the US will also deliver …")
+_PERFECT = re.compile(r"\b(?:has|have)\s+(?:\w+\s+)?\w+(?:ed|en|t)\b", re.IGNORECASE)
 
 
-@lru_cache(maxsize=None)
+@lexicon.cached
 def _any_of(name: str) -> re.Pattern:
     """A lexicon's phrases as one case-insensitive whole-word pattern."""
     return re.compile(r"\b(" + "|".join(re.escape(p) for p in lexicon.ordered(name)) + r")\b", re.IGNORECASE)
 
 
-def _amount(match: re.Match) -> tuple[int, str]:
-    number = float(match.group("num").replace(",", "."))
-    return round(number * _SCALE[match.group("scale").lower()]), _CURRENCY[match.group("cur").strip().lower()]
+def _is_cumulative(text: str, amount: Amount) -> bool:
+    """A running total rather than a package: "for a total of $40 billion", "$50 billion already
+    provided", "has provided $40 billion … since February 2022"."""
+    before, after = text[max(0, amount.start - 40):amount.start], text[amount.end:amount.end + 50].split(".")[0]
+    if _any_of("aid_cumulative_cues").search(before) or _any_of("aid_cumulative_cues_after").search(after):
+        return True
+    # A total reached over time: "has provided $40 billion … since 2022", "Since 2022, the total … has reached €17bn".
+    earlier = text[:amount.start]
+    if re.search(r"\btotal\b", earlier, re.IGNORECASE):  # "brings the total amount sent … to $36.4 billion"
+        return True
+    since = re.search(r"\bsince\b", after, re.IGNORECASE) or re.search(r"\bsince\b", earlier, re.IGNORECASE)
+    return bool(since and _PERFECT.search(earlier))
 
 
-def _in(sentence: "Span", mentions: list[Mention], kinds: tuple[str, ...]) -> list[Mention]:
-    return [m for m in mentions if m.kind in kinds and sentence.start_char <= m.start < sentence.end_char]
+def _owners(sentences: list["Span"], package_sentences: list[int], totals: set[int]) -> dict[int, int]:
+    """Sentence index -> the package sentence that owns it (the nearest; the earlier one on a tie).
+    A sentence with a cumulative total (`totals`) counts as one with an aid word."""
+    owners: dict[int, int] = {}
+    if not package_sentences:
+        return owners
+    for index, sentence in enumerate(sentences):
+        nearest = min(package_sentences, key=lambda p: (abs(p - index), p))
+        distance = abs(nearest - index)
+        has_aid_word = index in totals or bool(_any_of("aid_words").search(sentence.text))
+        gives = any(t.lemma_ in lexicon.words("aid_content_verbs") and t.pos_ in ("VERB", "AUX") for t in sentence)
+        if distance == 0 or (has_aid_word and distance <= _OWNED_AID) or (gives and distance <= _OWNED_VERB):
+            owners[index] = nearest
+    return owners
 
 
-def _funder_and_recipient(doc: "Doc", sentence: "Span", mentions: list[Mention]) -> tuple[Mention | None, Mention | None, Mention | None]:
-    """(funder, announcer, recipient) from the sentence's parse and mentions."""
-    funder = announcer = recipient = None
-    for token in sentence:
-        if token.lemma_ not in lexicon.words("aid_announce_verbs") or token.pos_ not in ("VERB", "AUX"):
-            continue
-        for child in token.children:
-            if child.dep_ in ("nsubj", "nsubjpass"):
-                found = _covering(mentions, child)
-                if found is not None and found.kind == COUNTRY:
-                    funder = funder or found
-                elif found is not None:
-                    announcer = announcer or found
-            if child.dep_ in ("dative", "dobj", "iobj") or (child.dep_ == "prep" and child.lower_ in ("to", "for")):
-                targets = [child] if child.dep_ != "prep" else [c for c in child.children if c.dep_ == "pobj"]
-                for t in targets:
-                    found = _covering(mentions, t)
-                    if found is not None and found.kind == COUNTRY:
-                        recipient = recipient or found
-    return funder, announcer, recipient
+def _withheld(doc: "Doc", mention: Mention) -> bool:
+    """A weapon asked for, refused or withheld ("reluctance to agree to the request for …")."""
+    token = next((t for t in doc if t.idx >= mention.start), None)
+    while token is not None and token.head.i != token.i:  # up to the root (its own head)
+        token = token.head
+        if token.lemma_.lower() in lexicon.words("aid_not_given") or any(c.dep_ == "neg" for c in token.children):
+            return True
+    return False
 
 
-def _covering(mentions: list[Mention], token) -> Mention | None:
-    return next((m for m in mentions if m.start <= token.idx < m.end), None)
-
-
-def _contents(sentences: list["Span"], mentions: list[Mention]) -> list[Mention]:
+def _contents(doc: "Doc", sentences: list["Span"], mentions: list[Mention]) -> list[Mention]:
     items: list[Mention] = []
     for sentence in sentences:
-        for m in _in(sentence, mentions, (WEAPON,)):
-            if m.text.lower() not in lexicon.words("aid_generic_items") and m not in items:
+        for m in mentions:
+            if (m.kind == WEAPON and sentence.start_char <= m.start < sentence.end_char and m not in items
+                    and m.text.lower() not in lexicon.words("aid_generic_items") and not _withheld(doc, m)):
                 items.append(m)
-    return items
+    return sorted(items, key=lambda m: m.start)
 
 
-def extract_grants(doc: "Doc", mentions: tuple[Mention, ...], published: date | None) -> tuple[GrantMention, ...]:
+def _ordinal(text: str) -> int | None:
+    words = lexicon.mapping("ordinal_words")
+    ordinals, tens = words["ordinals"], words["tens"]
+    lowered = text.lower()
+    if re.fullmatch(r"\d+(?:st|nd|rd|th)", lowered):
+        return int(lowered[:-2])
+    parts = re.split(r"[-\s]+", lowered)
+    if len(parts) == 2 and parts[0] in tens and parts[1] in ordinals and ordinals[parts[1]] < 10:
+        return int(tens[parts[0]]) + int(ordinals[parts[1]])
+    return int(ordinals[lowered]) if lowered in ordinals else None
+
+
+@lexicon.cached
+def _ordinal_pattern() -> re.Pattern:
+    words = lexicon.mapping("ordinal_words")
+    tens, ordinals = "|".join(words["tens"]), "|".join(words["ordinals"])
+    return re.compile(rf"\b(?:\d+(?:st|nd|rd|th)|(?:(?:{tens})[-\s])?(?:{ordinals}))\b", re.IGNORECASE)
+
+
+def _sequence(doc: "Doc", sentences: list["Span"]) -> int | None:
+    """The package's number in a series: an ordinal that modifies a package noun, or whose
+    clause has one as its subject ("the package is the 41st approved")."""
+    nouns = lexicon.words("aid_package_nouns")
+    for sentence in sentences:
+        for match in _ordinal_pattern().finditer(sentence.text):
+            last = doc.char_span(sentence.start_char + match.start(), sentence.start_char + match.end(),
+                                 alignment_mode="expand")
+            if last is None:
+                continue
+            token = last[-1]
+            near = [token.head, token.head.head, *(c for c in token.head.children if c.dep_ in ("nsubj", "nsubjpass"))]
+            if any(t.lemma_.lower() in nouns for t in near) and _ordinal(match.group(0)) is not None:
+                return _ordinal(match.group(0))
+    return None
+
+
+def extract_grants(doc: "Doc", mentions: tuple[Mention, ...], published: date | None,
+                   gazetteer: Gazetteer | None = None) -> tuple[GrantMention, ...]:
     """Every aid package an article describes, with its fields, in text order."""
+    gazetteer = gazetteer or Gazetteer.load()
     ordered = sorted(mentions, key=lambda m: m.start)
     sentences = list(doc.sents)
+    amounts = [(index, amount, _is_cumulative(sentence.text, amount))
+               for index, sentence in enumerate(sentences) for amount in find_amounts(sentence.text)
+               if not amount.converted]
+    packages = [(index, amount) for index, amount, total in amounts
+                if not total and _any_of("aid_words").search(sentences[index].text)]
+    owners = _owners(sentences, sorted({index for index, _ in packages}), {index for index, _, total in amounts if total})
     grants: list[GrantMention] = []
-    for index, sentence in enumerate(sentences):
-        text = sentence.text
-        for match in _MONEY.finditer(text):
-            before = text[: match.start()]
-            is_total = _any_of("aid_cumulative_cues").search(before[-40:]) or "total" in before.lower()
-            if not _any_of("aid_words").search(text) or is_total:
-                continue
-            amount, currency = _amount(match)
-            # The package's other sentences: up to two after it that talk of the package or list items.
-            related = [sentence] + [s for s in sentences[index + 1 : index + 3]
-                                    if re.search(r"\b(package|include|aid)\b", s.text, re.IGNORECASE)]
-            funder, announcer, recipient = _funder_and_recipient(doc, sentence, ordered)
-            if announcer is not None and funder is None and announcer.gazetteer_key:
-                funder = _country_of(announcer, ordered)
-            if recipient is None:
-                recipient = _sent_to(sentences[index : index + 4], ordered)
-            items = _contents(related, ordered)
-            sequence = next((int(m.group(1)) for s in related for m in _ORDINAL.finditer(s.text)
-                             if re.search(r"package|tranche", s.text, re.IGNORECASE)), None)
-            cumulative = _cumulative(sentences[index : index + 4])
-            day = None
-            if published is not None:
-                times = find_times(text, published)
-                day = times[0][2].date.isoformat() if times else None
-            start = sentence.start_char + match.start()
-            grants.append(GrantMention(
-                start=start, end=sentence.start_char + match.end(), text=match.group(0), sentence=index,
-                amount=amount, currency=currency, funder=_r(funder), announcer=_r(announcer), recipient=_r(recipient),
-                sequence=sequence, contents=tuple(_r(m) for m in items), content_texts=tuple(m.text for m in items),
-                cumulative_amount=cumulative, date=day,
-            ))
+    for index, amount in packages:
+        own = sorted((s for s, owner in owners.items() if owner == index), key=lambda s: (abs(s - index), s))
+        span = [sentences[s] for s in own]
+        parties = find_parties(span, ordered, gazetteer)
+        items = _contents(doc, span, ordered)
+        cumulative = next((a.value for s, a, total in amounts if total and s in own), None)
+        day = None
+        if published is not None:
+            times = find_times(sentences[index].text, published)
+            day = times[0][2].date.isoformat() if times else None
+        start = sentences[index].start_char + amount.start
+        grants.append(GrantMention(
+            start=start, end=start + len(amount.text), text=amount.text, sentence=index,
+            amount=amount.value, currency=amount.currency, funder=_r(parties.funder), announcer=_r(parties.announcer),
+            recipient=_r(parties.recipient), sequence=_sequence(doc, span), contents=tuple(_r(m) for m in items),
+            content_texts=tuple(m.text for m in items), cumulative_amount=cumulative, date=day,
+        ))
     return tuple(grants)
-
-
-def _country_of(announcer: Mention, mentions: list[Mention]) -> Mention | None:
-    """The White House announces for the United States: the country mention, when the article has one."""
-    country = lexicon.mapping("aid_announcers_for_country").get(announcer.gazetteer_key or "")
-    return next((m for m in mentions if m.gazetteer_key == country), None) if country else None
-
-
-def _sent_to(sentences: list["Span"], mentions: list[Mention]) -> Mention | None:
-    """"… sent to Ukraine …" near the amount: the recipient when the amount's own sentence has none."""
-    for sentence in sentences:
-        for m in _in(sentence, mentions, (COUNTRY,)):
-            if sentence.doc.text[max(0, m.start - 3) : m.start] == "to ":
-                return m
-    return None
-
-
-def _cumulative(sentences: list["Span"]) -> int | None:
-    for sentence in sentences:
-        if "total" not in sentence.text.lower():
-            continue
-        for match in _MONEY.finditer(sentence.text):
-            if "total" in sentence.text[: match.start()].lower():
-                return _amount(match)[0]
-    return None
 
 
 def _r(m: Mention | None):

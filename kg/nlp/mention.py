@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from kg.vocab import EntityKind
+from kg.vocab import EntityKind, Sense
 
 # Entity kinds the rest of the pipeline knows (kg/vocab.py). A kind decides the IRI path and the RDF types.
 PERSON, ORGANIZATION, COUNTRY, PLACE, WEAPON = EntityKind
@@ -35,13 +35,13 @@ class Mention:
     start: int
     end: int
     text: str
-    kind: str
+    kind: EntityKind
     ner_label: str
     sentence: int
     sentence_start: int
     sentence_end: int
     gazetteer_key: str | None = None
-    sense: str | None = None  # "place" or "actor" for places that also act (the Kremlin, Kyiv)
+    sense: Sense | None = None  # for places that also act (the Kremlin, Kyiv): the place, or who acts for it
     role: Role | None = None
     extractor: str = "ner"
     confidence: float = 0.8

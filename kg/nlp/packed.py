@@ -11,9 +11,12 @@ from __future__ import annotations
 import pickle
 import zlib
 from dataclasses import dataclass
+from typing import TypeVar
 
 from kg.nlp.facts import ArticleFacts
 from kg.nlp.mention import ArticleMentions
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,10 +33,10 @@ class PackedExtraction:
         return cls(mentions.article_key, pack_value(mentions), pack_value(facts))
 
     def mentions(self) -> ArticleMentions:
-        return unpack_value(self.mentions_data)
+        return unpack_as(self.mentions_data, ArticleMentions)
 
     def unpack(self) -> tuple[ArticleMentions, ArticleFacts]:
-        return self.mentions(), unpack_value(self.facts_data)
+        return self.mentions(), unpack_as(self.facts_data, ArticleFacts)
 
     @property
     def size(self) -> int:
@@ -48,3 +51,11 @@ def pack_value(value: object) -> bytes:
 
 def unpack_value(data: bytes) -> object:
     return pickle.loads(zlib.decompress(data))
+
+
+def unpack_as(data: bytes, kind: type[T]) -> T:
+    """`unpack_value`, checked to be a `kind`."""
+    value = unpack_value(data)
+    if not isinstance(value, kind):
+        raise TypeError(f"packed bytes hold a {type(value).__name__}, not a {kind.__name__}")
+    return value

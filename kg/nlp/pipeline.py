@@ -25,6 +25,7 @@ def load_pipeline(model: str, gazetteer: Gazetteer | None = None, extractors: bo
     that `nlp.pipe(n_process=2)` extracts in its worker processes.
     """
     import spacy  # imported here so that importing kg stays cheap
+    from spacy.pipeline import EntityRuler
 
     try:
         nlp = spacy.load(model)
@@ -44,15 +45,17 @@ def load_pipeline(model: str, gazetteer: Gazetteer | None = None, extractors: bo
     # model cannot claim "Air" of "Air defence" as a person; one-word names run after it and only
     # fill what it left ("Jordan" in "Michael Jordan" stays a person). A phrase matcher compares
     # one token attribute: generic nouns match in any case, names ("Patriot", "RF") only as written.
-    rulers = (
-        ("kg_weapons_exact", "ORTH", {"before": "ner"}, patterns["weapons_exact"]),
-        ("kg_weapons_any_case", "LOWER", {"before": "ner"}, patterns["weapons_any_case"]),
-        ("kg_names_several_words", "ORTH", {"before": "ner"}, patterns["names_several_words"]),
-        ("kg_names_one_word", "ORTH", {"after": "ner"}, patterns["names_one_word"]),
+    rulers = (  # (name, attribute, before the NER or after it, patterns)
+        ("kg_weapons_exact", "ORTH", True, patterns["weapons_exact"]),
+        ("kg_weapons_any_case", "LOWER", True, patterns["weapons_any_case"]),
+        ("kg_names_several_words", "ORTH", True, patterns["names_several_words"]),
+        ("kg_names_one_word", "ORTH", False, patterns["names_one_word"]),
     )
-    for name, attr, where, items in rulers:
+    for name, attr, before_ner, items in rulers:
         ruler = nlp.add_pipe("entity_ruler", name=name, config={"overwrite_ents": False, "phrase_matcher_attr": attr},
-                             **where)
+                             before="ner" if before_ner else None, after=None if before_ner else "ner")
+        if not isinstance(ruler, EntityRuler):
+            raise TypeError(f"spaCy's entity_ruler factory made a {type(ruler).__name__}")
         ruler.add_patterns(items)
     if extractors:
         from kg.nlp.components import add_extractors

@@ -10,16 +10,16 @@ the owner of a non-spatial noun ("the Kremlin's forces"), the modifier of a role
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from kg.nlp import lexicon
+from kg.vocab import Sense
 
 if TYPE_CHECKING:
-    from spacy.tokens import Span
+    from spacy.tokens import Span, Token
 
-PLACE_SENSE = "place"
-ACTOR_SENSE = "actor"
+PLACE_SENSE = Sense.PLACE
+ACTOR_SENSE = Sense.ACTOR
 
 
 @dataclass(frozen=True)
@@ -32,7 +32,7 @@ class _Words:
     local_titles: frozenset[str]  # titles whose holder serves the place itself, not its government
 
 
-@lru_cache(maxsize=1)
+@lexicon.cached
 def _words() -> _Words:
     return _Words(lexicon.words("sense_spatial_nouns"), lexicon.words("sense_actor_nouns"),
                   lexicon.words("sense_speech_nouns"), lexicon.words("sense_local_titles"))
@@ -45,15 +45,15 @@ def _line_start(span: "Span") -> int:
 
 def _compound_heads(token) -> list:
     """The nouns a modifier chain leads to: "Pentagon press secretary Whitfield" -> press, secretary, Whitfield."""
-    heads = []
+    heads: list["Token"] = []
     while token.dep_ in ("compound", "amod", "nmod") and token.head is not token and len(heads) < 4:
         token = token.head
         heads.append(token)
     return heads
 
 
-def place_sense(span: "Span") -> str:
-    """"actor" or "place" for a mention of a place that can also act."""
+def place_sense(span: "Span") -> Sense:
+    """Which sense (Sense.ACTOR or Sense.PLACE) a mention of a place that can also act has here."""
     if span.text.isupper() and span.start_char == _line_start(span):
         return PLACE_SENSE  # a dateline: "MOSCOW — …"
     root = span.root

@@ -19,6 +19,7 @@ from kg.nlp.attribution import words as _words
 from kg.nlp.facts import Ref, Speaker, Statement
 from kg.nlp.mention import COUNTRY, ORGANIZATION, PERSON, Mention
 from kg.nlp.quotes import inside
+from kg.vocab import Stance
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
@@ -50,15 +51,15 @@ def _entity_in(ctx: _Context, token: "Token", kinds: tuple[str, ...]) -> Ref | N
     return _ref(found[0]) if found else None
 
 
-def stance_of(cue: str | None, words: str) -> str:
+def stance_of(cue: str | None, words: str) -> Stance:
     if cue in _words().stance_by_cue:
         return _words().stance_by_cue[cue]
     lowered = f" {words.lower()} "
     if any(d in lowered for d in _words().denials):
-        return "denies"
+        return Stance.DENIES
     if any(f" {s}" in lowered for s in _words().speculative):
-        return "speculates"
-    return "asserts"
+        return Stance.SPECULATES
+    return Stance.ASSERTS
 
 
 def _is_cue(ctx: _Context, t: "Token") -> bool:
@@ -168,7 +169,7 @@ def _reported(ctx: _Context, known: list[Statement]) -> list[Statement]:
     """Reported speech ("said Kyiv was behind it"), and words framed around a partial quote
     ("said the president was “deeply mistaken”", "accused him of “treason”"): direct, since they
     quote."""
-    result = []
+    result: list[Statement] = []
     for token in ctx.doc:
         if token.lemma_ not in _words().cues or token.pos_ not in ("VERB", "AUX"):
             continue
@@ -242,7 +243,7 @@ def _partial(ctx: _Context, lo: int, hi: int, quoted: list[tuple[int, int]]) -> 
 
 def _credited(ctx: _Context, known: list[Statement]) -> list[Statement]:
     """Sentences credited with "according to" that no verb of saying already reports."""
-    result = []
+    result: list[Statement] = []
     for start, end, speaker, relayed in according_to(ctx.doc, ctx.mentions, ctx.discourse, _words().cues):
         if any(s.start < end and start < s.end for s in known):
             continue

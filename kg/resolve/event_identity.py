@@ -81,12 +81,13 @@ def event_identities(sightings: Iterable[Sighting]) -> dict[tuple[str, int], str
 
 
 def _split_in_time(base_key: str, group: list[Sighting]) -> dict[tuple[str, int], str]:
-    dated = sorted((s for s in group if s.day is not None), key=lambda s: (s.day, s.article_key, s.index))
+    dated = sorted(((s.day, s) for s in group if s.day is not None), key=lambda d: (d[0], d[1].article_key, d[1].index))
     keys = {(s.article_key, s.index): base_key for s in group if s.day is None}
-    first = previous = None
-    for s in dated:
-        if previous is None or (s.day - previous).days > SAME_EVENT_DAYS:
-            first = s.day
-        previous = s.day
+    first: dt.date | None = None
+    previous: dt.date | None = None
+    for day, s in dated:
+        if previous is None or (day - previous).days > SAME_EVENT_DAYS:
+            first = day
+        previous = day
         keys[(s.article_key, s.index)] = _dated(base_key, first)
     return keys

@@ -43,7 +43,7 @@ class StatementReport:
     article_key: str
     key: str
     statement: Statement
-    speaker: str | None  # entity key, or "unnamed/<article>-<slug>" for an unnamed source
+    speaker: str  # entity key, or "unnamed/<article>-<slug>" for an unnamed source
     medium: str | None
     about: str | None  # event key
     similarity: float = 1.0  # to the first rendering of the remark this report was merged with

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from kg.ingest import Article
 from kg.nlp.mention import Mention
 from kg.resolve.facts import ArticleReports
+from kg.vocab import EntityKind
 
 
 @dataclass(frozen=True)
@@ -18,7 +19,7 @@ class Entity:
     """
 
     key: str
-    kind: str
+    kind: EntityKind
     label: str
     alt_labels: tuple[str, ...]
     gazetteer_key: str | None = None

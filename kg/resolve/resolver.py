@@ -26,6 +26,7 @@ from kg.nlp.names import fold, name_key, name_tokens, surname_key
 from kg.resolve.model import Entity, ResolvedMention
 from kg.util.nogc import collector_paused
 from kg.util.slug import slugify
+from kg.vocab import EntityKind
 
 # The articles, in article-key order, each time it is called (resolution reads them twice).
 ArticleSource = Callable[[], Iterable[ArticleMentions]]
@@ -154,7 +155,7 @@ def resolve(articles: ArticleSource, gazetteer_labels: dict[str, str]) -> Resolu
     called twice); `gazetteer_labels` maps gazetteer keys to canonical labels."""
     persons = _person_index(_in_key_order(articles()))
     surfaces: dict[str, Counter[str]] = defaultdict(Counter)
-    kinds: dict[str, str] = {}
+    kinds: dict[str, EntityKind] = {}
     gazetteer_keys: dict[str, str | None] = {}
     for article in _in_key_order(articles()):
         for m, key in zip(article.mentions, _mention_keys(article, persons)):

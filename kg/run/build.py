@@ -36,7 +36,7 @@ from kg.export.view import write_view
 from kg.graph.build import build_quads
 from kg.graph.iris import IriMinter
 from kg.ingest import MAX_ARTICLE_CHARS, Article, Inputs, Skipped, read_inputs
-from kg.nlp.components import FACTS, MENTIONS, result, set_article
+from kg.nlp.components import facts_of, mentions_of, set_article
 from kg.nlp.deadline import GUARDED_CHARS, run_with_deadline
 from kg.nlp.facts import ArticleFacts
 from kg.nlp.gazetteer import Gazetteer
@@ -146,10 +146,14 @@ def extract_local(articles: Sequence[Article], settings: Settings,
 
     docs = nlp.pipe(((doc_of(a), a.key) for a in fitting.values()), as_tuples=True,
                     batch_size=settings.batch_size, n_process=settings.processes_for(len(fitting)))
-    results = ((fitting[key], _extraction(doc)) for doc, key in docs)
+    results: Iterator[tuple[Article, Extraction]] = ((fitting[key], _extraction(doc)) for doc, key in docs)
     for article in long:  # each in a child process killed at the deadline
-        outcome = run_with_deadline(lambda a=article: _extraction(nlp(doc_of(a))), settings.article_seconds)
-        if outcome.failure is not None:
+
+        def work(article: Article = article) -> Extraction:
+            return _extraction(nlp(doc_of(article)))
+
+        outcome = run_with_deadline(work, settings.article_seconds)
+        if outcome.value is None:
             yield article, Skipped(article.source, f"{outcome.failure}; split it into smaller articles")
         else:
             results = itertools.chain(results, [(article, outcome.value)])
@@ -158,7 +162,7 @@ def extract_local(articles: Sequence[Article], settings: Settings,
 
 def _extraction(doc: "Doc") -> Extraction:
     """What kg's components stored on a Doc: its mentions and facts."""
-    return result(doc, MENTIONS), result(doc, FACTS)  # type: ignore[return-value]
+    return mentions_of(doc), facts_of(doc)
 
 
 def build(inputs: Iterable[str | Path], out_dir: Path | None, settings: Settings,
@@ -179,6 +183,7 @@ def build(inputs: Iterable[str | Path], out_dir: Path | None, settings: Settings
 
 def _build(inputs: Iterable[str | Path], out_dir: Path | None, settings: Settings, progress: Progress | None,
            store_dir: Path | None, engine: Engine | None) -> BuildResult:
+    IriMinter(settings.base_iri)  # a bad base IRI is an error before the extraction, not after it
     stage(progress, stages.READING)
     read: Inputs = read_inputs(inputs, settings.follow_links)
     store = open_store(store_dir) if store_dir is not None else None

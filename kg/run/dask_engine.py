@@ -190,36 +190,37 @@ class DaskEngine:
         that shared a dying worker with the culprit fails with it, so an article whose own task failed
         is tried once more after the others of its partition; if that fails too, it is skipped.
         """
-        result, _ = self._result(future, expected)
-        if result is not None:
-            results = [result]
+        outcome = self._result(future, expected)
+        if isinstance(outcome, PartitionResult):
+            results = [outcome]
         else:
             singles = [self._submit((a,), settings) for a in part]
             self._wait(singles)
             results = []
             for article, single in zip(part, singles):
-                result, _ = self._result(single, expected)
-                if result is None:
-                    result, err = self._result(self._submit((article,), settings), expected)
-                    result = result or PartitionResult("", expected, ((article.key, failure(article, err)),))
-                results.append(result)
+                outcome = self._result(single, expected)
+                if not isinstance(outcome, PartitionResult):
+                    outcome = self._result(self._submit((article,), settings), expected)
+                if not isinstance(outcome, PartitionResult):
+                    outcome = PartitionResult("", expected, ((article.key, failure(article, outcome)),))
+                results.append(outcome)
         self.partitions += 1
         return {key: value for r in results for key, value in r.results}
 
     def _submit(self, part: tuple[Article, ...], settings: Settings):
         return self._client.submit(extract_partition, part, settings, pure=False)  # type: ignore[attr-defined]
 
-    def _result(self, future, expected: str) -> tuple[PartitionResult | None, Exception | None]:
-        """A task's result, or None and why the task failed (a lost scheduler or a mismatched
-        worker is raised instead: nothing can be built then)."""
+    def _result(self, future, expected: str) -> PartitionResult | Exception:
+        """A task's result, or why the task failed (a lost scheduler or a mismatched worker is
+        raised instead: nothing can be built then)."""
         try:
             self._wait([future])
-            return self._checked(future.result(), expected), None
+            return self._checked(future.result(), expected)
         except (EngineError, ModelNotFound):
             raise
         except Exception as err:  # noqa: BLE001 - KilledWorker and the like
             self._require_scheduler()
-            return None, err
+            return err
 
     def _checked(self, result: PartitionResult, expected: str) -> PartitionResult:
         if result.signature != expected:
@@ -266,4 +267,4 @@ class DaskEngine:
             raise EngineError(f"lost the Dask scheduler at {self._address()}")
 
     def _address(self) -> str:
-        return self.scheduler or getattr(self._cluster, "scheduler_address", "the local cluster")
+        return self.scheduler or str(getattr(self._cluster, "scheduler_address", "the local cluster"))

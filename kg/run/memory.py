@@ -48,8 +48,10 @@ def default_limit() -> int | None:
     limits = []
     try:
         meminfo = Path("/proc/meminfo").read_text()
-        limits.append(int(re.search(r"MemTotal:\s+(\d+) kB", meminfo).group(1)) * 1024)
-    except (OSError, AttributeError):
+        found = re.search(r"MemTotal:\s+(\d+) kB", meminfo)
+        if found:
+            limits.append(int(found.group(1)) * 1024)
+    except OSError:
         pass
     try:
         value = Path("/sys/fs/cgroup/memory.max").read_text().strip()

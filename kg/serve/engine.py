@@ -90,7 +90,10 @@ class Engine:
     def _drain(self) -> None:
         """Read the engine's stderr until it closes; keep the last lines, repeat one a second."""
         last_logged, skipped = 0.0, 0
-        for raw in iter(self.process.stderr.readline, b""):
+        stderr = self.process.stderr
+        if stderr is None:  # started without stderr=PIPE: nothing to read
+            return
+        for raw in iter(stderr.readline, b""):
             line = raw.decode("utf-8", "replace").strip()[:500]
             self.stderr_tail.append(line)
             now = time.monotonic()
@@ -102,7 +105,7 @@ class Engine:
                 last_logged, skipped = now, 0
             else:
                 skipped += 1
-        self.process.stderr.close()
+        stderr.close()
 
     def last_error(self) -> str:
         return self.stderr_tail[-1] if self.stderr_tail else f"exit status {self.process.poll()}"

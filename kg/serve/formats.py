@@ -32,7 +32,7 @@ def solutions_from_tsv(body: bytes, content_type: str, truncated: bool) -> tuple
 
     try:
         solutions = ox.parse_query_results(body, format=ox.QueryResultsFormat.TSV)
-        out = solutions.serialize(format=getattr(ox.QueryResultsFormat, _RESULT_FORMATS[content_type]))
+        out = _written(solutions.serialize(format=getattr(ox.QueryResultsFormat, _RESULT_FORMATS[content_type])))
     except (SyntaxError, ValueError) as err:
         raise StreamFailed(_last_line(body) or str(err)) from None
     if content_type.endswith("json"):
@@ -54,8 +54,15 @@ def graph_to(ntriples: bytes, content_type: str) -> bytes:
         return ntriples
     rdf_format = getattr(ox.RdfFormat, _GRAPH_FORMATS[content_type])
     if content_type == "application/ld+json":
-        return ox.serialize(triples, format=rdf_format)
-    return ox.serialize(triples, format=rdf_format, prefixes=PREFIXES)
+        return _written(ox.serialize(triples, format=rdf_format))
+    return _written(ox.serialize(triples, format=rdf_format, prefixes=PREFIXES))
+
+
+def _written(serialized: bytes | None) -> bytes:
+    """What pyoxigraph's serialize returns when given no output to write to: always bytes."""
+    if serialized is None:
+        raise StreamFailed("the serialiser returned nothing")
+    return serialized
 
 
 def _last_line(body: bytes) -> str:
@@ -146,7 +153,7 @@ def solutions_to(results: dict, content_type: str, cap: int, cut: bool = False) 
         body = (f'<?xml version="1.0"?><sparql xmlns="http://www.w3.org/2005/sparql-results#"><head>{head}</head>'
                 f"<results>{rows}</results></sparql>")
         return content_type, body.encode(), truncated
-    document = {"head": {"vars": variables}, "results": {"bindings": bindings}}
+    document: dict[str, object] = {"head": {"vars": variables}, "results": {"bindings": bindings}}
     if truncated:
         document["truncated"] = True  # beside the KG-Result-Truncated header; clients ignore unknown keys
     return "application/sparql-results+json", json.dumps(document, ensure_ascii=False).encode(), truncated

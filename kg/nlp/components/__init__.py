@@ -11,6 +11,10 @@ own pipeline:
     doc = nlp(text)
     doc._.kg_statements  # (Statement, …)
 
+Each component reads the word lists of kg/nlp/lexicon/en unless given others (a folder of the same
+JSON files): `nlp.add_pipe("kg_events", config={"lexicon": "my/lexicon"})`, or
+`nlp.get_pipe("kg_events").initialize(lexicon=Lexicon.load(Path("my/lexicon")))`.
+
 Importing this package registers them (like any spaCy plugin); so does `kg.nlp.pipeline.load_pipeline`,
 and spaCy finds them through the `spacy_factories` entry points once kg is installed. Importing `kg`
 alone registers nothing.
@@ -18,19 +22,23 @@ alone registers nothing.
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING
 
 from kg.nlp.components.extractors import (
-    ARTICLE, EVENTS, FACTORIES, FACTS, GRANTS, MENTIONS, STATEMENTS, make_events, make_facts, make_grants,
-    make_mentions, make_statements, result, set_article,
+    ARTICLE, EVENTS, FACTORIES, FACTS, GRANTS, MENTIONS, STATEMENTS, _Extractor, facts_of, make_events, make_facts,
+    make_grants, make_mentions, make_statements, mentions_of, result, set_article,
 )
+from kg.nlp.lexicon import DEFAULT_LANGUAGE
 
 if TYPE_CHECKING:
     from spacy.language import Language
 
     from kg.nlp.gazetteer import Gazetteer
+    from kg.nlp.lexicon import Lexicon
 
-__all__ = ["ARTICLE", "EVENTS", "FACTS", "GRANTS", "MENTIONS", "STATEMENTS", "add_extractors", "make_events",
+__all__ = ["ARTICLE", "EVENTS", "FACTS", "GRANTS", "MENTIONS", "STATEMENTS", "add_extractors", "facts_of",
+           "mentions_of", "make_events",
            "make_facts", "make_grants", "make_mentions", "make_statements", "register", "result", "set_article"]
 
 
@@ -41,16 +49,21 @@ def register() -> None:
 
     for name, (factory, requires) in FACTORIES.items():
         if not Language.has_factory(name):
-            Language.factory(name, assigns=[f"doc._.{name}"], requires=list(requires), func=factory)
+            Language.factory(name, assigns=[f"doc._.{name}"], requires=list(requires),
+                             default_config={"lexicon": DEFAULT_LANGUAGE}, func=factory)
         if not Doc.has_extension(name):
-            Doc.set_extension(name, getter=lambda doc, name=name: result(doc, name))
+            Doc.set_extension(name, getter=partial(result, name=name))
 
 
-def add_extractors(nlp: "Language", gazetteer: "Gazetteer", names: tuple[str, ...] = (MENTIONS, FACTS)) -> None:
-    """Add kg's extractors (by default what `kg build` needs) at the end of `nlp`, with `gazetteer`."""
+def add_extractors(nlp: "Language", gazetteer: "Gazetteer", names: tuple[str, ...] = (MENTIONS, FACTS),
+                   lexicon: "Lexicon | None" = None) -> None:
+    """Add kg's extractors (by default what `kg build` needs) at the end of `nlp`, initialized with
+    `gazetteer` and `lexicon` (by default the packaged English word lists)."""
     register()
     for name in names:
-        nlp.add_pipe(name).initialize(gazetteer=gazetteer)
+        component = nlp.add_pipe(name)
+        assert isinstance(component, _Extractor)
+        component.initialize(gazetteer=gazetteer, lexicon=lexicon)
 
 
 register()
