@@ -22,7 +22,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg.export.atomic import write_text_atomic
-from kg.graph.namespaces import PREFIXES
+from kg.graph.namespaces import PREFIXES, select
 
 _GENERIC = frozenset({PREFIXES["sem"] + "Event"})
 _SEP = "\x1f"
@@ -50,9 +50,7 @@ def _local(iri: str) -> str:
 def event_features(store: ox.Store) -> list[dict]:
     """The Features of the events in `store` (its default graph: the merge of the article graphs)."""
     features: list[dict] = []
-    solutions = store.query(_QUERY, prefixes=PREFIXES)
-    assert isinstance(solutions, ox.QuerySolutions)
-    for row in solutions:
+    for row in select(store, _QUERY, PREFIXES):
         latitude, longitude = float(row["latitude"].value), float(row["longitude"].value)
         dates = _values(row["dates"])
         types = [_local(c) for c in _values(row["classes"]) if c not in _GENERIC]
