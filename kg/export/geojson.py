@@ -4,7 +4,7 @@ An RFC 7946 FeatureCollection: one Feature per event and place with coordinates 
 sources place in two towns is two Features with the same `iri`), a Point geometry
 `[longitude, latitude]` (WGS 84) taken from the place's `schema:geo`, and properties:
 
-- `iri`, `type` (the kgo: event class: "Attack", …), `label`;
+- `iri`, `type` (the local name of the event's kgo: class), `label`;
 - `date`: the earliest `sem:hasTimeStamp` the sources give (null when none), `dates`: all of them;
 - `place`, `place_label`: the place's IRI and name (a country's point is its capital's, a region's or
   landmark's its centre city's: see README, "The map");
