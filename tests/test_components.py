@@ -13,9 +13,10 @@ from datetime import date
 import pytest
 
 from kg.config import Settings
-from tests.conftest import ROOT
+from tests.conftest import DEV as DEV_SET
+from tests.conftest import ROOT, require_corpus
 
-DEV = ROOT.parent / "shared" / "corpus" / "dev" / "articles.jsonl"
+DEV = DEV_SET / "articles.jsonl"
 
 SECTION = "## Use kg's extractors in your own spaCy pipeline"
 
@@ -56,6 +57,7 @@ def _docs(nlp, records):
 
 
 def test_two_processes_extract_in_their_workers_and_match_one_process():
+    dev = require_corpus(DEV)
     from spacy.language import Language
 
     from kg.nlp.gazetteer import Gazetteer
@@ -66,7 +68,7 @@ def test_two_processes_extract_in_their_workers_and_match_one_process():
     nlp = load_pipeline(Settings().model, Gazetteer.load())
     nlp.add_pipe("kg_statements")
     nlp.add_pipe("test_record_pid")  # after the kg components: the process they ran in
-    records = [json.loads(line) for line in DEV.read_text(encoding="utf-8").splitlines()[:12]]
+    records = [json.loads(line) for line in dev.read_text(encoding="utf-8").splitlines()[:12]]
     assert len(records) == 12
     one = [_results(doc) for doc in nlp.pipe(_docs(nlp, records), batch_size=3, n_process=1)]
     two = [_results(doc) for doc in nlp.pipe(_docs(nlp, records), batch_size=3, n_process=2)]

@@ -210,3 +210,32 @@ def test_collector_is_paused_only_while_a_step_runs():
     with pytest.raises(ZeroDivisionError):
         collector_paused(lambda: 1 / 0)()
     assert gc.isenabled()
+
+
+@pytest.mark.parametrize("name,reader", [("graph.graphml", nx.read_graphml), ("graph.gexf", nx.read_gexf)])
+def test_graph_files_keep_the_types_gephi_and_cytoscape_need(sample_out, name, reader):
+    back = reader(str(sample_out / name))
+    nodes = dict(back.nodes(data=True))
+    grant = next(d for d in nodes.values() if d["kind"] == "grant")
+    assert type(grant["amount_value"]) is int and grant["amount_value"] > 1_000_000  # a number, not JSON text
+    assert grant["amount_currency"] == "USD" and "amount" not in grant
+    quoted = [d["direct_quote"] for d in nodes.values() if "direct_quote" in d]
+    assert quoted and all(type(v) is bool for v in quoted) and {True, False} <= set(quoted)
+    located = [d for d in nodes.values() if "geo_latitude" in d]
+    assert located and all(type(d["geo_latitude"]) is float and type(d["geo_longitude"]) is float for d in located)
+    assert all(type(d["mentions"]) is int for d in nodes.values())
+    events = [d for d in nodes.values() if d["kind"] == "event"]
+    assert events and all(d["alt_labels"] for d in events), "an event's alt_labels hold the words it is reported by"
+    edges = list(back.edges(data=True))
+    assert edges and all(d.get("label") == d["relation"] for _, _, d in edges), "Gephi shows edge labels"
+
+
+def test_a_key_keeps_its_type_when_sources_disagree_on_one_node():
+    graph = nx.MultiDiGraph()
+    graph.add_node("a", label="a", flag=True, score=1, words=["x", "y"])
+    graph.add_node("b", label="b", flag=[False, True], score=0.5, words="z")
+    flat = flatten(graph)
+    assert flat.nodes["a"]["flag"] is True and "flag" not in flat.nodes["b"]
+    assert flat.nodes["b"]["flag_values"] == "False; True"
+    assert flat.nodes["a"]["score"] == 1.0 and type(flat.nodes["a"]["score"]) is float  # ints among doubles
+    assert flat.nodes["a"]["words"] == "x; y" and flat.nodes["b"]["words"] == "z"

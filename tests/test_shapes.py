@@ -16,7 +16,7 @@ from rdflib.namespace import PROV, RDF, RDFS, SKOS
 
 from kg.config import Settings
 from kg.export.rdf import sorted_quads
-from kg.graph.namespaces import KGO, OA, SCHEMA, SEM
+from kg.graph.namespaces import GEO, KGO, OA, SCHEMA, SEM
 from kg.run.build import build
 from tests.conftest import ROOT
 from tests.shacl_checks import XSD, build_problems
@@ -124,6 +124,14 @@ def toy_dataset() -> Dataset:
             _annotate(g, node, surface, occurrence, fields)
     g.add((_id("country/ukraine"), KGO.countryCode, Literal("UA")))
     g.add((_id("country/ukraine"), KGO.geonamesId, Literal(690791)))
+    point, geometry = _id("country/ukraine/geo"), _id("country/ukraine/geometry")
+    g.add((_id("country/ukraine"), SCHEMA.geo, point))
+    g.add((point, RDF.type, SCHEMA.GeoCoordinates))
+    g.add((point, SCHEMA.latitude, Literal(Decimal("50.45466"))))
+    g.add((point, SCHEMA.longitude, Literal(Decimal("30.5238"))))
+    g.add((_id("country/ukraine"), GEO.hasGeometry, geometry))
+    g.add((geometry, RDF.type, GEO.Geometry))
+    g.add((geometry, GEO.asWKT, Literal("POINT(30.5238 50.45466)", datatype=GEO.wktLiteral)))
     g.add((_id("organization/kremlin"), KGO.seat, _id("place/kremlin")))
     g.add((_id("person/dmitry-peskov"), SCHEMA.jobTitle, Literal("spokesman")))
     g.add((_id("person/dmitry-peskov"), SCHEMA.affiliation, _id("organization/kremlin")))
@@ -279,6 +287,14 @@ BROKEN: dict[str, tuple[Mutation, str]] = {
     "statement-without-speaker": (lambda ds, g: g.remove((_id("statement/toy-peskov"), SCHEMA.creator, None)),
                                   "has a schema:creator"),
     "stance-outside-scheme": (lambda ds, g: _set(g, _id("statement/toy-peskov"), KGO.stance, KGO.shouts), "kgo:stance is one of"),
+    "latitude-out-of-range": (lambda ds, g: _set(g, _id("country/ukraine/geo"), SCHEMA.latitude, Literal(Decimal("95.1"))),
+                              "schema:latitude, an xsd:decimal from -90 to 90"),
+    "latitude-as-string": (lambda ds, g: _set(g, _id("country/ukraine/geo"), SCHEMA.latitude, Literal("50.4")),
+                           "schema:latitude, an xsd:decimal from -90 to 90"),
+    "wkt-not-a-point": (lambda ds, g: _set(g, _id("country/ukraine/geometry"), GEO.asWKT,
+                                           Literal("POINT(30.5 50.4", datatype=GEO.wktLiteral)), "POINT(longitude latitude)"),
+    "geo-not-coordinates": (lambda ds, g: g.remove((_id("country/ukraine/geo"), RDF.type, None)),
+                            "a schema:GeoCoordinates IRI"),
     "currency-in-words": (lambda ds, g: _set(g, _id("amount/usd-300000000"), SCHEMA.currency, Literal("dollars")),
                           "ISO 4217"),
 }

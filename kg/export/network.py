@@ -111,38 +111,68 @@ _PLAIN = frozenset((str, int, float, bool))  # values GraphML and GEXF take as t
 
 
 def _scalar(value):
+    """A value GraphML and GEXF take; a list of scalars is left a list (joined by `_uniform`)."""
     if type(value) in _PLAIN:
         return value
-    if isinstance(value, (list, tuple, set)) and all(isinstance(v, (str, int, float)) for v in value):
-        return "; ".join(str(v) for v in value)
+    if isinstance(value, (list, tuple, set)) and all(type(v) in _PLAIN for v in value):
+        return list(value)
     if isinstance(value, (list, tuple, set, dict)):
         return json.dumps(value, ensure_ascii=False, sort_keys=True)
     return "" if value is None else value
 
 
+def _scalars(data: dict, drop: tuple[str, ...]) -> dict:
+    """The attributes as scalars (lists kept); a structured value (a dict: `amount`, `geo`) as one
+    attribute per field, `amount_value` 150000000 and `amount_currency` "USD", its `type` left out."""
+    flat: dict = {}
+    for k, v in data.items():
+        if k in drop:
+            continue
+        if type(v) in _PLAIN:
+            flat[k] = v
+        elif isinstance(v, dict) and all(isinstance(f, str) for f in v):
+            flat.update((f"{k}_{field}", _scalar(value)) for field, value in v.items() if field != "type")
+        else:
+            flat[k] = _scalar(v)
+    return flat
+
+
 def _uniform(items, drop: tuple[str, ...]) -> list[tuple]:
-    """(key, data) rows with scalar values, a key whose values differ in type made text throughout."""
-    rows = [(key, {k: v if type(v) in _PLAIN else _scalar(v) for k, v in data.items() if k not in drop})
-            for key, data in items]
-    first_type: dict = {}
-    mixed = set()
-    for _, data in rows:
+    """(key, data) rows of scalars, each key of one type throughout. A list (`types`, `alt_labels`)
+    is a "; "-joined string; where a key is a boolean or number elsewhere (sources disagree on this
+    node), the list goes to `KEY_values` so that KEY keeps its type. Integers among doubles become doubles;
+    any other mix of types makes the key text."""
+    rows = [(key, _scalars(data, drop)) for key, data in items]
+    single = {k for _, data in rows for k, v in data.items() if type(v) in (bool, int, float)}
+    types: dict[str, set[type]] = {}
+    joined = []
+    for key, data in rows:
+        flat = {}
         for k, v in data.items():
-            if first_type.setdefault(k, type(v)) is not type(v):
-                mixed.add(k)
+            if type(v) is list:
+                k, v = (f"{k}_values" if k in single else k), "; ".join(str(x) for x in v)
+            flat[k] = v
+            types.setdefault(k, set()).add(type(v))
+        joined.append((key, flat))
+    mixed = {k: float if found == {int, float} else str for k, found in types.items() if len(found) > 1}
     if not mixed:
-        return rows
-    return [(key, {k: str(v) if k in mixed else v for k, v in data.items()}) for key, data in rows]
+        return joined
+    return [(key, {k: mixed[k](v) if k in mixed else v for k, v in data.items()}) for key, data in joined]
 
 
 @collector_paused
 def flatten(graph: nx.MultiDiGraph, drop: tuple[str, ...] = ("evidence",)) -> nx.MultiDiGraph:
-    """Scalars only, as GraphML and GEXF need (networkx #3663, #5071): lists of scalars become
-    "; "-joined strings, dicts and lists of dicts JSON; a key with mixed value types becomes text."""
+    """Scalars only, as GraphML and GEXF need (networkx #3663, #5071), each key of one type (boolean,
+    integer, double or string): lists of scalars become "; "-joined strings (`KEY_values` where KEY is a
+    single value on other nodes), a dict one attribute per field (`amount_value`, `amount_currency`,
+    `geo_latitude`), lists of dicts JSON (see `_uniform`). Every edge gets a `label` (its relation),
+    which Gephi shows."""
     flat = nx.MultiDiGraph()
     for node, data in _uniform(graph.nodes(data=True), drop):
         flat.add_node(node, mentions=len(graph.nodes[node].get("evidence", [])), **data) if "evidence" in drop else flat.add_node(node, **data)
     for (s, o, key), data in _uniform((((s, o, k), d) for s, o, k, d in graph.edges(keys=True, data=True)), drop):
+        if "label" not in data and "relation" in data:
+            data = {"label": data["relation"], **data}
         flat.add_edge(s, o, key=key, **data)
     return flat
 

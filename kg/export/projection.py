@@ -6,12 +6,13 @@ returns a `MultiDiGraph`:
   extraction graphs): entities, articles, publishers, events, statements, grants. Node ids are
   the IRIs. Attributes: `kind` (person, organization, country, place, weapon, equipment, article,
   event, statement, grant, source = an unnamed speaker, other), `label` (rdfs:label, else the
-  headline, name or quoted words), `types` (CURIEs), `alt_labels`, `evidence` (the
-  sentences the node is mentioned in: `{"article", "sentence", "spans": [[b, e], …]}`, offsets into
-  the sentence) and every literal property under its snake_case local name (`job_title`,
-  `date_published`, `has_time_stamp`, `text`, …); a blank-node or structured value
-  (`schema:amount` -> a schema:MonetaryAmount) becomes a dict of its literals, an IRI that is not a
-  node its CURIE (`stance: kgo:denies`).
+  headline, name or quoted words), `types` (CURIEs), `alt_labels` (skos:altLabel and the words the
+  node is mentioned by, but for statements and articles), `evidence` (the sentences the node is
+  mentioned in: `{"article", "sentence", "spans": [[b, e], …]}`, offsets into the sentence) and
+  every literal property under its snake_case local name (`job_title`, `date_published`,
+  `has_time_stamp`, `text`, …; numbers as numbers, xsd:boolean as bool); a blank-node or structured
+  value (`schema:amount` -> a schema:MonetaryAmount, `schema:geo` -> a schema:GeoCoordinates)
+  becomes a dict of its literals, an IRI that is not a node its CURIE (`stance: kgo:denies`).
 - one edge per IRI-to-IRI property between two nodes, keyed and labelled by `relation` (snake_case
   local name: `affiliation`, `contained_in_place`, `seat`, `has_actor`, `creator`, `publisher`…;
   `predicate` holds the CURIE), plus `mentioned_in` (node -> article, `weight` = mentions).
@@ -68,21 +69,24 @@ def main_kind(types: list[str]) -> str:
     return "other"
 
 
-def _value(term) -> str | int | float:
-    """A literal as the Python value rdflib gives it (numbers as numbers), anything else as text."""
+def _value(term) -> str | int | float | bool:
+    """A literal as the Python value rdflib gives it (numbers as numbers, xsd:boolean as bool), anything
+    else as text."""
     if type(term) is not ox.Literal:
         return term.value
     return _literal_value(term.value, term.datatype.value, term.language)
 
 
 @lru_cache(maxsize=1 << 16)
-def _literal_value(lexical: str, datatype: str, language: str | None) -> str | int | float:
+def _literal_value(lexical: str, datatype: str, language: str | None) -> str | int | float | bool:
     term = Literal(lexical, lang=language) if language else Literal(
         lexical, datatype=None if datatype == _XSD_STRING else URIRef(datatype))
     value = term.toPython()
     if isinstance(value, Decimal) and value.is_finite():
         value = int(value) if value == value.to_integral_value() else float(value)
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
+    if isinstance(value, bool):
+        return value
+    if not isinstance(value, (int, float)):
         return lexical
     return value if not (isinstance(value, float) and math.isnan(value)) else lexical
 
@@ -126,9 +130,25 @@ def to_networkx(dataset: SortedQuads | Iterable[ox.Quad] | Dataset) -> nx.MultiD
         graph.add_node(node, label=label, kind=main_kind(kinds), types=kinds,
                        alt_labels=sorted(found.alt_labels[node] - {label}), evidence=[], **attrs)
     _add_evidence(found, graph)
+    _surface_labels(graph)
     for subject, obj, relation, predicate in sorted(facts):
         graph.add_edge(subject, obj, key=relation, relation=relation, predicate=predicate, weight=1)
     return graph
+
+
+_NO_SURFACE_LABELS = frozenset(("statement", "article"))  # their evidence is their words, not a name
+
+
+def _surface_labels(graph: nx.MultiDiGraph) -> None:
+    """`alt_labels` also holds the words each node is mentioned by (an event's "strike", "shelling";
+    a grant's "$150 million"), besides the skos:altLabel forms: every spelling, once, but the label."""
+    for _, data in graph.nodes(data=True):
+        if data["kind"] in _NO_SURFACE_LABELS or not data["evidence"]:
+            continue
+        surfaces = {e["sentence"][b:end] for e in data["evidence"] for b, end in e["spans"]}
+        surfaces = {s for s in surfaces if s.strip()} - {data["label"]}
+        if surfaces - set(data["alt_labels"]):
+            data["alt_labels"] = sorted(surfaces | set(data["alt_labels"]))
 
 
 def _text_label(attrs: dict) -> str | None:

@@ -16,14 +16,14 @@ import pyoxigraph as ox
 from rdflib import BNode, Dataset, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS
 
-from kg.graph.namespaces import KGO, OA, PREFIXES, SCHEMA
+from kg.graph.namespaces import GEO, KGO, OA, PREFIXES, SCHEMA
 from kg.graph.quads import SortedQuads
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal  # an object of a quad (kg writes no RDF-star triples)
 
-# Structured values (an amount of money, a quantity): folded into the node that points to them.
+# Structured values (an amount of money, a quantity, a point): folded into the node that points to them.
 VALUES = {str(t) for t in (SCHEMA.MonetaryAmount, SCHEMA.QuantitativeValue, SCHEMA.PropertyValue,
-                           SCHEMA.StructuredValue)}
+                           SCHEMA.StructuredValue, SCHEMA.GeoCoordinates, GEO.Geometry)}
 MACHINERY = {str(t) for t in (OA.Annotation, OA.SpecificResource, OA.TextPositionSelector, OA.TextQuoteSelector,
                               KGO.Mention, KGO.ExtractionGraph, KGO.Sentence)}
 TYPE, LABEL, ALT, HEADLINE, BODY = (str(t) for t in (RDF.type, RDFS.label, SKOS.altLabel, SCHEMA.headline,

@@ -5,7 +5,8 @@ that building twice gives the same bytes; Parquet files beside them when `pyarro
 (`pip install 'kg-events[tables]'`). Each table is a SPARQL query over the written N-Quads dump (an
 article's key is joined inside its own graph: joined outside, Oxigraph's plan was 50 times slower):
 
-- `entities.csv`: one row per entity: IRI, kind, label, other labels, article and mention counts;
+- `entities.csv`: one row per entity: IRI, kind, label, other labels, article and mention counts,
+  GeoNames id, latitude and longitude (WGS 84; places and countries from the gazetteer);
 - `mentions.csv`: one row per mention: entity, article, code-point offsets into the article body;
 - `events.csv`: one row per event mention: event IRI, type, label, date, place, agent, target,
   article, offsets (what that article says of the event: its own named graph);
@@ -47,12 +48,15 @@ def _labelled(predicate: str, variable: str) -> str:
     return f"OPTIONAL {{ GRAPH ?g {{ ?node {predicate} ?{variable}_node }} ?{variable}_node rdfs:label ?{variable} }}"
 
 QUERIES: dict[str, tuple[tuple[str, ...], str]] = {
-    "entities": (("iri", "kind", "label", "alt_labels", "articles", "mentions", "geonames_id"), f"""
+    "entities": (("iri", "kind", "label", "alt_labels", "articles", "mentions", "geonames_id", "latitude",
+                  "longitude"), f"""
 SELECT ?node ({_CONCAT.format('class')}) (SAMPLE(?label) AS ?l) ({_CONCAT.format('alt')})
-       (SAMPLE(?articles) AS ?na) (SAMPLE(?mentions) AS ?nm) (SAMPLE(?geo) AS ?g) WHERE {{
+       (SAMPLE(?articles) AS ?na) (SAMPLE(?mentions) AS ?nm) (SAMPLE(?geo) AS ?g) (SAMPLE(?lat) AS ?la)
+       (SAMPLE(?lon) AS ?lo) WHERE {{
   ?node a kgo:Entity ; a ?class ; rdfs:label ?label .
   OPTIONAL {{ ?node skos:altLabel ?alt }} OPTIONAL {{ ?node kgo:articleCount ?articles }}
   OPTIONAL {{ ?node kgo:mentionCount ?mentions }} OPTIONAL {{ ?node kgo:geonamesId ?geo }}
+  OPTIONAL {{ ?node schema:geo ?point . ?point schema:latitude ?lat ; schema:longitude ?lon }}
 }} GROUP BY ?node"""),
     "mentions": (("entity", "article", "start", "end", "text", "confidence"), f"""
 SELECT ?node ?key ?start ?end ?exact ?conf WHERE {{
@@ -144,14 +148,20 @@ def to_csv(header: Iterable[str], rows: Iterable[list[str]]) -> str:
     return buffer.getvalue()
 
 
-def write_tables(nquads: Path, folder: Path) -> dict[str, int]:
-    """Every table of the dataset in `nquads` into `folder` (CSV, and Parquet with pyarrow);
-    returns the row count of each."""
+def merged_store(nquads: Path) -> ox.Store:
+    """An in-memory store of the N-Quads dump whose default graph is the merge of all its graphs,
+    each triple once (as `kg query` has it): a union would repeat an entity's label and classes once
+    per article and multiply the joins."""
     store = ox.Store()
     store.bulk_load(path=str(nquads), format=ox.RdfFormat.N_QUADS)
-    # The default graph as the merge of all graphs, each triple once (as `kg query` has it): a union
-    # would repeat an entity's label and classes once per article and multiply the joins.
     store.update("INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
+    return store
+
+
+def write_tables(nquads: Path | ox.Store, folder: Path) -> dict[str, int]:
+    """Every table of the dataset in `nquads` (a dump, or a `merged_store`) into `folder` (CSV, and
+    Parquet with pyarrow); returns the row count of each."""
+    store = merged_store(nquads) if isinstance(nquads, Path) else nquads
     folder.mkdir(parents=True, exist_ok=True)
     counts = {}
     for name, (header, _) in QUERIES.items():

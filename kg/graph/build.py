@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from decimal import Decimal
 
 import pyoxigraph as ox
 
@@ -15,6 +16,7 @@ from kg.graph.evidence import Evidence, add_evidence
 from kg.graph.facts import FactWriter
 from kg.graph.iris import IriMinter
 from kg.graph.quads import GraphWriter, QuadCollector, SortedQuads
+from kg.graph.terms import O_GEO as GEO
 from kg.graph.terms import O_KGO as KGO
 from kg.graph.terms import O_PROV as PROV
 from kg.graph.terms import O_RDF as RDF
@@ -93,9 +95,27 @@ def add_entity(graph: GraphWriter, entity: Entity, surfaces: Iterable[str], cont
         graph.add((node, KGO.countryCode, literal(entry.country)))
     if entry.geonames_id:
         graph.add((node, KGO.geonamesId, literal(entry.geonames_id)))
+    if entry.latitude is not None and entry.longitude is not None:
+        add_coordinates(graph, node, entry.latitude, entry.longitude)
     for seat in context.seats.get(entity.key, ()):
         if seat in context.entities:
             graph.add((node, KGO.seat, context.iris.entity(seat)))
+
+
+def add_coordinates(graph: GraphWriter, node: ox.NamedNode, latitude: float, longitude: float) -> None:
+    """The point of a place (WGS 84), twice: `schema:geo <node/geo>` (a schema:GeoCoordinates with
+    schema:latitude and schema:longitude, xsd:decimal) and GeoSPARQL's `geo:hasGeometry <node/geometry>`
+    (a geo:Geometry whose geo:asWKT is "POINT(longitude latitude)", CRS84 axis order)."""
+    lat, lon = Decimal(str(latitude)), Decimal(str(longitude))
+    coordinates = ox.NamedNode(node.value + "/geo")
+    graph.add((node, SCHEMA.geo, coordinates))
+    graph.add((coordinates, RDF.type, SCHEMA.GeoCoordinates))
+    graph.add((coordinates, SCHEMA.latitude, literal(lat, XSD.decimal)))
+    graph.add((coordinates, SCHEMA.longitude, literal(lon, XSD.decimal)))
+    geometry = ox.NamedNode(node.value + "/geometry")
+    graph.add((node, GEO.hasGeometry, geometry))
+    graph.add((geometry, RDF.type, GEO.Geometry))
+    graph.add((geometry, GEO.asWKT, literal(f"POINT({lon:f} {lat:f})", GEO.wktLiteral)))
 
 
 def add_role(graph: GraphWriter, rm: ResolvedMention, context: "_Context") -> None:

@@ -13,6 +13,7 @@ if TYPE_CHECKING:
 SCHEMA = Namespace("https://schema.org/")
 SEM = Namespace("http://semanticweb.cs.vu.nl/2009/11/sem/")
 OA = Namespace("http://www.w3.org/ns/oa#")
+GEO = Namespace("http://www.opengis.net/ont/geosparql#")  # OGC GeoSPARQL: geo:hasGeometry, geo:asWKT
 KGO = Namespace("https://w3id.org/evkg/ontology#")
 
 PREFIXES = {
@@ -25,12 +26,13 @@ PREFIXES = {
     "schema": str(SCHEMA),
     "sem": str(SEM),
     "oa": str(OA),
+    "geo": str(GEO),
     "kgo": str(KGO),
 }
 # The one SPARQL prologue: every query kg runs itself starts with it (kg query prepends it on one line)
 SPARQL_PROLOGUE = "".join(f"PREFIX {prefix}: <{iri}>\n" for prefix, iri in PREFIXES.items())
 
-__all__ = ["SCHEMA", "SEM", "OA", "KGO", "PROV", "RDF", "RDFS", "SKOS", "XSD", "OWL", "PREFIXES", "SPARQL_PROLOGUE"]
+__all__ = ["SCHEMA", "SEM", "OA", "GEO", "KGO", "PROV", "RDF", "RDFS", "SKOS", "XSD", "OWL", "PREFIXES", "SPARQL_PROLOGUE"]
 
 
 def select(store: "ox.Store", query: str, prefixes: dict[str, str] | None = None) -> "ox.QuerySolutions":

@@ -15,7 +15,7 @@ import pyoxigraph as ox
 from rdflib import Literal, URIRef
 
 from kg.graph.iris import IriMinter
-from kg.graph.namespaces import KGO, OA, PROV, RDF, RDFS, SCHEMA, SEM, SKOS, XSD
+from kg.graph.namespaces import GEO, KGO, OA, PROV, RDF, RDFS, SCHEMA, SEM, SKOS, XSD
 
 
 class Vocabulary:
@@ -43,7 +43,7 @@ class Vocabulary:
 
 
 O_RDF, O_RDFS, O_XSD, O_SKOS, O_PROV = (Vocabulary(str(ns)) for ns in (RDF, RDFS, XSD, SKOS, PROV))
-O_SCHEMA, O_SEM, O_OA = (Vocabulary(str(ns)) for ns in (SCHEMA, SEM, OA))
+O_SCHEMA, O_SEM, O_OA, O_GEO = (Vocabulary(str(ns)) for ns in (SCHEMA, SEM, OA, GEO))
 
 
 @lru_cache(maxsize=1)

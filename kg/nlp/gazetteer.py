@@ -38,6 +38,9 @@ class GazetteerEntry:
     geonames_id: int | None
     actor: str | None  # the organisation a place stands for when it acts ("Kremlin said")
     ruler: bool = True  # also matched where the NER left the name unlabelled
+    latitude: float | None = None  # WGS 84, from GeoNames: the place's own, or its capital's or centre's
+    longitude: float | None = None
+    coordinates_of: int | None = None  # GeoNames id of the city whose point this takes (a capital), else None
 
     @property
     def names(self) -> tuple[str, ...]:

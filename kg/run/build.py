@@ -26,11 +26,12 @@ from kg.config import Settings
 from kg.dataset.store import CACHE, ExtractionCache, open_store, stored_articles, sync
 from kg.errors import InputError
 from kg.export.atomic import remove_stale_temporaries, staged_outputs
+from kg.export.geojson import write_geojson
 from kg.export.network import flatten, to_networkx, write_gexf, write_graphml
 from kg.export.rdf import write_dumps
 from kg.export.report import build_report, write_report
 from kg.export.stats import compute_stats
-from kg.export.tables import TABLE_NAMES, TABLES, write_tables
+from kg.export.tables import TABLE_NAMES, TABLES, merged_store, write_tables
 from kg.export.view import write_view
 from kg.graph.build import build_quads
 from kg.graph.iris import IriMinter
@@ -47,6 +48,8 @@ from kg.resolve.facts import FactResolver, event_sightings, grant_sightings
 from kg.resolve.grant_identity import grant_identities
 from kg.resolve.model import ResolvedArticle
 from kg.resolve.resolver import Resolution, resolve
+from kg.run import progress as stages
+from kg.run.progress import Progress, counted, stage
 from kg.util.nogc import collector_paused
 
 if TYPE_CHECKING:
@@ -55,7 +58,7 @@ if TYPE_CHECKING:
 
 RESULTS_LAYOUT = 3  # 2: slotted mention and fact dataclasses; 3: kinds, event types, stances as kg.vocab enums
 OUTPUT_FILES = ("graph.trig", "graph.nq", "graph.ttl", "graph.jsonld", "graph.html", "graph.graphml", "graph.gexf",
-                "report.json") + tuple(f"{TABLES}/{name}.csv" for name in TABLE_NAMES)
+                "events.geojson", "report.json") + tuple(f"{TABLES}/{name}.csv" for name in TABLE_NAMES)
 
 
 class NothingToBuild(InputError):
@@ -164,14 +167,25 @@ def _extraction(doc: "Doc") -> Extraction:
 
 
 def build(inputs: Iterable[str | Path], out_dir: Path | None, settings: Settings,
-          progress_factory: Callable[[int], Callable[[int], None]] | None = None,
+          progress: Progress | None = None,
           store_dir: Path | None = None, engine: Engine | None = None) -> BuildResult:
     """Build the dataset from files and folders; write every output into `out_dir` (if given) and
     add to the store in `store_dir` (if given: the stored articles are built together with the inputs).
 
     `engine` runs the extraction (default: `extract_local`; `kg.run.dask_engine.DaskEngine` runs it on a
-    Dask cluster); resolution and the outputs are the same whichever engine extracted."""
+    Dask cluster); resolution and the outputs are the same whichever engine extracted. `progress`
+    shows each stage as it starts (kg.run.progress)."""
+    try:
+        return _build(inputs, out_dir, settings, progress, store_dir, engine)
+    finally:
+        if progress is not None:
+            progress.close()
+
+
+def _build(inputs: Iterable[str | Path], out_dir: Path | None, settings: Settings, progress: Progress | None,
+           store_dir: Path | None, engine: Engine | None) -> BuildResult:
     IriMinter(settings.base_iri)  # a bad base IRI is an error before the extraction, not after it
+    stage(progress, stages.READING)
     read: Inputs = read_inputs(inputs, settings.follow_links)
     store = open_store(store_dir) if store_dir is not None else None
     by_key = {a.key: a for a in stored_articles(store)} if store is not None else {}
@@ -181,10 +195,10 @@ def build(inputs: Iterable[str | Path], out_dir: Path | None, settings: Settings
         raise NothingToBuild(read.skipped)
     gazetteer = Gazetteer.load()
     cache = ExtractionCache(store_dir / CACHE, extraction_signature(settings)) if store_dir is not None else None
-    progress = progress_factory(len(candidates)) if progress_factory else None
+    extracted = stage(progress, stages.EXTRACTING, len(candidates))
     packed: dict[str, PackedExtraction] = {}  # what is kept of each article until its graph is written
     skipped = list(read.skipped)
-    for item in extract(candidates, settings, gazetteer, progress, cache, engine):
+    for item in extract(candidates, settings, gazetteer, extracted, cache, engine):
         if isinstance(item, Skipped):
             skipped.append(item)
         else:
@@ -192,7 +206,7 @@ def build(inputs: Iterable[str | Path], out_dir: Path | None, settings: Settings
     articles = tuple(a for a in candidates if a.key in packed)
     if not articles:
         raise NothingToBuild(tuple(skipped))
-    return _finish(articles, packed, skipped, gazetteer, settings, out_dir, store)
+    return _finish(articles, packed, skipped, gazetteer, settings, out_dir, store, progress)
 
 
 def resolved_articles(articles: Sequence[Article], packed: dict[str, PackedExtraction], resolution: Resolution,
@@ -227,31 +241,41 @@ def _identities(articles: Sequence[Article], packed: dict[str, PackedExtraction]
 
 @collector_paused  # all of it: a collection between two steps would walk every object the steps made
 def _finish(articles: tuple[Article, ...], packed: dict[str, PackedExtraction], skipped: list[Skipped],
-            gazetteer: Gazetteer, settings: Settings, out_dir: Path | None, store) -> BuildResult:
+            gazetteer: Gazetteer, settings: Settings, out_dir: Path | None, store,
+            progress: Progress | None = None) -> BuildResult:
     """Resolution, the dataset, and every output, from the extracted articles."""
+    stage(progress, stages.RESOLVING)
     labels = {e.key: e.label for e in gazetteer.entries()}
     resolution = resolve(lambda: (packed[a.key].mentions() for a in articles), labels)
     mentioned: dict[str, tuple[str, ...]] = {}
     dropped: Counter[str] = Counter()
     resolved = resolved_articles(articles, packed, resolution, mentioned, dropped)
-    quads = build_quads(resolved, resolution.entities, gazetteer,
+    written = stage(progress, stages.GRAPH, len(articles))
+    quads = build_quads(counted(resolved, written), resolution.entities, gazetteer,
                         IriMinter(settings.base_iri), f"kg@{__version__}")
     report = build_report(articles, tuple(sorted(skipped, key=lambda s: (s.source, s.reason))), resolution.entities,
                           mentioned, len(quads),
                           {"kg_version": __version__, "model": settings.model, "base_iri": settings.base_iri})
     report["dropped_facts"] = dict(sorted(dropped.items()))
     if store is not None:
+        stage(progress, stages.STORE)
         report["store"] = sync(store, quads.iter_quads()).as_dict()
     if out_dir is not None:
         remove_stale_temporaries(out_dir)
         with staged_outputs(out_dir) as staging:  # OUT changes only once every output is written
+            stage(progress, stages.DUMPS)
             write_dumps(quads, staging, settings.base_iri)
+            stage(progress, stages.NETWORK)
             network = to_networkx(quads)
             flat = flatten(network)  # GraphML and GEXF hold the same flattened graph
             write_graphml(network, staging / "graph.graphml", flat)
             write_gexf(network, staging / "graph.gexf", flat)
+            stage(progress, stages.VIEW)
             write_view(network, staging / "graph.html")
-            report["tables"] = write_tables(staging / "graph.nq", staging / TABLES)
+            stage(progress, stages.TABLES)
+            merged = merged_store(staging / "graph.nq")
+            report["tables"] = write_tables(merged, staging / TABLES)
+            report["map"] = {"events.geojson": write_geojson(merged, staging / "events.geojson")}
             report["stats"] = compute_stats(staging / TABLES, report)
             write_report(report, staging / "report.json")
     return BuildResult(out_dir, report, tuple(skipped))
