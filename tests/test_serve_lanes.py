@@ -195,19 +195,19 @@ def test_a_freed_engine_goes_to_the_longest_waiter_it_may_serve():
 
     from kg.serve.idle import IdleEngines
 
-    idle, order = IdleEngines(), []
+    idle, given = IdleEngines(), {}
 
     def wait(name: str, proven: bool) -> threading.Thread:
-        thread = threading.Thread(target=lambda: order.append((name, idle.take(proven, 5).home)))
+        thread = threading.Thread(target=lambda: given.__setitem__(name, idle.take(proven, 5).name))
         thread.start()
         time.sleep(0.05)  # queued in this order
         return thread
 
     waiters = [wait("new shape", False), wait("proven 1", True), wait("proven 2", True)]
-    idle.put(SimpleNamespace(home="proven"))  # the first waiter may not use it: the next one may
-    idle.put(SimpleNamespace(home="open"))
-    idle.put(SimpleNamespace(home="open"))
+    idle.put(SimpleNamespace(home="proven", name="p"))  # the first waiter may not use it: the next one may
+    idle.put(SimpleNamespace(home="open", name="o1"))
+    idle.put(SimpleNamespace(home="open", name="o2"))
     for thread in waiters:
         thread.join(timeout=5)
-    assert order == [("proven 1", "proven"), ("new shape", "open"), ("proven 2", "open")]
+    assert given == {"proven 1": "p", "new shape": "o1", "proven 2": "o2"}  # who got which, not who woke first
     assert idle.take(False, 0.05) is None  # nothing left, and the wait is bounded
