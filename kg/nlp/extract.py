@@ -12,6 +12,7 @@ import re
 from bisect import bisect_right
 from typing import TYPE_CHECKING
 
+from kg.nlp.compounds import place_names, weapon_models
 from kg.nlp.discourse import speaks
 from kg.nlp.gazetteer import Gazetteer, GazetteerEntry
 from kg.nlp.lexicon import words
@@ -146,9 +147,9 @@ class _Extractor:
         if entry is None:
             if self.gazetteer.demonym(span.text):
                 return None  # "Ukrainian" is an adjective of a country, not a place of its own
-            kind = _NER_KINDS.get(label)
-            if kind is None or (kind != PERSON and span.text.islower()):
-                return None
+            kind = WEAPON if label == "WEAPON" else _NER_KINDS.get(label)  # a class of weapon_classes.json
+            if kind is None or kind != WEAPON and span.text.islower():
+                return None  # a name has a capital ("debris" tagged PERSON is none)
             return self.mention(span, kind=kind, ner_label=label, role=role, confidence=CONFIDENCE["ner"])
         kind = _kind_of(entry)
         agrees = _NER_KINDS.get(label) == kind or label in _RULER_LABELS
@@ -203,6 +204,21 @@ def _affiliation_mentions(worker: _Extractor, mentions: list[Mention]) -> list[M
     return result
 
 
+def _with_compounds(worker: _Extractor, mentions: list[Mention]) -> list[Mention]:
+    """Places with their place noun and weapons with their model replace what they overlap;
+    catch-all weapon words and non-names ("GMT", "the West") are dropped (kg.nlp.compounds)."""
+    new = place_names(worker.doc, mentions, worker.gazetteer, worker.mention)
+    new += weapon_models(worker.doc, worker.gazetteer, worker.mention)
+    kept: list[Mention] = []
+    for m in sorted(new, key=lambda m: (-(m.end - m.start), m.start)):
+        if not any(m.start < k.end and k.start < m.end for k in kept):
+            kept.append(m)
+    catch_all, not_names = words("weapon_catch_all"), words("not_entity_names")
+    old = [m for m in mentions if not any(m.start < k.end and k.start < m.end for k in kept)
+           and not (m.kind == WEAPON and m.text.lower() in catch_all) and m.text not in not_names]
+    return old + kept
+
+
 def extract_mentions(doc: "Doc", article_key: str, gazetteer: Gazetteer, extractor: str) -> ArticleMentions:
     """Every entity mention in a parsed article, in text order, without overlaps."""
     worker = _Extractor(doc, gazetteer, extractor)
@@ -213,7 +229,7 @@ def extract_mentions(doc: "Doc", article_key: str, gazetteer: Gazetteer, extract
             if mention is not None:
                 found.append(mention)
     found += _affiliation_mentions(worker, found)
-    found = _without_inserted_given_names(doc.text, found)
+    found = _with_compounds(worker, _without_inserted_given_names(doc.text, found))
     found = _retype_known_persons(sorted(found, key=lambda m: (m.start, -m.end)))
     unique: list[Mention] = []
     for m in found:

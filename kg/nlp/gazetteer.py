@@ -114,7 +114,7 @@ class Gazetteer:
 
     def ruler_patterns(self) -> dict[str, list[dict]]:
         """Entity-ruler patterns in four sets: weapons in any case / as written, names of one word /
-        of several words (as written).
+        of several words or hyphenated ("Rostov-on-Don", as written).
 
         Generic weapon nouns ("drones", "air defence") match in any case; names of weapons,
         platforms, organisations and curated places only as written, so that "patriot" the word
@@ -130,7 +130,7 @@ class Gazetteer:
                 if name.lower().startswith("the "):
                     continue
                 if label != "WEAPON":
-                    target = "names_several_words" if " " in name else "names_one_word"
+                    target = "names_several_words" if " " in name or "-" in name else "names_one_word"
                 else:
                     target = "weapons_any_case" if name.islower() else "weapons_exact"
                 sets[target].append({"label": label, "pattern": name, "id": entry.key})
