@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 MakeMention = Callable[..., Mention]  # (span, **fields) -> Mention
 _WORD = re.compile(r"\w+|-")
 _PLACE_KINDS = ("city", "region", "landmark", "country")
+_NOT_NAME_ENTS = ("DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "QUANTITY", "PERCENT")
 _NOT_MODEL_ENTS = ("DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "QUANTITY", "PERCENT", "NORP", "GPE", "LOC")
 _VARIANT = re.compile(r"-?\d+[A-Za-z]*(?:/\d+)?s?$")  # "Kinzhal-47s" -> "Kinzhal"
 _CONFIDENCE = 0.75  # a type from the sentence's words (extract.CONFIDENCE["context"])
@@ -86,7 +87,8 @@ def place_names(doc: "Doc", mentions: list[Mention], gazetteer: Gazetteer, make:
         if span is None or m.kind in (COUNTRY, WEAPON) or m.kind == PERSON and len(span) > 2:
             continue
         end = _match(doc, span.end, "place_head_nouns", plural=False)
-        if end is not None and (m.kind == PLACE or m.sense is not None or m.gazetteer_key is None):
+        entry = gazetteer.get(m.gazetteer_key) if m.gazetteer_key else None
+        if end is not None and (entry is None or entry.kind in ("city", "landmark")):  # not "Black Sea region"
             whole = doc[span.start : end]
             found.append(make(whole, kind=PLACE, ner_label=m.ner_label, gazetteer_key=_place_key(whole.text, gazetteer),
                               confidence=_CONFIDENCE))
@@ -102,25 +104,53 @@ def _ends_in_place_noun(span: "Span") -> bool:
 
 
 def _unlabelled_places(doc: "Doc", covered: set[int], gazetteer: Gazetteer, make: MakeMention) -> list[Mention]:
-    """"the Desnyanskyi district": capitalised words no mention covers, before a lower-case place noun."""
+    """"the Desnyanskyi district": capitalised words no mention covers, before a lower-case place noun;
+    "Goloseevsky and Svyatoshinsky districts": each name before a plural place noun, as written."""
     found = []
     for token in doc:
-        if not token.is_lower or token.i == 0 or token.i in covered:
+        if not token.is_lower or token.i == 0 or token.dep_ == "compound":
             continue
         end = _match(doc, token.i, "place_head_nouns", plural=False)
-        start = token.i
-        while start > 0 and token.i - start < 3 and _name_word(doc[start - 1]) and start - 1 not in covered:
-            start -= 1
-        if end is None or start == token.i or gazetteer.demonym(doc[start:token.i].text):
-            continue
-        whole = doc[start:end]
-        found.append(make(whole, kind=PLACE, ner_label="", gazetteer_key=_place_key(whole.text, gazetteer),
-                          confidence=_CONFIDENCE))
+        if end is not None and token.i not in covered and token.i - 1 not in covered:  # else place_names decides
+            start = _name_start(doc, token.i, gazetteer)
+            if start < token.i:
+                found.append(_place(doc[start:end], gazetteer, make))
+        elif end is None and _match(doc, token.i, "place_head_nouns", plural=True) is not None:
+            found += [_place(name, gazetteer, make) for name in _coordinated_names(doc, token.i, gazetteer)]
     return found
 
 
+def _place(span: "Span", gazetteer: Gazetteer, make: MakeMention) -> Mention:
+    return make(span, kind=PLACE, ner_label="", gazetteer_key=_place_key(span.text, gazetteer), confidence=_CONFIDENCE)
+
+
+def _name_start(doc: "Doc", end: int, gazetteer: Gazetteer) -> int:
+    start = end
+    while start > 0 and end - start < 3 and _name_word(doc[start - 1]):
+        start -= 1
+        if start >= 2 and doc[start - 1].text == "-" and not doc[start - 2].whitespace_ and _name_word(doc[start - 2]):
+            start -= 2  # "Ivano-Frankivsk"
+    return end if start < end and gazetteer.demonym(doc[start:end].text) else start  # "Ukrainian regions"
+
+
+def _coordinated_names(doc: "Doc", end: int, gazetteer: Gazetteer) -> list["Span"]:
+    """The names joined by "and", "or" and commas that end at token `end`."""
+    names = []
+    while True:
+        start = _name_start(doc, end, gazetteer)
+        if start == end:
+            return names
+        names.append(doc[start:end])
+        if start < 2 or doc[start - 1].lower_ not in ("and", "or", ","):
+            return names
+        end = start - 1
+        if doc[end - 1].text == "," and doc[end].lower_ in ("and", "or"):
+            end -= 1  # "Kyiv, Lviv, and Dnipro regions"
+
+
 def _name_word(token: "Token") -> bool:
-    return token.pos_ == "PROPN" and token.is_title and not token.is_sent_start and token.ent_type_ not in _NOT_MODEL_ENTS
+    return (token.is_title and token.pos_ in ("PROPN", "ADJ", "NOUN") and not token.is_sent_start
+            and token.ent_type_ not in _NOT_NAME_ENTS)
 
 
 def weapon_models(doc: "Doc", gazetteer: Gazetteer, make: MakeMention) -> list[Mention]:
@@ -170,7 +200,9 @@ def _model_word(token: "Token") -> bool:
     if token.is_punct or token.ent_type_ in _NOT_MODEL_ENTS and not any(c.isdigit() for c in token.text[1:]):
         return False
     coded = token.text[:1].isupper() and any(c.isdigit() for c in token.text)
-    return coded or token.like_num or token.pos_ == "PROPN" and (token.is_title or token.is_upper)
+    if token.text in lexicon.words("not_entity_names"):
+        return False  # "Western tanks"
+    return coded or token.pos_ in ("PROPN", "ADJ") and (token.is_title or token.is_upper)  # "an Olkha MLRS"
 
 
 def _weapon_key(model: str, gazetteer: Gazetteer) -> str | None:

@@ -70,6 +70,25 @@ def _pieces(span: "Span") -> list["Span"]:
     return pieces
 
 
+def _coordinated(pieces: list["Span"], label: str, gazetteer: Gazetteer) -> list["Span"]:
+    """A span of another label ("Odesa and Mykolaiv" tagged WORK_OF_ART) split at "and", "or" and
+    commas when it is no name as a whole, so that each known place in it is found."""
+    if label not in _OTHER_LABELS:
+        return pieces
+    result = []
+    for piece in pieces:
+        if gazetteer.lookup(piece.text) is not None:
+            result.append(piece)
+            continue
+        start = piece.start
+        for token in piece:
+            if token.lower_ in ("and", "or", ","):
+                result += [piece.doc[start : token.i]] if token.i > start else []
+                start = token.i + 1
+        result += [piece.doc[start : piece.end]] if piece.end > start else []
+    return result
+
+
 def _strip_possessive(text: str) -> str:
     return _POSSESSIVE.sub("", text) if len(text) > 3 else text
 
@@ -115,6 +134,8 @@ class _Extractor:
                 length, inner_title = title_prefix_length(span, self.gazetteer)
                 span = span.doc[span.start + length : span.end]
                 role = role_before(span, self.gazetteer, inner_title) or role_in_apposition(span, self.gazetteer)
+        elif label == "ORG":
+            span = self._without_trailing_title(span)
         text = _strip_possessive(span.text)
         if not _LETTER.search(text) or len(text) > 80:
             return None
@@ -127,6 +148,12 @@ class _Extractor:
             return None  # "think tank", "fuel tanks"
         entry = self.gazetteer.get(ent_id) if label in _RULER_LABELS and ent_id else self.gazetteer.lookup(text)
         return self._typed(span, label, entry, role)
+
+    def _without_trailing_title(self, span: "Span") -> "Span":
+        """"Kremlin spokesman", "President's Office Head": the organisation without its officer's title."""
+        while len(span) > 1 and self.gazetteer.title(span[-1].text) and span[-1].lower_ not in ("chair", "speaker", "general"):
+            span = span[:-1]
+        return span
 
     def _part_of_title(self, span: "Span") -> bool:
         """"State" in "Secretary of State" is part of a title, not an organisation."""
@@ -224,7 +251,7 @@ def extract_mentions(doc: "Doc", article_key: str, gazetteer: Gazetteer, extract
     worker = _Extractor(doc, gazetteer, extractor)
     found: list[Mention] = []
     for ent in doc.ents:
-        for piece in _pieces(ent):
+        for piece in _coordinated(_pieces(ent), ent.label_, gazetteer):
             mention = worker.from_entity(piece, ent.label_, ent.ent_id_)
             if mention is not None:
                 found.append(mention)

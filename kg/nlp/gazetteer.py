@@ -114,7 +114,8 @@ class Gazetteer:
 
     def ruler_patterns(self) -> dict[str, list[dict]]:
         """Entity-ruler patterns in four sets: weapons in any case / as written, names of one word /
-        of several words or hyphenated ("Rostov-on-Don", as written).
+        of several words or hyphenated ("Rostov-on-Don", as written, and with the words after the
+        first in lower case: "Crimean bridge").
 
         Generic weapon nouns ("drones", "air defence") match in any case; names of weapons,
         platforms, organisations and curated places only as written, so that "patriot" the word
@@ -131,10 +132,19 @@ class Gazetteer:
                     continue
                 if label != "WEAPON":
                     target = "names_several_words" if " " in name or "-" in name else "names_one_word"
+                    variant = _lower_tail(name)
+                    if variant != name and variant not in entry.names:
+                        sets[target].append({"label": label, "pattern": variant, "id": entry.key})
                 else:
                     target = "weapons_any_case" if name.islower() else "weapons_exact"
                 sets[target].append({"label": label, "pattern": name, "id": entry.key})
         return sets
+
+
+def _lower_tail(name: str) -> str:
+    """"Crimean Bridge" as news also write it: "Crimean bridge" (words after the first in lower case)."""
+    first, *rest = name.split(" ")
+    return " ".join([first, *(w.lower() if w.istitle() else w for w in rest)])
 
 
 def _rank(entry: GazetteerEntry) -> tuple:
