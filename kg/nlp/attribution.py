@@ -108,6 +108,9 @@ def speaker(ctx: Context, cue: "Token", before: int, earlier: list[Statement]) -
         return Speaker(ref=ref(people[0]))
     if named and not role and subject.lemma_ not in words().describable:
         return Speaker(ref=ref(named[0]))
+    appositive = [m for m in named if m.kind == ORGANIZATION and m.start > subject.idx]
+    if appositive and not role:  # "Russia's state news agency TASS reported": the name after the description
+        return Speaker(ref=ref(appositive[0]))
     word = subject.lower_
     if word in _PRONOUNS_PERSON or word in _PRONOUNS_OTHER:
         return ctx.discourse.pronoun(word, before, earlier)

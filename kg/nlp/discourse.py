@@ -224,14 +224,23 @@ class Discourse:
 
 def _may_be(person: Mention, subject: "Token", mentions: list[Mention]) -> bool:
     """Whether a description may refer to this person: no other title, and an entity named in
-    the description ("the Wagner leader") is the person's stated affiliation."""
+    the description ("the Wagner leader") is the person's stated affiliation, or (none stated)
+    no other person's."""
     role = person.role
     if role is not None and subject.lemma_.lower() not in role.title.lower().split():
         return False
     lo, hi = subject.left_edge.idx, subject.right_edge.idx + len(subject.right_edge)
     named = {_stem(w) for m in mentions if lo <= m.start and m.end <= hi for w in fold(m.text).split()}
-    own = {_stem(w) for w in fold(role.affiliation or "").split()} if role is not None else set()
-    return not named or bool(named & own)
+    if role is None or not role.affiliation:
+        # the article never says whom this person serves: the description fits unless it is
+        # another person's stated affiliation ("the Wagner leader" after a quote of Prigozhin)
+        return not any(m.role is not None and m.role.affiliation and named & _stems(m.role.affiliation)
+                       for m in mentions if m.kind == PERSON and fold(m.text) != fold(person.text))
+    return not named or bool(named & _stems(role.affiliation))
+
+
+def _stems(text: str) -> set[str]:
+    return {_stem(w) for w in fold(text).split()}
 
 
 def speaks(span: "Span") -> bool:

@@ -235,15 +235,25 @@ def _with_compounds(worker: _Extractor, mentions: list[Mention]) -> list[Mention
     """Places with their place noun and weapons with their model replace what they overlap;
     catch-all weapon words and non-names ("GMT", "the West") are dropped (kg.nlp.compounds)."""
     new = place_names(worker.doc, mentions, worker.gazetteer, worker.mention)
-    new += weapon_models(worker.doc, worker.gazetteer, worker.mention)
+    known = [m for m in mentions if m.kind == WEAPON and m.gazetteer_key]  # "Shahed-136 drones" in the gazetteer
+    new += [w for w in weapon_models(worker.doc, worker.gazetteer, worker.mention)
+            if not any(k.start <= w.start and w.end <= k.end for k in known)]
     kept: list[Mention] = []
     for m in sorted(new, key=lambda m: (-(m.end - m.start), m.start)):
         if not any(m.start < k.end and k.start < m.end for k in kept):
             kept.append(m)
     catch_all, not_names = words("weapon_catch_all"), words("not_entity_names")
+    weapons = [m for m in mentions if m.kind == WEAPON and m.text.lower() not in catch_all]
     old = [m for m in mentions if not any(m.start < k.end and k.start < m.end for k in kept)
-           and not (m.kind == WEAPON and m.text.lower() in catch_all) and m.text not in not_names]
+           and not (m.kind == WEAPON and m.text.lower() in catch_all and not _for_weapon(worker.doc, m, weapons))
+           and m.text not in not_names]
     return old + kept
+
+
+def _for_weapon(doc: "Doc", m: Mention, weapons: list[Mention]) -> bool:
+    """"ammunition for HIMARS": a catch-all word made specific by the weapon it is for."""
+    after = doc.text[m.end : m.end + 5]
+    return after.startswith(" for ") and any(0 <= w.start - m.end <= 40 for w in weapons)
 
 
 def extract_mentions(doc: "Doc", article_key: str, gazetteer: Gazetteer, extractor: str) -> ArticleMentions:
