@@ -158,15 +158,15 @@ class Discourse:
             if here - self.paragraph(statement.start) > 1:
                 break
             m = self.by_ref.get(statement.speaker.ref)
-            if m is not None and m.kind == PERSON:
+            if m is not None and (m.kind == PERSON or _surname_like(m)):
                 return statement.speaker if _may_be(m, subject, self.mentions) else None
         return None
 
     def awaits_name(self, subject: "Token") -> bool:
         """"The head of the presidential office said …" before any such person is introduced: a
         definite, singular description of one person by role, which the next speaker may name."""
-        definite = any(c.dep_ == "det" and c.lower_ == "the" for c in subject.children)
-        return definite and subject.tag_ not in ("NNS", "NNPS") and _describes_person(subject)
+        determiner = any(c.dep_ == "det" and c.lower_ in ("the", "a", "an") for c in subject.children)
+        return determiner and subject.tag_ not in ("NNS", "NNPS") and _describes_person(subject)
 
     def named_later(self, statements: list[Statement], waiting: set[tuple[int, int]]) -> list[Statement]:
         """Statements of a description awaiting a name, given to the person quoted next, in the same
@@ -176,19 +176,22 @@ class Discourse:
         for i, statement in enumerate(ordered):
             speaker = statement.speaker
             if speaker is not None and (speaker.start, speaker.end) in waiting:
-                named = self._next_person(ordered[i + 1 :], self.paragraph(statement.start))
+                indefinite = self.text[speaker.start : speaker.end].lower().startswith(("a ", "an "))
+                named = self._next_person(ordered[i + 1 :], self.paragraph(statement.start), indefinite)
                 if named is not None:
                     statement = replace(statement, speaker=named)
             result.append(statement)
         return result
 
-    def _next_person(self, following: list[Statement], paragraph: int) -> Speaker | None:
+    def _next_person(self, following: list[Statement], paragraph: int, indefinite: bool) -> Speaker | None:
+        """The person quoted next; after "an official said", only one the article gives a role."""
         for statement in following:
             if self.paragraph(statement.start) - paragraph > 1:
                 return None
             ref = statement.speaker.ref if statement.speaker is not None else None
             if ref is not None and self.kind.get(ref) == PERSON:
-                return statement.speaker
+                m = self.by_ref.get(ref)
+                return statement.speaker if not indefinite or m is not None and m.role is not None else None
         return None
 
     def description(self, subject: "Token", before: int) -> Mention | None:
@@ -220,6 +223,12 @@ class Discourse:
             if score >= best_score:
                 best, best_score = m, score
         return best
+
+
+def _surname_like(m: Mention) -> bool:
+    """A one-word name the NER typed as an organisation and no gazetteer knows ("Prigozhin said"):
+    most often a surname, which the resolver makes the person of that name."""
+    return m.kind == ORGANIZATION and m.gazetteer_key is None and " " not in m.text and m.text.istitle()
 
 
 def _may_be(person: Mention, subject: "Token", mentions: list[Mention]) -> bool:
