@@ -16,12 +16,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import replace
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from kg.nlp import lexicon
 from kg.nlp.gazetteer import Gazetteer
-from kg.nlp.mention import COUNTRY, PERSON, PLACE, WEAPON, Mention
+from kg.nlp.mention import COUNTRY, ORGANIZATION, PERSON, PLACE, WEAPON, Mention
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
@@ -29,6 +30,7 @@ if TYPE_CHECKING:
 MakeMention = Callable[..., Mention]  # (span, **fields) -> Mention
 _WORD = re.compile(r"\w+|-")
 _PLACE_KINDS = ("city", "region", "landmark", "country")
+_BODY_KINDS = ("government", "organization", "media")
 _NOT_NAME_ENTS = ("DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "QUANTITY", "PERCENT")
 _NOT_MODEL_ENTS = ("DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "QUANTITY", "PERCENT", "NORP", "GPE", "LOC")
 _VARIANT = re.compile(r"-?\d+[A-Za-z]*(?:/\d+)?s?$")  # "Kinzhal-47s" -> "Kinzhal"
@@ -80,7 +82,7 @@ def _place_key(text: str, gazetteer: Gazetteer) -> str | None:
 def place_names(doc: "Doc", mentions: list[Mention], gazetteer: Gazetteer, make: MakeMention) -> list[Mention]:
     """Places named with their place noun, replacing the mentions they cover."""
     found = []
-    covered = set()
+    covered: set[int] = set()
     for m in mentions:
         span = _span(doc, m)
         covered.update(range(span.start, span.end) if span is not None else ())
@@ -135,7 +137,7 @@ def _name_start(doc: "Doc", end: int, gazetteer: Gazetteer) -> int:
 
 def _coordinated_names(doc: "Doc", end: int, gazetteer: Gazetteer) -> list["Span"]:
     """The names joined by "and", "or" and commas that end at token `end`."""
-    names = []
+    names: list["Span"] = []
     while True:
         start = _name_start(doc, end, gazetteer)
         if start == end:
@@ -153,6 +155,48 @@ def _name_word(token: "Token") -> bool:
             and token.ent_type_ not in _NOT_NAME_ENTS)
 
 
+def place_bodies(doc: "Doc", mentions: list[Mention], gazetteer: Gazetteer, make: MakeMention) -> list[Mention]:
+    """"Kherson regional administration", "Kramatorsk city council": a place, administrative words
+    (organisation_place_modifiers.json) and an organisation head make one organisation's name."""
+    modifiers, heads = lexicon.words("organisation_place_modifiers"), lexicon.words("organisation_description_heads")
+    found = []
+    for m in mentions:
+        span = _span(doc, m)
+        if span is None or not (m.kind == PLACE or m.sense is not None):
+            continue
+        end = span.end
+        while end < len(doc) and end - span.end < 3 and doc[end].lower_ in modifiers:
+            end += 1
+        if end > span.end and end < len(doc) and doc[end].lower_ in heads:
+            whole = doc[span.start : end + 1]
+            entry = gazetteer.lookup(whole.text)
+            found.append(make(whole, kind=ORGANIZATION, ner_label=m.ner_label, confidence=_CONFIDENCE,
+                              gazetteer_key=entry.key if entry is not None and entry.kind in _BODY_KINDS else None))
+    return found
+
+
+_AGENCY_TAG = re.compile(r"/([A-Z][A-Za-z]{1,20})/")
+
+
+def agency_tags(doc: "Doc", gazetteer: Gazetteer, make: MakeMention) -> list[Mention]:
+    """"MOSCOW, June 6. /TASS/.": the agency of a dateline in slashes, often one token with them."""
+    found = []
+    for match in _AGENCY_TAG.finditer(doc.text):
+        entry = gazetteer.lookup(match.group(1))
+        span = doc.char_span(match.start(1), match.end(1), alignment_mode="expand")
+        if entry is not None and entry.kind == "media" and span is not None:
+            m = make(span, kind=ORGANIZATION, ner_label="", gazetteer_key=entry.key,
+                               confidence=0.9)
+            found.append(replace(m, start=match.start(1), end=match.end(1), text=match.group(1)))
+    return found
+
+
+def for_weapon(doc: "Doc", m: Mention, weapons: list[Mention]) -> bool:
+    """"ammunition for HIMARS": a catch-all word made specific by the weapon it is for."""
+    after = doc.text[m.end : m.end + 5]
+    return after.startswith(" for ") and any(0 <= w.start - m.end <= 40 for w in weapons)
+
+
 def weapon_models(doc: "Doc", gazetteer: Gazetteer, make: MakeMention) -> list[Mention]:
     """Weapons named by a model and a class, and models coordinated before them."""
     found = []
@@ -168,13 +212,13 @@ def weapon_models(doc: "Doc", gazetteer: Gazetteer, make: MakeMention) -> list[M
             continue
         coded = any(c.isdigit() for c in model.text)
         whole = model if coded else doc[model.start : end]
-        found.append(make(whole, kind=WEAPON, ner_label="WEAPON", gazetteer_key=_weapon_key(model.text, gazetteer),
+        found.append(make(whole, kind=WEAPON, ner_label="WEAPON", gazetteer_key=weapon_key(model.text, gazetteer),
                           confidence=_CONFIDENCE))
         if model.start >= 2 and doc[model.start - 1].lower_ in ("and", "or", ","):
             other = _model_before(doc, model.start - 1, gazetteer)
             if other is not None:
                 found.append(make(other, kind=WEAPON, ner_label="WEAPON",
-                                  gazetteer_key=_weapon_key(other.text, gazetteer), confidence=_CONFIDENCE))
+                                  gazetteer_key=weapon_key(other.text, gazetteer), confidence=_CONFIDENCE))
     return found
 
 
@@ -205,7 +249,8 @@ def _model_word(token: "Token") -> bool:
     return coded or token.pos_ in ("PROPN", "ADJ") and (token.is_title or token.is_upper)  # "an Olkha MLRS"
 
 
-def _weapon_key(model: str, gazetteer: Gazetteer) -> str | None:
+def weapon_key(model: str, gazetteer: Gazetteer) -> str | None:
+    """The gazetteer weapon a model name is, also as a numbered variant ("Kinzhal-47s" -> Kinzhal)."""
     for text in (model, _VARIANT.sub("", model)):
         entry = gazetteer.lookup(text) if text else None
         if entry is not None and entry.kind in ("weapon", "equipment"):

@@ -12,7 +12,7 @@ import re
 from bisect import bisect_right
 from typing import TYPE_CHECKING
 
-from kg.nlp.compounds import place_names, weapon_models
+from kg.nlp.compounds import agency_tags, for_weapon, place_bodies, place_names, weapon_key, weapon_models
 from kg.nlp.discourse import speaks
 from kg.nlp.gazetteer import Gazetteer, GazetteerEntry
 from kg.nlp.lexicon import words
@@ -143,11 +143,26 @@ class _Extractor:
             span = self.doc.char_span(span.start_char, span.start_char + len(text), alignment_mode="expand") or span
         if self._part_of_title(span):
             return None
-        before = self.doc[span.start - 1].lower_ if span.start > 0 else ""
-        if label == "WEAPON" and before in words("not_weapon_modifiers"):
-            return None  # "think tank", "fuel tanks"
+        if label == "WEAPON" and self._modifier_before(span) in words("not_weapon_modifiers"):
+            return None  # "think tank", "fuel tanks", "fuel-filled tanks"
+        if label == "PERSON" and self.gazetteer.title(span[-1].text) and (
+                len(span) == 1 or self.gazetteer.demonym(span[:-1].text)):
+            return None  # "Ukrainian minister": a title, no name
         entry = self.gazetteer.get(ent_id) if label in _RULER_LABELS and ent_id else self.gazetteer.lookup(text)
+        entry = entry or self._weapon_variant(text)
         return self._typed(span, label, entry, role)
+
+    def _modifier_before(self, span: "Span") -> str:
+        """The word before a span, or the first word of a hyphenated one ("fuel" of "fuel-filled")."""
+        i = span.start - 1
+        while i >= 2 and self.doc[i - 1].text == "-" and not self.doc[i - 2].whitespace_:
+            i -= 2
+        return self.doc[i].lower_ if i >= 0 else ""
+
+    def _weapon_variant(self, text: str) -> GazetteerEntry | None:
+        """"Kinzhal-47s", "Shahed-136/131": a known weapon with a variant number (kg.nlp.compounds)."""
+        key = weapon_key(text, self.gazetteer)
+        return self.gazetteer.get(key) if key and any(c.isdigit() for c in text) else None
 
     def _without_trailing_title(self, span: "Span") -> "Span":
         """"Kremlin spokesman", "President's Office Head": the organisation without its officer's title."""
@@ -235,6 +250,7 @@ def _with_compounds(worker: _Extractor, mentions: list[Mention]) -> list[Mention
     """Places with their place noun and weapons with their model replace what they overlap;
     catch-all weapon words and non-names ("GMT", "the West") are dropped (kg.nlp.compounds)."""
     new = place_names(worker.doc, mentions, worker.gazetteer, worker.mention)
+    new += place_bodies(worker.doc, mentions, worker.gazetteer, worker.mention)
     known = [m for m in mentions if m.kind == WEAPON and m.gazetteer_key]  # "Shahed-136 drones" in the gazetteer
     new += [w for w in weapon_models(worker.doc, worker.gazetteer, worker.mention)
             if not any(k.start <= w.start and w.end <= k.end for k in known)]
@@ -245,15 +261,9 @@ def _with_compounds(worker: _Extractor, mentions: list[Mention]) -> list[Mention
     catch_all, not_names = words("weapon_catch_all"), words("not_entity_names")
     weapons = [m for m in mentions if m.kind == WEAPON and m.text.lower() not in catch_all]
     old = [m for m in mentions if not any(m.start < k.end and k.start < m.end for k in kept)
-           and not (m.kind == WEAPON and m.text.lower() in catch_all and not _for_weapon(worker.doc, m, weapons))
+           and not (m.kind == WEAPON and m.text.lower() in catch_all and not for_weapon(worker.doc, m, weapons))
            and m.text not in not_names]
     return old + kept
-
-
-def _for_weapon(doc: "Doc", m: Mention, weapons: list[Mention]) -> bool:
-    """"ammunition for HIMARS": a catch-all word made specific by the weapon it is for."""
-    after = doc.text[m.end : m.end + 5]
-    return after.startswith(" for ") and any(0 <= w.start - m.end <= 40 for w in weapons)
 
 
 def extract_mentions(doc: "Doc", article_key: str, gazetteer: Gazetteer, extractor: str) -> ArticleMentions:
@@ -266,6 +276,7 @@ def extract_mentions(doc: "Doc", article_key: str, gazetteer: Gazetteer, extract
             if mention is not None:
                 found.append(mention)
     found += _affiliation_mentions(worker, found)
+    found += [m for m in agency_tags(doc, gazetteer, worker.mention) if not any(f.start < m.end and m.start < f.end for f in found)]
     found = _with_compounds(worker, _without_inserted_given_names(doc.text, found))
     found = _retype_known_persons(sorted(found, key=lambda m: (m.start, -m.end)))
     unique: list[Mention] = []
