@@ -252,7 +252,9 @@ ORGANIZATIONS = {
 WEAPONS = {
     "drone": ("weapon", ["drones", "UAV", "UAVs", "unmanned aerial vehicle", "unmanned aerial vehicles",
                          "unmanned aircraft", "kamikaze drone", "kamikaze drones", "attack drone",
-                         "attack drones", "combat drone", "combat drones", "quadcopter", "quadcopters"]),
+                         "attack drones", "combat drone", "combat drones", "quadcopter", "quadcopters",
+                         "sea drone", "sea drones", "naval drone", "naval drones", "maritime drone",
+                         "maritime drones"]),
     "Shahed-136": ("weapon", ["Shahed", "Shahed drone", "Shahed drones", "Shahed-136 drones", "Geran-2"]),
     "HIMARS": ("weapon", ["M142 HIMARS", "High Mobility Artillery Rocket System",
                           "High Mobility Artillery Rocket Systems", "HIMARS rocket systems", "HIMARS rockets"]),
