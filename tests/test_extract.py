@@ -42,6 +42,8 @@ def test_misspelt_title_and_local_office(nlp):
     ("The claims drew swift denials from Kyiv on Thursday.", "Kyiv", "actor", "government/ukraine"),
     ("A missile strike on Kyiv damaged two apartment blocks.", "Kyiv", "place", "place/kyiv"),
     ("The shipment was confirmed, according to the Pentagon.", "Pentagon", "actor", "organization/pentagon"),
+    ("The allies will provide Kyiv with more shells, officials said.", "Kyiv", "actor", "government/ukraine"),
+    ("A Moscow-backed official said the road was closed.", "Moscow", "actor", "government/russia"),
 ])
 def test_places_that_act(nlp, text, exact, sense, key):
     m = by_text(mentions(nlp, text), exact)
