@@ -144,3 +144,9 @@ def test_the_agency_of_a_dateline_in_slashes_is_an_organisation(nlp):
 def test_time_zones_and_the_west_are_no_entities(nlp):
     found = mentions(nlp, "As of 07:00 (0400 GMT) the West had not answered, Gen. Anton Weber said.")
     assert not {"GMT", "West"} & {m.text for m in found}
+
+
+def test_a_name_in_apposition_to_a_role_is_a_person(nlp):
+    found = mentions(nlp, "The speaker for the Air Force of Ukraine, Yury Ignat, said that the systems could not "
+                          "stop the missiles. Ignat said it was new.")
+    assert by_text(found, "Yury Ignat").kind == by_text(found, "Ignat").kind == "person"

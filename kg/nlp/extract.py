@@ -18,7 +18,13 @@ from kg.nlp.gazetteer import Gazetteer, GazetteerEntry
 from kg.nlp.lexicon import words
 from kg.nlp.mention import COUNTRY, ORGANIZATION, PERSON, PLACE, WEAPON, ArticleMentions, Mention, Role
 from kg.nlp.names import name_key, surname_key
-from kg.nlp.roles import affiliation_and_title_prefix, role_before, role_in_apposition, title_prefix_length
+from kg.nlp.roles import (
+    affiliation_and_title_prefix,
+    names_a_role_holder,
+    role_before,
+    role_in_apposition,
+    title_prefix_length,
+)
 from kg.nlp.sense import ACTOR_SENSE, place_sense
 
 if TYPE_CHECKING:
@@ -186,6 +192,9 @@ class _Extractor:
             # or the NER's person where the gazetteer has a country of that name ("Jordan said");
             # cities stay actors ("Kyiv said": the government)
             return self.mention(span, kind=PERSON, ner_label=label, role=role, confidence=CONFIDENCE["context"])
+        if entry is None and label == "ORG" and names_a_role_holder(span):
+            return self.mention(span, kind=PERSON, ner_label=label, role=role_in_apposition(span, self.gazetteer),
+                                confidence=CONFIDENCE["context"])
         if entry is None:
             if self.gazetteer.demonym(span.text):
                 return None  # "Ukrainian" is an adjective of a country, not a place of its own
