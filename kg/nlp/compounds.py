@@ -8,7 +8,11 @@ their model name.
 - A model name right before a weapon class is a weapon (weapon_heads.json): a designation with a
   digit names the weapon by itself ("Kh-22 missiles" -> "Kh-22"), a word name together with its
   class ("Stryker armored personnel carriers", "Olkha MLRS"); a model coordinated before it is a
-  weapon too ("Oniks and Kh-22 missiles").
+  weapon too ("Oniks and Kh-22 missiles"). Weapon classes named by a phrase ("air surveillance
+  radars", weapon_classes.json) are entity-ruler patterns; catch-all words ("ammunition",
+  weapon_catch_all.json) are no weapon unless made specific ("ammunition for HIMARS").
+- A place, administrative words and an organisation head name one body ("Kherson regional
+  administration"); the agency of a dateline in slashes ("/TASS/") is that organisation.
 The new mentions replace the ones they overlap (extract.py).
 """
 
