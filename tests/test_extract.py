@@ -42,6 +42,8 @@ def test_misspelt_title_and_local_office(nlp):
     ("The claims drew swift denials from Kyiv on Thursday.", "Kyiv", "actor", "government/ukraine"),
     ("A missile strike on Kyiv damaged two apartment blocks.", "Kyiv", "place", "place/kyiv"),
     ("The shipment was confirmed, according to the Pentagon.", "Pentagon", "actor", "organization/pentagon"),
+    ("The allies will provide Kyiv with more shells, officials said.", "Kyiv", "actor", "government/ukraine"),
+    ("A Moscow-backed official said the road was closed.", "Moscow", "actor", "government/russia"),
 ])
 def test_places_that_act(nlp, text, exact, sense, key):
     m = by_text(mentions(nlp, text), exact)
@@ -89,3 +91,62 @@ def test_atomic_write_keeps_the_old_file_when_writing_fails(tmp_path):
         write_atomic(target, write_then_fail)
     assert target.read_text(encoding="utf-8") == "old\n"
     assert [p.name for p in tmp_path.iterdir()] == ["graph.nq"]
+
+
+def test_a_place_noun_after_a_name_makes_one_place(nlp):
+    found = mentions(nlp, "Floods reached the Kakhovka dam and the Tver region on Monday, and blasts hit "
+                          "the Holosiivskyi district of the city.")
+    kinds = {m.text: m.kind for m in found}
+    assert kinds["Kakhovka dam"] == kinds["Tver region"] == kinds["Holosiivskyi district"] == "place"
+    assert "Tver" not in kinds and "Kakhovka" not in kinds
+
+
+def test_names_before_a_plural_place_noun_are_places_as_written(nlp):
+    found = mentions(nlp, "The mayor reported explosions in Goloseevsky and Svyatoshinsky districts of the capital.")
+    assert {m.text: m.kind for m in found if m.text in ("Goloseevsky", "Svyatoshinsky")} == {
+        "Goloseevsky": "place", "Svyatoshinsky": "place"}
+
+
+def test_a_model_name_before_a_weapon_class_is_a_weapon(nlp):
+    found = mentions(nlp, "The package includes Stryker armored personnel carriers. The port was hit with "
+                          "Oniks and Kh-22 missiles and a strike came from an Olkha MLRS.")
+    weapons = {m.text: m.gazetteer_key for m in found if m.kind == "weapon"}
+    # a word name keeps its class; a model coordinated before it is a weapon of its own
+    assert {"Stryker armored personnel carriers", "Oniks", "Olkha MLRS"} <= set(weapons)
+    assert "weapon/kh-22" in weapons.values()
+
+
+def test_a_numbered_designation_names_the_weapon_alone(nlp):
+    found = mentions(nlp, "The bombers carried six Kinzhal-47 cruise missiles.")
+    assert by_text(found, "Kinzhal-47").gazetteer_key == "weapon/kinzhal"
+
+
+def test_weapon_classes_and_catch_all_words(nlp):
+    found = mentions(nlp, "The convoy carried weapons and ammunition, air surveillance radars and a truck bomb, "
+                          "and more ammunition for HIMARS.")
+    weapons = [m.text for m in found if m.kind == "weapon"]
+    assert "air surveillance radars" in weapons and "truck bomb" in weapons
+    assert "weapons" not in weapons and weapons.count("ammunition") == 1  # only the ammunition for HIMARS
+
+
+def test_a_place_with_administrative_words_and_a_head_is_a_body(nlp):
+    found = mentions(nlp, "The Kherson regional administration said the water would rise, and the Kyiv city "
+                          "military administration agreed.")
+    kinds = {m.text: m.kind for m in found}
+    assert kinds["Kherson regional administration"] == kinds["Kyiv city military administration"] == "organization"
+
+
+def test_the_agency_of_a_dateline_in_slashes_is_an_organisation(nlp):
+    found = mentions(nlp, "MOSCOW, June 6. /TASS/. The bridge was closed for traffic.")
+    assert by_text(found, "TASS").gazetteer_key == "organization/tass"
+
+
+def test_time_zones_and_the_west_are_no_entities(nlp):
+    found = mentions(nlp, "As of 07:00 (0400 GMT) the West had not answered, Gen. Anton Weber said.")
+    assert not {"GMT", "West"} & {m.text for m in found}
+
+
+def test_a_name_in_apposition_to_a_role_is_a_person(nlp):
+    found = mentions(nlp, "The speaker for the Air Force of Ukraine, Yury Ignat, said that the systems could not "
+                          "stop the missiles. Ignat said it was new.")
+    assert by_text(found, "Yury Ignat").kind == by_text(found, "Ignat").kind == "person"

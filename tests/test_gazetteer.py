@@ -72,7 +72,9 @@ def test_ruler_patterns_are_split_by_case_and_size():
     any_case = {p["pattern"] for p in patterns["weapons_any_case"]}
     assert {"drones", "howitzers", "air defence"} <= any_case and all(p == p.lower() for p in any_case)
     assert {"HIMARS", "Patriot"} <= {p["pattern"] for p in patterns["weapons_exact"]}
-    assert all(" " in p["pattern"] for p in patterns["names_several_words"])
+    assert all(" " in p["pattern"] or "-" in p["pattern"] for p in patterns["names_several_words"])
+    several = {p["pattern"] for p in patterns["names_several_words"]}
+    assert {"Rostov-on-Don", "Crimean Bridge", "Crimean bridge"} <= several  # hyphenated; a lower-case tail
     assert {p["label"] for p in patterns["names_one_word"] if p["pattern"] == "Telegram"} == {"PLATFORM"}
 
 

@@ -95,7 +95,8 @@ def speaker(ctx: Context, cue: "Token", before: int, earlier: list[Statement]) -
         people = [m for m in ctx.mentions_in(sentence.start_char, cue.idx)
                   if m.kind == PERSON and ctx.discourse.usable(m)]
         return Speaker(ref=ref(people[0])) if people else None
-    core = [subject, *(t for c in subject.children if c.dep_ in ("appos", "compound", "flat") for t in c.subtree)]
+    core = [subject, *(t for c in subject.children if c.dep_ in ("appos", "compound", "flat") for t in c.subtree),
+            *(t for c in subject.head.children if c.dep_ == "nsubj" and c.left_edge.i == subject.i + 1 for t in c.subtree)]
     named = [m for t in core for m in ctx.mentions
              if m.start <= t.idx < m.end and m.kind in (PERSON, ORGANIZATION, COUNTRY)]
     named = [m for m in named if ctx.discourse.usable(m)]
@@ -108,6 +109,9 @@ def speaker(ctx: Context, cue: "Token", before: int, earlier: list[Statement]) -
         return Speaker(ref=ref(people[0]))
     if named and not role and subject.lemma_ not in words().describable:
         return Speaker(ref=ref(named[0]))
+    appositive = [m for m in named if m.kind == ORGANIZATION and m.start > subject.idx]
+    if appositive and not role:  # "Russia's state news agency TASS reported": the name after the description
+        return Speaker(ref=ref(appositive[0]))
     word = subject.lower_
     if word in _PRONOUNS_PERSON or word in _PRONOUNS_OTHER:
         return ctx.discourse.pronoun(word, before, earlier)

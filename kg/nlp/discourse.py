@@ -157,15 +157,15 @@ class Discourse:
             if here - self.paragraph(statement.start) > 1:
                 break
             m = self.by_ref.get(statement.speaker.ref)
-            if m is not None and m.kind == PERSON:
+            if m is not None and (m.kind == PERSON or _surname_like(m)):
                 return statement.speaker if _may_be(m, subject, self.mentions) else None
         return None
 
     def awaits_name(self, subject: "Token") -> bool:
         """"The head of the presidential office said …" before any such person is introduced: a
         definite, singular description of one person by role, which the next speaker may name."""
-        definite = any(c.dep_ == "det" and c.lower_ == "the" for c in subject.children)
-        return definite and subject.tag_ not in ("NNS", "NNPS") and _describes_person(subject)
+        determiner = any(c.dep_ == "det" and c.lower_ in ("the", "a", "an") for c in subject.children)
+        return determiner and subject.tag_ not in ("NNS", "NNPS") and _describes_person(subject)
 
     def named_later(self, statements: list[Statement], waiting: set[tuple[int, int]]) -> list[Statement]:
         """Statements of a description awaiting a name, given to the person quoted next, in the same
@@ -175,19 +175,22 @@ class Discourse:
         for i, statement in enumerate(ordered):
             speaker = statement.speaker
             if speaker is not None and (speaker.start, speaker.end) in waiting:
-                named = self._next_person(ordered[i + 1 :], self.paragraph(statement.start))
+                indefinite = self.text[speaker.start : speaker.end].lower().startswith(("a ", "an "))
+                named = self._next_person(ordered[i + 1 :], self.paragraph(statement.start), indefinite)
                 if named is not None:
                     statement = replace(statement, speaker=named)
             result.append(statement)
         return result
 
-    def _next_person(self, following: list[Statement], paragraph: int) -> Speaker | None:
+    def _next_person(self, following: list[Statement], paragraph: int, indefinite: bool) -> Speaker | None:
+        """The person quoted next; after "an official said", only one the article gives a role."""
         for statement in following:
             if self.paragraph(statement.start) - paragraph > 1:
                 return None
             ref = statement.speaker.ref if statement.speaker is not None else None
             if ref is not None and self.kind.get(ref) == PERSON:
-                return statement.speaker
+                m = self.by_ref.get(ref)
+                return statement.speaker if not indefinite or m is not None and m.role is not None else None
         return None
 
     def description(self, subject: "Token", before: int) -> Mention | None:
@@ -221,16 +224,31 @@ class Discourse:
         return best
 
 
+def _surname_like(m: Mention) -> bool:
+    """A one-word name the NER typed as an organisation and no gazetteer knows ("Prigozhin said"):
+    most often a surname, which the resolver makes the person of that name."""
+    return m.kind == ORGANIZATION and m.gazetteer_key is None and " " not in m.text and m.text.istitle()
+
+
 def _may_be(person: Mention, subject: "Token", mentions: list[Mention]) -> bool:
     """Whether a description may refer to this person: no other title, and an entity named in
-    the description ("the Wagner leader") is the person's stated affiliation."""
+    the description ("the Wagner leader") is the person's stated affiliation, or (none stated)
+    no other person's."""
     role = person.role
     if role is not None and subject.lemma_.lower() not in role.title.lower().split():
         return False
     lo, hi = subject.left_edge.idx, subject.right_edge.idx + len(subject.right_edge)
     named = {_stem(w) for m in mentions if lo <= m.start and m.end <= hi for w in fold(m.text).split()}
-    own = {_stem(w) for w in fold(role.affiliation or "").split()} if role is not None else set()
-    return not named or bool(named & own)
+    if role is None or not role.affiliation:
+        # the article never says whom this person serves: the description fits unless it is
+        # another person's stated affiliation ("the Wagner leader" after a quote of Prigozhin)
+        return not any(m.role is not None and m.role.affiliation and named & _stems(m.role.affiliation)
+                       for m in mentions if m.kind == PERSON and fold(m.text) != fold(person.text))
+    return not named or bool(named & _stems(role.affiliation))
+
+
+def _stems(text: str) -> set[str]:
+    return {_stem(w) for w in fold(text).split()}
 
 
 def speaks(span: "Span") -> bool:

@@ -12,12 +12,19 @@ import re
 from bisect import bisect_right
 from typing import TYPE_CHECKING
 
+from kg.nlp.compounds import agency_tags, for_weapon, place_bodies, place_names, weapon_key, weapon_models
 from kg.nlp.discourse import speaks
 from kg.nlp.gazetteer import Gazetteer, GazetteerEntry
 from kg.nlp.lexicon import words
 from kg.nlp.mention import COUNTRY, ORGANIZATION, PERSON, PLACE, WEAPON, ArticleMentions, Mention, Role
 from kg.nlp.names import name_key, surname_key
-from kg.nlp.roles import affiliation_and_title_prefix, role_before, role_in_apposition, title_prefix_length
+from kg.nlp.roles import (
+    affiliation_and_title_prefix,
+    names_a_role_holder,
+    role_before,
+    role_in_apposition,
+    title_prefix_length,
+)
 from kg.nlp.sense import ACTOR_SENSE, PLACE_SENSE, place_sense
 from kg.vocab import EntityKind
 
@@ -70,6 +77,25 @@ def _pieces(span: "Span") -> list["Span"]:
     return pieces
 
 
+def _coordinated(pieces: list["Span"], label: str, gazetteer: Gazetteer) -> list["Span"]:
+    """A span of another label ("Odesa and Mykolaiv" tagged WORK_OF_ART) split at "and", "or" and
+    commas when it is no name as a whole, so that each known place in it is found."""
+    if label not in _OTHER_LABELS:
+        return pieces
+    result = []
+    for piece in pieces:
+        if gazetteer.lookup(piece.text) is not None:
+            result.append(piece)
+            continue
+        start = piece.start
+        for token in piece:
+            if token.lower_ in ("and", "or", ","):
+                result += [piece.doc[start : token.i]] if token.i > start else []
+                start = token.i + 1
+        result += [piece.doc[start : piece.end]] if piece.end > start else []
+    return result
+
+
 def _strip_possessive(text: str) -> str:
     return _POSSESSIVE.sub("", text) if len(text) > 3 else text
 
@@ -115,6 +141,8 @@ class _Extractor:
                 length, inner_title = title_prefix_length(span, self.gazetteer)
                 span = span.doc[span.start + length : span.end]
                 role = role_before(span, self.gazetteer, inner_title) or role_in_apposition(span, self.gazetteer)
+        elif label == "ORG":
+            span = self._without_trailing_title(span)
         text = _strip_possessive(span.text)
         if not _LETTER.search(text) or len(text) > 80:
             return None
@@ -122,11 +150,32 @@ class _Extractor:
             span = self.doc.char_span(span.start_char, span.start_char + len(text), alignment_mode="expand") or span
         if self._part_of_title(span):
             return None
-        before = self.doc[span.start - 1].lower_ if span.start > 0 else ""
-        if label == "WEAPON" and before in words("not_weapon_modifiers"):
-            return None  # "think tank", "fuel tanks"
+        if label == "WEAPON" and self._modifier_before(span) in words("not_weapon_modifiers"):
+            return None  # "think tank", "fuel tanks", "fuel-filled tanks"
+        if label == "PERSON" and self.gazetteer.title(span[-1].text) and (
+                len(span) == 1 or self.gazetteer.demonym(span[:-1].text)):
+            return None  # "Ukrainian minister": a title, no name
         entry = self.gazetteer.get(ent_id) if label in _RULER_LABELS and ent_id else self.gazetteer.lookup(text)
+        entry = entry or self._weapon_variant(text)
         return self._typed(span, label, entry, role)
+
+    def _modifier_before(self, span: "Span") -> str:
+        """The word before a span, or the first word of a hyphenated one ("fuel" of "fuel-filled")."""
+        i = span.start - 1
+        while i >= 2 and self.doc[i - 1].text == "-" and not self.doc[i - 2].whitespace_:
+            i -= 2
+        return self.doc[i].lower_ if i >= 0 else ""
+
+    def _weapon_variant(self, text: str) -> GazetteerEntry | None:
+        """"Kinzhal-47s", "Shahed-136/131": a known weapon with a variant number (kg.nlp.compounds)."""
+        key = weapon_key(text, self.gazetteer)
+        return self.gazetteer.get(key) if key and any(c.isdigit() for c in text) else None
+
+    def _without_trailing_title(self, span: "Span") -> "Span":
+        """"Kremlin spokesman", "President's Office Head": the organisation without its officer's title."""
+        while len(span) > 1 and self.gazetteer.title(span[-1].text) and span[-1].lower_ not in ("chair", "speaker", "general"):
+            span = span[:-1]
+        return span
 
     def _part_of_title(self, span: "Span") -> bool:
         """"State" in "Secretary of State" is part of a title, not an organisation."""
@@ -144,12 +193,15 @@ class _Extractor:
             # or the NER's person where the gazetteer has a country of that name ("Jordan said");
             # cities stay actors ("Kyiv said": the government)
             return self.mention(span, kind=PERSON, ner_label=label, role=role, confidence=CONFIDENCE["context"])
+        if entry is None and label == "ORG" and names_a_role_holder(span):
+            return self.mention(span, kind=PERSON, ner_label=label, role=role_in_apposition(span, self.gazetteer),
+                                confidence=CONFIDENCE["context"])
         if entry is None:
             if self.gazetteer.demonym(span.text):
                 return None  # "Ukrainian" is an adjective of a country, not a place of its own
-            kind = _NER_KINDS.get(label)
-            if kind is None or (kind != PERSON and span.text.islower()):
-                return None
+            kind = WEAPON if label == "WEAPON" else _NER_KINDS.get(label)  # a class of weapon_classes.json
+            if kind is None or kind != WEAPON and span.text.islower():
+                return None  # a name has a capital ("debris" tagged PERSON is none)
             return self.mention(span, kind=kind, ner_label=label, role=role, confidence=CONFIDENCE["ner"])
         kind = _kind_of(entry)
         agrees = _NER_KINDS.get(label) == kind or label in _RULER_LABELS
@@ -204,17 +256,38 @@ def _affiliation_mentions(worker: _Extractor, mentions: list[Mention]) -> list[M
     return result
 
 
+def _with_compounds(worker: _Extractor, mentions: list[Mention]) -> list[Mention]:
+    """Places with their place noun and weapons with their model replace what they overlap;
+    catch-all weapon words and non-names ("GMT", "the West") are dropped (kg.nlp.compounds)."""
+    new = place_names(worker.doc, mentions, worker.gazetteer, worker.mention)
+    new += place_bodies(worker.doc, mentions, worker.gazetteer, worker.mention)
+    known = [m for m in mentions if m.kind == WEAPON and m.gazetteer_key]  # "Shahed-136 drones" in the gazetteer
+    new += [w for w in weapon_models(worker.doc, worker.gazetteer, worker.mention)
+            if not any(k.start <= w.start and w.end <= k.end for k in known)]
+    kept: list[Mention] = []
+    for m in sorted(new, key=lambda m: (-(m.end - m.start), m.start)):
+        if not any(m.start < k.end and k.start < m.end for k in kept):
+            kept.append(m)
+    catch_all, not_names = words("weapon_catch_all"), words("not_entity_names")
+    weapons = [m for m in mentions if m.kind == WEAPON and m.text.lower() not in catch_all]
+    old = [m for m in mentions if not any(m.start < k.end and k.start < m.end for k in kept)
+           and not (m.kind == WEAPON and m.text.lower() in catch_all and not for_weapon(worker.doc, m, weapons))
+           and m.text not in not_names]
+    return old + kept
+
+
 def extract_mentions(doc: "Doc", article_key: str, gazetteer: Gazetteer, extractor: str) -> ArticleMentions:
     """Every entity mention in a parsed article, in text order, without overlaps."""
     worker = _Extractor(doc, gazetteer, extractor)
     found: list[Mention] = []
     for ent in doc.ents:
-        for piece in _pieces(ent):
+        for piece in _coordinated(_pieces(ent), ent.label_, gazetteer):
             mention = worker.from_entity(piece, ent.label_, ent.ent_id_)
             if mention is not None:
                 found.append(mention)
     found += _affiliation_mentions(worker, found)
-    found = _without_inserted_given_names(doc.text, found)
+    found += [m for m in agency_tags(doc, gazetteer, worker.mention) if not any(f.start < m.end and m.start < f.end for f in found)]
+    found = _with_compounds(worker, _without_inserted_given_names(doc.text, found))
     found = _retype_known_persons(sorted(found, key=lambda m: (m.start, -m.end)))
     unique: list[Mention] = []
     for m in found:

@@ -117,7 +117,8 @@ class Gazetteer:
 
     def ruler_patterns(self) -> dict[str, list[dict]]:
         """Entity-ruler patterns in four sets: weapons in any case / as written, names of one word /
-        of several words (as written).
+        of several words or hyphenated ("Rostov-on-Don", as written, and with the words after the
+        first in lower case or capitalised: "Crimean bridge", "Ukraine's Armed Forces").
 
         Generic weapon nouns ("drones", "air defence") match in any case; names of weapons,
         platforms, organisations and curated places only as written, so that "patriot" the word
@@ -133,11 +134,25 @@ class Gazetteer:
                 if name.lower().startswith("the "):
                     continue
                 if label != "WEAPON":
-                    target = "names_several_words" if " " in name else "names_one_word"
+                    target = "names_several_words" if " " in name or "-" in name else "names_one_word"
+                    for variant in sorted({_lower_tail(name), _title_tail(name)} - set(entry.names)):
+                        sets[target].append({"label": label, "pattern": variant, "id": entry.key})
                 else:
                     target = "weapons_any_case" if name.islower() else "weapons_exact"
                 sets[target].append({"label": label, "pattern": name, "id": entry.key})
         return sets
+
+
+def _lower_tail(name: str) -> str:
+    """"Crimean Bridge" as news also write it: "Crimean bridge" (words after the first in lower case)."""
+    first, *rest = name.split(" ")
+    return " ".join([first, *(w.lower() if w.istitle() else w for w in rest)])
+
+
+def _title_tail(name: str) -> str:
+    """"Ukraine's armed forces" as a name is also written: "Ukraine's Armed Forces"."""
+    first, *rest = name.split(" ")
+    return " ".join([first, *(w[:1].upper() + w[1:] if w.islower() and len(w) > 3 else w for w in rest)])
 
 
 def _rank(entry: GazetteerEntry) -> tuple:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from kg.errors import InputError
+from kg.nlp.compounds import weapon_class_patterns
 from kg.nlp.gazetteer import Gazetteer
 
 if TYPE_CHECKING:
@@ -41,6 +42,7 @@ def load_pipeline(model: str, gazetteer: Gazetteer | None = None, extractors: bo
         nlp.add_pipe("kg_line_breaks", before="parser")
     gazetteer = gazetteer or Gazetteer.load()
     patterns = gazetteer.ruler_patterns()
+    patterns["weapons_any_case"] += weapon_class_patterns()  # kg/nlp/lexicon/en/weapon_classes.json
     # Weapons and names of several words ("Nazi Germany") are fixed before the NER runs, so the
     # model cannot claim "Air" of "Air defence" as a person; one-word names run after it and only
     # fill what it left ("Jordan" in "Michael Jordan" stays a person). A phrase matcher compares

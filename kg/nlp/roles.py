@@ -130,3 +130,19 @@ def _affiliation_in(noun: "Token", person: "Span", gazetteer: Gazetteer) -> tupl
         if entry is not None:
             return entry.label, entry.key
     return None, None
+
+
+def names_a_role_holder(span: "Span") -> bool:
+    """"The speaker for the Air Force, Yury Ignat, said": a name of two or three capitalised words in
+    apposition to a person's role is a person, whatever the NER typed."""
+    root = span.root
+    if not (2 <= len(span) <= 3 and all(t.is_title and t.pos_ == "PROPN" for t in span) and root.dep_ == "appos"):
+        return False
+    head = root.head  # the role, or a noun of its prepositional phrase ("the speaker for the Air Force")
+    for _ in range(3):
+        if head.lemma_.lower() in lexicon.words("person_role_heads"):
+            return True
+        if head.dep_ not in ("pobj", "prep") or head.head is head:
+            return False
+        head = head.head
+    return False

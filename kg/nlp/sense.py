@@ -2,7 +2,8 @@
 
 Some places also act: "drones over the Kremlin" is the fortress, "the Kremlin said" is the
 presidential administration; "a city like Kyiv" is the city, "Kyiv denied" is Ukraine's government.
-The parse decides: a name that is the subject of a verb, the agent of a passive ("by Moscow"),
+The parse decides: a name that is the subject of a verb, the object of a verb of giving, asking or
+blaming ("provide Kyiv with"), joined by a hyphen to a participle ("Moscow-backed"), the agent of a passive ("by Moscow"),
 the owner of a non-spatial noun ("the Kremlin's forces"), the modifier of a role or actor noun
 ("Kremlin spokesman"), or the source of speech ("denials from Kyiv") acts; anything else is a place.
 """
@@ -30,12 +31,15 @@ class _Words:
     actor: frozenset[str]  # nouns a place name modifies when it stands for who acts: "Kremlin spokesman"
     speech: frozenset[str]  # "denials from Kyiv": the place is the source of the speech
     local_titles: frozenset[str]  # titles whose holder serves the place itself, not its government
+    object_verbs: frozenset[str]  # verbs whose object receives or is asked: "provide Kyiv with"
+    participles: frozenset[str]  # "Moscow-backed": the place did it
 
 
 @lexicon.cached
 def _words() -> _Words:
     return _Words(lexicon.words("sense_spatial_nouns"), lexicon.words("sense_actor_nouns"),
-                  lexicon.words("sense_speech_nouns"), lexicon.words("sense_local_titles"))
+                  lexicon.words("sense_speech_nouns"), lexicon.words("sense_local_titles"),
+                  lexicon.words("sense_actor_object_verbs"), lexicon.words("sense_actor_participles"))
 
 
 def _line_start(span: "Span") -> int:
@@ -52,14 +56,23 @@ def _compound_heads(token) -> list:
     return heads
 
 
+def _hyphen_participle(span: "Span") -> bool:
+    """"Moscow-backed", "Moscow-annexed": a place joined by a hyphen to what it did."""
+    doc, end = span.doc, span.end
+    return (end + 1 < len(doc) and doc[end].text == "-" and not span[-1].whitespace_ and not doc[end].whitespace_
+            and doc[end + 1].lower_ in _words().participles)
+
+
 def place_sense(span: "Span") -> Sense:
     """Which sense (Sense.ACTOR or Sense.PLACE) a mention of a place that can also act has here."""
     if span.text.isupper() and span.start_char == _line_start(span):
         return PLACE_SENSE  # a dateline: "MOSCOW — …"
     root = span.root
     dep, head = root.dep_, root.head
-    if dep in ("nsubj", "csubj"):
+    if dep in ("nsubj", "csubj") or _hyphen_participle(span):
         return ACTOR_SENSE
+    if dep == "dobj" and head.lemma_.lower() in _words().object_verbs:
+        return ACTOR_SENSE  # "provide Kyiv with …", "urged Moscow to …"
     if dep == "pobj" and head.dep_ == "agent":
         return ACTOR_SENSE
     if dep == "pobj" and head.lower_ == "by" and head.head.pos_ in ("NOUN", "VERB"):
