@@ -53,6 +53,15 @@ class EventType(StrEnum):
         return re.sub(r"(?<=[a-z])(?=[A-Z])", " ", self.value).capitalize()
 
 
+class Modality(StrEnum):
+    """How an event is reported when not as real (kgo:modality, a skos:Concept of kgo:ModalityScheme)."""
+
+    HYPOTHETICAL = "hypothetical"
+    FUTURE = "future"
+    CALLED_FOR = "calledFor"
+    CONDITIONAL = "conditional"
+
+
 class Stance(StrEnum):
     """What a statement does with its content (kgo:asserts, …; a skos:Concept of kgo:StanceScheme)."""
 

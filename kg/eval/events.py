@@ -1,6 +1,7 @@
 """Events by type and their dates.
 
-A predicted event matches a gold event of its article with the same type whose target or agent
+Events reported as not real (kgo:modality: hypothetical, future, called for, conditional) are
+left out: the gold lists real events only. A predicted event matches a gold event of its article with the same type whose target or agent
 names the same entity (any event of the type, when the gold event names neither); one-to-one,
 gold events in file order, and among the candidates the first (by IRI) that carries the gold date.
 A gold type "Other: Mutiny" (a type kg does not have yet) matches a predicted event of the type
@@ -22,6 +23,7 @@ from kg.eval.matching import day, local_name, rows, same_name
 OTHER = "Other: "
 _EVENTS = """SELECT ?key ?e ?type ?role ?name ?date WHERE { GRAPH ?g {
   ?a kgo:articleKey ?key . ?e a sem:Event, ?type . FILTER(STRSTARTS(STR(?type), STR(kgo:)))
+  FILTER NOT EXISTS { ?e kgo:modality ?modality }
   OPTIONAL { VALUES ?role { kgo:agent kgo:target } ?e ?role ?x . { ?x rdfs:label ?name } UNION { ?x skos:altLabel ?name } }
   OPTIONAL { ?e sem:hasTimeStamp ?date }
 } }"""

@@ -62,11 +62,12 @@ SELECT ?node ({_CONCAT.format('class')}) (SAMPLE(?label) AS ?l) ({_CONCAT.format
 SELECT ?node ?key ?start ?end ?exact ?conf WHERE {{
   GRAPH ?g {{ ?a a kgo:Mention . {_EVIDENCE} OPTIONAL {{ ?a kgo:confidence ?conf }} ?article kgo:articleKey ?key }}
 }}"""),
-    "events": (("event", "type", "label", "date", "place", "agent", "target", "article", "start", "end", "text"), f"""
-SELECT ?node ({_CONCAT.format('class')}) (SAMPLE(?label) AS ?l) ({_CONCAT.format('date')}) ({_CONCAT.format('place')})
-       ({_CONCAT.format('agent')}) ({_CONCAT.format('target')}) ?key ?start ?end ?exact WHERE {{
+    "events": (("event", "type", "modality", "label", "date", "place", "agent", "target", "article", "start", "end",
+                "text"), f"""
+SELECT ?node ({_CONCAT.format('class')}) (SAMPLE(?mod) AS ?m) (SAMPLE(?label) AS ?l) ({_CONCAT.format('date')})
+       ({_CONCAT.format('place')}) ({_CONCAT.format('agent')}) ({_CONCAT.format('target')}) ?key ?start ?end ?exact WHERE {{
   GRAPH ?g {{ ?node a sem:Event ; a ?class . {_EVIDENCE} OPTIONAL {{ ?node sem:hasTimeStamp ?date }}
-    ?article kgo:articleKey ?key }}
+    OPTIONAL {{ ?node kgo:modality ?mod }} ?article kgo:articleKey ?key }}
   OPTIONAL {{ ?node rdfs:label ?label }}
   {_labelled('sem:hasPlace', 'place')} {_labelled('kgo:agent', 'agent')} {_labelled('kgo:target', 'target')}
 }} GROUP BY ?node ?key ?start ?end ?exact"""),
@@ -130,7 +131,7 @@ def table_rows(store: ox.Store, name: str) -> list[list[str]]:
         if name == "entities":
             row[1] = _kind(row[1])
         elif name == "events":
-            row[1] = _event_type(row[1])
+            row[1], row[2] = _event_type(row[1]), _local_names(row[2])
         elif name == "statements":
             row[5], row[6] = _local_names(row[5]), _local_names(row[6])
     return sorted(rows, key=_sort_key)

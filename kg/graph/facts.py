@@ -69,6 +69,8 @@ class FactWriter:
                 add((node, SEM.hasActor, self.iris.entity(key)))
         if e.alleged:
             add((node, KGO.alleged, literal(True)))
+        if e.modality:
+            add((node, KGO.modality, KGO[e.modality]))
         if e.count is not None:
             add((node, KGO.instrumentCount, literal(e.count, XSD.nonNegativeInteger)))
         if e.date:

@@ -25,6 +25,7 @@ from kg.nlp.dates import find_times
 from kg.nlp.facts import EventMention, Ref
 from kg.nlp.gazetteer import Gazetteer
 from kg.nlp.mention import COUNTRY, ORGANIZATION, PERSON, PLACE, WEAPON, Mention
+from kg.nlp.modality import modality
 from kg.vocab import EventType, Sense
 
 if TYPE_CHECKING:
@@ -258,7 +259,8 @@ def extract_events(doc: "Doc", mentions: tuple[Mention, ...], gazetteer: Gazette
             day, words = _time(ctx, trigger, sentence)
             events.append(EventMention(
                 type=kind, start=trigger.idx, end=trigger.idx + len(trigger), text=trigger.text, sentence=index,
-                agent=_ref(roles["agent"]), alleged=bool(roles["alleged"]), target=_ref(roles["target"]),
+                agent=_ref(roles["agent"]), alleged=bool(roles["alleged"]), modality=modality(trigger, kind),
+                target=_ref(roles["target"]),
                 instrument=_ref(instrument) if kind in _STRIKES else None,
                 count=count if kind in _STRIKES else None, place=_ref(place), date=day,
                 time_words=words, outcome=outcome if kind in (*_STRIKES, EventType.FIRE_OR_EXPLOSION) else None,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from kg.vocab import EventType, Stance
+from kg.vocab import EventType, Modality, Stance
 
 Ref = tuple[int, int]  # (start, end) of a Mention in the same article
 
@@ -55,6 +55,7 @@ class EventMention:
     sentence: int
     agent: Ref | None = None
     alleged: bool = False  # the agent is only claimed ("Russia accused Ukraine of …")
+    modality: Modality | None = None  # not reported as real: hypothetical, future, called for, conditional
     target: Ref | None = None
     instrument: Ref | None = None
     count: int | None = None  # "two drones"

@@ -89,13 +89,15 @@ def _event_key(event: EventMention, lookup) -> str | None:
     "event/invasion-by-country-russia" (its agent); None without one (kg.resolve.event_identity)."""
     target, place, agent = lookup(event.target), lookup(event.place), lookup(event.agent)
     anchor = target or place or (f"by-{agent}" if agent else None)
-    return f"event/{slugify(event.type)}-{anchor.replace('/', '-')}" if anchor else None
+    kind = slugify(event.type) + (f"-{slugify(event.modality)}" if event.modality else "")  # never one with a real event
+    return f"event/{kind}-{anchor.replace('/', '-')}" if anchor else None
 
 
 def _local_key(event: EventMention, lookup) -> str:
     """An event with no anchor, named by its type and instrument: never merged across articles."""
     instrument = lookup(event.instrument)
-    return f"event/{slugify(event.type)}" + (f"-with-{instrument.replace('/', '-')}" if instrument else "")
+    kind = slugify(event.type) + (f"-{slugify(event.modality)}" if event.modality else "")
+    return f"event/{kind}" + (f"-with-{instrument.replace('/', '-')}" if instrument else "")
 
 
 def event_sightings(article: ArticleFacts, entity_of: dict[Ref, str], published: str | None) -> list[Sighting]:
@@ -104,7 +106,8 @@ def event_sightings(article: ArticleFacts, entity_of: dict[Ref, str], published:
         return entity_of.get(ref) if ref else None
 
     keys = _sentence_keys(article, lookup)
-    return [sighting(article.article_key, i, key, None if key else _local_key(e, lookup), e.type, e.date, published,
+    return [sighting(article.article_key, i, key, None if key else _local_key(e, lookup),
+                     f"{e.type}:{e.modality}" if e.modality else e.type, e.date, published,
                      lookup(e.agent), (lookup(e.target), lookup(e.place)))
             for i, (e, key) in enumerate(zip(article.events, keys))]
 
@@ -174,9 +177,9 @@ def _sentence_keys(article: ArticleFacts, lookup) -> list[str | None]:
     """Event keys, with reports of one type in one sentence made one event ("tried to assassinate
     Putin in a drone attack on the Kremlin"): the key of the one whose target is a place wins."""
     keys = [_event_key(e, lookup) for e in article.events]
-    groups: dict[tuple[int, str], list[int]] = {}
-    for i, e in enumerate(article.events):
-        groups.setdefault((e.sentence, e.type), []).append(i)
+    groups: dict[tuple[int, str, str], list[int]] = {}
+    for i, e in enumerate(article.events):  # a modal report never shares a real one's key
+        groups.setdefault((e.sentence, e.type, e.modality or ""), []).append(i)
     for members in groups.values():
         def rank(i: int) -> tuple[int, int]:
             target = lookup(article.events[i].target) or ""
