@@ -150,3 +150,12 @@ def test_a_name_in_apposition_to_a_role_is_a_person(nlp):
     found = mentions(nlp, "The speaker for the Air Force of Ukraine, Yury Ignat, said that the systems could not "
                           "stop the missiles. Ignat said it was new.")
     assert by_text(found, "Yury Ignat").kind == by_text(found, "Ignat").kind == "person"
+
+
+def test_a_country_s_body_described_in_lower_case_is_an_organisation(nlp):
+    found = {(m.text, m.kind) for m in mentions(nlp, "Poland's national prosecution office said the case was opened. "
+                                                     "Russia's defence ministry spokesman Ivan Petrov said nothing. "
+                                                     "Italy's state news agency ANSA reported it.")}
+    assert ("national prosecution office", "organization") in found
+    assert not any(text.startswith("defence ministry spokesman") for text, _ in found)  # left to the roles
+    assert ("state news agency", "organization") not in found  # its name follows: ANSA

@@ -161,7 +161,8 @@ def _name_word(token: "Token") -> bool:
 
 def place_bodies(doc: "Doc", mentions: list[Mention], gazetteer: Gazetteer, make: MakeMention) -> list[Mention]:
     """"Kherson regional administration", "Kramatorsk city council": a place, administrative words
-    (organisation_place_modifiers.json) and an organisation head make one organisation's name."""
+    (organisation_place_modifiers.json) and an organisation head make one organisation's name; so
+    does a country's possessive before a lower-case description (`country_bodies`)."""
     modifiers, heads = lexicon.words("organisation_place_modifiers"), lexicon.words("organisation_description_heads")
     found = []
     for m in mentions:
@@ -176,6 +177,30 @@ def place_bodies(doc: "Doc", mentions: list[Mention], gazetteer: Gazetteer, make
             entry = gazetteer.lookup(whole.text)
             found.append(make(whole, kind=ORGANIZATION, ner_label=m.ner_label, confidence=_CONFIDENCE,
                               gazetteer_key=entry.key if entry is not None and entry.kind in _BODY_KINDS else None))
+    return found + country_bodies(doc, mentions, make)
+
+
+def country_bodies(doc: "Doc", mentions: list[Mention], make: MakeMention) -> list[Mention]:
+    """"Russia's national investigation committee", "Ukraine's security service": a country's
+    possessive, one to three lower-case words and an organisation head (organisation_description_heads)
+    name one of that country's bodies, also where the NER saw no name. A head that goes on into a
+    title ("Russia's defence ministry spokesman") is left to the roles, and one followed by the body's
+    own name ("Russia's state news agency TASS") to that name."""
+    heads = lexicon.words("organisation_description_heads")
+    found = []
+    for m in mentions:
+        span = _span(doc, m)
+        if m.kind != COUNTRY or span is None or span.end + 1 >= len(doc) or doc[span.end].lower_ not in ("'s", "’s"):
+            continue
+        start = end = span.end + 1
+        while end < len(doc) and end - start < 3 and doc[end].is_lower and doc[end].is_alpha and doc[end].lower_ not in heads:
+            end += 1
+        if end == start or end >= len(doc) or doc[end].lower_ not in heads:
+            continue
+        after = doc[end + 1] if end + 1 < len(doc) else None
+        if after is not None and ((after.is_lower and after.pos_ == "NOUN") or after.pos_ == "PROPN"):
+            continue  # a title goes on ("… ministry spokesman"), or the body's name follows ("… news agency TASS")
+        found.append(make(doc[start : end + 1], kind=ORGANIZATION, ner_label="", confidence=_CONFIDENCE))
     return found
 
 
