@@ -181,8 +181,10 @@ def test_sample_view_in_chromium(browser, sample_out, tmp_path):
     open_page(browser, sample_out / "graph.html")
     js = browser.execute_script
     assert js("return document.querySelectorAll('#kg-network canvas').length") == 1
-    assert js("return Object.keys(kgView.network.getPositions()).length") == graph.number_of_nodes()
-    assert js("return kgView.edges.length") == graph.number_of_edges()
+    statements = {n for n, d in graph.nodes(data=True) if d["kind"] == "statement"}
+    drawn = graph.subgraph(set(graph) - statements)  # statements are not nodes until their box is ticked
+    assert statements and js("return Object.keys(kgView.network.getPositions()).length") == drawn.number_of_nodes()
+    assert js("return kgView.edges.length") == drawn.number_of_edges()
     # search, then the panel: labels, types, evidence with the mention highlighted and its article
     found = js("return kgView.search('zelensky')")
     assert found, "search found nothing"
@@ -200,7 +202,7 @@ def test_sample_view_in_chromium(browser, sample_out, tmp_path):
         target.parent.mkdir(exist_ok=True)
         shutil.copyfile(shot, target)
     # filters: by type, by source article, by date, top-N
-    total = graph.number_of_nodes()
+    total = drawn.number_of_nodes()
     persons = sum(1 for _, d in graph.nodes(data=True) if d["kind"] == "person")
     js("kgView.state.pinned.clear(); kgView.apply()")
     browser.find_element("id", "kg-kind-person").click()
@@ -216,7 +218,33 @@ def test_sample_view_in_chromium(browser, sample_out, tmp_path):
     browser.find_element("id", "kg-reset").click()
     js("const t = document.getElementById('kg-top'); t.value = '5'; t.dispatchEvent(new Event('change'))")
     assert js("return kgView.shownCount()") == 5
+    assert _all_on_screen(browser), "the view did not re-fit after top-N"
+    # the toggle: statements as nodes, then back; their words are in their speaker's panel meanwhile
+    browser.find_element("id", "kg-reset").click()
+    browser.find_element("id", "kg-kind-statement").click()
+    assert js("return kgView.shownCount()") == graph.number_of_nodes()
+    assert js("return document.getElementById('kg-stats').textContent").startswith(f"{graph.number_of_nodes()} of ")
+    assert _all_on_screen(browser), "the view did not re-fit after a filter"
+    browser.find_element("id", "kg-reset").click()
+    assert js("return kgView.shownCount()") == total
+    speaker = next(u for u, v, d in graph.edges(data=True) if v in statements or u in statements)
+    js("kgView.show(arguments[0])", js("return kgView.data.nodes.findIndex(n => n.iri === arguments[0])", speaker))
+    assert "speaker" in panel.text or "creator" in panel.text or "about" in panel.text
+    # the fit button, after the user zoomed far in
+    js("kgView.network.moveTo({scale: 8})")
+    assert not _all_on_screen(browser)
+    browser.find_element("id", "kg-fit").click()
+    assert _all_on_screen(browser)
+    assert js("return kgView.network.body.nodes[Object.keys(kgView.network.getPositions())[0]].options.font.size") >= 14
     check_offline_and_clean(browser)
+
+
+def _all_on_screen(driver) -> bool:
+    """Every drawn node lies inside the canvas."""
+    return driver.execute_script("""
+        const net = kgView.network, canvas = document.querySelector('#kg-network canvas').getBoundingClientRect();
+        return Object.values(net.getPositions()).every(p => {
+            const d = net.canvasToDOM(p); return d.x >= 0 && d.y >= 0 && d.x <= canvas.width && d.y <= canvas.height; });""")
 
 
 @pytest.mark.parametrize("source", ["networkx", "rdf"])

@@ -32,7 +32,9 @@
   for (var i = 0; i < N; i++) { outAdj.push([]); inAdj.push([]); }
   data.edges.forEach(function (e) { outAdj[e[0]].push(e); inAdj[e[1]].push(e); });
 
-  var state = { kinds: new Set(Object.keys(kinds)), sources: new Set(), from: "", to: "", top: data.options.top, pinned: new Set() };
+  var hidden = data.options.hidden_kinds || [];
+  function defaultKinds() { return new Set(Object.keys(kinds).filter(function (k) { return hidden.indexOf(k) < 0; })); }
+  var state = { kinds: defaultKinds(), sources: new Set(), from: "", to: "", top: data.options.top, pinned: new Set() };
   var visible = new Uint8Array(N);
 
   function passes(i) {
@@ -76,12 +78,12 @@
   var options = {
     layout: { randomSeed: 7, improvedLayout: N <= 100 },
     physics: data.options.physics ? { enabled: true, solver: "forceAtlas2Based",
-      forceAtlas2Based: { gravitationalConstant: -90, springLength: 110, avoidOverlap: 0.6 },
+      forceAtlas2Based: { gravitationalConstant: -140, springLength: 90, avoidOverlap: 1 },
       stabilization: { enabled: true, iterations: 250, fit: true } } : { enabled: false },
     interaction: { hover: !big, tooltipDelay: 200, hideEdgesOnDrag: big, hideEdgesOnZoom: big },
-    nodes: { font: { size: 12 }, borderWidth: 1 },
+    nodes: { font: { size: 22 }, borderWidth: 1 },
     edges: { arrows: { to: { enabled: true, scaleFactor: 0.5 } }, color: { color: "#b8b8b8", highlight: "#444", hover: "#666" },
-      font: { size: 9, color: "#555", strokeWidth: 2, align: "middle" }, smooth: big ? false : { type: "continuous" } }
+      font: { size: 12, color: "#555", strokeWidth: 2, align: "middle" }, smooth: big ? false : { type: "continuous" } }
   };
   var network = new vis.Network(byId("kg-network"), { nodes: nodeView, edges: edgeView }, options);
   network.once("stabilizationIterationsDone", function () { network.setOptions({ physics: { enabled: false } }); });
@@ -94,17 +96,19 @@
   function stats() {
     byId("kg-stats").textContent = nodeView.length + " of " + N + " nodes, " + edgeView.length + " of " + data.edges.length + " edges shown";
   }
-  function apply() { compute(); nodeView.refresh(); edgeView.refresh(); stats(); }
+  // Every filter re-fits the view to what it shows, so that what the header counts is on screen.
+  function apply() { compute(); nodeView.refresh(); edgeView.refresh(); stats(); network.fit({ animation: false }); }
   stats();
 
   // Legend: one checkbox per kind (the type filter).
   var legend = byId("kg-legend");
   data.kinds.forEach(function (k) {
     var li = el("li"), box = el("input"), label = el("label");
-    box.type = "checkbox"; box.checked = true; box.id = "kg-kind-" + k.kind; box.value = k.kind;
+    box.type = "checkbox"; box.checked = state.kinds.has(k.kind); box.id = "kg-kind-" + k.kind; box.value = k.kind;
     box.addEventListener("change", function () { if (box.checked) { state.kinds.add(k.kind); } else { state.kinds.delete(k.kind); } apply(); });
     var swatch = el("span", null, "kg-swatch " + k.shape); swatch.style.background = k.colour;
     label.htmlFor = box.id; label.append(swatch, " " + k.kind + " (" + k.count + ")");
+    if (hidden.indexOf(k.kind) >= 0) { label.append(el("span", " \u2014 as nodes; their words are in the panels", "kg-hint")); }
     li.append(box, label); legend.append(li);
   });
   // Source and date filters, top-N.
@@ -125,10 +129,11 @@
   top.max = String(N); top.value = String(state.top);
   top.addEventListener("change", function () { state.top = Math.max(1, Number(top.value) || N); apply(); });
   byId("kg-reset").addEventListener("click", function () {
-    state.kinds = new Set(Object.keys(kinds)); state.sources = new Set(); state.from = state.to = ""; state.pinned = new Set();
-    legend.querySelectorAll("input").forEach(function (b) { b.checked = true; });
+    state.kinds = defaultKinds(); state.sources = new Set(); state.from = state.to = ""; state.pinned = new Set();
+    legend.querySelectorAll("input").forEach(function (b) { b.checked = state.kinds.has(b.value); });
     Array.prototype.forEach.call(sources.options, function (o) { o.selected = false; });
     byId("kg-date-from").value = byId("kg-date-to").value = "";
+    state.top = data.options.top; top.value = String(state.top);
     apply();
   });
 
@@ -221,6 +226,7 @@
   }
   network.on("click", function (params) { if (params.nodes.length) { show(params.nodes[0]); } });
   byId("kg-close").addEventListener("click", function () { byId("kg-panel").hidden = true; });
+  byId("kg-fit").addEventListener("click", function () { network.fit({ animation: false }); });
 
   window.kgView = { network: network, nodes: nodeView, edges: edgeView, data: data, show: show, select: select, search: search,
     apply: apply, state: state, shownCount: function () { return nodeView.length; } };
