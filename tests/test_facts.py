@@ -118,3 +118,8 @@ def test_event_types_beyond_attacks(nlp, text, expected):
 def test_a_trigger_modifying_another_is_not_an_event_and_a_market_crash_is_no_plane_crash(nlp):
     facts, _ = facts_of(nlp, "The International Criminal Court issued an arrest warrant for Vladimir Putin. The stock market crash worried investors in Moscow.")
     assert {e.type for e in facts.events} == {"Warrant"}
+
+
+def test_an_event_time_keeps_the_precision_the_text_gives(nlp):
+    facts, _ = facts_of(nlp, "Moscow annexed Crimea in 2014. Emmanuel Macron's visit to Kyiv in December 2022 was short.")
+    assert {e.type: e.date for e in facts.events} == {"Annexation": "2014", "Visit": "2022-12"}

@@ -283,7 +283,7 @@ BROKEN: dict[str, tuple[Mutation, str]] = {
     "event-type-without-sem-event": (lambda ds, g: g.remove((_id("event/toy-attack"), RDF.type, SEM.Event)),
                                      "also typed sem:Event"),
     "timestamp-as-string": (lambda ds, g: _set(g, _id("event/toy-attack"), SEM.hasTimeStamp, Literal("Wednesday")),
-                            "xsd:date or an xsd:dateTime"),
+                            "an xsd:date, an xsd:dateTime, or an xsd:gYearMonth or xsd:gYear"),
     "statement-without-speaker": (lambda ds, g: g.remove((_id("statement/toy-peskov"), SCHEMA.creator, None)),
                                   "has a schema:creator"),
     "stance-outside-scheme": (lambda ds, g: _set(g, _id("statement/toy-peskov"), KGO.stance, KGO.shouts), "kgo:stance is one of"),

@@ -31,6 +31,8 @@ _AERIAL = ("weapon/drone", "weapon/missile", "weapon/cruise-missile", "weapon/ba
            "weapon/rocket", "weapon/kalibr", "weapon/iskander", "weapon/kinzhal")
 # Keys of entities that act (sem:hasActor): kinds, and the gazetteer's governments ("government/albania")
 _ACTOR_KEYS = (EntityKind.PERSON, EntityKind.ORGANIZATION, EntityKind.COUNTRY, "government")
+# An event's time at the precision its words give: "2014" (year), "2022-12" (month), "2023-06-06" (day).
+_DATE_TYPES = {4: XSD.gYear, 7: XSD.gYearMonth, 10: XSD.date}
 _CONFIDENCE = {"event": 0.7, "statement_named": 0.85, "statement_unnamed": 0.75, "statement_direct": 0.9,
                "grant": 0.85}
 
@@ -74,7 +76,7 @@ class FactWriter:
         if e.count is not None:
             add((node, KGO.instrumentCount, literal(e.count, XSD.nonNegativeInteger)))
         if e.date:
-            add((node, SEM.hasTimeStamp, literal(e.date, XSD.date)))
+            add((node, SEM.hasTimeStamp, literal(e.date, _DATE_TYPES[len(e.date)])))
         if e.time_words:
             add((node, KGO.originalTimeExpression, literal(e.time_words)))
         if e.outcome:

@@ -221,7 +221,12 @@ def _time(ctx: _Sentence, trigger: "Token", sentence: "Span") -> tuple[str | Non
         return None, None
     position = trigger.idx - sentence.start_char
     start, end, resolved = min(found, key=lambda f: abs(f[0] - position))
-    return resolved.date.isoformat(), resolved.words
+    return _at_precision(resolved.date.isoformat(), resolved.precision), resolved.words
+
+
+def _at_precision(day: str, precision: str) -> str:
+    """"2014" for "in 2014", "2022-12" for "in December 2022": never a day the text does not give."""
+    return day[:4] if precision == "year" else day[:7] if precision == "month" else day
 
 
 def _ref(m: Mention | None) -> Ref | None:

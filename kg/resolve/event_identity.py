@@ -47,8 +47,11 @@ class Sighting:
 
 
 def _as_day(value: str | None) -> dt.date | None:
+    """The day a date stands for in time windows: a month or a year ("2022-12", "2014") by its first day."""
+    if not value:
+        return None
     try:
-        return dt.date.fromisoformat(value[:10]) if value and len(value) >= 10 else None
+        return dt.date.fromisoformat(value[:10] if len(value) >= 10 else (value + "-01-01")[:10])
     except ValueError:
         return None
 
