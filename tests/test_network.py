@@ -184,11 +184,11 @@ def test_pyvis_network_is_typed_directed_and_escaped():
     graph.add_edge("a", "b", relation="affiliation")
     net = to_pyvis(graph)
     assert net.directed and len(net.nodes) == 2 and len(net.edges) == 2
-    person = next(n for n in net.nodes if n["id"] == "a")
-    assert "<img" not in person["title"] and "&lt;img" in person["title"]
+    person = next(n for n in net.nodes if n["iri"] == "a")
+    assert person["shape"] == "dot" and person["color"]["background"] == "#4e79a7"
     assert {e["label"] for e in net.edges} == {"mentioned_in", "affiliation"}
-    page = net.generate_html(notebook=False)
-    assert "Odesa" in page
+    page = net.generate_html()
+    assert "Odesa" in page and "<img" not in page and "\\u003cimg src=x" in page
 
 
 def test_collector_is_paused_only_while_a_step_runs():

@@ -22,7 +22,7 @@ from rdflib import Dataset, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS, XSD
 
 from kg.export.network import KINDS, load_dataset, to_networkx
-from kg.export.view import COLOURS, SHAPES, render_view, script_json, view_data, write_view
+from kg.export.view import COLOURS, SHAPES, render_view, view_data, write_view
 from kg.graph.namespaces import KGO, OA, SCHEMA
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -87,10 +87,20 @@ def test_every_kind_has_a_colour_and_a_shape():
     assert set(COLOURS) == set(SHAPES) == set(KINDS)
 
 
-def test_script_json_cannot_close_the_script_element():
-    text = script_json({"a": "</script><!-- & ]]> \u2028"})
-    assert "<" not in text and ">" not in text and "&" not in text
-    assert json.loads(text) == {"a": "</script><!-- & ]]> \u2028"}
+def test_page_is_a_pyvis_network_rendered_through_its_template():
+    from pyvis.network import Network
+
+    from kg.export.pyvis_net import render_network, view_network
+
+    graph = hostile_graph()
+    net = view_network(graph, "t")
+    assert isinstance(net, Network) and net.directed and net.path == "template.html"
+    assert len(net.nodes) == graph.number_of_nodes() and len(net.edges) == graph.number_of_edges()
+    assert {n["name"] for n in net.nodes} >= set(HOSTILE)
+    page = render_network(net)
+    data = json.loads(re.search(r'<script type="application/json" id="kg-data">(.*?)</script>', page, re.DOTALL).group(1))
+    assert data["nodes"] == json.loads(json.dumps(net.nodes)) and data["options"] == net.options
+    assert page == render_view(graph, "t")
 
 
 def test_page_is_self_contained_and_escapes_everything():
@@ -102,7 +112,7 @@ def test_page_is_self_contained_and_escapes_everything():
     data_text = re.search(r'<script type="application/json" id="kg-data">(.*?)</script>', page, re.DOTALL).group(1)
     assert "<" not in data_text and ">" not in data_text
     data = json.loads(data_text)
-    assert {n["label"] for n in data["nodes"]} >= set(HOSTILE)
+    assert {n["name"] for n in data["nodes"]} >= set(HOSTILE)
     assert "script-src 'sha256-" in page and "default-src 'none'" in page
 
 
@@ -118,7 +128,8 @@ def test_big_graphs_get_positions_and_no_physics():
         graph.add_node(f"n{i}", kind="person", label=f"n{i}")
         graph.add_edge(f"n{i}", f"n{(i * 7 + 1) % 400}", key="knows", relation="knows")
     data = view_data(graph, top=100)
-    assert data["options"]["physics"] is False and data["options"]["top"] == 100
+    assert data["meta"]["view"]["physics"] is False and data["meta"]["view"]["top"] == 100
+    assert data["options"]["physics"] == {"enabled": False} and data["options"]["edges"]["smooth"] is False
     assert all("x" in n and "y" in n for n in data["nodes"])
     assert view_data(graph, top=100) == data
 

@@ -1,10 +1,11 @@
-/* The event knowledge-graph view. Data comes from the JSON script element #kg-data;
+/* The event knowledge-graph view. Data comes from the JSON script element #kg-data: the nodes,
+   edges and vis-network options of the pyvis Network the page was rendered from, and `meta`;
    every text is put into the page with textContent (never innerHTML), and vis-network draws labels
    on a canvas and tooltips as plain text. Nothing is fetched. */
 (function () {
   "use strict";
   var data = JSON.parse(document.getElementById("kg-data").textContent);
-  var N = data.nodes.length;
+  var N = data.nodes.length, meta = data.meta;
   var ROLE_ORDER = ["has_actor", "actor", "agent", "target", "instrument", "has_place", "place", "location", "has_time",
     "creator", "speaker", "about", "medium", "stance", "funder", "recipient", "amount", "affiliation", "job_title",
     "contained_in_place", "seat", "publisher", "mentioned_in"];
@@ -16,7 +17,6 @@
     return e;
   }
   function byId(id) { return document.getElementById(id); }
-  function short(s) { s = String(s); return s.length <= 40 ? s : s.slice(0, 37) + "\u2026"; }
   function roleRank(rel) { var i = ROLE_ORDER.indexOf(rel); return i < 0 ? ROLE_ORDER.length : i; }
   function format(value) {
     if (Array.isArray(value)) { return value.map(format).join("; "); }
@@ -27,14 +27,14 @@
   }
 
   var kinds = {};
-  data.kinds.forEach(function (k) { kinds[k.kind] = k; });
+  meta.kinds.forEach(function (k) { kinds[k.kind] = k; });
   var outAdj = [], inAdj = [];
   for (var i = 0; i < N; i++) { outAdj.push([]); inAdj.push([]); }
-  data.edges.forEach(function (e) { outAdj[e[0]].push(e); inAdj[e[1]].push(e); });
+  data.edges.forEach(function (e) { outAdj[e.from].push(e); inAdj[e.to].push(e); });
 
-  var hidden = data.options.hidden_kinds || [];
+  var hidden = meta.view.hidden_kinds || [];
   function defaultKinds() { return new Set(Object.keys(kinds).filter(function (k) { return hidden.indexOf(k) < 0; })); }
-  var state = { kinds: defaultKinds(), sources: new Set(), from: "", to: "", top: data.options.top, pinned: new Set() };
+  var state = { kinds: defaultKinds(), sources: new Set(), from: "", to: "", top: meta.view.top, pinned: new Set() };
   var visible = new Uint8Array(N);
 
   function passes(i) {
@@ -42,7 +42,7 @@
     if (!state.kinds.has(n.kind)) { return false; }
     if (!state.sources.size && !state.from && !state.to) { return true; }
     return n.arts.some(function (a) {
-      var art = data.articles[a];
+      var art = meta.articles[a];
       if (state.sources.size && !state.sources.has(a)) { return false; }
       if ((state.from || state.to) && !art.date) { return false; }
       if (state.from && art.date.slice(0, 10) < state.from) { return false; }
@@ -53,45 +53,27 @@
   function compute() {
     visible.fill(0);
     var shown = 0;
-    for (var r = 0; r < data.order.length; r++) {
-      var i = data.order[r];
+    for (var r = 0; r < meta.order.length; r++) {
+      var i = meta.order[r];
       if (shown < state.top && passes(i)) { visible[i] = 1; shown++; }
     }
     state.pinned.forEach(function (i) { visible[i] = 1; });
   }
   compute();
 
-  var nodes = new vis.DataSet(data.nodes.map(function (n, i) {
-    var k = kinds[n.kind];
-    var item = { id: i, label: short(n.label), title: n.label + " (" + n.kind + ")", shape: k.shape, size: n.size,
-      color: { background: k.colour, border: "#333", highlight: { background: k.colour, border: "#000" } } };
-    if (n.x !== undefined) { item.x = n.x; item.y = n.y; }
-    return item;
-  }));
-  var edges = new vis.DataSet(data.edges.map(function (e, i) {
-    return { id: i, from: e[0], to: e[1], label: e[2], title: e[2] + (e[3] > 1 ? " \u00d7" + e[3] : ""),
-      width: Math.min(6, 1 + Math.log(e[3]) ), dashes: e[2] === "mentioned_in" };
-  }));
+  // The pyvis Network's nodes and edges as they are (vis-network ignores the page's own fields).
+  var nodes = new vis.DataSet(data.nodes);
+  var edges = new vis.DataSet(data.edges);
   var nodeView = new vis.DataView(nodes, { filter: function (item) { return visible[item.id] === 1; } });
   var edgeView = new vis.DataView(edges, { filter: function (item) { return visible[item.from] === 1 && visible[item.to] === 1; } });
-  var big = N > data.options.layout_threshold;
-  var options = {
-    layout: { randomSeed: 7, improvedLayout: N <= 100 },
-    physics: data.options.physics ? { enabled: true, solver: "forceAtlas2Based",
-      forceAtlas2Based: { gravitationalConstant: -140, springLength: 90, avoidOverlap: 1 },
-      stabilization: { enabled: true, iterations: 250, fit: true } } : { enabled: false },
-    interaction: { hover: !big, tooltipDelay: 200, hideEdgesOnDrag: big, hideEdgesOnZoom: big },
-    nodes: { font: { size: 22 }, borderWidth: 1 },
-    edges: { arrows: { to: { enabled: true, scaleFactor: 0.5 } }, color: { color: "#b8b8b8", highlight: "#444", hover: "#666" },
-      font: { size: 12, color: "#555", strokeWidth: 2, align: "middle" }, smooth: big ? false : { type: "continuous" } }
-  };
+  var options = data.options;
   var network = new vis.Network(byId("kg-network"), { nodes: nodeView, edges: edgeView }, options);
   network.once("stabilizationIterationsDone", function () { network.setOptions({ physics: { enabled: false } }); });
   network.once("afterDrawing", function () {
     window.kgDrawnAt = performance.now();
     document.body.setAttribute("data-drawn", "1");
   });
-  if (!data.options.physics) { network.fit({ animation: false }); }
+  if (!meta.view.physics) { network.fit({ animation: false }); }
 
   function stats() {
     byId("kg-stats").textContent = nodeView.length + " of " + N + " nodes, " + edgeView.length + " of " + data.edges.length + " edges shown";
@@ -102,7 +84,7 @@
 
   // Legend: one checkbox per kind (the type filter).
   var legend = byId("kg-legend");
-  data.kinds.forEach(function (k) {
+  meta.kinds.forEach(function (k) {
     var li = el("li"), box = el("input"), label = el("label");
     box.type = "checkbox"; box.checked = state.kinds.has(k.kind); box.id = "kg-kind-" + k.kind; box.value = k.kind;
     box.addEventListener("change", function () { if (box.checked) { state.kinds.add(k.kind); } else { state.kinds.delete(k.kind); } apply(); });
@@ -113,7 +95,7 @@
   });
   // Source and date filters, top-N.
   var sources = byId("kg-sources");
-  data.articles.forEach(function (a, i) {
+  meta.articles.forEach(function (a, i) {
     var option = el("option", (a.date ? a.date.slice(0, 10) + " " : "") + a.label);
     option.value = String(i); sources.append(option);
   });
@@ -133,7 +115,7 @@
     legend.querySelectorAll("input").forEach(function (b) { b.checked = state.kinds.has(b.value); });
     Array.prototype.forEach.call(sources.options, function (o) { o.selected = false; });
     byId("kg-date-from").value = byId("kg-date-to").value = "";
-    state.top = data.options.top; top.value = String(state.top);
+    state.top = meta.view.top; top.value = String(state.top);
     apply();
   });
 
@@ -144,13 +126,13 @@
     var q = query.trim().toLowerCase();
     if (q.length < 2) { return []; }
     var found = [];
-    for (var r = 0; r < data.order.length && found.length < 30; r++) {
-      var n = data.nodes[data.order[r]];
-      var hay = [n.label].concat(n.alt, n.types).join("\n").toLowerCase();
-      if (hay.indexOf(q) >= 0) { found.push(data.order[r]); }
+    for (var r = 0; r < meta.order.length && found.length < 30; r++) {
+      var n = data.nodes[meta.order[r]];
+      var hay = [n.name].concat(n.alt, n.types).join("\n").toLowerCase();
+      if (hay.indexOf(q) >= 0) { found.push(meta.order[r]); }
     }
     found.forEach(function (i) {
-      var li = el("li"), b = el("button", data.nodes[i].label + " (" + data.nodes[i].kind + ")");
+      var li = el("li"), b = el("button", data.nodes[i].name + " (" + data.nodes[i].kind + ")");
       b.type = "button"; b.addEventListener("click", function () { select(i); });
       li.append(b); results.append(li);
     });
@@ -171,20 +153,20 @@
     show(i);
   }
   function link(i) {
-    var b = el("button", data.nodes[i].label, "kg-link"); b.type = "button";
+    var b = el("button", data.nodes[i].name, "kg-link"); b.type = "button";
     b.addEventListener("click", function () { select(i); });
     return b;
   }
   function relations(body, list, outgoing) {
     var groups = {};
-    list.forEach(function (e) { (groups[e[2]] = groups[e[2]] || []).push(e); });
+    list.forEach(function (e) { (groups[e.label] = groups[e.label] || []).push(e); });
     Object.keys(groups).sort(function (a, b) { return roleRank(a) - roleRank(b) || (a < b ? -1 : 1); }).forEach(function (rel) {
       var dl = el("dl"), dd = el("dd"), items = groups[rel];
       dl.append(el("dt", (outgoing ? "" : "\u2190 ") + rel.replace(/_/g, " ")), dd);
       items.slice(0, 50).forEach(function (e, k) {
         if (k) { dd.append("; "); }
-        dd.append(link(outgoing ? e[1] : e[0]));
-        if (e[3] > 1) { dd.append(" \u00d7" + e[3]); }
+        dd.append(link(outgoing ? e.to : e.from));
+        if (e.weight > 1) { dd.append(" \u00d7" + e.weight); }
       });
       if (items.length > 50) { dd.append(" \u2026 and " + (items.length - 50) + " more"); }
       body.append(dl);
@@ -193,7 +175,7 @@
   function show(i) {
     var n = data.nodes[i], body = byId("kg-panel-body");
     body.replaceChildren();
-    body.append(el("h2", n.label));
+    body.append(el("h2", n.name));
     var dl = el("dl");
     function row(key, value) { if (value === undefined || value === "" || (Array.isArray(value) && !value.length)) { return; } dl.append(el("dt", key), el("dd", format(value))); }
     row("kind", n.kind); row("types", n.types.join(", ")); row("also called", n.alt); row("IRI", n.iri);
@@ -213,7 +195,7 @@
           quote.append(s.slice(pos, span[0]), el("mark", s.slice(span[0], span[1]))); pos = span[1];
         });
         quote.append(s.slice(pos));
-        var art = typeof ev.a === "number" ? data.articles[ev.a] : { label: String(ev.a), date: "" };
+        var art = typeof ev.a === "number" ? meta.articles[ev.a] : { label: String(ev.a), date: "" };
         var source = el("div", null, "kg-source");
         source.append("\u2014 ");
         if (typeof ev.a === "number") { source.append(link(art.node)); } else { source.append(art.label); }
