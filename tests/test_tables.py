@@ -104,3 +104,32 @@ def test_tables_are_deterministic(sample_out, tmp_path, name):
 
     write_tables(sample_out / "graph.nq", tmp_path)
     assert (tmp_path / f"{name}.csv").read_bytes() == (sample_out / "tables" / f"{name}.csv").read_bytes()
+
+
+def test_a_package_told_twice_shows_each_mention_with_its_own_label_every_time(tmp_path):
+    """One package node, two articles giving it different labels (two amounts of one package): each
+    row carries its own article's label, and the bytes are the same on every run (no SAMPLE)."""
+    from kg.export.tables import write_tables
+
+    base, oa, kgo, schema = "https://example.org/", PREFIXES["oa"], PREFIXES["kgo"], PREFIXES["schema"]
+    rdf_type, label = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>", "<http://www.w3.org/2000/01/rdf-schema#label>"
+    lines = []
+    for key, words in (("a", "$500 million aid"), ("b", "$460 million aid")):
+        g, art, ann = f"<{base}graph/{key}>", f"<{base}article/{key}>", f"<{base}ann/{key}>"
+        t, ps, qs = f"<{base}ann/{key}/t>", f"<{base}ann/{key}/ps>", f"<{base}ann/{key}/qs>"
+        lines += [f"<{base}grant/1> {rdf_type} <{schema}MonetaryGrant> {g} .",
+                  f'<{base}grant/1> {label} "{words}" {g} .',
+                  f'{art} <{kgo}articleKey> "{key}" {g} .',
+                  f"{ann} <{oa}hasBody> <{base}grant/1> {g} .", f"{ann} <{oa}hasTarget> {t} {g} .",
+                  f"{t} <{oa}hasSource> {art} {g} .", f"{t} <{oa}hasSelector> {ps} {g} .", f"{t} <{oa}hasSelector> {qs} {g} .",
+                  f"{ps} {rdf_type} <{oa}TextPositionSelector> {g} .", f'{ps} <{oa}start> "0" {g} .', f'{ps} <{oa}end> "4" {g} .',
+                  f"{qs} {rdf_type} <{oa}TextQuoteSelector> {g} .", f'{qs} <{oa}exact> "{words[:4]}" {g} .']
+    dump = tmp_path / "graph.nq"
+    dump.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    runs = []
+    for i in range(3):
+        write_tables(dump, tmp_path / str(i))
+        runs.append((tmp_path / str(i) / "grants.csv").read_bytes())
+    assert runs[0] == runs[1] == runs[2]
+    rows = list(csv.DictReader(runs[0].decode("utf-8").splitlines()))
+    assert sorted((r["article"], r["label"]) for r in rows) == [("a", "$500 million aid"), ("b", "$460 million aid")]

@@ -13,7 +13,9 @@ article's key is joined inside its own graph: joined outside, Oxigraph's plan wa
 - `statements.csv`: one row per statement mention: speaker, words, stance, medium, about, article;
 - `grants.csv`: one row per aid-package mention: funder, amount, currency, recipient, announcer.
 
-Cells holding several values (two places, several labels) join them, sorted, with " | ".
+Cells holding several values (two places, several labels) join them, sorted, with " | "; a cell
+that holds one value takes the least when there are several (MIN, never SAMPLE: the same bytes on
+every run). An event's or package's label is the one its mention's own article graph gives.
 """
 
 from __future__ import annotations
@@ -50,9 +52,9 @@ def _labelled(predicate: str, variable: str) -> str:
 QUERIES: dict[str, tuple[tuple[str, ...], str]] = {
     "entities": (("iri", "kind", "label", "alt_labels", "articles", "mentions", "geonames_id", "latitude",
                   "longitude"), f"""
-SELECT ?node ({_CONCAT.format('class')}) (SAMPLE(?label) AS ?l) ({_CONCAT.format('alt')})
-       (SAMPLE(?articles) AS ?na) (SAMPLE(?mentions) AS ?nm) (SAMPLE(?geo) AS ?g) (SAMPLE(?lat) AS ?la)
-       (SAMPLE(?lon) AS ?lo) WHERE {{
+SELECT ?node ({_CONCAT.format('class')}) (MIN(?label) AS ?l) ({_CONCAT.format('alt')})
+       (MIN(?articles) AS ?na) (MIN(?mentions) AS ?nm) (MIN(?geo) AS ?g) (MIN(?lat) AS ?la)
+       (MIN(?lon) AS ?lo) WHERE {{
   ?node a kgo:Entity ; a ?class ; rdfs:label ?label .
   OPTIONAL {{ ?node skos:altLabel ?alt }} OPTIONAL {{ ?node kgo:articleCount ?articles }}
   OPTIONAL {{ ?node kgo:mentionCount ?mentions }} OPTIONAL {{ ?node kgo:geonamesId ?geo }}
@@ -64,16 +66,15 @@ SELECT ?node ?key ?start ?end ?exact ?conf WHERE {{
 }}"""),
     "events": (("event", "type", "modality", "label", "date", "place", "agent", "target", "article", "start", "end",
                 "text"), f"""
-SELECT ?node ({_CONCAT.format('class')}) (SAMPLE(?mod) AS ?m) (SAMPLE(?label) AS ?l) ({_CONCAT.format('date')})
+SELECT ?node ({_CONCAT.format('class')}) (MIN(?mod) AS ?m) (MIN(?label) AS ?l) ({_CONCAT.format('date')})
        ({_CONCAT.format('place')}) ({_CONCAT.format('agent')}) ({_CONCAT.format('target')}) ?key ?start ?end ?exact WHERE {{
   GRAPH ?g {{ ?node a sem:Event ; a ?class . {_EVIDENCE} OPTIONAL {{ ?node sem:hasTimeStamp ?date }}
-    OPTIONAL {{ ?node kgo:modality ?mod }} ?article kgo:articleKey ?key }}
-  OPTIONAL {{ ?node rdfs:label ?label }}
+    OPTIONAL {{ ?node kgo:modality ?mod }} OPTIONAL {{ ?node rdfs:label ?label }} ?article kgo:articleKey ?key }}
   {_labelled('sem:hasPlace', 'place')} {_labelled('kgo:agent', 'agent')} {_labelled('kgo:target', 'target')}
 }} GROUP BY ?node ?key ?start ?end ?exact"""),
     "statements": (("statement", "speaker", "speaker_label", "text", "direct", "stance", "medium", "about", "article",
                     "start", "end"), f"""
-SELECT ?node ?sp (SAMPLE(?spl) AS ?speaker) (SAMPLE(?words) AS ?w) (SAMPLE(?direct) AS ?d) ({_CONCAT.format('stance')})
+SELECT ?node ?sp (MIN(?spl) AS ?speaker) (MIN(?words) AS ?w) (MIN(?direct) AS ?d) ({_CONCAT.format('stance')})
        ({_CONCAT.format('medium')}) ({_CONCAT.format('about')}) ?key ?start ?end WHERE {{
   GRAPH ?g {{ ?node a schema:Quotation ; schema:text ?words ; schema:creator ?sp . {_EVIDENCE}
     OPTIONAL {{ ?node kgo:directQuote ?direct }} OPTIONAL {{ ?node kgo:stance ?stance }}
@@ -82,14 +83,13 @@ SELECT ?node ?sp (SAMPLE(?spl) AS ?speaker) (SAMPLE(?words) AS ?w) (SAMPLE(?dire
 }} GROUP BY ?node ?sp ?key ?start ?end"""),
     "grants": (("grant", "label", "funder", "amount", "currency", "recipient", "announcer", "date", "sequence",
                 "article", "start", "end"), f"""
-SELECT ?node (SAMPLE(?label) AS ?l) ({_CONCAT.format('funder')}) (SAMPLE(?value) AS ?v) (SAMPLE(?currency) AS ?c)
-       ({_CONCAT.format('recipient')}) ({_CONCAT.format('announcer')}) (SAMPLE(?date) AS ?d) (SAMPLE(?seq) AS ?s)
+SELECT ?node (MIN(?label) AS ?l) ({_CONCAT.format('funder')}) (MIN(?value) AS ?v) (MIN(?currency) AS ?c)
+       ({_CONCAT.format('recipient')}) ({_CONCAT.format('announcer')}) (MIN(?date) AS ?d) (MIN(?seq) AS ?s)
        ?key ?start ?end WHERE {{
   GRAPH ?g {{ ?node a schema:MonetaryGrant . {_EVIDENCE}
     OPTIONAL {{ ?node schema:amount ?am . ?am schema:value ?value ; schema:currency ?currency }}
     OPTIONAL {{ ?node schema:startDate ?date }} OPTIONAL {{ ?node kgo:packageSequence ?seq }}
-    ?article kgo:articleKey ?key }}
-  OPTIONAL {{ ?node rdfs:label ?label }}
+    OPTIONAL {{ ?node rdfs:label ?label }} ?article kgo:articleKey ?key }}
   {_labelled('schema:funder', 'funder')} {_labelled('kgo:recipient', 'recipient')} {_labelled('kgo:announcer', 'announcer')}
 }} GROUP BY ?node ?key ?start ?end"""),
 }
