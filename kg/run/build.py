@@ -272,8 +272,9 @@ def _finish(articles: tuple[Article, ...], packed: dict[str, PackedExtraction], 
             write_gexf(network, staging / "graph.gexf", flat)
             stage(progress, stages.VIEW)
             write_view(network, staging / "graph.html")
+            del network, flat, quads  # the tables' store is as big again: never both at once
             stage(progress, stages.TABLES)
-            merged = merged_store(staging / "graph.nq")
+            merged = merged_store(staging / "graph.nq", staging / "graph.ttl")
             report["tables"] = write_tables(merged, staging / TABLES)
             report["map"] = {"events.geojson": write_geojson(merged, staging / "events.geojson")}
             report["stats"] = compute_stats(staging / TABLES, report)
