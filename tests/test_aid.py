@@ -61,3 +61,20 @@ def test_a_conversion_in_brackets_is_not_a_second_package(nlp):
     text = "Biden announced an additional half billion dollars (€465 million) in military aid for Ukraine."
     facts, _ = facts_of(nlp, text)
     assert [(g.amount, g.currency) for g in facts.grants] == [(500_000_000, "USD")]
+
+
+def test_a_sum_told_again_is_the_same_package_and_lists_go_to_the_package_before_them(nlp):
+    """The second telling of "90 mln euros" restates the package (one grant, dated by whichever telling
+    gives a day); a list between it and an earlier package of another sum belongs to the package
+    announced before it, not to the one told after it."""
+    text = ("Norway announced on Tuesday, June 6, a new military aid package for Moldova worth 90 mln euros. "
+            "\"This is another large package of almost 90 mln euros,\" the minister said. "
+            "The new assistance package includes armoured recovery vehicles. "
+            "It also includes two radars. "
+            "Norway announced its previous aid package in May, which amounted to 40 mln euros.")
+    facts, _ = facts_of(nlp, text)
+    by_amount = {g.amount: g for g in facts.grants}
+    assert sorted(by_amount) == [40_000_000, 90_000_000]
+    package = by_amount[90_000_000]
+    assert {"vehicles", "radars"} <= {t.split()[-1] for t in package.content_texts}
+    assert not by_amount[40_000_000].content_texts

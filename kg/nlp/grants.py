@@ -5,8 +5,10 @@ A sentence naming an amount of money (kg.nlp.money) and aid ("$300 million in mi
 package") opens a package. Its description often runs over several sentences, before the amount as
 well as after it ("Germany announced a package that includes … It put the value at $768 million"),
 so each package owns the sentences near it that talk of aid or list what is given (an aid word
-within `_OWNED_AID` sentences, a giving verb within `_OWNED_VERB`), a sentence going to the nearest
-package. From those sentences come its parties (kg.nlp.aid_parties), its contents (the weapons and
+within `_OWNED_AID` sentences, a giving verb within `_OWNED_VERB`). A sentence between two packages
+goes to the one before it (a package's description follows its announcement; the next sum is often
+an earlier package recalled), else to the next. The same sum told again in the article restates its
+package rather than announcing another one. From those sentences come its parties (kg.nlp.aid_parties), its contents (the weapons and
 equipment named there, except what is asked for or refused), its sequence ("the 40th package",
 "the thirty-second drawdown") and the cumulative total ("for a total of $40 billion", "$50 billion
 already provided"), which is never a package of its own. An amount in brackets after another one is
@@ -62,13 +64,28 @@ def _owners(sentences: list["Span"], package_sentences: list[int], totals: set[i
     if not package_sentences:
         return owners
     for index, sentence in enumerate(sentences):
-        nearest = min(package_sentences, key=lambda p: (abs(p - index), p))
+        nearest = min(package_sentences, key=lambda p: (p != index, p > index, abs(p - index)))
         distance = abs(nearest - index)
         has_aid_word = index in totals or bool(_any_of("aid_words").search(sentence.text))
         gives = any(t.lemma_ in lexicon.words("aid_content_verbs") and t.pos_ in ("VERB", "AUX") for t in sentence)
         if distance == 0 or (has_aid_word and distance <= _OWNED_AID) or (gives and distance <= _OWNED_VERB):
             owners[index] = nearest
     return owners
+
+
+def _restated(found: list[tuple[int, Amount]]) -> list[list[tuple[int, Amount]]]:
+    """Packages as the tellings of their amount (sentence index, amount), first first: an article
+    that gives the same sum again ("… a package worth $500 million …" then "the $500 million package
+    includes …") restates one package, it does not announce a second."""
+    packages: list[list[tuple[int, Amount]]] = []
+    for index, amount in found:
+        same = next((told for told in packages
+                     if (told[0][1].value, told[0][1].currency) == (amount.value, amount.currency)), None)
+        if same is None:
+            packages.append([(index, amount)])
+        elif all(i != index for i, _ in same):
+            same.append((index, amount))
+    return packages
 
 
 def _withheld(doc: "Doc", mention: Mention) -> bool:
@@ -148,17 +165,20 @@ def extract_grants(doc: "Doc", mentions: tuple[Mention, ...], published: date | 
     amounts = [(index, amount, _is_cumulative(sentence.text, amount))
                for index, sentence in enumerate(sentences) for amount in find_amounts(sentence.text)
                if not amount.converted]
-    packages = [(index, amount) for index, amount, total in amounts
-                if not total and _any_of("aid_words").search(sentences[index].text)]
-    owners = _owners(sentences, sorted({index for index, _ in packages}), {index for index, _, total in amounts if total})
+    packages = _restated([(index, amount) for index, amount, total in amounts
+                          if not total and _any_of("aid_words").search(sentences[index].text)])
+    owners = _owners(sentences, sorted({i for told in packages for i, _ in told}),
+                     {index for index, _, total in amounts if total})
     grants: list[GrantMention] = []
-    for index, amount in packages:
-        own = sorted((s for s, owner in owners.items() if owner == index), key=lambda s: (abs(s - index), s))
+    for told in packages:
+        index, amount = told[0]
+        own = sorted((s for s, owner in owners.items() if any(owner == i for i, _ in told)),
+                     key=lambda s: (abs(s - index), s))
         span = [sentences[s] for s in own]
         parties = find_parties(span, ordered, gazetteer)
         items = _contents(doc, span, ordered)
         cumulative = next((a.value for s, a, total in amounts if total and s in own), None)
-        day = _announced(sentences[index].text, amount, published)
+        day = next((d for i, a in told if (d := _announced(sentences[i].text, a, published))), None)
         start = sentences[index].start_char + amount.start
         grants.append(GrantMention(
             start=start, end=start + len(amount.text), text=amount.text, sentence=index,
