@@ -133,3 +133,23 @@ def test_a_package_told_twice_shows_each_mention_with_its_own_label_every_time(t
     assert runs[0] == runs[1] == runs[2]
     rows = list(csv.DictReader(runs[0].decode("utf-8").splitlines()))
     assert sorted((r["article"], r["label"]) for r in rows) == [("a", "$500 million aid"), ("b", "$460 million aid")]
+
+
+def test_a_big_dataset_gets_its_tables_from_a_store_on_disk_with_the_same_bytes(sample_out, tmp_path, monkeypatch):
+    import shutil
+
+    from kg.export import tables
+
+    for name in ("graph.nq", "graph.ttl"):
+        shutil.copyfile(sample_out / name, tmp_path / name)
+    made = []
+    real_store = tables.ox.Store
+    monkeypatch.setattr(tables, "ON_DISK_BYTES", 0)  # every dataset counts as big
+    monkeypatch.setattr(tables.ox, "Store", lambda *args: made.append(args) or real_store(*args))
+    written = tables.write_tables_and_map(tmp_path)
+    assert made and made[0] and str(made[0][0]).startswith(str(tmp_path))  # a folder was given: on disk
+    assert not list(tmp_path.glob(".tables-store-*"))  # and removed
+    for name in TABLES:
+        assert (tmp_path / "tables" / f"{name}.csv").read_bytes() == (sample_out / "tables" / f"{name}.csv").read_bytes()
+    assert (tmp_path / "events.geojson").read_bytes() == (sample_out / "events.geojson").read_bytes()
+    assert written["tables"]["entities"] > 10

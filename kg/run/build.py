@@ -26,12 +26,11 @@ from kg.config import Settings
 from kg.dataset.store import CACHE, ExtractionCache, open_store, stored_articles, sync
 from kg.errors import InputError
 from kg.export.atomic import remove_stale_temporaries, staged_outputs
-from kg.export.geojson import write_geojson
 from kg.export.network import flatten, to_networkx, write_gexf, write_graphml
 from kg.export.rdf import write_dumps
 from kg.export.report import build_report, write_report
 from kg.export.stats import compute_stats
-from kg.export.tables import TABLE_NAMES, TABLES, merged_store, write_tables
+from kg.export.tables import TABLE_NAMES, TABLES, write_tables_and_map
 from kg.export.view import write_view
 from kg.graph.build import build_quads
 from kg.graph.iris import IriMinter
@@ -274,9 +273,7 @@ def _finish(articles: tuple[Article, ...], packed: dict[str, PackedExtraction], 
             write_view(network, staging / "graph.html")
             del network, flat, quads  # the tables' store is as big again: never both at once
             stage(progress, stages.TABLES)
-            merged = merged_store(staging / "graph.nq", staging / "graph.ttl")
-            report["tables"] = write_tables(merged, staging / TABLES)
-            report["map"] = {"events.geojson": write_geojson(merged, staging / "events.geojson")}
+            report.update(write_tables_and_map(staging))
             report["stats"] = compute_stats(staging / TABLES, report)
             write_report(report, staging / "report.json")
     return BuildResult(out_dir, report, tuple(skipped))
