@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, TypedDict
 
 from kg.nlp import lexicon
 from kg.nlp.dates import find_times
+from kg.nlp.event_actors import subject_actor
 from kg.nlp.facts import EventMention, Ref
 from kg.nlp.gazetteer import Gazetteer
 from kg.nlp.mention import COUNTRY, ORGANIZATION, PERSON, PLACE, WEAPON, Mention
@@ -47,6 +48,7 @@ class _Words:
     in_context: dict[str, tuple[EventType, frozenset[str]]]  # lemma -> (type, words that must be near)
     place_anchored: frozenset[EventType]  # kept with only a place
     clause_agent: frozenset[EventType]  # a noun trigger's agent may be its clause's subject
+    noun_target_preps: frozenset[str]  # "the invasion of Ukraine"
 
 
 @lexicon.cached
@@ -58,7 +60,8 @@ def _words() -> _Words:
                   {lemma: (EventType(kind), frozenset(near))
                    for lemma, (kind, near) in lexicon.mapping("event_triggers_in_context").items()},
                   frozenset(EventType(t) for t in lexicon.words("event_place_anchored_types")),
-                  frozenset(EventType(t) for t in lexicon.words("event_clause_agent_types")))
+                  frozenset(EventType(t) for t in lexicon.words("event_clause_agent_types")),
+                  lexicon.words("event_noun_target_prepositions"))
 
 
 def _near_words(trigger: "Token") -> set[str]:
@@ -150,24 +153,26 @@ def _roles(ctx: _Sentence, trigger: "Token") -> _Roles:
         passive = subject is not None and subject.dep_ == "nsubjpass"
         if subject is not None:
             found = ctx.mention_at(subject, _ACTORS + (PLACE,))
-            target, agent = (found, None) if passive else (None, found)
+            target, agent = (found, None) if passive else (None, found or subject_actor(ctx, subject))
         for child in trigger.children:
             if child.dep_ == "dobj" and target is None:
                 target = ctx.mention_at(child, _ACTORS + (PLACE, WEAPON))
             if child.dep_ == "agent" or (child.dep_ == "prep" and child.lower_ in _words().agent_preps and passive):
                 agent = next((ctx.mention_at(p, _ACTORS) for p in child.children if p.dep_ == "pobj"), agent)
     for child in trigger.children:
-        if child.dep_ == "poss" and agent is None:
-            agent = ctx.mention_at(child, _ACTORS)
+        if child.dep_ == "poss" and agent is None:  # "Russia's invasion"; "its invasion": the clause's subject
+            agent = ctx.mention_at(child, _ACTORS) if child.pos_ != "PRON" else _governing_actor(ctx, trigger)
         if child.dep_ == "amod" and agent is None:
             agent = ctx.demonym_country(child)
         if child.dep_ == "prep":
             for pobj in (p for p in child.children if p.dep_ == "pobj"):
-                if child.lower_ in _words().target_preps and target is None:
+                if target is None and (child.lower_ in _words().target_preps or (
+                        trigger.pos_ == "NOUN" and child.lower_ in _words().noun_target_preps)):
                     target = ctx.mention_at(pobj, _ACTORS + (PLACE,))
                 elif child.lower_ in _words().agent_preps and agent is None:
                     agent = ctx.mention_at(pobj, _ACTORS)
-    if agent is None and target is None and trigger.pos_ == "NOUN" and _event_type(trigger) in _words().clause_agent:
+    if (agent is None and target is None and trigger.pos_ == "NOUN" and _event_type(trigger) in _words().clause_agent
+            and _event_type(trigger.head) in (None, _event_type(trigger))):  # "X rejected accusations": X denies
         agent = _governing_actor(ctx, trigger)  # "the Kremlin said it reserved the right to retaliate"
     ancestor = trigger.head
     for _ in range(4):
@@ -198,9 +203,16 @@ def _count(ctx: _Sentence, m: Mention | None) -> int | None:
 
 def _instrument(ctx: _Sentence, trigger: "Token", sentence: "Span", target: Mention | None) -> Mention | None:
     weapons = [m for m in ctx.mentions if m.kind == WEAPON and sentence.start_char <= m.start < sentence.end_char
-               and m is not target]
+               and m is not target and not _acts_elsewhere(ctx, m, trigger)]
     near = [m for m in weapons if trigger.left_edge.idx <= m.start < trigger.right_edge.idx + len(trigger.right_edge)]
     return next(iter(near or weapons), None)
+
+
+def _acts_elsewhere(ctx: _Sentence, weapon: Mention, trigger: "Token") -> bool:
+    """A weapon that is the subject of another verb ("air defences shot down drones during an
+    attack") does something of its own: it is not what the trigger's event was carried out with."""
+    span = ctx.doc.char_span(weapon.start, weapon.end, alignment_mode="expand")
+    return span is not None and span.root.dep_ in ("nsubj", "nsubjpass") and span.root.head.i != trigger.i
 
 
 def _place(ctx: _Sentence, sentence: "Span", exclude: Mention | None) -> Mention | None:

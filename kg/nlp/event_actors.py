@@ -1,0 +1,55 @@
+"""Who an event's subject names when it is not itself a named actor.
+
+"Russian forces attacked …" and "Ukraine's air defences shot down …" name their country through a
+demonym or an owner; in "the air force said it shot down 30 drones" the pronoun stands for the one
+who said it. A pronoun is followed only up to the verb of saying whose complement the event is
+(never across sentences: no coreference is guessed).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Protocol
+
+from kg.nlp import lexicon
+from kg.nlp.mention import COUNTRY, ORGANIZATION, PERSON, Mention
+
+if TYPE_CHECKING:
+    from spacy.tokens import Token
+
+ACTORS = (PERSON, ORGANIZATION, COUNTRY)
+
+
+class Mentions(Protocol):
+    def mention_at(self, token: "Token", kinds: tuple[str, ...]) -> Mention | None: ...
+
+    def demonym_country(self, token: "Token") -> Mention | None: ...
+
+
+def named_by(ctx: Mentions, noun: "Token") -> Mention | None:
+    """The actor a noun phrase names: a mention, else the country of a demonym modifying it."""
+    found = ctx.mention_at(noun, ACTORS)
+    if found is not None:
+        return found
+    return next((m for c in noun.children if c.dep_ in ("amod", "compound")
+                 if (m := ctx.demonym_country(c)) is not None), None)
+
+
+def speaker_of(ctx: Mentions, pronoun: "Token") -> Mention | None:
+    """The sayer a subject pronoun stands for: "the Kremlin said it would respond" -> the Kremlin."""
+    if pronoun.lower_ not in lexicon.words("event_speaker_pronouns"):
+        return None
+    clause = pronoun.head
+    for _ in range(2):
+        if clause.dep_ != "ccomp" or clause.head is clause:
+            clause = clause.head
+            continue
+        sayer = next((c for c in clause.head.children if c.dep_ == "nsubj"), None)
+        return named_by(ctx, sayer) if sayer is not None else None
+    return None
+
+
+def subject_actor(ctx: Mentions, subject: "Token") -> Mention | None:
+    """The actor an active subject names (see the module)."""
+    if subject.pos_ == "PRON":
+        return speaker_of(ctx, subject)
+    return named_by(ctx, subject)

@@ -1,0 +1,41 @@
+"""Event roles from the parse, on short made-up sentences (the real spaCy model): who an event's
+subject names when it is not a named actor, the possessive pronoun's owner, "of" after an event
+noun, weapons that act on their own, and denials of accusations."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.test_facts import facts_of
+
+
+def events(nlp, text: str) -> list[tuple[str, str | None, str | None, str | None]]:
+    facts, names = facts_of(nlp, text)
+    name = names.get
+    return [(e.type.value, name(e.agent) if e.agent else None, name(e.target) if e.target else None,
+             name(e.instrument) if e.instrument else None) for e in facts.events]
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a demonym on the subject names its country (when the article names that country)
+    ("Russian forces attacked Odesa with drones, Russia said.", ("Attack", "Russia", "Odesa", "drones")),
+    # a pronoun subject of what someone said stands for the one who said it
+    ("Ukraine said it shot down 30 Shahed drones overnight.", ("Interception", "Ukraine", "Shahed drones", None)),
+    # "its invasion": the owner is the clause's subject; "of" after an event noun gives the target
+    ("Russia launched its full-scale invasion of Ukraine in February 2022.", ("Invasion", "Russia", "Ukraine", None)),
+    # rejecting accusations is a denial by the one who rejects, not their accusation
+    ("The Kremlin rejected accusations that it destroyed the dam.", ("Denial", "Kremlin", None, None)),
+    ("Moscow dismissed the claims as absurd.", ("Denial", "Moscow", None, None)),
+])
+def test_roles_beyond_named_subjects(nlp, text, expected):
+    assert expected in events(nlp, text)
+
+
+def test_interceptors_are_not_what_an_attack_was_carried_out_with(nlp):
+    found = events(nlp, "Air defences shot down 20 drones during a Russian attack on Kyiv, Russia and Ukraine said.")
+    attack = next(e for e in found if e[0] == "Attack")
+    assert attack[1:3] == ("Russia", "Kyiv") and attack[3] != "Air defences"
+
+
+def test_rejecting_a_proposal_is_no_denial(nlp):
+    assert not [e for e in events(nlp, "Germany rejected the proposal of France on Monday.") if e[0] == "Denial"]
