@@ -23,6 +23,12 @@ def events(nlp, text: str) -> list[tuple[str, str | None, str | None, str | None
     ("Ukraine said it shot down 30 Shahed drones overnight.", ("Interception", "Ukraine", "Shahed drones", None)),
     # "its invasion": the owner is the clause's subject; "of" after an event noun gives the target
     ("Russia launched its full-scale invasion of Ukraine in February 2022.", ("Invasion", "Russia", "Ukraine", None)),
+    # the agent phrase of a participle modifying the trigger; a part of a named place stands for it
+    ("Ukraine said port facilities were damaged in a missile attack launched by Russia on the coastal area of Odesa.",
+     ("Attack", "Russia", "Odesa", "missile")),
+    # "on Kyiv" hanging from the agent phrase, whose demonym names the agent
+    ("Early morning missile attacks by Russian forces on Kyiv killed three people, Russia said.",
+     ("Attack", "Russia", "Kyiv", "missile")),
     # rejecting accusations is a denial by the one who rejects, not their accusation
     ("The Kremlin rejected accusations that it destroyed the dam.", ("Denial", "Kremlin", None, None)),
     ("Moscow dismissed the claims as absurd.", ("Denial", "Moscow", None, None)),

@@ -53,3 +53,13 @@ def subject_actor(ctx: Mentions, subject: "Token") -> Mention | None:
     if subject.pos_ == "PRON":
         return speaker_of(ctx, subject)
     return named_by(ctx, subject)
+
+
+def named_in(ctx: Mentions, noun: "Token", kinds: tuple[str, ...]) -> Mention | None:
+    """A mention of `kinds` the noun is, or the one its "of" phrase names when the noun is a part of
+    something named ("on the coastal area of Odesa", "the outskirts of Kyiv")."""
+    found = ctx.mention_at(noun, kinds)
+    if found is not None:
+        return found
+    return next((ctx.mention_at(o, kinds) for p in noun.children if p.dep_ == "prep" and p.lower_ == "of"
+                 for o in p.children if o.dep_ == "pobj"), None)

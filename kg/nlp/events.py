@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, TypedDict
 
 from kg.nlp import lexicon
 from kg.nlp.dates import find_times
-from kg.nlp.event_actors import subject_actor
+from kg.nlp.event_actors import named_by, named_in, subject_actor
 from kg.nlp.facts import EventMention, Ref
 from kg.nlp.gazetteer import Gazetteer
 from kg.nlp.mention import COUNTRY, ORGANIZATION, PERSON, PLACE, WEAPON, Mention
@@ -144,6 +144,31 @@ class _Roles(TypedDict):
     alleged: bool
 
 
+def _phrase_roles(ctx: _Sentence, trigger: "Token", agent: Mention | None,
+                  target: Mention | None) -> tuple[Mention | None, Mention | None]:
+    """Roles in the trigger's own phrase: its owner, a demonym, its prepositions, and those of a
+    participle modifying it ("a missile attack launched by Russia on Odesa")."""
+    words = _words()
+    phrase = [*trigger.children, *(g for c in trigger.children if c.dep_ == "acl" for g in c.children)]
+    for child in phrase:
+        if child.dep_ == "poss" and agent is None:  # "Russia's invasion"; "its invasion": the clause's subject
+            agent = ctx.mention_at(child, _ACTORS) if child.pos_ != "PRON" else _governing_actor(ctx, trigger)
+        if child.dep_ == "amod" and agent is None:
+            agent = ctx.demonym_country(child)
+        if child.dep_ not in ("prep", "agent"):
+            continue
+        for pobj in (p for p in child.children if p.dep_ == "pobj"):
+            if target is None and (child.lower_ in words.target_preps or (
+                    trigger.pos_ == "NOUN" and child.lower_ in words.noun_target_preps)):
+                target = named_in(ctx, pobj, _ACTORS + (PLACE,))
+            elif (child.dep_ == "agent" or child.lower_ in words.agent_preps) and agent is None:
+                agent = named_by(ctx, pobj)  # "attacks by Russian forces on Kyiv": "on" hangs from "forces"
+                target = target or next((ctx.mention_at(o, _ACTORS + (PLACE,)) for p in pobj.children
+                                         if p.dep_ == "prep" and p.lower_ in words.target_preps
+                                         for o in p.children if o.dep_ == "pobj"), None)
+    return agent, target
+
+
 def _roles(ctx: _Sentence, trigger: "Token") -> _Roles:
     agent: Mention | None = None
     target: Mention | None = None
@@ -159,18 +184,7 @@ def _roles(ctx: _Sentence, trigger: "Token") -> _Roles:
                 target = ctx.mention_at(child, _ACTORS + (PLACE, WEAPON))
             if child.dep_ == "agent" or (child.dep_ == "prep" and child.lower_ in _words().agent_preps and passive):
                 agent = next((ctx.mention_at(p, _ACTORS) for p in child.children if p.dep_ == "pobj"), agent)
-    for child in trigger.children:
-        if child.dep_ == "poss" and agent is None:  # "Russia's invasion"; "its invasion": the clause's subject
-            agent = ctx.mention_at(child, _ACTORS) if child.pos_ != "PRON" else _governing_actor(ctx, trigger)
-        if child.dep_ == "amod" and agent is None:
-            agent = ctx.demonym_country(child)
-        if child.dep_ == "prep":
-            for pobj in (p for p in child.children if p.dep_ == "pobj"):
-                if target is None and (child.lower_ in _words().target_preps or (
-                        trigger.pos_ == "NOUN" and child.lower_ in _words().noun_target_preps)):
-                    target = ctx.mention_at(pobj, _ACTORS + (PLACE,))
-                elif child.lower_ in _words().agent_preps and agent is None:
-                    agent = ctx.mention_at(pobj, _ACTORS)
+    agent, target = _phrase_roles(ctx, trigger, agent, target)
     if (agent is None and target is None and trigger.pos_ == "NOUN" and _event_type(trigger) in _words().clause_agent
             and _event_type(trigger.head) in (None, _event_type(trigger))):  # "X rejected accusations": X denies
         agent = _governing_actor(ctx, trigger)  # "the Kremlin said it reserved the right to retaliate"
