@@ -90,3 +90,19 @@ def test_reports_keyed_by_other_anchors_join_the_one_event_they_can_mean():
     late = [visit[0], _a("b", "event/visit-by-person-x", "2024-05-01", agent="person/x")]
     keys = event_identities(late)
     assert keys[("a", 0)] != keys[("b", 0)]
+
+
+def test_an_event_told_again_without_its_anchor_in_one_article_is_the_same_event():
+    day, other = dt.date(2024, 5, 8), dt.date(2024, 6, 1)
+    told = [Sighting("a", 0, "event/attack-place-kyiv", "Attack", day),
+            Sighting("a", 1, None, "Attack", day, local_key="event/attack-with-weapon-drone"),
+            Sighting("a", 2, None, "Attack", other, local_key="event/attack"),  # another day: its own
+            Sighting("b", 0, None, "Attack", day, local_key="event/attack"),  # another article: its own
+            Sighting("c", 0, "event/attack-place-kyiv", "Attack", day),
+            Sighting("c", 1, "event/attack-place-odesa", "Attack", day),
+            Sighting("c", 2, None, "Attack", day, local_key="event/attack")]  # two that day: which one?
+    keys = event_identities(told)
+    assert keys[("a", 1)] == keys[("a", 0)] == "event/2024-05-08-attack-place-kyiv"
+    assert keys[("a", 2)] == "event/2024-06-01-attack-in-a"
+    assert keys[("b", 0)] == "event/2024-05-08-attack-in-b"
+    assert keys[("c", 2)] == "event/2024-05-08-attack-in-c"

@@ -13,7 +13,8 @@ keeps the plain key.
 Long-lasting events (an invasion, an annexation, an occupation: `event_durative_types` lexicon)
 are one event per type and anchor whatever the dates: a 2023 report that mentions the 2022 invasion
 refers to the same invasion. Mentions without an anchor (only an instrument: "a drone attack") are
-never merged across articles: their key names their article.
+never merged across articles: their key names their article, unless that article told one event of
+their type that day with an anchor, which they then tell again.
 
 The clustering reads all mentions first (bounded: a few fields each) and is decided from the set
 of mentions alone, so it does not depend on input order.
@@ -73,18 +74,38 @@ def event_identities(sightings: Iterable[Sighting]) -> dict[tuple[str, int], str
     durative = lexicon.words("event_durative_types")
     by_base: dict[str, list[Sighting]] = defaultdict(list)
     keys: dict[tuple[str, int], str] = {}
+    local = []
     for s in sightings:
         if s.base_key is not None:
             by_base[s.base_key].append(s)
         elif s.local_key is not None:  # never merged across articles
-            keys[(s.article_key, s.index)] = _dated(f"{s.local_key}-in-{slugify(s.article_key)}", s.day)
+            local.append(s)
     for base_key, group in by_base.items():
         if group[0].type in durative:
             for s in group:
                 keys[(s.article_key, s.index)] = base_key
             continue
         keys.update(_split_in_time(base_key, group))
-    return _joined(keys, [s for group in by_base.values() for s in group], durative)
+    keys = _joined(keys, [s for group in by_base.values() for s in group], durative)
+    return {**keys, **_told_again(local, [s for group in by_base.values() for s in group], keys)}
+
+
+def _told_again(local: list[Sighting], anchored: list[Sighting],
+                keys: dict[tuple[str, int], str]) -> dict[tuple[str, int], str]:
+    """Keys of the mentions without an anchor ("the drones", "the attack"): an article that told an
+    event with its anchor and tells one of its type again the same day without one tells the same
+    event ("Russia attacked Kyiv overnight … the attack lasted three hours"); when the article has
+    several events of that type that day, or none, the mention stays an event of its own."""
+    told: dict[tuple[str, str], list[tuple[dt.date | None, str]]] = defaultdict(list)
+    for s in anchored:
+        told[(s.article_key, s.type)].append((s.day, keys[(s.article_key, s.index)]))
+    found = {}
+    for s in local:
+        same_day = {key for day, key in told.get((s.article_key, s.type), [])
+                    if day == s.day or (day and s.day and abs((day - s.day).days) <= SAME_EVENT_DAYS)}
+        own = _dated(f"{s.local_key}-in-{slugify(s.article_key)}", s.day)
+        found[(s.article_key, s.index)] = same_day.pop() if len(same_day) == 1 else own
+    return found
 
 
 def _split_in_time(base_key: str, group: list[Sighting]) -> dict[tuple[str, int], str]:
