@@ -29,6 +29,11 @@ def events(nlp, text: str) -> list[tuple[str, str | None, str | None, str | None
     # "on Kyiv" hanging from the agent phrase, whose demonym names the agent
     ("Early morning missile attacks by Russian forces on Kyiv killed three people, Russia said.",
      ("Attack", "Russia", "Kyiv", "missile")),
+    # the subject of a light verb carries out the event noun it launches; a war begun is an invasion
+    ("Russia launched a drone attack on Kyiv.", ("Attack", "Russia", "Kyiv", "drone")),
+    ("Russia launched the war against Ukraine in 2022.", ("Invasion", "Russia", "Ukraine", None)),
+    # a place naming the event noun it modifies is its target
+    ("Russia said the Kremlin drone attack was a terrorist act.", ("Attack", None, "Kremlin", "drone")),
     # rejecting accusations is a denial by the one who rejects, not their accusation
     ("The Kremlin rejected accusations that it destroyed the dam.", ("Denial", "Kremlin", None, None)),
     ("Moscow dismissed the claims as absurd.", ("Denial", "Moscow", None, None)),
@@ -45,3 +50,7 @@ def test_interceptors_are_not_what_an_attack_was_carried_out_with(nlp):
 
 def test_rejecting_a_proposal_is_no_denial(nlp):
     assert not [e for e in events(nlp, "Germany rejected the proposal of France on Monday.") if e[0] == "Denial"]
+
+
+def test_war_crimes_are_no_invasion(nlp):
+    assert not [e for e in events(nlp, "Ukraine said Russia committed war crimes in Bucha.") if e[0] == "Invasion"]

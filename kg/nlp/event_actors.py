@@ -14,7 +14,7 @@ from kg.nlp import lexicon
 from kg.nlp.mention import COUNTRY, ORGANIZATION, PERSON, Mention
 
 if TYPE_CHECKING:
-    from spacy.tokens import Token
+    from spacy.tokens import Doc, Token
 
 ACTORS = (PERSON, ORGANIZATION, COUNTRY)
 
@@ -63,3 +63,21 @@ def named_in(ctx: Mentions, noun: "Token", kinds: tuple[str, ...]) -> Mention | 
         return found
     return next((ctx.mention_at(o, kinds) for p in noun.children if p.dep_ == "prep" and p.lower_ == "of"
                  for o in p.children if o.dep_ == "pobj"), None)
+
+
+def acts_elsewhere(doc: "Doc", weapon: Mention, trigger: "Token") -> bool:
+    """A weapon that is the subject of another verb ("air defences shot down drones during an
+    attack") does something of its own: it is not what the trigger's event was carried out with."""
+    span = doc.char_span(weapon.start, weapon.end, alignment_mode="expand")
+    return span is not None and span.root.dep_ in ("nsubj", "nsubjpass") and span.root.head.i != trigger.i
+
+
+def carrier(ctx: Mentions, noun: "Token") -> Mention | None:
+    """Who carries out an event noun that is the object of a light verb: "Russia launched an attack"."""
+    verb = noun.head
+    if noun.dep_ not in ("dobj", "pobj") or verb.lemma_ not in lexicon.words("event_light_verbs"):
+        if not (noun.dep_ == "pobj" and verb.head.lemma_ in lexicon.words("event_light_verbs")):
+            return None
+        verb = verb.head  # "carried out an attack": "out" is a particle; "stepped up its attacks"
+    subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+    return subject_actor(ctx, subject) if subject is not None else None

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, TypedDict
 
 from kg.nlp import lexicon
 from kg.nlp.dates import find_times
-from kg.nlp.event_actors import named_by, named_in, subject_actor
+from kg.nlp.event_actors import acts_elsewhere, carrier, named_by, named_in, subject_actor
 from kg.nlp.facts import EventMention, Ref
 from kg.nlp.gazetteer import Gazetteer
 from kg.nlp.mention import COUNTRY, ORGANIZATION, PERSON, PLACE, WEAPON, Mention
@@ -155,6 +155,8 @@ def _phrase_roles(ctx: _Sentence, trigger: "Token", agent: Mention | None,
             agent = ctx.mention_at(child, _ACTORS) if child.pos_ != "PRON" else _governing_actor(ctx, trigger)
         if child.dep_ == "amod" and agent is None:
             agent = ctx.demonym_country(child)
+        if child.dep_ == "compound" and target is None and trigger.pos_ == "NOUN":  # "the Kremlin drone attack"
+            target = ctx.mention_at(child, (PLACE, COUNTRY))
         if child.dep_ not in ("prep", "agent"):
             continue
         for pobj in (p for p in child.children if p.dep_ == "pobj"):
@@ -185,6 +187,8 @@ def _roles(ctx: _Sentence, trigger: "Token") -> _Roles:
             if child.dep_ == "agent" or (child.dep_ == "prep" and child.lower_ in _words().agent_preps and passive):
                 agent = next((ctx.mention_at(p, _ACTORS) for p in child.children if p.dep_ == "pobj"), agent)
     agent, target = _phrase_roles(ctx, trigger, agent, target)
+    if agent is None and trigger.pos_ == "NOUN":
+        agent = carrier(ctx, trigger)
     if (agent is None and target is None and trigger.pos_ == "NOUN" and _event_type(trigger) in _words().clause_agent
             and _event_type(trigger.head) in (None, _event_type(trigger))):  # "X rejected accusations": X denies
         agent = _governing_actor(ctx, trigger)  # "the Kremlin said it reserved the right to retaliate"
@@ -217,16 +221,9 @@ def _count(ctx: _Sentence, m: Mention | None) -> int | None:
 
 def _instrument(ctx: _Sentence, trigger: "Token", sentence: "Span", target: Mention | None) -> Mention | None:
     weapons = [m for m in ctx.mentions if m.kind == WEAPON and sentence.start_char <= m.start < sentence.end_char
-               and m is not target and not _acts_elsewhere(ctx, m, trigger)]
+               and m is not target and not acts_elsewhere(ctx.doc, m, trigger)]
     near = [m for m in weapons if trigger.left_edge.idx <= m.start < trigger.right_edge.idx + len(trigger.right_edge)]
     return next(iter(near or weapons), None)
-
-
-def _acts_elsewhere(ctx: _Sentence, weapon: Mention, trigger: "Token") -> bool:
-    """A weapon that is the subject of another verb ("air defences shot down drones during an
-    attack") does something of its own: it is not what the trigger's event was carried out with."""
-    span = ctx.doc.char_span(weapon.start, weapon.end, alignment_mode="expand")
-    return span is not None and span.root.dep_ in ("nsubj", "nsubjpass") and span.root.head.i != trigger.i
 
 
 def _place(ctx: _Sentence, sentence: "Span", exclude: Mention | None) -> Mention | None:
