@@ -54,3 +54,8 @@ def test_rejecting_a_proposal_is_no_denial(nlp):
 
 def test_war_crimes_are_no_invasion(nlp):
     assert not [e for e in events(nlp, "Ukraine said Russia committed war crimes in Bucha.") if e[0] == "Invasion"]
+
+
+def test_what_an_attack_fires_is_its_instrument_and_what_is_shot_down_the_target(nlp):
+    assert ("Attack", "Russia", None, "missiles") in events(nlp, "Russia fired 30 missiles overnight.")
+    assert ("Interception", "Ukraine", "missiles", None) in events(nlp, "Ukraine shot down 30 missiles overnight.")

@@ -182,8 +182,8 @@ def _roles(ctx: _Sentence, trigger: "Token") -> _Roles:
             found = ctx.mention_at(subject, _ACTORS + (PLACE,))
             target, agent = (found, None) if passive else (None, found or subject_actor(ctx, subject))
         for child in trigger.children:
-            if child.dep_ == "dobj" and target is None:
-                target = ctx.mention_at(child, _ACTORS + (PLACE, WEAPON))
+            if child.dep_ == "dobj" and target is None:  # "fired missiles": an attack's weapon is its instrument
+                target = ctx.mention_at(child, _ACTORS + (PLACE,) + ((WEAPON,) if _event_type(trigger) == EventType.INTERCEPTION else ()))
             if child.dep_ == "agent" or (child.dep_ == "prep" and child.lower_ in _words().agent_preps and passive):
                 agent = next((ctx.mention_at(p, _ACTORS) for p in child.children if p.dep_ == "pobj"), agent)
     agent, target = _phrase_roles(ctx, trigger, agent, target)
