@@ -187,7 +187,23 @@ def _sentence_keys(article: ArticleFacts, lookup) -> list[str | None]:
         best = keys[min(members, key=rank)]
         for i in members:
             keys[i] = best
-    return keys
+    return _agent_keys_told_again(article, keys)
+
+
+def _agent_keys_told_again(article: ArticleFacts, keys: list[str | None]) -> list[str | None]:
+    """An event keyed only by its agent ("Biden's visit") in an article that tells one event of its
+    type that day with a target or place ("the visit to Kyiv") is that event: one article, one day,
+    one event of the type. With two or more such events, which one is meant stays open."""
+    anchored: dict[tuple[str, str | None], set[str]] = {}
+    for e, key in zip(article.events, keys):
+        if key and "-by-" not in key:
+            anchored.setdefault((f"{e.type}:{e.modality or ''}", e.date), set()).add(key)
+    result = list(keys)
+    for i, (e, key) in enumerate(zip(article.events, keys)):
+        same = anchored.get((f"{e.type}:{e.modality or ''}", e.date), set())
+        if key and "-by-" in key and len(same) == 1:
+            result[i] = next(iter(same))
+    return result
 
 
 def _speaker_key(article_key: str, statement: Statement, lookup) -> str | None:
