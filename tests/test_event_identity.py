@@ -106,3 +106,18 @@ def test_an_event_told_again_without_its_anchor_in_one_article_is_the_same_event
     assert keys[("a", 2)] == "event/2024-06-01-attack-in-a"
     assert keys[("b", 0)] == "event/2024-05-08-attack-in-b"
     assert keys[("c", 2)] == "event/2024-05-08-attack-in-c"
+
+
+def test_an_event_keyed_by_its_agent_is_the_one_its_article_tells_that_day_with_a_place():
+    from kg.nlp.facts import ArticleFacts, EventMention
+    from kg.resolve.facts import event_sightings
+    from kg.vocab import EventType
+
+    entity_of = {(0, 4): "place/kyiv", (10, 15): "person/joseph-biden", (20, 25): "place/odesa"}
+    visit = lambda sentence, **roles: EventMention(EventType.VISIT, 0, 5, "visit", sentence, date="2024-02-20", **roles)
+    one = ArticleFacts("a", events=(visit(0, place=(0, 4)), visit(1, agent=(10, 15))))
+    two = ArticleFacts("b", events=(visit(0, place=(0, 4)), visit(1, place=(20, 25)), visit(2, agent=(10, 15))))
+    keys = {s.index: s.base_key for s in event_sightings(one, entity_of, "2024-02-20")}
+    assert keys == {0: "event/visit-place-kyiv", 1: "event/visit-place-kyiv"}
+    keys = {s.index: s.base_key for s in event_sightings(two, entity_of, "2024-02-20")}
+    assert keys[2] == "event/visit-by-person-joseph-biden"  # two visits that day: which one stays open
