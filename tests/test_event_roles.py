@@ -37,6 +37,9 @@ def events(nlp, text: str) -> list[tuple[str, str | None, str | None, str | None
     # rejecting accusations is a denial by the one who rejects, not their accusation
     ("The Kremlin rejected accusations that it destroyed the dam.", ("Denial", "Kremlin", None, None)),
     ("Moscow dismissed the claims as absurd.", ("Denial", "Moscow", None, None)),
+    ("Moscow dismissed the orders as void.", ("Denial", "Moscow", None, None)),
+    # a dam damaged or blown up is a dam breach
+    ("Ukraine said Russian forces damaged the Kakhovka dam.", ("DamBreach", None, "Kakhovka dam", None)),
 ])
 def test_roles_beyond_named_subjects(nlp, text, expected):
     assert expected in events(nlp, text)
