@@ -124,7 +124,7 @@ def test_a_store_survives_kill_9_at_any_moment(tmp_path):
 def test_a_large_change_applied_graph_by_graph_gives_the_same_store(tmp_path, monkeypatch):
     """Over ONE_TRANSACTION_BYTES the change is applied one graph at a time: the same end state,
     and a staging graph an older kg left behind is dropped either way."""
-    from kg.dataset import store as store_module
+    from kg.dataset import sync as store_module
 
     edited = tmp_path / "in"
     edited.mkdir()

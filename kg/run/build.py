@@ -23,7 +23,8 @@ from typing import TYPE_CHECKING
 
 from kg import __version__
 from kg.config import Settings
-from kg.dataset.store import CACHE, ExtractionCache, open_store, stored_articles, sync
+from kg.dataset.store import CACHE, ExtractionCache, open_store, stored_articles
+from kg.dataset.sync import sync
 from kg.errors import InputError
 from kg.export.atomic import remove_stale_temporaries, staged_outputs
 from kg.export.network import flatten, to_networkx, write_gexf, write_graphml
@@ -258,7 +259,7 @@ def _finish(articles: tuple[Article, ...], packed: dict[str, PackedExtraction], 
     report["dropped_facts"] = dict(sorted(dropped.items()))
     if store is not None:
         stage(progress, stages.STORE)
-        report["store"] = sync(store, quads.iter_quads()).as_dict()
+        report["store"] = sync(store, quads).as_dict()
     if out_dir is not None:
         remove_stale_temporaries(out_dir)
         with staged_outputs(out_dir) as staging:  # OUT changes only once every output is written
