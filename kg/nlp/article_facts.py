@@ -11,7 +11,7 @@ from dataclasses import replace
 from datetime import date
 from typing import TYPE_CHECKING
 
-from kg.nlp.event_times import complete_dates
+from kg.nlp.event_times import at_precision, complete_dates
 from kg.nlp.events import extract_events
 from kg.nlp.facts import ArticleFacts, EventMention, GrantMention, Statement
 from kg.nlp.gazetteer import Gazetteer
@@ -29,7 +29,7 @@ _META_EVENTS = (EventType.ACCUSATION, EventType.DENIAL)
 def _announcement(grant: GrantMention) -> EventMention:
     return EventMention(type=EventType.AID_ANNOUNCEMENT, start=grant.start, end=grant.end, text=grant.text,
                         sentence=grant.sentence, agent=grant.announcer or grant.funder, target=grant.recipient,
-                        date=grant.date)
+                        date=at_precision(grant.date, grant.date_precision) if grant.date else None)
 
 
 def _about(statement: Statement, events: tuple[EventMention, ...], main: int | None) -> int | None:
