@@ -102,3 +102,16 @@ def test_a_year_modifying_the_trigger_and_relative_periods(nlp):
     assert found["Annexation"] == ("2014", "2014")
     found = events_of(nlp, "Russia's invasion of Ukraine began in February of last year.")
     assert found["Invasion"][0] == "2025-02"
+
+
+def test_a_named_day_beats_a_night_word_and_the_paragraph_keeps_its_time(nlp):
+    text = ("The Pentagon announced new aid for Ukraine on Friday. "
+            "In the overnight attack on Wednesday, Russia attacked Odesa with 30 drones. "
+            "Air defences shot down 25 drones, the air force said.\n"
+            "Air defences shot down four missiles over Kyiv.")
+    events = _all(nlp, text)
+    assert {e.date for e in events if e.type == "Attack"} == {"2026-03-11"}  # Wednesday, not the Saturday's night
+    assert [e.date for e in events if e.type == "Interception"] == [
+        "2026-03-11",  # the paragraph's time
+        "2026-03-13",  # another paragraph: the news day (Friday)
+    ]

@@ -1,10 +1,12 @@
-"""When an event happened: the time expression of its own clause, else the time another report of
-the same event in the article gives, else the article's news day (kg.nlp.dates resolves the words).
+"""When an event happened: the time expression of its own phrase or clause, else a span from the
+event that governs it, the time another report of the same event gives, the time of its paragraph,
+or the article's news day, in that order (kg.nlp.dates resolves the words).
 
 * **Own time.** A time expression belongs to an event when it sits in the trigger's own phrase ("the
   overnight strike", "the 2014 annexation", "the attack on Tuesday") or in the trigger's clause
   (the verb the trigger is, or the first verb above a noun trigger: "Russia launched a strike early
-  on Thursday"); the phrase wins over the clause. A time of another clause is not the event's: in
+  on Thursday"); the phrase wins over the clause, and a named day or date over a night word ("the
+  overnight attack on Wednesday": Wednesday). A time of another clause is not the event's: in
   "Putin spoke on Thursday, two months after the mutiny", Thursday dates the speech, not the mutiny.
   A bare year that modifies the trigger ("the 2014 annexation") is the event's year. An event put
   apart by an interval word (`time_interval_words`: "a day after Russia withdrew", "after the
@@ -16,11 +18,15 @@ the same event in the article gives, else the article's news day (kg.nlp.dates r
   `time_exact_cues`) and keeps the day. A span without a number ("months after") leaves it undated.
 * **Same event elsewhere.** An event without a time of its own takes the date of the nearest other
   report in the article of the same type that shares its agent, target or place and has one.
+* **The paragraph's time.** Else, the date of the nearest event before it in the same paragraph
+  that has a day of its own words ("In the overnight attack on Wednesday, Russia launched 38 drones.
+  Air defence destroyed 31 of them": the interception is Wednesday's too).
 * **News day.** Else, an event reported as news takes the article's news day: the first day-precise
   time of the article's opening (its first `_LEAD_SENTENCES` sentences, a dateline included) that
-  lies within `_NEWS_WINDOW_DAYS` before publication. A background event is left undated: one of a
-  long-lasting type (`event_durative_types`: an invasion, an annexation), one not reported as real
-  (a modality), or one told in the past perfect ("had attacked").
+  lies within `_NEWS_WINDOW_DAYS` before publication. Neither the paragraph's time nor the news
+  day goes to a background event, which is left undated: one of a long-lasting type
+  (`event_durative_types`: an invasion, an annexation), one not reported as real (a modality), or
+  one told in the past perfect ("had attacked").
 
 Events with a date that does not come from their own words have no time words (``time_words``).
 """
@@ -108,7 +114,9 @@ def own_time(trigger: "Token", sentence: "Span", published: date | None) -> tupl
             phrase.append((distance, resolved))
         elif _clause(span.root).i == home.i:
             clause.append((distance, resolved))
-    chosen = min(phrase or clause, key=lambda f: f[0], default=None)
+    # a named day or date wins over a night word ("the overnight attack on Wednesday": Wednesday)
+    night = lexicon.words("time_night_cues")
+    chosen = min(phrase or clause, key=lambda f: (" ".join(f[1].words.casefold().split()) in night, f[0]), default=None)
     if chosen is None:
         return None, None
     return at_precision(chosen[1].date.isoformat(), chosen[1].precision), chosen[1].words
@@ -215,8 +223,12 @@ def complete_dates(doc: "Doc", events: tuple[EventMention, ...], published: date
             continue
         anchors = _anchors(doc, event)
         same = [e for e in events if e.date and e.time_words and e.type == event.type and anchors & _anchors(doc, e)]
+        before = [e for e in events[:i] if e.time_words and e.date and len(e.date) == 10
+                  and "\n" not in doc.text[e.start:event.start]]
         if same:
             result[i] = dataclasses.replace(event, date=min(same, key=lambda e: abs(e.start - event.start)).date)
+        elif before and spans[i] is None and not _background(doc, event):  # the paragraph's time
+            result[i] = dataclasses.replace(event, date=before[-1].date)
         elif day is not None and spans[i] is None and not _background(doc, event):
             result[i] = dataclasses.replace(event, date=day.date.isoformat())
     for i, span in spans.items():  # "two months after": from the governing event's date
