@@ -33,6 +33,7 @@ Events with a date that does not come from their own words have no time words (`
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import re
 from datetime import date, timedelta
@@ -217,18 +218,20 @@ def complete_dates(doc: "Doc", events: tuple[EventMention, ...], published: date
     """Date the events that have no time of their own (see the module's docstring)."""
     day = news_day(doc, published)
     spans = {i: _span_of(doc, e) for i, e in enumerate(events) if e.date is None}
+    anchors = [_anchors(doc, e) for e in events]
+    breaks = [m.start() for m in re.finditer("\n", doc.text)]
+    paragraph = [bisect.bisect(breaks, e.start) for e in events]  # events are in text order
+    own = [i for i, e in enumerate(events) if e.date and e.time_words]
     result = list(events)
     for i, event in enumerate(events):
         if event.date is not None:
             continue
-        anchors = _anchors(doc, event)
-        same = [e for e in events if e.date and e.time_words and e.type == event.type and anchors & _anchors(doc, e)]
-        before = [e for e in events[:i] if e.time_words and e.date and len(e.date) == 10
-                  and "\n" not in doc.text[e.start:event.start]]
+        same = [j for j in own if events[j].type == event.type and anchors[i] & anchors[j]]
+        before = [j for j in own if j < i and paragraph[j] == paragraph[i] and len(events[j].date or "") == 10]
         if same:
-            result[i] = dataclasses.replace(event, date=min(same, key=lambda e: abs(e.start - event.start)).date)
+            result[i] = dataclasses.replace(event, date=events[min(same, key=lambda j: abs(events[j].start - event.start))].date)
         elif before and spans[i] is None and not _background(doc, event):  # the paragraph's time
-            result[i] = dataclasses.replace(event, date=before[-1].date)
+            result[i] = dataclasses.replace(event, date=events[before[-1]].date)
         elif day is not None and spans[i] is None and not _background(doc, event):
             result[i] = dataclasses.replace(event, date=day.date.isoformat())
     for i, span in spans.items():  # "two months after": from the governing event's date
