@@ -115,3 +115,28 @@ def test_a_named_day_beats_a_night_word_and_the_paragraph_keeps_its_time(nlp):
         "2026-03-11",  # the paragraph's time
         "2026-03-13",  # another paragraph: the news day (Friday)
     ]
+
+
+def test_spans_stay_in_the_calendar():
+    from kg.nlp.event_times import _shifted, _Span
+
+    assert _shifted("2023-03-31", _Span(0, -1, 1, "month", True)) == "2023-02-28"  # no 31 February
+    assert _shifted("2024-02-29", _Span(0, -1, 1, "year", True)) == "2023-02-28"
+    assert _shifted("2023-08-30", _Span(0, -1, 2, "month", False)) == "2023-06"
+    assert _shifted("2023-07-18", _Span(0, -1, 2, "week", False)) == "2023-07-04"
+    assert _shifted("0001-01-15", _Span(0, -1, 2, "month", True)) is None  # before year 1
+    assert _shifted("9999-12-31", _Span(0, 1, 3, "day", True)) is None
+    assert _shifted("2023", _Span(0, -1, 2, "day", True)) is None  # a year is not moved by days
+    assert _shifted("2023-07-18", _Span(0, -1, None, "month", False)) is None  # "months after"
+
+
+def test_publication_dates_at_the_ends_of_the_calendar_do_not_raise(nlp):
+    text = "Russian drones attacked Odesa overnight. The attack came two days after Russia withdrew from the deal."
+    for published in (date.min, date.max):
+        assert {e.type for e in _all_at(nlp, text, published)} >= {"Attack"}
+
+
+def _all_at(nlp, text: str, published: date):
+    doc = nlp(text)
+    mentions = extract_mentions(doc, "t", Gazetteer.load(), "test").mentions
+    return extract_facts(doc, "t", mentions, Gazetteer.load(), published).events

@@ -34,6 +34,7 @@ Events with a date that does not come from their own words have no time words (`
 from __future__ import annotations
 
 import bisect
+import calendar
 import dataclasses
 import re
 from datetime import date, timedelta
@@ -193,20 +194,20 @@ def _span_of(doc: "Doc", event: EventMention) -> _Span | None:
 
 
 def _shifted(day: str, span: _Span) -> str | None:
-    """The governing event's day moved by the span, at the precision the span gives."""
+    """The governing event's day moved by the span, at the precision the span gives (None when the
+    result is out of the calendar's range)."""
     if len(day) != 10 or span.count is None:
         return None
     value, n = date.fromisoformat(day), span.count * span.direction
-    if span.unit in ("day", "week"):
-        return (value + timedelta(days=n * (7 if span.unit == "week" else 1))).isoformat()
-    months = n * (12 if span.unit == "year" else 1)
-    index = value.year * 12 + value.month - 1 + months
     try:
-        moved = value.replace(year=index // 12, month=index % 12 + 1)
-    except ValueError:  # "a month after 31 January"
-        moved = date(index // 12, index % 12 + 1, 1)
-    precision = "day" if span.exact else span.unit
-    return at_precision(moved.isoformat(), precision)
+        if span.unit in ("day", "week"):
+            return (value + timedelta(days=n * (7 if span.unit == "week" else 1))).isoformat()
+        index = value.year * 12 + value.month - 1 + n * (12 if span.unit == "year" else 1)
+        year, month = index // 12, index % 12 + 1
+        moved = date(year, month, min(value.day, calendar.monthrange(year, month)[1]))  # 31 March - 1 month: 28 Feb
+    except (ValueError, OverflowError):
+        return None
+    return at_precision(moved.isoformat(), "day" if span.exact else span.unit)
 
 
 def _clause_of(doc: "Doc", event: EventMention) -> int | None:
