@@ -1,5 +1,5 @@
-"""When an event happened: the time expression of its own phrase or clause, else a span from the
-event that governs it, the time another report of the same event gives, the time of its paragraph,
+"""When an event happened: the time expression of its own phrase or clause, else the time another
+report of the same event gives, a span from the event that governs it, the time of its paragraph,
 or the article's news day, in that order (kg.nlp.dates resolves the words).
 
 * **Own time.** A time expression belongs to an event when it sits in the trigger's own phrase ("the
@@ -11,13 +11,14 @@ or the article's news day, in that order (kg.nlp.dates resolves the words).
   A bare year that modifies the trigger ("the 2014 annexation") is the event's year. An event put
   apart by an interval word (`time_interval_words`: "a day after Russia withdrew", "after the
   attack") takes no time of the clause that governs it.
+* **Same event elsewhere.** An event without a time of its own takes the date of the nearest other
+  report in the article of the same type that shares its agent, target or place and has one.
 * **A span from another event.** "The plane crashed on Wednesday, two months after he led a
   mutiny": the mutiny is the governing event's date moved by the span (the governing clause's
   event, else its time, else the news day), at the span's precision: days and weeks give a day,
   months a month, years a year, unless the span is exact ("exactly two months after":
-  `time_exact_cues`) and keeps the day. A span without a number ("months after") leaves it undated.
-* **Same event elsewhere.** An event without a time of its own takes the date of the nearest other
-  report in the article of the same type that shares its agent, target or place and has one.
+  `time_exact_cues`) and keeps the day. A span without a number ("months after") leaves it undated;
+  an event with a span never takes the paragraph's time or the news day.
 * **The paragraph's time.** Else, the date of the nearest event before it in the same paragraph
   that has a day of its own words ("In the overnight attack on Wednesday, Russia launched 38 drones.
   Air defence destroyed 31 of them": the interception is Wednesday's too).
