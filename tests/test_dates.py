@@ -264,3 +264,10 @@ def test_find_times_on_date_like_text(parts, seps, published):
         previous_end = end
         assert text[start:end] == resolved.words
         assert resolved.relation in ("same", "past", "future")
+
+
+def test_find_vague_times():
+    from kg.nlp.dates import find_vague_times
+
+    text = "Talks last week and strikes this weekend, but not last year or on Tuesday."
+    assert [text[s:e] for s, e in find_vague_times(text)] == ["last week", "this weekend"]

@@ -140,3 +140,9 @@ def _all_at(nlp, text: str, published: date):
     doc = nlp(text)
     mentions = extract_mentions(doc, "t", Gazetteer.load(), "test").mentions
     return extract_facts(doc, "t", mentions, Gazetteer.load(), published).events
+
+
+def test_vague_words_of_its_own_keep_an_event_from_borrowed_dates(nlp):
+    text = "Russian missiles hit Lviv on Friday, officials said. Russian drones attacked Kharkiv last week."
+    events = [e for e in _all(nlp, text) if e.type == "Attack"]
+    assert [(e.date, e.time_words) for e in events] == [("2026-03-13", "Friday"), (None, "last week")]

@@ -48,7 +48,7 @@ from dataclasses import dataclass
 
 from kg.nlp import lexicon
 
-__all__ = ["ResolvedTime", "resolve_time", "find_times"]
+__all__ = ["ResolvedTime", "resolve_time", "find_times", "find_vague_times"]
 
 
 @dataclass(frozen=True)
@@ -286,3 +286,9 @@ def find_times(text: str, published: dt.date) -> list[tuple[int, int, ResolvedTi
         if resolved is not None:
             found.append((m.start(), m.end(), resolved))
     return found
+
+
+def find_vague_times(text: str) -> list[tuple[int, int]]:
+    """The spans of time expressions that say when but are not resolved to a date ("last week",
+    "this weekend"): an event they date has a time of its own, only not a calendar one."""
+    return [(m.start(), m.end()) for m in _pattern().finditer(text) if m.group("skip")]

@@ -12,7 +12,8 @@ or the article's news day, in that order (kg.nlp.dates resolves the words).
   apart by an interval word (`time_interval_words`: "a day after Russia withdrew", "after the
   attack") takes no time of the clause that governs it.
 * **Same event elsewhere.** An event without a time of its own takes the date of the nearest other
-  report in the article of the same type that shares its agent, target or place and has one.
+  report in the article of the same type that shares its target or place (its agent, when it has
+  neither) and has time words of its own.
 * **A span from another event.** "The plane crashed on Wednesday, two months after he led a
   mutiny": the mutiny is the governing event's date moved by the span (the governing clause's
   event, else its time, else the news day), at the span's precision: days and weeks give a day,
@@ -42,7 +43,7 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from kg.nlp import lexicon
-from kg.nlp.dates import ResolvedTime, find_times
+from kg.nlp.dates import ResolvedTime, find_times, find_vague_times
 from kg.nlp.facts import EventMention, Ref
 
 if TYPE_CHECKING:
@@ -104,11 +105,14 @@ def own_time(trigger: "Token", sentence: "Span", published: date | None) -> tupl
     for child in trigger.children:  # "the 2014 annexation"
         if child.dep_ in _YEAR_DEPS and _YEAR.fullmatch(child.text):
             return child.text, child.text
-    phrase, clause = [], []
+    phrase: list[tuple[int, ResolvedTime | str]] = []
+    clause: list[tuple[int, ResolvedTime | str]] = []
     home = _clause(trigger)
     if _subordinate(trigger, home):
         home = trigger  # "attacked on Tuesday, a day after the deal's end": Tuesday is not the end's
-    for start, end, resolved in find_times(sentence.text, published):
+    found: list[tuple[int, int, ResolvedTime | str]] = [*find_times(sentence.text, published), *(
+        (start, end, sentence.text[start:end]) for start, end in find_vague_times(sentence.text))]
+    for start, end, resolved in found:
         span = sentence.doc.char_span(sentence.start_char + start, sentence.start_char + end, alignment_mode="expand")
         if span is None:
             continue
@@ -117,11 +121,15 @@ def own_time(trigger: "Token", sentence: "Span", published: date | None) -> tupl
             phrase.append((distance, resolved))
         elif _clause(span.root).i == home.i:
             clause.append((distance, resolved))
-    # a named day or date wins over a night word ("the overnight attack on Wednesday": Wednesday)
+    # a date wins over vague words ("last week": kept as words, no date), a named day or date over a
+    # night word ("the overnight attack on Wednesday": Wednesday)
     night = lexicon.words("time_night_cues")
-    chosen = min(phrase or clause, key=lambda f: (" ".join(f[1].words.casefold().split()) in night, f[0]), default=None)
+    chosen = min(phrase or clause, default=None, key=lambda f: (
+        isinstance(f[1], str), not isinstance(f[1], str) and " ".join(f[1].words.casefold().split()) in night, f[0]))
     if chosen is None:
         return None, None
+    if isinstance(chosen[1], str):
+        return None, chosen[1]
     return at_precision(chosen[1].date.isoformat(), chosen[1].precision), chosen[1].words
 
 
@@ -139,7 +147,11 @@ def news_day(doc: "Doc", published: date | None) -> ResolvedTime | None:
 
 
 def _anchors(doc: "Doc", event: EventMention) -> set[str]:
-    refs: tuple[Ref | None, ...] = (event.agent, event.target, event.place)
+    """What identifies the event: its target and place, else its agent (Russia attacks often: an
+    agent alone does not make two attacks one)."""
+    refs: tuple[Ref | None, ...] = (event.target, event.place)
+    if not any(refs):
+        refs = (event.agent,)
     return {doc.text[r[0]:r[1]].casefold() for r in refs if r is not None}
 
 
@@ -219,14 +231,14 @@ def _clause_of(doc: "Doc", event: EventMention) -> int | None:
 def complete_dates(doc: "Doc", events: tuple[EventMention, ...], published: date | None) -> tuple[EventMention, ...]:
     """Date the events that have no time of their own (see the module's docstring)."""
     day = news_day(doc, published)
-    spans = {i: _span_of(doc, e) for i, e in enumerate(events) if e.date is None}
+    spans = {i: _span_of(doc, e) for i, e in enumerate(events) if e.date is None and not e.time_words}
     anchors = [_anchors(doc, e) for e in events]
     breaks = [m.start() for m in re.finditer("\n", doc.text)]
     paragraph = [bisect.bisect(breaks, e.start) for e in events]  # events are in text order
     own = [i for i, e in enumerate(events) if e.date and e.time_words]
     result = list(events)
     for i, event in enumerate(events):
-        if event.date is not None:
+        if i not in spans:  # dated, or "last week": a time of its own, not a date
             continue
         same = [j for j in own if events[j].type == event.type and anchors[i] & anchors[j]]
         before = [j for j in own if j < i and paragraph[j] == paragraph[i] and len(events[j].date or "") == 10]
