@@ -146,3 +146,10 @@ def test_vague_words_of_its_own_keep_an_event_from_borrowed_dates(nlp):
     text = "Russian missiles hit Lviv on Friday, officials said. Russian drones attacked Kharkiv last week."
     events = [e for e in _all(nlp, text) if e.type == "Attack"]
     assert [(e.date, e.time_words) for e in events] == [("2026-03-13", "Friday"), (None, "last week")]
+
+
+def test_a_stretch_of_time_up_to_now_is_background(nlp):
+    text = ("Russian missiles hit Lviv on Friday, officials said. "
+            "Russia has accused Ukraine of several drone attacks on Belgorod since the start of the war.")
+    belgorod = [e for e in _all(nlp, text) if e.type == "Attack" and e.date != "2026-03-13"]
+    assert belgorod and all(e.date is None for e in belgorod)

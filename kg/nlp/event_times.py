@@ -27,8 +27,9 @@ or the article's news day, in that order (kg.nlp.dates resolves the words).
   time of the article's opening (its first `_LEAD_SENTENCES` sentences, a dateline included) that
   lies within `_NEWS_WINDOW_DAYS` before publication. Neither the paragraph's time nor the news
   day goes to a background event, which is left undated: one of a long-lasting type
-  (`event_durative_types`: an invasion, an annexation), one not reported as real (a modality), or
-  one told in the past perfect ("had attacked").
+  (`event_durative_types`: an invasion, an annexation), one not reported as real (a modality), one
+  told in the past perfect ("had attacked") or as a stretch of time up to now (`time_period_cues`:
+  "several drone strikes since the start of the war").
 
 Events with a date that does not come from their own words have no time words (``time_words``).
 """
@@ -156,14 +157,18 @@ def _anchors(doc: "Doc", event: EventMention) -> set[str]:
 
 
 def _background(doc: "Doc", event: EventMention) -> bool:
-    """Not today's news: a long-lasting type, not reported as real, or told in the past perfect."""
+    """Not today's news: a long-lasting type, not reported as real, told in the past perfect ("had
+    attacked") or as a stretch of time up to now (`time_period_cues`: "strikes since the war began")."""
     if event.type in lexicon.words("event_durative_types") or event.modality is not None:
         return True
     span = doc.char_span(event.start, event.end, alignment_mode="expand")
     if span is None:
         return False
-    verb = _clause(span.root)
-    return any(c.dep_ == "aux" and c.lemma_ == "have" and c.tag_ == "VBD" for c in verb.children)
+    trigger, verb = span.root, _clause(span.root)
+    if any(c.dep_ == "aux" and c.lemma_ == "have" and c.tag_ == "VBD" for c in verb.children):
+        return True
+    periods = lexicon.words("time_period_cues")
+    return any(c.lower_ in periods and c.dep_ in ("prep", "mark") for t in (trigger, verb) for c in t.children)
 
 
 _UNITS = ("day", "week", "month", "year")
