@@ -47,7 +47,12 @@ PUB = date(2023, 5, 3)  # a Wednesday
         ("yesterday", date(2023, 5, 2), "past"),
         ("yesterday afternoon", date(2023, 5, 2), "past"),
         ("last night", date(2023, 5, 2), "past"),
-        ("overnight", date(2023, 5, 2), "past"),
+        ("overnight", date(2023, 5, 3), "same"),  # the early hours of the publication day
+        ("through the night", date(2023, 5, 3), "same"),
+        ("pre-dawn", date(2023, 5, 3), "same"),
+        ("two days ago", date(2023, 5, 1), "past"),
+        ("last Feb. 24", date(2023, 2, 24), "past"),
+        ("last May 9", date(2022, 5, 9), "past"),
         ("tomorrow", date(2023, 5, 4), "future"),
         ("tomorrow night", date(2023, 5, 4), "future"),
         ("May 9", date(2023, 5, 9), "future"),
@@ -97,6 +102,16 @@ def test_year_inferred_within_six_months(words, expected):
         ("since 2014", date(2014, 1, 1), "year", "past"),
         ("in 2023", date(2023, 1, 1), "year", "same"),
         ("by 2030", date(2030, 1, 1), "year", "future"),
+        ("last year", date(2022, 1, 1), "year", "past"),
+        ("this year", date(2023, 1, 1), "year", "same"),
+        ("a year ago", date(2022, 1, 1), "year", "past"),
+        ("last month", date(2023, 4, 1), "month", "past"),
+        ("this month", date(2023, 5, 1), "month", "same"),
+        ("next month", date(2023, 6, 1), "month", "future"),
+        ("six months ago", date(2022, 11, 1), "month", "past"),
+        ("three weeks ago", date(2023, 4, 1), "month", "past"),
+        ("February of last year", date(2022, 2, 1), "month", "past"),
+        ("in February last year", date(2022, 2, 1), "month", "past"),
     ],
 )
 def test_month_and_year_precision(words, expected, precision, relation):
@@ -105,7 +120,7 @@ def test_month_and_year_precision(words, expected, precision, relation):
 
 @pytest.mark.parametrize(
     "words",
-    ["last week", "next week", "this week", "Next Month", "last year", "this weekend",
+    ["last week", "next week", "this week", "this weekend", "a dozen days ago",
      "this Tuesday", "May", "may", "2021", "Mayday", "Wednesdays", "February 30", "February 29",
      "2023-13-01", "they may attack", "", "   ", "next", "Wed", "Tuesday Wednesday"],
 )
@@ -151,7 +166,7 @@ def test_find_times_offsets_slice_exactly():
     for start, end, resolved in found:
         assert text[start:end] == resolved.words
     assert [r.date for _, _, r in found] == [
-        date(2023, 5, 2), date(2023, 5, 3), date(2023, 5, 2), date(2022, 5, 9), date(2021, 1, 1)]
+        date(2023, 5, 3), date(2023, 5, 3), date(2023, 5, 2), date(2022, 5, 9), date(2021, 1, 1)]
     assert [s for s, _, _ in found] == sorted(s for s, _, _ in found)
     assert all(e1 <= s2 for (_, e1, _), (s2, _, _) in zip(found, found[1:]))
 
@@ -178,7 +193,7 @@ def test_find_times_lowercase_abbreviations_are_not_dates():
 
 
 def test_find_times_skips_vague_expressions():
-    assert find_times("Last week and next week, this month and last year.", PUB) == []
+    assert find_times("Last week and next week, this weekend.", PUB) == []
     assert find_times("this Tuesday", PUB) == []
 
 
@@ -249,3 +264,10 @@ def test_find_times_on_date_like_text(parts, seps, published):
         previous_end = end
         assert text[start:end] == resolved.words
         assert resolved.relation in ("same", "past", "future")
+
+
+def test_find_vague_times():
+    from kg.nlp.dates import find_vague_times
+
+    text = "Talks last week and strikes this weekend, but not last year or on Tuesday."
+    assert [text[s:e] for s, e in find_vague_times(text)] == ["last week", "this weekend"]

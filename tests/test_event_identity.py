@@ -121,3 +121,17 @@ def test_an_event_keyed_by_its_agent_is_the_one_its_article_tells_that_day_with_
     assert keys == {0: "event/visit-place-kyiv", 1: "event/visit-place-kyiv"}
     keys = {s.index: s.base_key for s in event_sightings(two, entity_of, "2024-02-20")}
     assert keys[2] == "event/visit-by-person-joseph-biden"  # two visits that day: which one stays open
+
+
+def test_an_event_keyed_by_its_agent_joins_the_one_told_that_day_only_if_the_agents_agree():
+    from kg.nlp.facts import ArticleFacts, EventMention
+    from kg.resolve.facts import _agent_keys_told_again
+
+    russia, kyiv, moscow = (0, 6), (10, 14), (20, 26)
+    entity = {russia: "country/russia", kyiv: "government/ukraine", moscow: "place/moscow"}
+    events = (EventMention("Denial", 30, 36, "denied", 0, agent=russia, place=moscow, date="2024-05-08"),
+              EventMention("Denial", 40, 46, "denied", 1, agent=kyiv, date="2024-05-08"),
+              EventMention("Denial", 50, 56, "denied", 2, agent=russia, date="2024-05-08"))
+    keys = ["event/denial-place-moscow", "event/denial-by-government-ukraine", "event/denial-by-country-russia"]
+    result = _agent_keys_told_again(ArticleFacts("a", events=events), keys, entity.get)
+    assert result == ["event/denial-place-moscow", "event/denial-by-government-ukraine", "event/denial-place-moscow"]

@@ -67,7 +67,7 @@ def test_events_with_roles_count_and_resolved_date(nlp):
     by_type = {e.type: e for e in facts.events}
     attack = by_type["Attack"]
     assert names[attack.target] == "Odesa" and names[attack.instrument] == "drones" and attack.count == 38
-    assert (attack.date, attack.time_words) == ("2026-03-10", "overnight")
+    assert (attack.date, attack.time_words) == ("2026-03-11", "overnight")  # the early hours of publication day
     assert by_type["Interception"].count == 31 and by_type["Interception"].date == "2026-03-11"
 
 

@@ -11,6 +11,7 @@ from dataclasses import replace
 from datetime import date
 from typing import TYPE_CHECKING
 
+from kg.nlp.event_times import at_precision, complete_dates
 from kg.nlp.events import extract_events
 from kg.nlp.facts import ArticleFacts, EventMention, GrantMention, Statement
 from kg.nlp.gazetteer import Gazetteer
@@ -28,7 +29,7 @@ _META_EVENTS = (EventType.ACCUSATION, EventType.DENIAL)
 def _announcement(grant: GrantMention) -> EventMention:
     return EventMention(type=EventType.AID_ANNOUNCEMENT, start=grant.start, end=grant.end, text=grant.text,
                         sentence=grant.sentence, agent=grant.announcer or grant.funder, target=grant.recipient,
-                        date=grant.date)
+                        date=at_precision(grant.date, grant.date_precision) if grant.date else None)
 
 
 def _about(statement: Statement, events: tuple[EventMention, ...], main: int | None) -> int | None:
@@ -43,7 +44,7 @@ def extract_facts(doc: "Doc", article_key: str, mentions: tuple[Mention, ...], g
                   published: date | None) -> ArticleFacts:
     grants = extract_grants(doc, mentions, published, gazetteer)
     events = extract_events(doc, mentions, gazetteer, published) + tuple(_announcement(g) for g in grants)
-    events = tuple(sorted(events, key=lambda e: (e.start, e.end, e.type)))
+    events = complete_dates(doc, tuple(sorted(events, key=lambda e: (e.start, e.end, e.type))), published)
     main = next((i for i, e in enumerate(events) if e.type == EventType.ATTACK and e.target is not None), None)
     statements = tuple(replace(s, about=_about(s, events, main)) for s in extract_statements(doc, mentions))
     sentences = tuple((s.start_char, s.end_char) for s in doc.sents)

@@ -17,13 +17,20 @@ Conventions (``published`` is the article's publication date):
 * "today", "tonight", "this morning/afternoon/evening", "earlier/later today" -> publication day;
   "yesterday (morning...)", "last night" -> publication day - 1; "tomorrow (night...)" -> + 1.
 * "overnight" is the night before publication (a Wednesday article's "overnight" is the night of
-  Tuesday to Wednesday); it resolves to publication day - 1, the day the night began.
+  Tuesday to Wednesday); it is dated by the calendar day of its early hours, the publication day.
+  So are the other night words of the lexicon ``time_night_cues`` ("through the night", "pre-dawn",
+  "in the early hours"). "last night" is the evening before: publication day - 1.
 * "May 9", "9 May", "May 9th", "9th of May", "Aug. 9", "May 9, 2023", ISO "2023-05-03" -> that
   day. Without a year in the text the publication year is used, or the previous year when that
   would put the date more than 183 days after publication.
 * "in May", "of May", "since May", "May 2023" -> precision "month" (date = the 1st, same year
   rule); "in 2021", "since 2014", "during 2020" -> precision "year" (date = 1 January).
-* "last/next/this week", "... weekend/month/year" are not guessed: None.
+* Periods relative to publication (lexicon ``time_relative_periods``): "last year" -> the previous
+  year, "this month" -> the publication month, at that precision; "February of last year" /
+  "in February last year" -> that month. "N days ago" -> that day; "N weeks/months ago" -> that
+  month; "N years ago" -> that year (N in digits or ``number_words``). "last Feb. 24" -> the most
+  recent Feb. 24 before publication.
+* "last/next/this week" and "... weekend" are not guessed: None.
 * ``relation`` compares at the expression's precision: "same" when it covers the publication
   day, else "past" or "future".
 
@@ -41,7 +48,7 @@ from dataclasses import dataclass
 
 from kg.nlp import lexicon
 
-__all__ = ["ResolvedTime", "resolve_time", "find_times"]
+__all__ = ["ResolvedTime", "resolve_time", "find_times", "find_vague_times"]
 
 
 @dataclass(frozen=True)
@@ -78,14 +85,29 @@ def _day(name: str) -> str:
 
 _PART = r"morning|afternoon|evening|night"
 
-_PATTERN = re.compile(rf"""
+def _phrases(words) -> str:
+    """A regex alternation of lexicon phrases, longest first, any whitespace between words."""
+    return "|".join(r"\s+".join(map(re.escape, w.split())) for w in sorted(words, key=lambda w: (-len(w), w)))
+
+
+@lexicon.cached
+def _pattern() -> re.Pattern[str]:
+    """Every time expression; the night words and relative periods come from the lexicon."""
+    periods = lexicon.mapping("time_relative_periods")
+    years = [p for p, (unit, _) in periods.items() if unit == "year"]
+    return re.compile(rf"""
   (?P<iso>(?<![\w-])(?P<iso_y>[0-9]{{4}})-(?P<iso_m>[0-9]{{2}})-(?P<iso_d>[0-9]{{2}})(?![\w-]|[.][0-9]))
+| (?P<monrel>{_B}(?:(?:in|of|since|during|until|by)\s+)?(?P<monrel_m>{_MONTH_FULL}),?\s+(?:of\s+)?
+             (?P<monrel_p>{_phrases(years)}){_E})
+| (?P<period>{_B}(?:{_phrases(periods)}){_E})
 | (?P<skip>{_B}(?:last|next|this|past|coming)\s+(?:week|weekend|month|year){_E})
-| (?P<rel>{_B}(?:(?:earlier|later)\s+today|today|tonight|overnight|last\s+night
+| (?P<night>{_B}(?:{_phrases(lexicon.words("time_night_cues"))}){_E})
+| (?P<rel>{_B}(?:(?:earlier|later)\s+today|today|tonight|last\s+night
                |this\s+(?:morning|afternoon|evening)|(?:yesterday|tomorrow)(?:\s+(?:{_PART}))?){_E})
 | (?P<wd>{_B}(?:(?P<wd_mod>next|last|this\s+coming|this\s+past|this|(?:early|late)(?:\s+on)?)\s+)?
           (?P<wd_name>{_WD})(?:,?\s+(?:{_PART}){_E})?)
-| (?P<md>{_B}(?P<md_m>{_MONTH})\s+{_day("md_d")}(?:,?\s+(?P<md_y>{_YEAR}))?)
+| (?P<ago>{_B}(?P<ago_n>[0-9]{{1,3}}|{_phrases(lexicon.mapping("number_words"))})\s+(?P<ago_u>day|week|month|year)s?\s+ago{_E})
+| (?P<md>{_B}(?P<md_last>last\s+)?(?P<md_m>{_MONTH})\s+{_day("md_d")}(?:,?\s+(?P<md_y>{_YEAR}))?)
 | (?P<dm>{_B}{_day("dm_d")}\s+(?:of\s+)?(?P<dm_m>{_MONTH})(?:,?\s+(?P<dm_y>{_YEAR}))?)
 | (?P<mon>{_B}(?:(?:in|of|since|during|until|by)\s+(?P<mon_m1>{_MONTH_FULL}){_E}(?:,?\s+(?P<mon_y1>{_YEAR}))?
                 |(?P<mon_m2>{_MONTH_FULL}),?\s+(?P<mon_y2>{_YEAR}))(?!\s*[0-9]))
@@ -138,28 +160,69 @@ def _weekday_delta(mod: str, weekday: int, published: dt.date, future: bool) -> 
     return ahead if future else -back
 
 
+def _period(m: re.Match, words: str, published: dt.date) -> ResolvedTime | None:
+    """"last year", "this month" (lexicon: time_relative_periods); "February of last year"."""
+    periods = lexicon.mapping("time_relative_periods")
+    unit, offset = periods.get(_key(m.group("period") or m.group("monrel_p")), (None, 0))
+    if m.group("monrel"):
+        month = _MONTHS[_key(m.group("monrel_m"))]
+        return _result(words, dt.date(published.year + offset, month, 1), published, "month")
+    if unit == "year":
+        return _result(words, dt.date(published.year + offset, 1, 1), published, "year")
+    if unit == "month":
+        index = published.year * 12 + published.month - 1 + offset
+        return _result(words, dt.date(index // 12, index % 12 + 1, 1), published, "month")
+    return None
+
+
+def _ago(m: re.Match, words: str, published: dt.date) -> ResolvedTime | None:
+    """"two days ago" (a day), "3 weeks ago" (the month of that day: weeks are not counted to the
+    day), "six months ago" (a month), "a year ago" (a year)."""
+    n_text = _key(m.group("ago_n"))
+    n = int(n_text) if n_text.isdigit() else lexicon.mapping("number_words").get(n_text)
+    unit = _key(m.group("ago_u"))
+    if n is None:
+        return None
+    if unit == "day":
+        return _result(words, published - dt.timedelta(days=n), published)
+    if unit == "week":
+        return _result(words, (published - dt.timedelta(weeks=n)).replace(day=1), published, "month")
+    if unit == "month":
+        index = published.year * 12 + published.month - 1 - n
+        return _result(words, dt.date(index // 12, index % 12 + 1, 1), published, "month")
+    return _result(words, dt.date(published.year - n, 1, 1), published, "year")
+
+
 def _resolve(m: re.Match, words: str, published: dt.date, future: bool) -> ResolvedTime | None:
     g = m.groupdict()
     try:
         if g["iso"]:
             return _result(words, dt.date(int(g["iso_y"]), int(g["iso_m"]), int(g["iso_d"])), published)
+        if g["night"]:
+            return _result(words, published, published)  # the early hours of the publication day
         if g["rel"]:
             key = _key(g["rel"])
             first = key.split()[0]
-            offset = (-1 if first == "yesterday" or key in ("overnight", "last night")
-                      else 1 if first == "tomorrow" else 0)
+            offset = -1 if first == "yesterday" or key == "last night" else 1 if first == "tomorrow" else 0
             return _result(words, published + dt.timedelta(days=offset), published)
+        if g["period"] or g["monrel"]:
+            return _period(m, words, published)
         if g["wd"]:
             weekday = _WEEKDAYS.get(_key(g["wd_name"]))
             mod = _key(g["wd_mod"])
             delta = None if weekday is None else _weekday_delta(mod, weekday, published, future)
             return None if delta is None else _result(words, published + dt.timedelta(days=delta), published)
+        if g["ago"]:
+            return _ago(m, words, published)
         if g["md"] or g["dm"]:
             p = "md_" if g["md"] else "dm_"
             month = _MONTHS.get(_key(g[p + "m"]))
             if month is None:
                 return None
-            return _result(words, _in_year(g[p + "y"], month, int(g[p + "d"]), published), published)
+            value = _in_year(g[p + "y"], month, int(g[p + "d"]), published)
+            if g["md_last"] and not g["md_y"] and value >= published:  # "last Feb. 24": the one before
+                value = value.replace(year=value.year - 1)
+            return _result(words, value, published)
         if g["mon"]:
             month = _MONTHS.get(_key(g["mon_m1"] or g["mon_m2"]))
             if month is None:
@@ -182,7 +245,7 @@ def resolve_time(words: str, published: dt.date, *, future: bool = False) -> Res
     """
     original = words.strip()
     text = re.sub(r"^on\s+", "", original, flags=re.IGNORECASE)
-    m = _PATTERN.fullmatch(text) or _PATTERN.fullmatch(text.rstrip(".,;:!?"))
+    m = _pattern().fullmatch(text) or _pattern().fullmatch(text.rstrip(".,;:!?"))
     return _resolve(m, original, published, future) if m else None
 
 
@@ -200,7 +263,7 @@ def _future_context(text: str, start: int) -> bool:
 
 def _lowercase_ambiguous(m: re.Match) -> bool:
     """An all-lowercase "may" (the modal verb) or abbreviation ("sat.", "wed.", "dec 3")."""
-    for name in ("wd_name", "md_m", "dm_m", "mon_m1", "mon_m2"):
+    for name in ("wd_name", "md_m", "dm_m", "mon_m1", "mon_m2", "monrel_m"):
         token = m.group(name)
         if token and token[0].islower() and _key(token) in _AMBIGUOUS:
             return True
@@ -214,7 +277,7 @@ def find_times(text: str, published: dt.date) -> list[tuple[int, int, ResolvedTi
     of the span; "in"/"since"/"of" before a month or year is (it is what makes it a date).
     """
     found = []
-    for m in _PATTERN.finditer(text):
+    for m in _pattern().finditer(text):
         if _lowercase_ambiguous(m):
             continue
         bare_weekday = bool(m.group("wd")) and _key(m.group("wd_mod")) in _BARE_MODIFIERS
@@ -223,3 +286,9 @@ def find_times(text: str, published: dt.date) -> list[tuple[int, int, ResolvedTi
         if resolved is not None:
             found.append((m.start(), m.end(), resolved))
     return found
+
+
+def find_vague_times(text: str) -> list[tuple[int, int]]:
+    """The spans of time expressions that say when but are not resolved to a date ("last week",
+    "this weekend"): an event they date has a time of its own, only not a calendar one."""
+    return [(m.start(), m.end()) for m in _pattern().finditer(text) if m.group("skip")]

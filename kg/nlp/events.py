@@ -21,8 +21,8 @@ from datetime import date
 from typing import TYPE_CHECKING, TypedDict
 
 from kg.nlp import lexicon
-from kg.nlp.dates import find_times
 from kg.nlp.event_actors import acts_elsewhere, carrier, named_by, named_in, subject_actor
+from kg.nlp.event_times import complete_dates, own_time
 from kg.nlp.facts import EventMention, Ref
 from kg.nlp.gazetteer import Gazetteer
 from kg.nlp.mention import COUNTRY, ORGANIZATION, PERSON, PLACE, WEAPON, Mention
@@ -236,22 +236,6 @@ def _place(ctx: _Sentence, sentence: "Span", exclude: Mention | None) -> Mention
     return places[0] if places else None
 
 
-def _time(ctx: _Sentence, trigger: "Token", sentence: "Span") -> tuple[str | None, str | None]:
-    if ctx.published is None:
-        return None, None
-    found = find_times(sentence.text, ctx.published)
-    if not found:
-        return None, None
-    position = trigger.idx - sentence.start_char
-    start, end, resolved = min(found, key=lambda f: abs(f[0] - position))
-    return _at_precision(resolved.date.isoformat(), resolved.precision), resolved.words
-
-
-def _at_precision(day: str, precision: str) -> str:
-    """"2014" for "in 2014", "2022-12" for "in December 2022": never a day the text does not give."""
-    return day[:4] if precision == "year" else day[:7] if precision == "month" else day
-
-
 def _ref(m: Mention | None) -> Ref | None:
     return (m.start, m.end) if m is not None else None
 
@@ -284,7 +268,7 @@ def extract_events(doc: "Doc", mentions: tuple[Mention, ...], gazetteer: Gazette
             if roles["agent"] is None and roles["target"] is None and instrument is None and (
                     kind not in _words().place_anchored or place is None):
                 continue
-            day, words = _time(ctx, trigger, sentence)
+            day, words = own_time(trigger, sentence, published)
             events.append(EventMention(
                 type=kind, start=trigger.idx, end=trigger.idx + len(trigger), text=trigger.text, sentence=index,
                 agent=_ref(roles["agent"]), alleged=bool(roles["alleged"]), modality=modality(trigger, kind),
@@ -293,4 +277,4 @@ def extract_events(doc: "Doc", mentions: tuple[Mention, ...], gazetteer: Gazette
                 count=count if kind in _STRIKES else None, place=_ref(place), date=day,
                 time_words=words, outcome=outcome if kind in (*_STRIKES, EventType.FIRE_OR_EXPLOSION) else None,
             ))
-    return tuple(events)
+    return complete_dates(doc, tuple(events), published)

@@ -82,7 +82,8 @@ class GrantMention:
     contents: tuple[Ref, ...] = ()
     content_texts: tuple[str, ...] = ()  # the items as written: "ammunition for HIMARS", "155mm howitzers"
     cumulative_amount: int | None = None  # "brings the total to $36.4 billion": kept apart
-    date: str | None = None
+    date: str | None = None  # ISO day (the first of the month or year for a coarser time)
+    date_precision: str = "day"  # "day", "month" ("in May") or "year"
 
 
 @dataclass(frozen=True, slots=True)

@@ -144,16 +144,17 @@ def _sequence(doc: "Doc", sentences: list["Span"]) -> int | None:
     return None
 
 
-def _announced(text: str, amount: Amount, published: date | None) -> str | None:
-    """The day the amount's sentence gives, nearest the amount; not the start of a period ("aid
-    sent since August 2021"), which dates the series, not this package."""
+def _announced(text: str, amount: Amount, published: date | None) -> tuple[str | None, str]:
+    """The day the amount's sentence gives, nearest the amount, and its precision; not the start of
+    a period ("aid sent since August 2021"), which dates the series, not this package."""
     if published is None:
-        return None
+        return None, "day"
     times = [(start, resolved) for start, _, resolved in find_times(text, published)
              if not resolved.words.lower().startswith(("since", "from", "until", "between"))]
     if not times:
-        return None
-    return min(times, key=lambda t: abs(t[0] - amount.start))[1].date.isoformat()
+        return None, "day"
+    nearest = min(times, key=lambda t: abs(t[0] - amount.start))[1]
+    return nearest.date.isoformat(), nearest.precision
 
 
 def extract_grants(doc: "Doc", mentions: tuple[Mention, ...], published: date | None,
@@ -178,13 +179,15 @@ def extract_grants(doc: "Doc", mentions: tuple[Mention, ...], published: date | 
         parties = find_parties(span, ordered, gazetteer)
         items = _contents(doc, span, ordered)
         cumulative = next((a.value for s, a, total in amounts if total and s in own), None)
-        day = next((d for i, a in told if (d := _announced(sentences[i].text, a, published))), None)
+        dated = [t for i, a in told if (t := _announced(sentences[i].text, a, published))[0]]
+        day, precision = dated[0] if dated else (None, "day")
         start = sentences[index].start_char + amount.start
         grants.append(GrantMention(
             start=start, end=start + len(amount.text), text=amount.text, sentence=index,
             amount=amount.value, currency=amount.currency, funder=_r(parties.funder), announcer=_r(parties.announcer),
             recipient=_r(parties.recipient), sequence=_sequence(doc, span), contents=tuple(_r(m) for m in items),
             content_texts=tuple(m.text for m in items), cumulative_amount=cumulative, date=day,
+            date_precision=precision,
         ))
     return tuple(grants)
 

@@ -187,22 +187,26 @@ def _sentence_keys(article: ArticleFacts, lookup) -> list[str | None]:
         best = keys[min(members, key=rank)]
         for i in members:
             keys[i] = best
-    return _agent_keys_told_again(article, keys)
+    return _agent_keys_told_again(article, keys, lookup)
 
 
-def _agent_keys_told_again(article: ArticleFacts, keys: list[str | None]) -> list[str | None]:
+def _agent_keys_told_again(article: ArticleFacts, keys: list[str | None], lookup) -> list[str | None]:
     """An event keyed only by its agent ("Biden's visit") in an article that tells one event of its
     type that day with a target or place ("the visit to Kyiv") is that event: one article, one day,
-    one event of the type. With two or more such events, which one is meant stays open."""
-    anchored: dict[tuple[str, str | None], set[str]] = {}
+    one event of the type. With two or more such events, which one is meant stays open; and an event
+    whose agents are others (Kyiv's denial, a day when Moscow's was told with a place) is not it."""
+    anchored: dict[tuple[str, str | None], dict[str, set[str]]] = {}
     for e, key in zip(article.events, keys):
         if key and "-by-" not in key:
-            anchored.setdefault((f"{e.type}:{e.modality or ''}", e.date), set()).add(key)
+            agents = anchored.setdefault((f"{e.type}:{e.modality or ''}", e.date), {}).setdefault(key, set())
+            agents |= {lookup(e.agent)} - {None}
     result = list(keys)
     for i, (e, key) in enumerate(zip(article.events, keys)):
-        same = anchored.get((f"{e.type}:{e.modality or ''}", e.date), set())
+        same = anchored.get((f"{e.type}:{e.modality or ''}", e.date), {})
         if key and "-by-" in key and len(same) == 1:
-            result[i] = next(iter(same))
+            told, agents = next(iter(same.items()))
+            if not agents or lookup(e.agent) in agents:
+                result[i] = told
     return result
 
 
