@@ -122,8 +122,8 @@ def test_a_store_survives_kill_9_at_any_moment(tmp_path):
 
 
 def test_a_large_change_applied_graph_by_graph_gives_the_same_store(tmp_path, monkeypatch):
-    """Over ONE_TRANSACTION_BYTES the change is applied one graph at a time: the same end state,
-    and a staging graph an older kg left behind is dropped either way."""
+    """Over ONE_TRANSACTION_BYTES the change is applied one graph at a time (the default graph in
+    batches): the same end state, and a staging graph an older kg left behind is dropped either way."""
     from kg.dataset import sync as store_module
 
     edited = tmp_path / "in"
@@ -142,6 +142,7 @@ def test_a_large_change_applied_graph_by_graph_gives_the_same_store(tmp_path, mo
         leftover.flush()
         del leftover
         monkeypatch.setattr(store_module, "ONE_TRANSACTION_BYTES", limit)
+        monkeypatch.setattr(store_module, "DEFAULT_BATCH", 7 if limit == 0 else store_module.DEFAULT_BATCH)
         report = build([wire], None, Settings(), store_dir=store_dir).report["store"]
         assert report["graphs_replaced"] == ["https://w3id.org/evkg/id/graph/odesa-wire"], name
         stores[name] = quads(store_dir)

@@ -2,8 +2,10 @@
 
 The whole change is one SPARQL update, so one transaction: a reader, or a build killed at any
 moment, sees the store as it was or as it is after, never between, and never a staging graph. A
-change whose text is over ONE_TRANSACTION_BYTES is applied graph by graph instead (each graph still
-in one transaction: every graph old or new, the merged default graph last).
+change whose text is over ONE_TRANSACTION_BYTES (a first build of a few hundred articles or more)
+is applied graph by graph instead: each named graph in one transaction (every graph old or new),
+then the merged default graph, last, in batches of DEFAULT_BATCH triples; a build killed while those
+are written leaves the default graph partly merged until the next build completes it.
 
 Memory: the build's quads are read where they are (`SortedQuads`, graph by graph), each graph is
 compared with the store's on its own, the text of a change is made only when it is sent, and the
@@ -25,6 +27,7 @@ from kg.graph.quads import QuadCollector, SortedQuads
 
 _STAGING = "urn:kg:staging:"  # graphs that stores written by earlier versions of kg may hold
 ONE_TRANSACTION_BYTES = 256 * 2**20  # the whole change in one update when its text is no larger
+DEFAULT_BATCH = 100_000  # triples of the merged default graph added per transaction in a big change
 _XSD = "http://www.w3.org/2001/XMLSchema#"
 _INTEGER = ox.NamedNode(_XSD + "integer")
 # Oxigraph stores the types derived from xsd:integer as xsd:integer: compare them as it holds them
@@ -116,6 +119,18 @@ def _operations(store: ox.Store, writes: list, default: tuple[list, list]) -> It
                + ([f"INSERT DATA {_data(None, more)}"] if more else []))
 
 
+def _apply_graph_by_graph(store: ox.Store, writes: list, default: tuple[list, list]) -> None:
+    """A big change: each named graph in its own transaction, then the default graph's removals in
+    one and its additions in bounded batches (its text in one update would be gigabytes)."""
+    for group in _operations(store, writes, ([], [])):
+        store.update(" ;\n".join(group))
+    removed, more = default
+    if removed:
+        store.update(f"DELETE DATA {_data(None, removed)}")
+    for start in range(0, len(more), DEFAULT_BATCH):
+        store.extend(ox.Quad(s, p, o) for s, p, o in more[start:start + DEFAULT_BATCH])
+
+
 def _size(writes: list, default: tuple[list, list]) -> int:
     """About the length of the change's text (to choose one transaction or one per graph)."""
     rows = sum(len(rows) for _, rows, _ in writes) + len(default[0]) + len(default[1])
@@ -141,7 +156,6 @@ def sync(store: ox.Store, quads: SortedQuads | Iterable[ox.Quad]) -> SyncReport:
         if operations:
             store.update(" ;\n".join(operations))
     else:
-        for group in _operations(store, writes, default):
-            store.update(" ;\n".join(group))
+        _apply_graph_by_graph(store, writes, default)
     store.flush()
     return report
