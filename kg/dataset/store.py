@@ -23,6 +23,7 @@ from kg.ingest import Article
 
 DATABASE = "oxigraph"
 CACHE = "extractions"
+DIGESTS = "graphs.digests.json"  # each graph's digest at the last complete sync (kg.dataset.sync)
 _ARTICLES = SPARQL_PROLOGUE + """
 SELECT ?key ?body ?title ?published ?url ?publisher WHERE { GRAPH ?g {
   ?a a schema:NewsArticle ; kgo:articleKey ?key ; schema:articleBody ?body .

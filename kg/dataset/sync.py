@@ -17,8 +17,11 @@ peak of a build without a store).
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
 
 import pyoxigraph as ox
 
@@ -28,8 +31,11 @@ from kg.graph.quads import QuadCollector, SortedQuads
 _STAGING = "urn:kg:staging:"  # graphs that stores written by earlier versions of kg may hold
 ONE_TRANSACTION_BYTES = 256 * 2**20  # the whole change in one update when its text is no larger
 DEFAULT_BATCH = 100_000  # triples of the merged default graph added per transaction in a big change
+DIGESTS_FORMAT = "kg-graph-digests 1"  # raised when what a digest covers changes
+_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 _XSD = "http://www.w3.org/2001/XMLSchema#"
 _INTEGER = ox.NamedNode(_XSD + "integer")
+_DECIMAL = ox.NamedNode(_XSD + "decimal")
 # Oxigraph stores the types derived from xsd:integer as xsd:integer: compare them as it holds them
 _DERIVED_INTEGERS = frozenset(_XSD + t for t in (
     "int", "long", "short", "byte", "nonNegativeInteger", "positiveInteger", "negativeInteger",
@@ -48,9 +54,18 @@ class SyncReport:
 
 
 def _stored(term):
-    """A term as the store holds it."""
-    if type(term) is ox.Literal and term.datatype.value in _DERIVED_INTEGERS:
+    """A term as the store holds it: integer types as xsd:integer, decimals without trailing zeros."""
+    if type(term) is not ox.Literal:
+        return term
+    datatype = term.datatype.value
+    if datatype in _DERIVED_INTEGERS:
         return ox.Literal(term.value, datatype=_INTEGER)
+    if datatype == _DECIMAL.value and "." in term.value:
+        try:
+            value = format(Decimal(term.value).normalize(), "f")
+        except InvalidOperation:
+            return term
+        return ox.Literal("0" if value in ("-0", "0") else value, datatype=_DECIMAL)
     return term
 
 
@@ -85,9 +100,19 @@ def _default_changes(store: ox.Store, quads: SortedQuads) -> tuple[list[tuple], 
     return sorted(removed, key=str), sorted(added, key=str)
 
 
-def _plan(store: ox.Store, quads: SortedQuads) -> tuple[list[tuple[ox.NamedNode, list, bool]], SyncReport]:
-    """The named graphs to write (graph, its rows, whether it replaces one) and the report."""
-    writes: list[tuple[ox.NamedNode, list, bool]] = []
+def _graph_digest(rows: Iterable[tuple]) -> str:
+    """A graph's content as the store holds it, hashed (its rows come sorted)."""
+    digest = hashlib.blake2b(digest_size=16)
+    for s, p, o in rows:
+        digest.update(f"{s} {p} {_stored(o)}\n".encode())
+    return digest.hexdigest()
+
+
+def _plan(store: ox.Store, quads: SortedQuads, recorded: dict[str, str] | None):
+    """The named graphs to write (graph, its rows, the quads it replaces), every graph's digest, and
+    the report. A graph whose digest is the one recorded at the last sync is not read from the store."""
+    writes: list[tuple[ox.NamedNode, list, set[ox.Quad]]] = []
+    digests: dict[str, str] = {}
     added: list[str] = []
     replaced: list[str] = []
     unchanged = 0
@@ -96,13 +121,43 @@ def _plan(store: ox.Store, quads: SortedQuads) -> tuple[list[tuple[ox.NamedNode,
             continue
         if not isinstance(graph, ox.NamedNode):  # SPARQL cannot DROP a blank-node graph
             raise InputError(f"store: the graph {graph} is named by a blank node")
+        digests[graph.value] = _graph_digest(rows)
+        if recorded is not None and recorded.get(graph.value) == digests[graph.value]:
+            unchanged += 1
+            continue
         old = set(store.quads_for_pattern(None, None, None, graph))
         if old == _graph_quads(graph, rows):
             unchanged += 1
             continue
         (replaced if old else added).append(graph.value)
-        writes.append((graph, rows, bool(old)))
-    return writes, SyncReport(tuple(added), tuple(replaced), unchanged)
+        writes.append((graph, rows, old))
+    return writes, digests, SyncReport(tuple(added), tuple(replaced), unchanged)
+
+
+def _held_by_named_graph(store: ox.Store, triple: tuple, besides: set) -> bool:
+    subject, predicate, obj = triple
+    return any(not isinstance(q.graph_name, ox.DefaultGraph) and q.graph_name not in besides
+               for q in store.quads_for_pattern(subject, predicate, obj, None))
+
+
+def _default_changes_of(store: ox.Store, quads: SortedQuads, writes: list) -> tuple[list[tuple], list[tuple]]:
+    """The default graph's change from the changed graphs alone (the store's default graph being the
+    merge of its graphs and the build's own default-graph triples, as the last complete sync left
+    it): their triples not there yet are added; their old triples no other graph holds are removed;
+    the build's own default triples (extraction graphs, totals) replace the old ones."""
+    own = {(s, p, _stored(o)) for graph, rows in quads.graphs if isinstance(graph, ox.DefaultGraph) for s, p, o in rows}
+    patterns = {(None, p, o if p == _TYPE else None) for _, p, o in own}
+    changed = {graph for graph, _, _ in writes}
+    old_own = {(q.subject, q.predicate, q.object) for subject, predicate, obj in patterns
+               for q in store.quads_for_pattern(subject, predicate, obj, ox.DefaultGraph())}
+    removed = {t for t in old_own - own if not _held_by_named_graph(store, t, set())}
+    new_rows = {(s, p, _stored(o)) for _, rows, _ in writes for s, p, o in rows}
+    added = {t for t in own - old_own}
+    added |= {(s, p, o) for s, p, o in new_rows if next(store.quads_for_pattern(s, p, o, ox.DefaultGraph()), None) is None}
+    for _, _, old in writes:
+        removed |= {t for t in ((q.subject, q.predicate, q.object) for q in old)
+                    if t not in new_rows and t not in own and not _held_by_named_graph(store, t, changed)}
+    return sorted(removed, key=str), sorted(added - removed, key=str)
 
 
 def _operations(store: ox.Store, writes: list, default: tuple[list, list]) -> Iterator[list[str]]:
@@ -110,9 +165,9 @@ def _operations(store: ox.Store, writes: list, default: tuple[list, list]) -> It
     stale = sorted((g for g in store.named_graphs() if g.value.startswith(_STAGING)), key=str)
     if stale:
         yield [f"DROP SILENT GRAPH {g}" for g in stale]
-    for graph, rows, replaces in writes:
+    for graph, rows, old in writes:
         new = sorted(((q.subject, q.predicate, q.object) for q in _graph_quads(graph, rows)), key=str)
-        yield ([f"DROP SILENT GRAPH {graph}"] if replaces else []) + [f"INSERT DATA {_data(graph, new)}"]
+        yield ([f"DROP SILENT GRAPH {graph}"] if old else []) + [f"INSERT DATA {_data(graph, new)}"]
     removed, more = default
     if removed or more:
         yield (([f"DELETE DATA {_data(None, removed)}"] if removed else [])
@@ -139,18 +194,20 @@ def _size(writes: list, default: tuple[list, list]) -> int:
     return int(rows * per_row)
 
 
-def sync(store: ox.Store, quads: SortedQuads | Iterable[ox.Quad]) -> SyncReport:
-    """Make the store hold `quads` (a full build), rewriting only the graphs that differ (see the module)."""
+def sync(store: ox.Store, quads: SortedQuads | Iterable[ox.Quad], digests: Path | None = None) -> SyncReport:
+    """Make the store hold `quads` (a full build), rewriting only the graphs that differ (see the module).
+
+    `digests` (a file beside the database) records each graph's digest after a complete sync; with
+    it, unchanged graphs are not read back and the default graph's change is worked out from the
+    changed graphs alone. It is removed before the store changes and written after, so a build
+    killed in between leaves none and the next sync compares everything."""
     if not isinstance(quads, SortedQuads):
-        collector = QuadCollector()
-        for q in quads:
-            graph = q.graph_name
-            if not isinstance(graph, (ox.DefaultGraph, ox.NamedNode)):
-                raise InputError(f"store: the graph {graph} is named by a blank node")
-            collector.graph(None if isinstance(graph, ox.DefaultGraph) else graph).add((q.subject, q.predicate, q.object))
-        quads = collector.finish()
-    writes, report = _plan(store, quads)
-    default = _default_changes(store, quads)
+        quads = _collected(quads)
+    recorded = _read_digests(digests)
+    writes, graph_digests, report = _plan(store, quads, recorded)
+    if digests is not None:
+        digests.unlink(missing_ok=True)
+    default = _default_changes_of(store, quads, writes) if recorded is not None else _default_changes(store, quads)
     if _size(writes, default) <= ONE_TRANSACTION_BYTES:
         operations = [op for group in _operations(store, writes, default) for op in group]
         if operations:
@@ -158,4 +215,31 @@ def sync(store: ox.Store, quads: SortedQuads | Iterable[ox.Quad]) -> SyncReport:
     else:
         _apply_graph_by_graph(store, writes, default)
     store.flush()
+    if digests is not None:
+        from kg.export.atomic import write_text_atomic  # imported here: the store is read without it
+
+        write_text_atomic(digests, json.dumps({"format": DIGESTS_FORMAT, "graphs": graph_digests}, sort_keys=True))
     return report
+
+
+def _collected(quads: Iterable[ox.Quad]) -> SortedQuads:
+    collector = QuadCollector()
+    for q in quads:
+        graph = q.graph_name
+        if not isinstance(graph, (ox.DefaultGraph, ox.NamedNode)):
+            raise InputError(f"store: the graph {graph} is named by a blank node")
+        collector.graph(None if isinstance(graph, ox.DefaultGraph) else graph).add((q.subject, q.predicate, q.object))
+    return collector.finish()
+
+
+def _read_digests(path: Path | None) -> dict[str, str] | None:
+    """The digests of the last complete sync, or None (no file, another format, unreadable)."""
+    if path is None:
+        return None
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(data, dict) or data.get("format") != DIGESTS_FORMAT or not isinstance(data.get("graphs"), dict):
+        return None
+    return data["graphs"]

@@ -164,14 +164,45 @@ def _joins(unit: _Unit, other: _Unit, durative: frozenset[str]) -> bool:
     return bool(unit.agents & other.agents)
 
 
+class _Nearby:
+    """The units a unit may join, found by type and day instead of by trying every unit (a corpus
+    has tens of thousands: comparing all pairs took minutes)."""
+
+    def __init__(self, units: Iterable[_Unit], durative: frozenset[str]):
+        self.durative = durative
+        self.by_type: dict[str, list[_Unit]] = defaultdict(list)
+        self.undated: dict[str, list[_Unit]] = defaultdict(list)
+        self.by_day: dict[tuple[str, dt.date], list[_Unit]] = defaultdict(list)
+        for unit in sorted(units, key=lambda u: u.key):
+            self.by_type[unit.type].append(unit)
+            if not unit.days:
+                self.undated[unit.type].append(unit)
+            for day in sorted(set(unit.days)):
+                self.by_day[(unit.type, day)].append(unit)
+
+    def of(self, unit: _Unit) -> list[_Unit]:
+        """Every unit of the type that may be close enough in time (`_close_in_time` decides)."""
+        if unit.type in self.durative or not unit.days:
+            return self.by_type[unit.type]
+        found: dict[str, _Unit] = {u.key: u for u in self.undated[unit.type]}
+        for day in set(unit.days):
+            for shift in range(-SAME_EVENT_DAYS, SAME_EVENT_DAYS + 1):
+                found.update((u.key, u) for u in self.by_day.get((unit.type, day + dt.timedelta(days=shift)), ()))
+        return [found[k] for k in sorted(found)]
+
+
 def _joined(keys: dict[tuple[str, int], str], sightings: list[Sighting], durative: frozenset[str]) -> dict[tuple[str, int], str]:
     """Reports keyed by different anchors that are one event: a unit joins the one unit of its type
     and time that `_joins` allows; when several could be meant it stays apart (never a guess). Decided
     from the units alone, so independent of input order; a unit that others join never moves."""
     units = _units(keys, sightings)
+    nearby = _Nearby(units.values(), durative)
     moves: dict[str, str] = {}
     for key in sorted(units):
-        candidates = [other for other in units.values() if _joins(units[key], other, durative)]
+        unit = units[key]
+        if unit.anchors and not unit.coarse:  # a precise report never moves
+            continue
+        candidates = [other for other in nearby.of(unit) if _joins(unit, other, durative)]
         if len(candidates) == 1:
             moves[key] = candidates[0].key
     final = {key: target for key, target in moves.items() if target not in moves}

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 
 from kg import __version__
 from kg.config import Settings
-from kg.dataset.store import CACHE, ExtractionCache, open_store, stored_articles
+from kg.dataset.store import CACHE, DIGESTS, ExtractionCache, open_store, stored_articles
 from kg.dataset.sync import sync
 from kg.errors import InputError
 from kg.export.atomic import remove_stale_temporaries, staged_outputs
@@ -206,7 +206,8 @@ def _build(inputs: Iterable[str | Path], out_dir: Path | None, settings: Setting
     articles = tuple(a for a in candidates if a.key in packed)
     if not articles:
         raise NothingToBuild(tuple(skipped))
-    return _finish(articles, packed, skipped, gazetteer, settings, out_dir, store, progress)
+    digests = store_dir / DIGESTS if store_dir is not None else None
+    return _finish(articles, packed, skipped, gazetteer, settings, out_dir, store, progress, digests)
 
 
 def resolved_articles(articles: Sequence[Article], packed: dict[str, PackedExtraction], resolution: Resolution,
@@ -242,8 +243,9 @@ def _identities(articles: Sequence[Article], packed: dict[str, PackedExtraction]
 @collector_paused  # all of it: a collection between two steps would walk every object the steps made
 def _finish(articles: tuple[Article, ...], packed: dict[str, PackedExtraction], skipped: list[Skipped],
             gazetteer: Gazetteer, settings: Settings, out_dir: Path | None, store,
-            progress: Progress | None = None) -> BuildResult:
-    """Resolution, the dataset, and every output, from the extracted articles."""
+            progress: Progress | None = None, digests: Path | None = None) -> BuildResult:
+    """Resolution, the dataset, and every output, from the extracted articles (`digests`: the
+    store's record of its graphs, kg.dataset.sync)."""
     stage(progress, stages.RESOLVING)
     labels = {e.key: e.label for e in gazetteer.entries()}
     resolution = resolve(lambda: (packed[a.key].mentions() for a in articles), labels)
@@ -259,7 +261,7 @@ def _finish(articles: tuple[Article, ...], packed: dict[str, PackedExtraction], 
     report["dropped_facts"] = dict(sorted(dropped.items()))
     if store is not None:
         stage(progress, stages.STORE)
-        report["store"] = sync(store, quads).as_dict()
+        report["store"] = sync(store, quads, digests).as_dict()
     if out_dir is not None:
         remove_stale_temporaries(out_dir)
         with staged_outputs(out_dir) as staging:  # OUT changes only once every output is written
