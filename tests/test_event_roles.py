@@ -34,6 +34,9 @@ def events(nlp, text: str) -> list[tuple[str, str | None, str | None, str | None
     ("Russia launched the war against Ukraine in 2022.", ("Invasion", "Russia", "Ukraine", None)),
     # a place naming the event noun it modifies is its target
     ("Russia said the Kremlin drone attack was a terrorist act.", ("Attack", None, "Kremlin", "drone")),
+    # a pronoun subject of a clause coordinated with what someone said stands for that someone
+    ("Russia's defence ministry said its forces had struck targets, and it rejected Ukrainian accusations.",
+     ("Denial", "Russia's defence ministry", None, None)),
     # rejecting accusations is a denial by the one who rejects, not their accusation
     ("The Kremlin rejected accusations that it destroyed the dam.", ("Denial", "Kremlin", None, None)),
     ("Moscow dismissed the claims as absurd.", ("Denial", "Moscow", None, None)),

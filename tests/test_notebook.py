@@ -24,4 +24,4 @@ def test_explore_notebook_runs():
     assert "<iframe srcdoc=" in html and "kg-data" in html  # the view, inline
     text = "".join(o.get("data", {}).get("text/plain", "") for o in outputs)
     assert "analysis.gexf" in text and "analysis.graphml" in text
-    assert "Accusation" in html and "statements" in html  # the flat tables, by type and month and by speaker
+    assert "Attack" in html and "statements" in html  # the flat tables, by type and month and by speaker

@@ -35,16 +35,17 @@ def named_by(ctx: Mentions, noun: "Token") -> Mention | None:
 
 
 def speaker_of(ctx: Mentions, pronoun: "Token") -> Mention | None:
-    """The sayer a subject pronoun stands for: "the Kremlin said it would respond" -> the Kremlin."""
+    """The sayer a subject pronoun stands for: "the Kremlin said it would respond" -> the Kremlin;
+    also the subject of the clause it is coordinated with ("the ministry said …, and it rejected …")."""
     if pronoun.lower_ not in lexicon.words("event_speaker_pronouns"):
         return None
     clause = pronoun.head
     for _ in range(2):
-        if clause.dep_ != "ccomp" or clause.head is clause:
+        if clause.dep_ not in ("ccomp", "conj") or clause.head is clause:
             clause = clause.head
             continue
-        sayer = next((c for c in clause.head.children if c.dep_ == "nsubj"), None)
-        return named_by(ctx, sayer) if sayer is not None else None
+        # "X said it …" (what X said) or "X said …, and it rejected …" (X again, in a coordinated clause)
+        return next((m for c in clause.head.children if c.dep_ == "nsubj" and (m := named_by(ctx, c)) is not None), None)
     return None
 
 
