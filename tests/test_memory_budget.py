@@ -34,10 +34,11 @@ def test_a_build_over_its_budget_stops_and_leaves_the_previous_outputs(tmp_path,
     for name in OUTPUT_FILES:
         (out / name).parent.mkdir(parents=True, exist_ok=True)
         (out / name).write_bytes((sample_out / name).read_bytes())
+    # the sample build peaks at about 140 MB: 80 MB is over it within the first imports, whatever the load
     done = subprocess.run([sys.executable, "-m", "kg", "build", str(SAMPLES), "-o", str(out), "-q",
-                           "--max-memory", "120M"], capture_output=True, text=True, timeout=300)
+                           "--max-memory", "80M"], capture_output=True, text=True, timeout=300)
     assert done.returncode == 2, done.stderr
-    assert "memory budget of 120 MB" in done.stderr and "Traceback" not in done.stderr
+    assert "memory budget of 80 MB" in done.stderr and "Traceback" not in done.stderr
     for name in OUTPUT_FILES:
         assert (out / name).read_bytes() == (sample_out / name).read_bytes(), name
     again = subprocess.run([sys.executable, "-m", "kg", "build", str(SAMPLES), "-o", str(out), "-q",
