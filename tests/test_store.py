@@ -187,3 +187,15 @@ def test_an_edit_worked_out_from_the_changed_graphs_gives_the_store_a_fresh_buil
     fresh = tmp_path / "fresh"
     build([inputs], None, Settings(), store_dir=fresh)
     assert quads(store_dir) == quads(fresh)
+
+
+def test_adding_to_a_store_writes_the_dumps_a_full_build_of_every_article_writes(tmp_path):
+    """A then B added to a store (B's build writing the dumps of everything stored) gives the same
+    bytes as one build of A and B without a store."""
+    store_dir = tmp_path / "store"
+    build([SAMPLES / "odesa-wire.txt", SAMPLES / "harbour-daily.html"], None, Settings(), store_dir=store_dir)
+    added = build([SAMPLES / "briefings.jsonl"], tmp_path / "added", Settings(), store_dir=store_dir)
+    assert added.report["store"]["graphs_added"]
+    build([SAMPLES / name for name in FILES], tmp_path / "whole", Settings())
+    for name in ("graph.nq", "graph.trig", "graph.ttl", "graph.jsonld"):
+        assert (tmp_path / "added" / name).read_bytes() == (tmp_path / "whole" / name).read_bytes(), name

@@ -31,7 +31,7 @@ from kg.graph.quads import QuadCollector, SortedQuads
 _STAGING = "urn:kg:staging:"  # graphs that stores written by earlier versions of kg may hold
 ONE_TRANSACTION_BYTES = 256 * 2**20  # the whole change in one update when its text is no larger
 DEFAULT_BATCH = 100_000  # triples of the merged default graph added per transaction in a big change
-DIGESTS_FORMAT = "kg-graph-digests 1"  # raised when what a digest covers changes
+DIGESTS_FORMAT = "kg-graph-digests 2"  # 2: SortedQuads.digests  # raised when what a digest covers changes
 _TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 _XSD = "http://www.w3.org/2001/XMLSchema#"
 _INTEGER = ox.NamedNode(_XSD + "integer")
@@ -100,14 +100,6 @@ def _default_changes(store: ox.Store, quads: SortedQuads) -> tuple[list[tuple], 
     return sorted(removed, key=str), sorted(added, key=str)
 
 
-def _graph_digest(rows: Iterable[tuple]) -> str:
-    """A graph's content as the store holds it, hashed (its rows come sorted)."""
-    digest = hashlib.blake2b(digest_size=16)
-    for s, p, o in rows:
-        digest.update(f"{s} {p} {_stored(o)}\n".encode())
-    return digest.hexdigest()
-
-
 def _plan(store: ox.Store, quads: SortedQuads, recorded: dict[str, str] | None):
     """The named graphs to write (graph, its rows, the quads it replaces), every graph's digest, and
     the report. A graph whose digest is the one recorded at the last sync is not read from the store."""
@@ -121,7 +113,7 @@ def _plan(store: ox.Store, quads: SortedQuads, recorded: dict[str, str] | None):
             continue
         if not isinstance(graph, ox.NamedNode):  # SPARQL cannot DROP a blank-node graph
             raise InputError(f"store: the graph {graph} is named by a blank node")
-        digests[graph.value] = _graph_digest(rows)
+        digests[graph.value] = quads.digests[str(graph)]  # made while sorting (SortedQuads.digests)
         if recorded is not None and recorded.get(graph.value) == digests[graph.value]:
             unchanged += 1
             continue

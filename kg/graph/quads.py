@@ -9,8 +9,9 @@ object. The merged graph (every triple once, for Turtle) comes from the same pas
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
@@ -43,6 +44,9 @@ class SortedQuads:
     merged: list[Triple]
     graphs: list[GraphRun]
     count: int
+    # each named graph's digest (by its N-Quads spelling): a hash of its sorted triples' spelling,
+    # made from the sort keys while they exist (kg.dataset.sync compares it with the last sync's)
+    digests: dict[str, str] = field(default_factory=dict)
 
     def __len__(self) -> int:
         return self.count
@@ -91,6 +95,7 @@ class QuadCollector:
         subjects: dict[int, str] = {}
         predicates: dict[int, str] = {}
         objects: dict[int, str] = {}
+        digests: dict[str, str] = {}
         for graph_key in sorted(spelled):
             graph = spelled[graph_key]
             keyed = {}
@@ -108,10 +113,13 @@ class QuadCollector:
                     obj = objects[id(o)] = str(o)
                 keyed[subject + predicate + obj] = triple
             merged.update(keyed)
-            rows = [keyed[k] for k in sorted(keyed)]
+            keys = sorted(keyed)
+            rows = [keyed[k] for k in keys]
             graphs.append((graph, rows))
             count += len(rows)
-        return SortedQuads([merged[k] for k in sorted(merged)], graphs, count)
+            if graph_key:
+                digests[graph_key] = hashlib.blake2b("\n".join(keys).encode(), digest_size=16).hexdigest()
+        return SortedQuads([merged[k] for k in sorted(merged)], graphs, count, digests)
 
 
 def graph_runs(quads: Iterable[ox.Quad]) -> list[GraphRun]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from kg.util.pickling import quick_unpickling
 from kg.vocab import EventType, Modality, Stance
 
 Ref = tuple[int, int]  # (start, end) of a Mention in the same article
@@ -17,6 +18,7 @@ STANCES = tuple(Stance)  # kg/vocab.py
 EVENT_TYPES = tuple(EventType)
 
 
+@quick_unpickling
 @dataclass(frozen=True, slots=True)
 class Speaker:
     """Who a statement is attributed to: an entity mention, or an unnamed source described in words."""
@@ -27,6 +29,7 @@ class Speaker:
     end: int | None = None
 
 
+@quick_unpickling
 @dataclass(frozen=True, slots=True)
 class Statement:
     """A quote (direct) or reported speech: who said what, how, where and with which stance."""
@@ -44,6 +47,7 @@ class Statement:
     about: int | None = None  # index into ArticleFacts.events
 
 
+@quick_unpickling
 @dataclass(frozen=True, slots=True)
 class EventMention:
     """One report of an event in one article, with its roles."""
@@ -65,6 +69,7 @@ class EventMention:
     outcome: str | None = None  # "no casualties"
 
 
+@quick_unpickling
 @dataclass(frozen=True, slots=True)
 class GrantMention:
     """An aid package as one article describes it."""
@@ -86,6 +91,7 @@ class GrantMention:
     date_precision: str = "day"  # "day", "month" ("in May") or "year"
 
 
+@quick_unpickling
 @dataclass(frozen=True, slots=True)
 class ArticleFacts:
     article_key: str

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from kg.util.pickling import quick_unpickling
 from kg.vocab import EntityKind, Sense
 
 # Entity kinds the rest of the pipeline knows (kg/vocab.py). A kind decides the IRI path and the RDF types.
@@ -11,6 +12,7 @@ PERSON, ORGANIZATION, COUNTRY, PLACE, WEAPON = EntityKind
 KINDS = tuple(EntityKind)
 
 
+@quick_unpickling
 @dataclass(frozen=True, slots=True)
 class Role:
     """A title or role the text gives a person ("spokesman"), and whom it is held for."""
@@ -24,6 +26,7 @@ class Role:
     affiliation_end: int | None = None
 
 
+@quick_unpickling
 @dataclass(frozen=True, slots=True)
 class Mention:
     """One span of an article that names an entity.
@@ -47,6 +50,7 @@ class Mention:
     confidence: float = 0.8
 
 
+@quick_unpickling
 @dataclass(frozen=True, slots=True)
 class ArticleMentions:
     """All mentions found in one article, in text order."""

@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from kg.nlp import lexicon
 
 _NON_LETTER = re.compile(r"[^a-z]+")
 _DOUBLE = re.compile(r"([a-z])\1+")
+_MEMO = 2**16  # names and surfaces recur across articles: each spelling keyed once (bounded)
 
 
+@lru_cache(maxsize=_MEMO)
 def fold(text: str) -> str:
     """Lowercase ASCII letters and spaces only (diacritics removed, punctuation dropped)."""
     decomposed = unicodedata.normalize("NFKD", text)
@@ -23,6 +26,7 @@ def fold(text: str) -> str:
     return " ".join(part for part in _NON_LETTER.split(ascii_text) if part)
 
 
+@lru_cache(maxsize=_MEMO)
 def token_key(token: str) -> str:
     """Transliteration-insensitive key of one name token."""
     t = token.replace("x", "ks").replace("kh", "h")  # maxim / maksym, mikhail / mihail
