@@ -69,3 +69,14 @@ def test_a_build_stopped_while_writing_leaves_out_as_it_was(tmp_path, sample_out
     for name in OUTPUT_FILES:
         assert (out / name).read_bytes() == (sample_out / name).read_bytes(), name
     assert not [p.name for p in out.iterdir() if p.name.startswith(".")]
+
+
+def test_the_budget_holds_when_the_build_was_started_with_sigint_ignored(tmp_path):
+    """A background job of a script (or a test runner's child) starts with SIGINT ignored, where
+    Python raises no KeyboardInterrupt: the budget must stop the build all the same."""
+    import signal
+
+    done = subprocess.run([sys.executable, "-m", "kg", "build", str(SAMPLES), "-o", str(tmp_path / "out"), "-q",
+                           "--max-memory", "80M"], capture_output=True, text=True, timeout=300,
+                          preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN))
+    assert done.returncode == 2 and "memory budget of 80 MB" in done.stderr, done.stderr

@@ -12,6 +12,7 @@ from __future__ import annotations
 import _thread
 import os
 import re
+import signal
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -95,6 +96,12 @@ def memory_budget(limit: int | None, interval: float = 0.2) -> Iterator[None]:
                 over.append(used)
                 _thread.interrupt_main()  # again each interval, should a library swallow one
 
+    # interrupt_main() only raises KeyboardInterrupt where Python handles SIGINT; a process started
+    # with SIGINT ignored (a background job of a script, some job runners) would never stop
+    handler = signal.getsignal(signal.SIGINT)
+    restore = handler is not signal.default_int_handler and threading.current_thread() is threading.main_thread()
+    if restore:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
     watcher = threading.Thread(target=watch, name="kg-memory-budget", daemon=True)
     watcher.start()
     try:
@@ -108,3 +115,5 @@ def memory_budget(limit: int | None, interval: float = 0.2) -> Iterator[None]:
     finally:
         stop.set()
         watcher.join()
+        if restore:
+            signal.signal(signal.SIGINT, handler)
