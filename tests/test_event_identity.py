@@ -135,3 +135,30 @@ def test_an_event_keyed_by_its_agent_joins_the_one_told_that_day_only_if_the_age
     keys = ["event/denial-place-moscow", "event/denial-by-government-ukraine", "event/denial-by-country-russia"]
     result = _agent_keys_told_again(ArticleFacts("a", events=events), keys, entity.get)
     assert result == ["event/denial-place-moscow", "event/denial-by-government-ukraine", "event/denial-place-moscow"]
+
+
+def test_a_mention_not_dated_to_the_day_joins_the_one_event_its_window_fits():
+    from kg.resolve.event_identity import sighting
+
+    base = "event/mutiny-country-x"
+    exact = [sighting("a", 0, base, None, "Mutiny", "2024-06-24", "2024-06-24"),
+             sighting("b", 0, base, None, "Mutiny", "2024-09-02", "2024-09-03")]
+    month = sighting("c", 0, base, None, "Mutiny", "2024-06", "2024-08-23")  # "in June", told in August
+    recent = sighting("d", 0, base, None, "Mutiny", None, "2024-06-26")  # no time, two days later
+    stale = sighting("e", 0, base, None, "Mutiny", None, "2024-08-01")  # no time, weeks later: no event fits
+    vague = sighting("f", 0, base, None, "Mutiny", None, "2024-09-03", unresolved_time=True)  # "over the past month"
+    keys = event_identities([*exact, month, recent, stale, vague])
+    assert keys[("a", 0)] == keys[("c", 0)] == keys[("d", 0)] == "event/2024-06-24-mutiny-country-x"
+    assert keys[("e", 0)] == "event/2024-08-01-mutiny-country-x"
+    assert keys[("f", 0)] == base, "a time kg cannot place is not the day of publication"
+    # A window that two events fit could mean either: it stays apart.
+    two = [sighting("a", 0, base, None, "Mutiny", "2024-06-03", "2024-06-03"),
+           sighting("b", 0, base, None, "Mutiny", "2024-06-24", "2024-06-24"),
+           sighting("c", 0, base, None, "Mutiny", "2024-06", "2024-07-01")]
+    keys = event_identities(two)
+    assert keys[("c", 0)] not in (keys[("a", 0)], keys[("b", 0)])
+    # A month does not reach into the next one ("attacks in May" are not the attack of 1 June).
+    may = [sighting("a", 0, base, None, "Mutiny", "2024-06-01", "2024-06-01"),
+           sighting("b", 0, base, None, "Mutiny", "2024-05", "2024-06-01")]
+    keys = event_identities(may)
+    assert keys[("a", 0)] != keys[("b", 0)]

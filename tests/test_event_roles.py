@@ -65,3 +65,59 @@ def test_war_crimes_are_no_invasion(nlp):
 def test_what_an_attack_fires_is_its_instrument_and_what_is_shot_down_the_target(nlp):
     assert ("Attack", "Russia", None, "missiles") in events(nlp, "Russia fired 30 missiles overnight.")
     assert ("Interception", "Ukraine", "missiles", None) in events(nlp, "Ukraine shot down 30 missiles overnight.")
+
+
+@pytest.mark.parametrize("text, expected", [
+    # what an interception stops is its target, also in the passive and with a participle; a weapon
+    # coordinated with it was stopped too, and the air defence is the instrument
+    ("Ukraine said six missiles and 25 drones were shot down by air defences over the Kherson region.",
+     ("Interception", None, "missiles", "air defences")),
+    ("Poland said debris from the downed drones fell on a farm near Lublin.", ("Interception", None, "drones", None)),
+    # fire that is opened is an attack; the light verb's prepositions are the event's
+    ("Russia denied it. Ukraine said Russian helicopters opened fire on Kherson on Monday.",
+     ("Attack", "Russia", "Kherson", None)),
+    # a passive light verb's agent phrase names who carried the event out, through a demonym
+    ("Russia blamed Ukraine. The strike was carried out by two Ukrainian sea drones.",
+     ("Attack", "Ukraine", None, "sea drones")),
+    # a people named in the plural stands for its country
+    ("Russia denied it. Overnight, Russians attacked Kharkiv with drones.", ("Attack", "Russia", "Kharkiv", "drones")),
+    # "X was the target of an attack"
+    ("Moscow said the Kerch Bridge was the target of a drone attack.", ("Attack", None, "Kerch Bridge", "drone")),
+    # a definite noun repeating the head of a place named before refers back to it
+    ("Ukraine said the Kerch Bridge was closed. Two drones hit the bridge overnight.",
+     ("Attack", None, "Kerch Bridge", "Two drones")),
+    # … unless its own modifier says it is another one
+    ("Ukraine said the Kerch Bridge was closed. Two drones hit the railway bridge overnight.",
+     ("Attack", None, None, "Two drones")),
+    # a medium or platform is where news was told, never what an event was done to
+    ("Zelensky confirmed Biden's visit to Kyiv on Telegram.", ("Visit", "Biden", None, None)),
+    # one who leads an event carries it out
+    ("Russia said Prigozhin led a mutiny against the army.", ("Mutiny", "Prigozhin", None, None)),
+])
+def test_targets_agents_and_instruments_from_the_parse(nlp, text, expected):
+    assert expected in events(nlp, text)
+
+
+def places(nlp, text: str) -> list[tuple[str, str | None]]:
+    facts, names = facts_of(nlp, text)
+    return [(e.type.value, names.get(e.place) if e.place else None) for e in facts.events]
+
+
+@pytest.mark.parametrize("text, expected", [
+    # the place of the event's own clause, not the one of the clause of saying
+    ("Officials in Kyiv said explosions were heard in Lviv.", [("FireOrExplosion", "Lviv")]),
+    # a place in another object of the verb is not the event's
+    ("Peskov said the drone attack on Odesa would not change the campaign against Kyiv.", [("Attack", None)]),
+    # a place reached through a participle that describes a noun still is the clause's
+    ("A large fire broke out at a depot near a bridge connecting Russia to occupied Crimea.",
+     [("FireOrExplosion", "Crimea")]),
+])
+def test_a_place_is_the_events_only_when_attached_to_its_trigger_or_clause(nlp, text, expected):
+    found = places(nlp, text)
+    assert [p for p in found if p[0] == expected[0][0]] == expected
+
+
+def test_an_event_spoken_of_is_not_the_speakers(nlp):
+    """The subject of a clause of saying does not carry out the event its words are about."""
+    assert not [e for e in events(nlp, "Peskov said the mutiny would not change the course of the war.")
+                if e[0] == "Mutiny" and e[1] == "Peskov"]

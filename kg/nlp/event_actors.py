@@ -30,6 +30,8 @@ def named_by(ctx: Mentions, noun: "Token") -> Mention | None:
     found = ctx.mention_at(noun, ACTORS)
     if found is not None:
         return found
+    if noun.tag_ in ("NNS", "NNPS") and (people := ctx.demonym_country(noun)) is not None:
+        return people  # "Russians attacked …"
     return next((m for c in noun.children if c.dep_ in ("amod", "compound")
                  if (m := ctx.demonym_country(c)) is not None), None)
 
@@ -76,6 +78,10 @@ def acts_elsewhere(doc: "Doc", weapon: Mention, trigger: "Token") -> bool:
 def carrier(ctx: Mentions, noun: "Token") -> Mention | None:
     """Who carries out an event noun that is the object of a light verb: "Russia launched an attack"."""
     verb = noun.head
+    if noun.dep_ == "nsubjpass" and verb.lemma_ in lexicon.words("event_light_verbs"):
+        # "the strike was carried out by two Ukrainian drones": the agent phrase names who
+        return next((m for a in verb.children if a.dep_ == "agent" for o in a.children if o.dep_ == "pobj"
+                     if (m := named_by(ctx, o)) is not None), None)
     if noun.dep_ not in ("dobj", "pobj") or verb.lemma_ not in lexicon.words("event_light_verbs"):
         if not (noun.dep_ == "pobj" and verb.head.lemma_ in lexicon.words("event_light_verbs")):
             return None

@@ -22,12 +22,13 @@ from typing import TYPE_CHECKING, TypedDict
 
 from kg.nlp import lexicon
 from kg.nlp.event_actors import acts_elsewhere, carrier, named_by, named_in, subject_actor
+from kg.nlp.event_places import antecedent, attached_place
 from kg.nlp.event_times import complete_dates, own_time
 from kg.nlp.facts import EventMention, Ref
 from kg.nlp.gazetteer import Gazetteer
 from kg.nlp.mention import COUNTRY, ORGANIZATION, PERSON, PLACE, WEAPON, Mention
 from kg.nlp.modality import modality
-from kg.vocab import EventType, Sense
+from kg.vocab import EventType
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
@@ -80,6 +81,7 @@ def _event_type(trigger: "Token") -> EventType | None:
 
 
 _ACTORS = (PERSON, ORGANIZATION, COUNTRY)
+_CHANNELS = ("media", "platform")  # gazetteer kinds that carry news, never what an event is done to
 
 
 class _Sentence:
@@ -94,9 +96,21 @@ class _Sentence:
                     return m
         return None
 
+    def target_at(self, token: "Token", kinds: tuple[str, ...]) -> Mention | None:
+        """The mention a token names, or for a place the one a definite noun refers back to ("the
+        bridge"); never a news medium or platform ("confirmed the visit on Telegram": a channel)."""
+        found = named_in(self, token, kinds)
+        if found is not None and found.gazetteer_key is not None:
+            entry = self.gazetteer.get(found.gazetteer_key)
+            return None if entry is not None and entry.kind in _CHANNELS else found
+        return found if found is not None or PLACE not in kinds else antecedent(self.mentions, token)
+
     def demonym_country(self, token: "Token") -> Mention | None:
-        """"Ukrainian drone attack": the agent is Ukraine when Ukraine is named in the article."""
+        """"Ukrainian drone attack": the agent is Ukraine when Ukraine is named in the article; a
+        people named in the plural ("Russians attacked") stands for its country too."""
         entry = self.gazetteer.demonym(token.text)
+        if entry is None and token.tag_ in ("NNS", "NNPS") and token.text.lower().endswith("s"):
+            entry = self.gazetteer.demonym(token.text[:-1])
         if entry is None:
             return None
         return next((m for m in self.mentions if m.gazetteer_key == entry.key), None)
@@ -124,10 +138,12 @@ _STRIKES = (EventType.ATTACK, EventType.INTERCEPTION)  # events with an instrume
 
 
 def _governing_actor(ctx: _Sentence, trigger: "Token") -> Mention | None:
-    """The first named subject up the parse from a noun trigger (skipping pronouns)."""
+    """The first named subject up the parse from a noun trigger (skipping pronouns); none when the
+    trigger's phrase is itself a subject ("Peskov said the mutiny would not change anything": the
+    mutiny is what is spoken of, not Peskov's)."""
     node = trigger
     for _ in range(5):
-        if node.head is node:
+        if node.head is node or node.dep_ in ("nsubj", "nsubjpass", "csubj"):
             return None
         node = node.head
         for child in node.children:
@@ -144,49 +160,74 @@ class _Roles(TypedDict):
     alleged: bool
 
 
+def _target_kinds(trigger: "Token") -> tuple[str, ...]:
+    """What an event is done to: an interception stops weapons (what is shot down is its target, a
+    place named with it is where); any other event is done to an actor or a place."""
+    return (WEAPON,) if _event_type(trigger) == EventType.INTERCEPTION else _ACTORS + (PLACE,)
+
+
 def _phrase_roles(ctx: _Sentence, trigger: "Token", agent: Mention | None,
                   target: Mention | None) -> tuple[Mention | None, Mention | None]:
-    """Roles in the trigger's own phrase: its owner, a demonym, its prepositions, and those of a
-    participle modifying it ("a missile attack launched by Russia on Odesa")."""
+    """Roles in the trigger's own phrase: its owner, a demonym, its prepositions, those of a
+    participle modifying it ("a missile attack launched by Russia on Odesa") and those of the light
+    verb it is the object of ("opened fire on a convoy")."""
     words = _words()
+    kinds = _target_kinds(trigger)
     phrase = [*trigger.children, *(g for c in trigger.children if c.dep_ == "acl" for g in c.children)]
+    if trigger.dep_ == "dobj" and trigger.head.lemma_ in lexicon.words("event_light_verbs"):
+        phrase += [c for c in trigger.head.children if c.dep_ == "prep"]
     for child in phrase:
         if child.dep_ == "poss" and agent is None:  # "Russia's invasion"; "its invasion": the clause's subject
             agent = ctx.mention_at(child, _ACTORS) if child.pos_ != "PRON" else _governing_actor(ctx, trigger)
         if child.dep_ == "amod" and agent is None:
             agent = ctx.demonym_country(child)
         if child.dep_ == "compound" and target is None and trigger.pos_ == "NOUN":  # "the Kremlin drone attack"
-            target = ctx.mention_at(child, (PLACE, COUNTRY))
+            target = ctx.mention_at(child, tuple(k for k in (PLACE, COUNTRY) if k in kinds))
         if child.dep_ not in ("prep", "agent"):
             continue
         for pobj in (p for p in child.children if p.dep_ == "pobj"):
             if target is None and (child.lower_ in words.target_preps or (
                     trigger.pos_ == "NOUN" and child.lower_ in words.noun_target_preps)):
-                target = named_in(ctx, pobj, _ACTORS + (PLACE,))
+                target = ctx.target_at(pobj, kinds)
             elif (child.dep_ == "agent" or child.lower_ in words.agent_preps) and agent is None:
                 agent = named_by(ctx, pobj)  # "attacks by Russian forces on Kyiv": "on" hangs from "forces"
-                target = target or next((ctx.mention_at(o, _ACTORS + (PLACE,)) for p in pobj.children
+                target = target or next((ctx.mention_at(o, kinds) for p in pobj.children
                                          if p.dep_ == "prep" and p.lower_ in words.target_preps
                                          for o in p.children if o.dep_ == "pobj"), None)
     return agent, target
+
+
+def _target_of_copula(ctx: _Sentence, trigger: "Token", kinds: tuple[str, ...]) -> Mention | None:
+    """"The bridge was the target of a drone attack": the subject of "be the target of" an event."""
+    noun = trigger.head.head if trigger.dep_ == "pobj" and trigger.head.lower_ == "of" else None
+    if noun is None or noun.dep_ != "attr" or noun.lemma_.lower() not in lexicon.words("event_target_nouns"):
+        return None
+    subject = next((c for c in noun.head.children if c.dep_ == "nsubj"), None)
+    return ctx.target_at(subject, kinds) if subject is not None else None
 
 
 def _roles(ctx: _Sentence, trigger: "Token") -> _Roles:
     agent: Mention | None = None
     target: Mention | None = None
     alleged = False
+    kinds = _target_kinds(trigger)
     if trigger.pos_ in ("VERB", "AUX"):
         subject = _subject(trigger)
         passive = subject is not None and subject.dep_ == "nsubjpass"
-        if subject is not None:
-            found = ctx.mention_at(subject, _ACTORS + (PLACE,))
-            target, agent = (found, None) if passive else (None, found or subject_actor(ctx, subject))
+        if subject is not None and passive:  # "the bridge was hit", "six missiles were shot down"
+            target = ctx.target_at(subject, kinds)
+        elif subject is not None:
+            agent = ctx.mention_at(subject, _ACTORS + (PLACE,)) or subject_actor(ctx, subject)
+        if trigger.dep_ == "amod":  # "the downed drones": what the participle describes
+            target = ctx.mention_at(trigger.head, kinds)
         for child in trigger.children:
             if child.dep_ == "dobj" and target is None:  # "fired missiles": an attack's weapon is its instrument
-                target = ctx.mention_at(child, _ACTORS + (PLACE,) + ((WEAPON,) if _event_type(trigger) == EventType.INTERCEPTION else ()))
+                target = ctx.target_at(child, kinds)
             if child.dep_ == "agent" or (child.dep_ == "prep" and child.lower_ in _words().agent_preps and passive):
                 agent = next((ctx.mention_at(p, _ACTORS) for p in child.children if p.dep_ == "pobj"), agent)
     agent, target = _phrase_roles(ctx, trigger, agent, target)
+    if target is None and trigger.pos_ == "NOUN":
+        target = _target_of_copula(ctx, trigger, kinds)
     if agent is None and trigger.pos_ == "NOUN":
         agent = carrier(ctx, trigger)
     if (agent is None and target is None and trigger.pos_ == "NOUN" and _event_type(trigger) in _words().clause_agent
@@ -219,21 +260,21 @@ def _count(ctx: _Sentence, m: Mention | None) -> int | None:
     return None
 
 
+def _root(ctx: _Sentence, m: Mention | None) -> "Token | None":
+    span = ctx.doc.char_span(m.start, m.end, alignment_mode="expand") if m is not None else None
+    return span.root if span is not None else None
+
+
 def _instrument(ctx: _Sentence, trigger: "Token", sentence: "Span", target: Mention | None) -> Mention | None:
+    """A weapon of the sentence the event was carried out with: not its target, nor one coordinated
+    with the target ("six missiles and 25 drones were shot down": both were), nor one that acts on
+    its own (acts_elsewhere)."""
+    done_to = _root(ctx, target)
+    along = set(done_to.conjuncts) if done_to is not None else set()
     weapons = [m for m in ctx.mentions if m.kind == WEAPON and sentence.start_char <= m.start < sentence.end_char
-               and m is not target and not acts_elsewhere(ctx.doc, m, trigger)]
+               and m is not target and not acts_elsewhere(ctx.doc, m, trigger) and _root(ctx, m) not in along]
     near = [m for m in weapons if trigger.left_edge.idx <= m.start < trigger.right_edge.idx + len(trigger.right_edge)]
     return next(iter(near or weapons), None)
-
-
-def _place(ctx: _Sentence, sentence: "Span", exclude: Mention | None) -> Mention | None:
-    places = [m for m in ctx.mentions if m.kind == PLACE and m.sense != Sense.ACTOR
-              and sentence.start_char <= m.start < sentence.end_char and m is not exclude]
-    for m in places:
-        token = ctx.doc.char_span(m.start, m.end, alignment_mode="expand")
-        if token is not None and token.root.dep_ == "pobj" and token.root.head.lower_ in _words().place_preps:
-            return m
-    return places[0] if places else None
 
 
 def _ref(m: Mention | None) -> Ref | None:
@@ -253,6 +294,8 @@ def extract_events(doc: "Doc", mentions: tuple[Mention, ...], gazetteer: Gazette
                 continue
             if trigger.dep_ == "compound" and _event_type(trigger.head) is not None:
                 continue  # "an arrest warrant", "a missile strike": the head names the event
+            if trigger.dep_ == "amod" and kind != EventType.INTERCEPTION and ctx.mention_at(trigger.head, (WEAPON,)):
+                continue  # "exploding drones", "attack drones": a kind of weapon, not an event
             if trigger.lemma_ == "shoot" and not any(c.lower_ == "down" for c in trigger.children):
                 continue
             if trigger.lemma_ in ("fire", "strike") and trigger.pos_ == "VERB" and kind == EventType.FIRE_OR_EXPLOSION:
@@ -264,7 +307,7 @@ def extract_events(doc: "Doc", mentions: tuple[Mention, ...], gazetteer: Gazette
             count = _count(ctx, target if target is not None and target.kind == WEAPON else instrument)
             if kind in _STRIKES and roles["target"] is None and instrument is None:
                 continue
-            place = _place(ctx, sentence, roles["target"])
+            place = attached_place(doc, ctx.mentions, trigger, sentence, roles["target"])
             if roles["agent"] is None and roles["target"] is None and instrument is None and (
                     kind not in _words().place_anchored or place is None):
                 continue

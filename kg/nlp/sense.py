@@ -2,7 +2,7 @@
 
 Some places also act: "drones over the Kremlin" is the fortress, "the Kremlin said" is the
 presidential administration; "a city like Kyiv" is the city, "Kyiv denied" is Ukraine's government.
-The parse decides: a name that is the subject of a verb, the object of a verb of giving, asking or
+The parse decides: a name that is the subject of a verb (not "Kyiv was the target of attacks"), the object of a verb of giving, asking or
 blaming ("provide Kyiv with"), joined by a hyphen to a participle ("Moscow-backed"), the agent of a passive ("by Moscow"),
 the owner of a non-spatial noun ("the Kremlin's forces"), the modifier of a role or actor noun
 ("Kremlin spokesman"), or the source of speech ("denials from Kyiv") acts; anything else is a place.
@@ -69,6 +69,9 @@ def place_sense(span: "Span") -> Sense:
         return PLACE_SENSE  # a dateline: "MOSCOW — …"
     root = span.root
     dep, head = root.dep_, root.head
+    if dep == "nsubj" and any(c.dep_ == "attr" and c.lemma_.lower() in lexicon.words("event_target_nouns")
+                              for c in head.children):
+        return PLACE_SENSE  # "Kyiv was the target of attacks": what was hit, not who acts
     if dep in ("nsubj", "csubj") or _hyphen_participle(span):
         return ACTOR_SENSE
     if dep == "dobj" and head.lemma_.lower() in _words().object_verbs:

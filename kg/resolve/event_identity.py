@@ -31,6 +31,7 @@ from kg.nlp import lexicon
 from kg.util.slug import slugify
 
 SAME_EVENT_DAYS = 1
+REPORT_DAYS = 3  # a report that gives no time tells of an event of the days before it was published
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,10 @@ class Sighting:
     local_key: str | None = None  # for mentions without an anchor: "event/attack-with-weapon-drone"
     agent: str | None = None  # entity keys of its roles, for joining reports keyed by other anchors
     anchors: frozenset[str] = frozenset()  # its target and place
+    # the days the event may have been on when the mention is not dated to the day: its month or
+    # year ("in June", "last year"), or the days before publication when it gives no time; None
+    # when it is dated to the day (or not at all)
+    window: tuple[dt.date, dt.date] | None = None
 
 
 def _as_day(value: str | None) -> dt.date | None:
@@ -57,11 +62,28 @@ def _as_day(value: str | None) -> dt.date | None:
         return None
 
 
+def _window(event_date: str | None, published: dt.date | None) -> tuple[dt.date, dt.date] | None:
+    """The days a date of reduced precision spans ("2023-06": June; "2022": the year), or for no
+    date the `REPORT_DAYS` before publication; None for a day."""
+    first = _as_day(event_date)
+    if first is None:
+        return (published - dt.timedelta(days=REPORT_DAYS), published) if published is not None else None
+    if event_date is not None and len(event_date) == 7:  # a month
+        following = (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+        return first, following - dt.timedelta(days=1)
+    if event_date is not None and len(event_date) == 4:  # a year
+        return first, first.replace(month=12, day=31)
+    return None
+
+
 def sighting(article_key: str, index: int, base_key: str | None, local_key: str | None, event_type: str,
              event_date: str | None, published: str | None, agent: str | None = None,
-             anchors: Iterable[str | None] = ()) -> Sighting:
-    return Sighting(article_key, index, base_key, event_type, _as_day(event_date) or _as_day(published), local_key,
-                    agent, frozenset(a for a in anchors if a))
+             anchors: Iterable[str | None] = (), unresolved_time: bool = False) -> Sighting:
+    if unresolved_time and not event_date:  # "over the past month": a time kg cannot place, not the news of the day
+        return Sighting(article_key, index, base_key, event_type, None, local_key, agent, frozenset(a for a in anchors if a))
+    day = _as_day(event_date) or _as_day(published)
+    return Sighting(article_key, index, base_key, event_type, day, local_key, agent,
+                    frozenset(a for a in anchors if a), _window(event_date, _as_day(published)))
 
 
 def _dated(base_key: str, day: dt.date | None) -> str:
@@ -108,7 +130,8 @@ def _told_again(local: list[Sighting], anchored: list[Sighting],
     return found
 
 
-def _split_in_time(base_key: str, group: list[Sighting]) -> dict[tuple[str, int], str]:
+def _chained(base_key: str, group: list[Sighting]) -> dict[tuple[str, int], str]:
+    """Mentions ordered by day, one event while each next day is at most SAME_EVENT_DAYS after the previous."""
     dated = sorted(((s.day, s) for s in group if s.day is not None), key=lambda d: (d[0], d[1].article_key, d[1].index))
     keys = {(s.article_key, s.index): base_key for s in group if s.day is None}
     first: dt.date | None = None
@@ -119,6 +142,27 @@ def _split_in_time(base_key: str, group: list[Sighting]) -> dict[tuple[str, int]
         previous = day
         keys[(s.article_key, s.index)] = _dated(base_key, first)
     return keys
+
+
+def _split_in_time(base_key: str, group: list[Sighting]) -> dict[tuple[str, int], str]:
+    """The mentions dated to the day are chained in time; a mention of less precision (a month, a
+    year, or no time: the days before publication) joins the one event of those whose days fit its
+    window, and with none or several it is chained with the other such mentions on its own day."""
+    exact = [s for s in group if s.window is None]
+    keys = _chained(base_key, exact)
+    events: dict[str, list[dt.date]] = defaultdict(list)
+    for s in exact:
+        if s.day is not None:
+            events[keys[(s.article_key, s.index)]].append(s.day)
+    rest = []
+    for s in (s for s in group if s.window is not None):
+        lo, hi = s.window  # type: ignore[misc]  # not None here
+        fits = [key for key, days in events.items() if lo <= max(days) and min(days) <= hi]
+        if len(fits) == 1:
+            keys[(s.article_key, s.index)] = fits[0]
+        else:
+            rest.append(s)
+    return {**keys, **_chained(base_key, rest)}
 
 
 

@@ -108,7 +108,7 @@ def event_sightings(article: ArticleFacts, entity_of: dict[Ref, str], published:
     keys = _sentence_keys(article, lookup)
     return [sighting(article.article_key, i, key, None if key else _local_key(e, lookup),
                      f"{e.type}:{e.modality}" if e.modality else e.type, e.date, published,
-                     lookup(e.agent), (lookup(e.target), lookup(e.place)))
+                     lookup(e.agent), (lookup(e.target), lookup(e.place)), bool(e.time_words))
             for i, (e, key) in enumerate(zip(article.events, keys))]
 
 
