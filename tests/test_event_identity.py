@@ -162,3 +162,10 @@ def test_a_mention_not_dated_to_the_day_joins_the_one_event_its_window_fits():
            sighting("b", 0, base, None, "Mutiny", "2024-05", "2024-06-01")]
     keys = event_identities(may)
     assert keys[("a", 0)] != keys[("b", 0)]
+
+
+def test_a_government_and_its_country_are_one_agent_when_joining_reports():
+    annexed = [_a("a", "event/annexation-place-crimea", "2014-03-18", "Annexation", "government/russia", ["place/crimea"]),
+               _a("b", "event/annexation-by-country-russia", "2014-03-18", "Annexation", "country/russia")]
+    keys = event_identities(annexed)
+    assert keys[("a", 0)] == keys[("b", 0)] == "event/annexation-place-crimea"

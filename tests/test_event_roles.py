@@ -91,8 +91,15 @@ def test_what_an_attack_fires_is_its_instrument_and_what_is_shot_down_the_target
      ("Attack", None, None, "Two drones")),
     # a medium or platform is where news was told, never what an event was done to
     ("Zelensky confirmed Biden's visit to Kyiv on Telegram.", ("Visit", "Biden", None, None)),
-    # one who leads an event carries it out
+    # one who leads an event carries it out, also in a relative clause
     ("Russia said Prigozhin led a mutiny against the army.", ("Mutiny", "Prigozhin", None, None)),
+    ("Officials recalled the mutiny that Prigozhin had led in June.", ("Mutiny", "Prigozhin", None, None)),
+    # a relative clause's event is done to the noun it describes
+    ("Officials in Kerch, which was annexed by Russia in 2014, said the bridge was closed.",
+     ("Annexation", "Russia", "Kerch", None)),
+    ("Ukraine said Kharkiv, which Russia shelled overnight, has no power.", ("Attack", "Russia", "Kharkiv", None)),
+    # a barrage is an attack
+    ("Ukraine said Russia unleashed a missile barrage on Kharkiv.", ("Attack", "Russia", "Kharkiv", "missile")),
 ])
 def test_targets_agents_and_instruments_from_the_parse(nlp, text, expected):
     assert expected in events(nlp, text)
@@ -111,6 +118,10 @@ def places(nlp, text: str) -> list[tuple[str, str | None]]:
     # a place reached through a participle that describes a noun still is the clause's
     ("A large fire broke out at a depot near a bridge connecting Russia to occupied Crimea.",
      [("FireOrExplosion", "Crimea")]),
+    # an adverbial clause's event is where its main clause is
+    ("Four people died in the Lviv region after a missile hit a house.", [("Attack", "Lviv region")]),
+    # what crashes is an aircraft, not a person on board; where is the place
+    ("Officials said the plane of Ivan Petrov crashed in the Tver region.", [("PlaneCrash", "Tver region")]),
 ])
 def test_a_place_is_the_events_only_when_attached_to_its_trigger_or_clause(nlp, text, expected):
     found = places(nlp, text)
@@ -121,3 +132,13 @@ def test_an_event_spoken_of_is_not_the_speakers(nlp):
     """The subject of a clause of saying does not carry out the event its words are about."""
     assert not [e for e in events(nlp, "Peskov said the mutiny would not change the course of the war.")
                 if e[0] == "Mutiny" and e[1] == "Peskov"]
+
+
+@pytest.mark.parametrize("text", [
+    "Aksyonov said there was no immediate threat to the water supply.",  # "no" negates a noun
+    "Fighters seized a headquarters in Rostov, posing a potential threat to Moscow.",  # a danger
+    "Prigozhin claimed a rocket attack had killed his fighters, vowing to take revenge.",  # no one who threatens
+])
+def test_no_threat_without_a_real_one_who_threatens(nlp, text):
+    assert not [e for e in events(nlp, text) if e[0] == "Threat" and e[1] is None]
+    assert not [e for e in events(nlp, text) if e[0] == "Threat" and "no immediate" in text]

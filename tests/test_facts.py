@@ -123,3 +123,14 @@ def test_a_trigger_modifying_another_is_not_an_event_and_a_market_crash_is_no_pl
 def test_an_event_time_keeps_the_precision_the_text_gives(nlp):
     facts, _ = facts_of(nlp, "Moscow annexed Crimea in 2014. Emmanuel Macron's visit to Kyiv in December 2022 was short.")
     assert {e.type: e.date for e in facts.events} == {"Annexation": "2014", "Visit": "2022-12"}
+
+
+def test_a_named_speakers_denial_is_a_denial_event_by_that_speaker(nlp):
+    facts, names = facts_of(nlp, "“Kyiv had nothing to do with the attack on the Kremlin,” Podolyak said.")
+    denials = [e for e in facts.events if e.type.value == "Denial"]
+    assert [names[e.agent] for e in denials] == ["Podolyak"]
+    statement = next(s for s in facts.statements if s.stance.value == "denies")
+    assert (denials[0].start, denials[0].end) == (statement.start, statement.end)  # its words are the evidence
+    # a statement that asserts makes no event
+    facts, _ = facts_of(nlp, "“The port is working again,” Kiper said.")
+    assert not [e for e in facts.events if e.type.value in ("Denial", "Accusation")]

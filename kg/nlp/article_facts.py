@@ -40,12 +40,33 @@ def _about(statement: Statement, events: tuple[EventMention, ...], main: int | N
     return main if statement.stance in (Stance.DENIES, Stance.ACCUSES) else None
 
 
+_SPEECH_ACTS = {Stance.DENIES: EventType.DENIAL, Stance.ACCUSES: EventType.ACCUSATION}
+
+
+def _speech_acts(statements: tuple[Statement, ...], events: tuple[EventMention, ...]) -> tuple[EventMention, ...]:
+    """A named speaker's denial or accusation is also a Denial or Accusation event by that speaker
+    ("Peskov called the decision null and void"), its words the evidence, unless its sentence
+    already tells an event of that type."""
+    told = {(e.sentence, e.type) for e in events}
+    acts = []
+    for s in statements:
+        kind = _SPEECH_ACTS.get(s.stance)
+        if kind is None or s.speaker is None or s.speaker.ref is None or (s.sentence, kind) in told:
+            continue
+        told.add((s.sentence, kind))
+        acts.append(EventMention(type=kind, start=s.start, end=s.end, text=s.text, sentence=s.sentence,
+                                 agent=s.speaker.ref))
+    return tuple(acts)
+
+
 def extract_facts(doc: "Doc", article_key: str, mentions: tuple[Mention, ...], gazetteer: Gazetteer,
                   published: date | None) -> ArticleFacts:
     grants = extract_grants(doc, mentions, published, gazetteer)
+    said = extract_statements(doc, mentions)
     events = extract_events(doc, mentions, gazetteer, published) + tuple(_announcement(g) for g in grants)
+    events += _speech_acts(said, events)
     events = complete_dates(doc, tuple(sorted(events, key=lambda e: (e.start, e.end, e.type))), published)
     main = next((i for i, e in enumerate(events) if e.type == EventType.ATTACK and e.target is not None), None)
-    statements = tuple(replace(s, about=_about(s, events, main)) for s in extract_statements(doc, mentions))
+    statements = tuple(replace(s, about=_about(s, events, main)) for s in said)
     sentences = tuple((s.start_char, s.end_char) for s in doc.sents)
     return ArticleFacts(article_key, statements, events, grants, sentences)

@@ -82,7 +82,15 @@ def attached_place(doc: "Doc", mentions: Sequence[Mention], trigger: "Token", se
             found.append((root, m))
     preps = lexicon.words("event_place_prepositions")
     after_prep = [m for root, m in found if root.dep_ == "pobj" and root.head.lower_ in preps]
-    return next(iter(after_prep or [m for _, m in found]), None)
+    place = next(iter(after_prep or [m for _, m in found]), None)
+    verb = clause_verb(trigger)
+    if place is None and verb.dep_ == "advcl" and verb.head is not verb:
+        # "four people died in the Lviv region after a missile hit a house": an adverbial clause's
+        # event is where its main clause is
+        return next((m for m in mentions if m.kind == PLACE and m.sense != Sense.ACTOR and m is not exclude
+                     and sentence.start_char <= m.start < sentence.end_char and (root := _root(doc, m)) is not None
+                     and root.dep_ == "pobj" and root.head.lower_ in preps and root.head.head == verb.head), None)
+    return place
 
 
 def antecedent(mentions: Sequence[Mention], noun: "Token") -> Mention | None:

@@ -117,6 +117,10 @@ class _Sentence:
 
 
 def _negated(token: "Token") -> bool:
+    """"did not attack", "no threat", and a danger rather than an event ("posed a threat")."""
+    if token.pos_ == "NOUN" and (any(c.dep_ == "det" and c.lower_ == "no" for c in token.children) or (
+            token.dep_ == "dobj" and token.head.lemma_ in lexicon.words("event_risk_verbs"))):
+        return True
     return any(c.dep_ == "neg" for c in token.children) or any(c.dep_ == "neg" for c in token.head.children
                                                                if token.dep_ in ("xcomp",))
 
@@ -161,9 +165,10 @@ class _Roles(TypedDict):
 
 
 def _target_kinds(trigger: "Token") -> tuple[str, ...]:
-    """What an event is done to: an interception stops weapons (what is shot down is its target, a
-    place named with it is where); any other event is done to an actor or a place."""
-    return (WEAPON,) if _event_type(trigger) == EventType.INTERCEPTION else _ACTORS + (PLACE,)
+    """What an event is done to: an interception stops weapons and what crashes is an aircraft (a
+    place named with it is where, the people on board are no target); any other event is done to
+    an actor or a place."""
+    return (WEAPON,) if _event_type(trigger) in (EventType.INTERCEPTION, EventType.PLANE_CRASH) else _ACTORS + (PLACE,)
 
 
 def _phrase_roles(ctx: _Sentence, trigger: "Token", agent: Mention | None,
@@ -176,6 +181,9 @@ def _phrase_roles(ctx: _Sentence, trigger: "Token", agent: Mention | None,
     phrase = [*trigger.children, *(g for c in trigger.children if c.dep_ == "acl" for g in c.children)]
     if trigger.dep_ == "dobj" and trigger.head.lemma_ in lexicon.words("event_light_verbs"):
         phrase += [c for c in trigger.head.children if c.dep_ == "prep"]
+    for clause in (c for c in trigger.children if c.dep_ == "relcl" and c.lemma_ in lexicon.words("event_light_verbs")):
+        subject = next((c for c in clause.children if c.dep_ == "nsubj"), None)  # "the mutiny that Prigozhin led"
+        agent = agent or (subject_actor(ctx, subject) if subject is not None else None)
     for child in phrase:
         if child.dep_ == "poss" and agent is None:  # "Russia's invasion"; "its invasion": the clause's subject
             agent = ctx.mention_at(child, _ACTORS) if child.pos_ != "PRON" else _governing_actor(ctx, trigger)
@@ -223,6 +231,9 @@ def _roles(ctx: _Sentence, trigger: "Token") -> _Roles:
         for child in trigger.children:
             if child.dep_ == "dobj" and target is None:  # "fired missiles": an attack's weapon is its instrument
                 target = ctx.target_at(child, kinds)
+        if target is None and trigger.dep_ == "relcl" and any(  # "Kerch, which was annexed", "the city that Russia hit"
+                c.tag_ == "WDT" and c.dep_ in ("nsubjpass", "dobj") for c in trigger.children):
+            target = ctx.target_at(trigger.head, kinds)
             if child.dep_ == "agent" or (child.dep_ == "prep" and child.lower_ in _words().agent_preps and passive):
                 agent = next((ctx.mention_at(p, _ACTORS) for p in child.children if p.dep_ == "pobj"), agent)
     agent, target = _phrase_roles(ctx, trigger, agent, target)
@@ -308,7 +319,8 @@ def extract_events(doc: "Doc", mentions: tuple[Mention, ...], gazetteer: Gazette
             if kind in _STRIKES and roles["target"] is None and instrument is None:
                 continue
             place = attached_place(doc, ctx.mentions, trigger, sentence, roles["target"])
-            if roles["agent"] is None and roles["target"] is None and instrument is None and (
+            weapon = instrument if kind in (*_STRIKES, EventType.FIRE_OR_EXPLOSION) else None  # a threat is no strike
+            if roles["agent"] is None and roles["target"] is None and weapon is None and (
                     kind not in _words().place_anchored or place is None):
                 continue
             day, words = own_time(trigger, sentence, published)

@@ -166,6 +166,12 @@ def _split_in_time(base_key: str, group: list[Sighting]) -> dict[tuple[str, int]
 
 
 
+def _state(agent: str) -> str:
+    """A country and its government act as one ("Russia annexed …", "Moscow's annexation")."""
+    kind, _, name = agent.partition("/")
+    return f"country/{name}" if kind == "government" else agent
+
+
 @dataclass
 class _Unit:
     """The mentions of one key so far: what they are anchored to, by whom, when."""
@@ -185,7 +191,7 @@ def _units(keys: dict[tuple[str, int], str], sightings: list[Sighting]) -> dict[
         coarse = (s.base_key or "").partition("-")[2].startswith(("country-", "government-"))
         unit = units.setdefault(key, _Unit(key, s.type, set(), set(), [], coarse))
         unit.anchors |= s.anchors
-        unit.agents |= {s.agent} if s.agent else set()
+        unit.agents |= {_state(s.agent)} if s.agent else set()
         unit.days += [s.day] if s.day else []
     return units
 
