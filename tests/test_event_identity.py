@@ -169,3 +169,16 @@ def test_a_government_and_its_country_are_one_agent_when_joining_reports():
                _a("b", "event/annexation-by-country-russia", "2014-03-18", "Annexation", "country/russia")]
     keys = event_identities(annexed)
     assert keys[("a", 0)] == keys[("b", 0)] == "event/annexation-place-crimea"
+
+
+def test_an_interception_is_anchored_by_where_before_what():
+    from kg.nlp.facts import ArticleFacts, EventMention
+    from kg.resolve.facts import event_sightings
+    from kg.vocab import EventType
+
+    entity_of = {(0, 5): "weapon/missile", (10, 15): "weapon/kalibr", (20, 25): "place/odesa-region"}
+    shot = lambda target: EventMention(EventType.INTERCEPTION, 30, 35, "shot", 0, target=target, place=(20, 25),
+                                       date="2024-07-18")
+    sightings = [*event_sightings(ArticleFacts("a", events=(shot((0, 5)),)), entity_of, "2024-07-18"),
+                 *event_sightings(ArticleFacts("b", events=(shot((10, 15)),)), entity_of, "2024-07-18")]
+    assert {s.base_key for s in sightings} == {"event/interception-place-odesa-region"}

@@ -142,3 +142,18 @@ def test_an_event_spoken_of_is_not_the_speakers(nlp):
 def test_no_threat_without_a_real_one_who_threatens(nlp, text):
     assert not [e for e in events(nlp, text) if e[0] == "Threat" and e[1] is None]
     assert not [e for e in events(nlp, text) if e[0] == "Threat" and "no immediate" in text]
+
+
+@pytest.mark.parametrize("text, kind", [
+    ("Ukraine said the shells for howitzers arrived and the car bomb was defused.", "Attack"),  # nouns: weapons
+    ("Zelensky thanked the mayor for his agreement.", "Agreement"),  # consent, not a deal reached
+    ("The port lies in Moscow-annexed Crimea.", "Annexation"),  # a state, not an annexation report
+])
+def test_words_that_name_no_event_here(nlp, text, kind):
+    assert not [e for e in events(nlp, text) if e[0] == kind]
+
+
+def test_an_agreement_reached_and_a_deal_under_a_future_move_are_real(nlp):
+    assert ("Agreement", "Kyiv", None, None) in events(nlp, "Kyiv and Moscow signed an agreement on prisoners.")
+    facts, _ = facts_of(nlp, "Prigozhin will move to Belarus under a deal brokered by Lukashenko.")
+    assert [e.modality for e in facts.events if e.type.value == "Agreement"] == [None]

@@ -19,6 +19,9 @@ from tests.test_facts import facts_of
     ("Russia attacked Kyiv with drones on Monday.", None),
     # The modal is about the staging, not about the attack: the attack is reported as real.
     ("The attack on Kyiv could have been staged, officials said.", None),
+    # An event that is only a circumstance of a modal verb is real: the response is future, not the attack.
+    ("Moscow said it would respond to the attack on Kyiv.", None),
+    ("Russia will launch an attack on Kyiv, the minister said.", Modality.FUTURE),
 ])
 def test_the_modality_of_an_event(nlp, text, expected):
     facts, _ = facts_of(nlp, text)

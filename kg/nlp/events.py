@@ -50,6 +50,8 @@ class _Words:
     place_anchored: frozenset[EventType]  # kept with only a place
     clause_agent: frozenset[EventType]  # a noun trigger's agent may be its clause's subject
     noun_target_preps: frozenset[str]  # "the invasion of Ukraine"
+    adjectival_states: frozenset[EventType]  # "Moscow-annexed Crimea": no annexation report
+    verb_only: frozenset[str]  # "shell", "bomb": as nouns, weapons
 
 
 @lexicon.cached
@@ -62,7 +64,9 @@ def _words() -> _Words:
                    for lemma, (kind, near) in lexicon.mapping("event_triggers_in_context").items()},
                   frozenset(EventType(t) for t in lexicon.words("event_place_anchored_types")),
                   frozenset(EventType(t) for t in lexicon.words("event_clause_agent_types")),
-                  lexicon.words("event_noun_target_prepositions"))
+                  lexicon.words("event_noun_target_prepositions"),
+                  frozenset(EventType(t) for t in lexicon.words("event_adjectival_state_types")),
+                  lexicon.words("event_verb_only_triggers"))
 
 
 def _near_words(trigger: "Token") -> set[str]:
@@ -305,8 +309,11 @@ def extract_events(doc: "Doc", mentions: tuple[Mention, ...], gazetteer: Gazette
                 continue
             if trigger.dep_ == "compound" and _event_type(trigger.head) is not None:
                 continue  # "an arrest warrant", "a missile strike": the head names the event
-            if trigger.dep_ == "amod" and kind != EventType.INTERCEPTION and ctx.mention_at(trigger.head, (WEAPON,)):
-                continue  # "exploding drones", "attack drones": a kind of weapon, not an event
+            if trigger.dep_ == "amod" and (kind in _words().adjectival_states or (
+                    kind != EventType.INTERCEPTION and ctx.mention_at(trigger.head, (WEAPON,)))):
+                continue  # "exploding drones": a kind of weapon; "Moscow-annexed Crimea": a state
+            if trigger.pos_ != "VERB" and trigger.lemma_ in _words().verb_only:
+                continue  # "shells for howitzers", "a car bomb": weapons
             if trigger.lemma_ == "shoot" and not any(c.lower_ == "down" for c in trigger.children):
                 continue
             if trigger.lemma_ in ("fire", "strike") and trigger.pos_ == "VERB" and kind == EventType.FIRE_OR_EXPLOSION:

@@ -34,13 +34,23 @@ def _chain(trigger: "Token") -> list["Token"]:
     return chain
 
 
+def _own(chain: list["Token"]) -> list["Token"]:
+    """The part of the chain whose auxiliaries are about the event: up to a verb that the trigger is
+    only a circumstance of ("Prigozhin will move to Belarus under a deal", "Moscow would respond to
+    the attack": the deal and the attack are not future or hypothetical)."""
+    for i, node in enumerate(chain[:-2]):
+        if node.dep_ == "pobj" and chain[i + 1].dep_ == "prep" and chain[i + 2].pos_ in ("VERB", "AUX"):
+            return chain[: i + 2]
+    return chain
+
+
 def modality(trigger: "Token", event_type: EventType) -> Modality | None:
     """The modality of the event `trigger` opens, None when it is reported as real."""
     cues = lexicon.mapping("event_modality_cues")
     if event_type in cues.get("exempt_types", ()):
         return None
     chain = _chain(trigger)
-    aux = {c.lower_ for t in chain for c in t.children if c.dep_ in ("aux", "auxpass")}
+    aux = {c.lower_ for t in _own(chain) for c in t.children if c.dep_ in ("aux", "auxpass")}
     # "if" of the trigger's own clause, or of a condition clause attached to it ("if …, Russia will strike")
     clauses = [*chain, *(c for c in trigger.children if c.dep_ == "advcl" and trigger.pos_ == "VERB")]
     marks = {c.lower_ for t in clauses for c in t.children if c.dep_ == "mark"}

@@ -17,6 +17,7 @@ import collections
 import re
 from dataclasses import dataclass
 
+from kg.nlp import lexicon
 from kg.nlp.facts import ArticleFacts, EventMention, GrantMention, Ref, Statement
 from kg.nlp.names import fold
 from kg.resolve.event_identity import Sighting, sighting
@@ -88,6 +89,8 @@ def _event_key(event: EventMention, lookup) -> str | None:
     """The event's type and anchor: "event/attack-place-kremlin" (its target, else its place),
     "event/invasion-by-country-russia" (its agent); None without one (kg.resolve.event_identity)."""
     target, place, agent = lookup(event.target), lookup(event.place), lookup(event.agent)
+    if event.type in lexicon.words("event_place_first_types"):  # where air defences shot down what
+        target, place = place or target, None
     anchor = target or place or (f"by-{agent}" if agent else None)
     kind = slugify(event.type) + (f"-{slugify(event.modality)}" if event.modality else "")  # never one with a real event
     return f"event/{kind}-{anchor.replace('/', '-')}" if anchor else None
