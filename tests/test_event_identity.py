@@ -182,3 +182,117 @@ def test_an_interception_is_anchored_by_where_before_what():
     sightings = [*event_sightings(ArticleFacts("a", events=(shot((0, 5)),)), entity_of, "2024-07-18"),
                  *event_sightings(ArticleFacts("b", events=(shot((10, 15)),)), entity_of, "2024-07-18")]
     assert {s.base_key for s in sightings} == {"event/interception-place-odesa-region"}
+
+
+def test_a_report_keyed_by_a_country_joins_the_one_event_of_its_day_in_that_country():
+    # "Russia launched a missile barrage on Ukraine on Thursday" and "missiles hit Kyiv on Thursday"
+    # (the gazetteer puts Kyiv in Ukraine); the day after, or in Moscow, it is another event.
+    ukraine = _a("a", "event/attack-country-ukraine", "2024-06-06", "Attack", "country/russia", ["country/ukraine"])
+    kyiv = _a("b", "event/attack-place-kyiv", "2024-06-06", "Attack", None, ["place/kyiv"])
+    keys = event_identities([ukraine, kyiv])
+    assert keys[("a", 0)] == keys[("b", 0)] == "event/2024-06-06-attack-place-kyiv"
+    later = _a("b", "event/attack-place-kyiv", "2024-06-07", "Attack", None, ["place/kyiv"])
+    moscow = _a("b", "event/attack-place-moscow", "2024-06-06", "Attack", None, ["place/moscow"])
+    for other in (later, moscow):
+        keys = event_identities([ukraine, other])
+        assert keys[("a", 0)] != keys[("b", 0)]
+    # Two cities of the country that day: which one is meant stays open.
+    lviv = _a("c", "event/attack-place-lviv", "2024-06-06", "Attack", None, ["place/lviv"])
+    keys = event_identities([ukraine, kyiv, lviv])
+    assert len({keys[(k, 0)] for k in "abc"}) == 3
+    # An attack by another agent is another event.
+    by_ukraine = _a("b", "event/attack-place-kyiv", "2024-06-06", "Attack", "country/belarus", ["place/kyiv"])
+    keys = event_identities([ukraine, by_ukraine])
+    assert keys[("a", 0)] != keys[("b", 0)]
+
+
+def test_a_report_keyed_by_a_weapon_joins_the_one_event_of_its_day_with_a_place():
+    # "ballistic missiles were downed" and "missiles downed over a district of the capital"
+    weapon = _a("a", "event/interception-weapon-ballistic-missile", "2024-06-06", "Interception", "country/ukraine",
+                ["weapon/ballistic-missile"])
+    district = _a("b", "event/interception-place-darnytsia", "2024-06-06", "Interception", None,
+                  ["place/darnytsia", "weapon/iskander"])
+    keys = event_identities([weapon, district])
+    assert keys[("a", 0)] == keys[("b", 0)] == "event/2024-06-06-interception-place-darnytsia"
+    day_after = _a("b", "event/interception-place-darnytsia", "2024-06-07", "Interception", None, ["place/darnytsia"])
+    keys = event_identities([weapon, day_after])
+    assert keys[("a", 0)] != keys[("b", 0)], "a vague report is refined only by one of its own day"
+
+
+def test_a_vague_report_prefers_dated_events_and_one_that_shares_its_agent():
+    ukraine = _a("a", "event/attack-country-ukraine", "2024-06-06", "Attack", "country/russia", ["country/ukraine"])
+    kyiv = _a("b", "event/attack-place-kyiv", "2024-06-06", "Attack", None, ["place/kyiv"])
+    undated = Sighting("d", 0, "event/attack-place-odesa", "Attack", None, anchors=frozenset({"place/odesa"}))
+    keys = event_identities([ukraine, kyiv, undated])
+    assert keys[("a", 0)] == keys[("b", 0)], "an undated report is no sign of a second event that day"
+    # Of two events of its day, the one by its own agent.
+    lviv = _a("c", "event/attack-place-lviv", "2024-06-06", "Attack", "country/russia", ["place/lviv"])
+    keys = event_identities([ukraine, kyiv, lviv])
+    assert keys[("a", 0)] == keys[("c", 0)] != keys[("b", 0)]
+    assert event_identities([lviv, kyiv, ukraine, undated]) == event_identities([undated, ukraine, lviv, kyiv])
+
+
+def test_a_background_mention_recalls_the_one_earlier_event_of_its_anchor():
+    from kg.resolve.event_identity import sighting
+
+    base = "event/mutiny-country-x"
+    june = sighting("a", 0, base, None, "Mutiny", "2024-06-24", "2024-06-24")
+    recalled = sighting("b", 0, base, None, "Mutiny", None, "2024-08-23", background=True)  # "months after the mutiny"
+    fresh = sighting("c", 0, base, None, "Mutiny", None, "2024-08-23")  # an article that dates nothing
+    keys = event_identities([june, recalled, fresh])
+    assert keys[("b", 0)] == keys[("a", 0)] == "event/2024-06-24-mutiny-country-x"
+    assert keys[("c", 0)] == "event/2024-08-23-mutiny-country-x"
+    may = sighting("d", 0, base, None, "Mutiny", "2024-05-02", "2024-05-02")
+    keys = event_identities([may, june, recalled])
+    assert keys[("b", 0)] not in (keys[("a", 0)], keys[("d", 0)]), "two earlier events: which one stays open"
+    by_agent = "event/attack-by-country-x"  # "Russia's attacks" are many: an agent is no anchor to recall
+    keys = event_identities([sighting("a", 0, by_agent, None, "Attack", "2024-06-24", "2024-06-24"),
+                             sighting("b", 0, by_agent, None, "Attack", None, "2024-08-23", background=True)])
+    assert keys[("a", 0)] != keys[("b", 0)]
+
+
+def test_an_article_that_dates_its_news_marks_its_undated_mentions_as_background():
+    from kg.nlp.facts import ArticleFacts, EventMention
+    from kg.resolve.facts import event_sightings
+    from kg.vocab import EventType
+
+    entity_of = {(0, 6): "country/russia", (10, 18): "person/x"}
+    crash = EventMention(EventType.PLANE_CRASH, 20, 27, "crashed", 0, place=(0, 6), date="2024-08-23")
+    mutiny = EventMention(EventType.MUTINY, 30, 36, "mutiny", 1, agent=(10, 18), target=(0, 6))
+    dated = {s.index: s.background for s in event_sightings(ArticleFacts("a", events=(crash, mutiny)), entity_of,
+                                                             "2024-08-23")}
+    assert dated == {0: False, 1: True}
+    alone = event_sightings(ArticleFacts("b", events=(mutiny,)), entity_of, "2024-08-23")
+    assert not alone[0].background, "an article that dates nothing gives no sign of the past"
+
+
+def test_an_agent_report_dated_only_by_its_news_day_joins_that_agents_event_of_the_days_before():
+    # Tuesday's news of another event recalls X's revolt of the weekend (no time words of its own).
+    mutiny = _a("a", "event/mutiny-country-r", "2024-06-24", "Mutiny", "person/x", ["country/r"])
+    told = Sighting("b", 0, "event/mutiny-by-person-x", "Mutiny", dt.date(2024, 6, 27), agent="person/x",
+                    news_day=True)
+    keys = event_identities([mutiny, told])
+    assert keys[("b", 0)] == keys[("a", 0)] == "event/2024-06-24-mutiny-country-r"
+    own_words = Sighting("b", 0, "event/mutiny-by-person-x", "Mutiny", dt.date(2024, 6, 27), agent="person/x")
+    keys = event_identities([mutiny, own_words])
+    assert keys[("b", 0)] != keys[("a", 0)], "a report dated by its own words is of its own day"
+    week_later = Sighting("b", 0, "event/mutiny-by-person-x", "Mutiny", dt.date(2024, 7, 1), agent="person/x",
+                          news_day=True)
+    keys = event_identities([mutiny, week_later])
+    assert keys[("b", 0)] != keys[("a", 0)]
+
+
+
+def test_a_country_wide_report_does_not_join_when_a_place_of_unknown_country_could_be_meant():
+    barrage = _a("a", "event/attack-country-ukraine", "2024-06-06", "Attack", "country/russia", ["country/ukraine"])
+    kyiv = Sighting("b", 0, "event/attack-place-kyiv", "Attack", dt.date(2024, 6, 6), anchors=frozenset({"place/kyiv"}))
+    keys = event_identities([barrage, kyiv])
+    assert keys[("a", 0)] == keys[("b", 0)]
+    # A place the gazetteer does not know may lie in the country: with it, two events could be meant.
+    unknown = Sighting("c", 0, "event/attack-place-nowhere-village", "Attack", dt.date(2024, 6, 6),
+                       anchors=frozenset({"place/nowhere-village"}))
+    keys = event_identities([barrage, kyiv, unknown])
+    assert len({keys[(k, 0)] for k in "abc"}) == 3
+    # Alone, it is never joined: the gazetteer does not put it in the country.
+    keys = event_identities([barrage, unknown])
+    assert keys[("a", 0)] != keys[("c", 0)]

@@ -16,6 +16,10 @@ refers to the same invasion. Mentions without an anchor (only an instrument: "a 
 never merged across articles: their key names their article, unless that article told one event of
 their type that day with an anchor, which they then tell again.
 
+A mention its article leaves undated while dating its news recalls the past: when no event fits its
+window it joins the one earlier event of its type and anchor. Reports keyed vaguely (by an agent,
+a country or a weapon) then join the one event they can mean (kg.resolve.event_joins).
+
 The clustering reads all mentions first (bounded: a few fields each) and is decided from the set
 of mentions alone, so it does not depend on input order.
 """
@@ -28,10 +32,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from kg.nlp import lexicon
+from kg.resolve.event_joins import REPORT_DAYS, SAME_EVENT_DAYS, joined
 from kg.util.slug import slugify
-
-SAME_EVENT_DAYS = 1
-REPORT_DAYS = 3  # a report that gives no time tells of an event of the days before it was published
 
 
 @dataclass(frozen=True)
@@ -50,6 +52,11 @@ class Sighting:
     # year ("in June", "last year"), or the days before publication when it gives no time; None
     # when it is dated to the day (or not at all)
     window: tuple[dt.date, dt.date] | None = None
+    # dated by its article's news day (or another report's date), not by words of its own
+    news_day: bool = False
+    # left undated by an article that dates its news: an event of the past it recalls ("months
+    # after the mutiny"), not one of the days before publication
+    background: bool = False
 
 
 def _as_day(value: str | None) -> dt.date | None:
@@ -78,12 +85,16 @@ def _window(event_date: str | None, published: dt.date | None) -> tuple[dt.date,
 
 def sighting(article_key: str, index: int, base_key: str | None, local_key: str | None, event_type: str,
              event_date: str | None, published: str | None, agent: str | None = None,
-             anchors: Iterable[str | None] = (), unresolved_time: bool = False) -> Sighting:
+             anchors: Iterable[str | None] = (), unresolved_time: bool = False, background: bool = False) -> Sighting:
+    """`unresolved_time`: the mention has time words of its own (which kg could not place when it
+    has no date); `background`: its article dates its news but left this mention undated."""
     if unresolved_time and not event_date:  # "over the past month": a time kg cannot place, not the news of the day
         return Sighting(article_key, index, base_key, event_type, None, local_key, agent, frozenset(a for a in anchors if a))
     day = _as_day(event_date) or _as_day(published)
     return Sighting(article_key, index, base_key, event_type, day, local_key, agent,
-                    frozenset(a for a in anchors if a), _window(event_date, _as_day(published)))
+                    frozenset(a for a in anchors if a), _window(event_date, _as_day(published)),
+                    news_day=bool(event_date) and len(event_date or "") == 10 and not unresolved_time,
+                    background=background and not event_date)
 
 
 def _dated(base_key: str, day: dt.date | None) -> str:
@@ -108,7 +119,7 @@ def event_identities(sightings: Iterable[Sighting]) -> dict[tuple[str, int], str
                 keys[(s.article_key, s.index)] = base_key
             continue
         keys.update(_split_in_time(base_key, group))
-    keys = _joined(keys, [s for group in by_base.values() for s in group], durative)
+    keys = joined(keys, [s for group in by_base.values() for s in group], durative)
     return {**keys, **_told_again(local, [s for group in by_base.values() for s in group], keys)}
 
 
@@ -147,7 +158,10 @@ def _chained(base_key: str, group: list[Sighting]) -> dict[tuple[str, int], str]
 def _split_in_time(base_key: str, group: list[Sighting]) -> dict[tuple[str, int], str]:
     """The mentions dated to the day are chained in time; a mention of less precision (a month, a
     year, or no time: the days before publication) joins the one event of those whose days fit its
-    window, and with none or several it is chained with the other such mentions on its own day."""
+    window, and with none or several it is chained with the other such mentions on its own day. A
+    background mention (undated in an article that dates its news) that no event fits recalls the
+    past: it joins the one event of its type and anchor (a target or place, not only an agent:
+"Russia's attacks" are many) before its window, when there is exactly one."""
     exact = [s for s in group if s.window is None]
     keys = _chained(base_key, exact)
     events: dict[str, list[dt.date]] = defaultdict(list)
@@ -158,6 +172,8 @@ def _split_in_time(base_key: str, group: list[Sighting]) -> dict[tuple[str, int]
     for s in (s for s in group if s.window is not None):
         lo, hi = s.window  # type: ignore[misc]  # not None here
         fits = [key for key, days in events.items() if lo <= max(days) and min(days) <= hi]
+        if not fits and s.background and "-by-" not in base_key:  # recalled: the one earlier event of its anchor
+            fits = [key for key, days in events.items() if max(days) < lo]
         if len(fits) == 1:
             keys[(s.article_key, s.index)] = fits[0]
         else:
@@ -165,95 +181,3 @@ def _split_in_time(base_key: str, group: list[Sighting]) -> dict[tuple[str, int]
     return {**keys, **_chained(base_key, rest)}
 
 
-
-def _state(agent: str) -> str:
-    """A country and its government act as one ("Russia annexed …", "Moscow's annexation")."""
-    kind, _, name = agent.partition("/")
-    return f"country/{name}" if kind == "government" else agent
-
-
-@dataclass
-class _Unit:
-    """The mentions of one key so far: what they are anchored to, by whom, when."""
-
-    key: str
-    type: str
-    anchors: set[str]
-    agents: set[str]
-    days: list[dt.date]
-    coarse: bool = False  # keyed by a country: a report that a more precise one may refine
-
-
-def _units(keys: dict[tuple[str, int], str], sightings: list[Sighting]) -> dict[str, _Unit]:
-    units: dict[str, _Unit] = {}
-    for s in sightings:
-        key = keys[(s.article_key, s.index)]
-        coarse = (s.base_key or "").partition("-")[2].startswith(("country-", "government-"))
-        unit = units.setdefault(key, _Unit(key, s.type, set(), set(), [], coarse))
-        unit.anchors |= s.anchors
-        unit.agents |= {_state(s.agent)} if s.agent else set()
-        unit.days += [s.day] if s.day else []
-    return units
-
-
-def _close_in_time(a: _Unit, b: _Unit, durative: frozenset[str]) -> bool:
-    if a.type in durative or not a.days or not b.days:
-        return True
-    return min(abs((x - y).days) for x in a.days for y in b.days) <= SAME_EVENT_DAYS
-
-
-def _joins(unit: _Unit, other: _Unit, durative: frozenset[str]) -> bool:
-    """Whether `unit` reports the event `other` names more precisely: `unit` is keyed by a country and
-    `other`'s anchors (target, place) are some of its own ("an attack on Ukraine, in Lviv" and "an
-    attack on Lviv"), or `unit` has no anchor and shares `other`'s agent ("a visit by Biden",
-    "Biden's visit to Kyiv")."""
-    if unit.key == other.key or unit.type != other.type or not other.anchors or not _close_in_time(unit, other, durative):
-        return False
-    if unit.anchors:
-        return unit.coarse and other.anchors < unit.anchors
-    return bool(unit.agents & other.agents)
-
-
-class _Nearby:
-    """The units a unit may join, found by type and day instead of by trying every unit (a corpus
-    has tens of thousands: comparing all pairs took minutes)."""
-
-    def __init__(self, units: Iterable[_Unit], durative: frozenset[str]):
-        self.durative = durative
-        self.by_type: dict[str, list[_Unit]] = defaultdict(list)
-        self.undated: dict[str, list[_Unit]] = defaultdict(list)
-        self.by_day: dict[tuple[str, dt.date], list[_Unit]] = defaultdict(list)
-        for unit in sorted(units, key=lambda u: u.key):
-            self.by_type[unit.type].append(unit)
-            if not unit.days:
-                self.undated[unit.type].append(unit)
-            for day in sorted(set(unit.days)):
-                self.by_day[(unit.type, day)].append(unit)
-
-    def of(self, unit: _Unit) -> list[_Unit]:
-        """Every unit of the type that may be close enough in time (`_close_in_time` decides)."""
-        if unit.type in self.durative or not unit.days:
-            return self.by_type[unit.type]
-        found: dict[str, _Unit] = {u.key: u for u in self.undated[unit.type]}
-        for day in set(unit.days):
-            for shift in range(-SAME_EVENT_DAYS, SAME_EVENT_DAYS + 1):
-                found.update((u.key, u) for u in self.by_day.get((unit.type, day + dt.timedelta(days=shift)), ()))
-        return [found[k] for k in sorted(found)]
-
-
-def _joined(keys: dict[tuple[str, int], str], sightings: list[Sighting], durative: frozenset[str]) -> dict[tuple[str, int], str]:
-    """Reports keyed by different anchors that are one event: a unit joins the one unit of its type
-    and time that `_joins` allows; when several could be meant it stays apart (never a guess). Decided
-    from the units alone, so independent of input order; a unit that others join never moves."""
-    units = _units(keys, sightings)
-    nearby = _Nearby(units.values(), durative)
-    moves: dict[str, str] = {}
-    for key in sorted(units):
-        unit = units[key]
-        if unit.anchors and not unit.coarse:  # a precise report never moves
-            continue
-        candidates = [other for other in nearby.of(unit) if _joins(unit, other, durative)]
-        if len(candidates) == 1:
-            moves[key] = candidates[0].key
-    final = {key: target for key, target in moves.items() if target not in moves}
-    return {where: final.get(key, key) for where, key in keys.items()}

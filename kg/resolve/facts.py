@@ -109,9 +109,10 @@ def event_sightings(article: ArticleFacts, entity_of: dict[Ref, str], published:
         return entity_of.get(ref) if ref else None
 
     keys = _sentence_keys(article, lookup)
+    dates_news = any(len(e.date or "") == 10 for e in article.events)  # else undated is no sign of the past
     return [sighting(article.article_key, i, key, None if key else _local_key(e, lookup),
                      f"{e.type}:{e.modality}" if e.modality else e.type, e.date, published,
-                     lookup(e.agent), (lookup(e.target), lookup(e.place)), bool(e.time_words))
+                     lookup(e.agent), (lookup(e.target), lookup(e.place)), bool(e.time_words), dates_news)
             for i, (e, key) in enumerate(zip(article.events, keys))]
 
 
