@@ -296,3 +296,23 @@ def test_a_country_wide_report_does_not_join_when_a_place_of_unknown_country_cou
     # Alone, it is never joined: the gazetteer does not put it in the country.
     keys = event_identities([barrage, unknown])
     assert keys[("a", 0)] != keys[("c", 0)]
+
+
+def test_a_report_keyed_by_an_area_joins_the_one_event_of_its_day_at_the_place_it_is_named_after():
+    # "drones were downed over the Odesa region" and "drones were downed over Odesa", the same night
+    region = _a("a", "event/interception-place-odesa-region", "2024-07-02", "Interception", None,
+                ["place/odesa-region", "weapon/drone"])
+    city = _a("b", "event/interception-place-odesa", "2024-07-02", "Interception", "country/ukraine", ["place/odesa"])
+    keys = event_identities([region, city])
+    assert keys[("a", 0)] == keys[("b", 0)] == "event/2024-07-02-interception-place-odesa"
+    other_city = _a("b", "event/interception-place-mykolaiv", "2024-07-02", "Interception", None, ["place/mykolaiv"])
+    next_day = _a("b", "event/interception-place-odesa", "2024-07-03", "Interception", None, ["place/odesa"])
+    for other in (other_city, next_day):
+        keys = event_identities([region, other])
+        assert keys[("a", 0)] != keys[("b", 0)]
+    # An area is still a place a country-wide report could mean: with Kyiv's attack that day, two could be.
+    barrage = _a("c", "event/attack-country-ukraine", "2024-07-02", "Attack", "country/russia", ["country/ukraine"])
+    kyiv = _a("d", "event/attack-place-kyiv", "2024-07-02", "Attack", None, ["place/kyiv"])
+    lviv_region = _a("e", "event/attack-place-lviv-region", "2024-07-02", "Attack", None, ["place/lviv-region"])
+    keys = event_identities([barrage, kyiv, lviv_region])
+    assert len({keys[(k, 0)] for k in "cde"}) == 3

@@ -13,7 +13,9 @@ is keyed vaguely joins the one unit of its type and time that it can mean:
   not differ; a place the gazetteer does not know may lie in the country, so it is one more event
   that could be meant (a barrage across the country that names Kyiv and a village stays apart);
 - keyed by a weapon ("ballistic missiles were downed"): the unit with a place ("missiles downed
-  over a district of Kyiv"), told the same day by agents that do not differ.
+  over a district of Kyiv"), told the same day by agents that do not differ;
+- keyed by an area named after a place (`place_area_nouns`: "drones downed over the Odesa region"):
+  the unit at that place ("drones downed over Odesa"), told the same day by agents that do not differ.
 
 Among the units it could join, those that name one of its own places come first, then the dated
 before the undated (a mention kg could not date is no sign of a second event that day), the
@@ -31,14 +33,16 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from kg.nlp import lexicon
 from kg.nlp.gazetteer import Gazetteer
+from kg.util.slug import slugify
 
 if TYPE_CHECKING:
     from kg.resolve.event_identity import Sighting
 
 SAME_EVENT_DAYS = 1
 REPORT_DAYS = 3  # a report that gives no time tells of an event of the days before it was published
-_COUNTRY, _WEAPON = "country", "weapon"
+_COUNTRY, _WEAPON, _AREA = "country", "weapon", "area"
 
 
 def _state(agent: str) -> str:
@@ -65,6 +69,7 @@ class _Unit:
     days: list[dt.date]
     vague: str | None = None  # keyed by a country or a weapon: a report that a more precise one may refine
     loose: bool = True  # every mention dated by its article's news day, none by words of its own
+    around: str | None = None  # keyed by an area named after a place ("place/odesa-region"): that place
 
     def countries(self) -> set[str]:
         return {c for c in map(_country_of, (a for a in self.anchors if a.startswith(("country/", "government/"))))
@@ -73,14 +78,28 @@ class _Unit:
 
 def _vagueness(base_key: str | None) -> str | None:
     anchor = (base_key or "").partition("-")[2]
-    return _COUNTRY if anchor.startswith(("country-", "government-")) else _WEAPON if anchor.startswith("weapon-") else None
+    if anchor.startswith(("country-", "government-")):
+        return _COUNTRY
+    return _WEAPON if anchor.startswith("weapon-") else _AREA if _around(anchor.replace("-", "/", 1)) else None
+
+
+def _around(entity: str) -> str | None:
+    """The place an area is named after: "place/odesa-region" -> "place/odesa" (`place_area_nouns`)."""
+    if entity.startswith("place/"):
+        for noun in lexicon.words("place_area_nouns"):
+            suffix = "-" + slugify(noun)
+            if entity.endswith(suffix) and len(entity) > len("place/") + len(suffix):
+                return entity[: -len(suffix)]
+    return None
 
 
 def _units(keys: dict[tuple[str, int], str], sightings: list[Sighting]) -> dict[str, _Unit]:
     units: dict[str, _Unit] = {}
     for s in sightings:
         key = keys[(s.article_key, s.index)]
-        unit = units.setdefault(key, _Unit(key, s.type, set(), set(), [], _vagueness(s.base_key)))
+        vague = _vagueness(s.base_key)
+        around = _around((s.base_key or "").partition("-")[2].replace("-", "/", 1)) if vague == _AREA else None
+        unit = units.setdefault(key, _Unit(key, s.type, set(), set(), [], vague, around=around))
         unit.anchors |= s.anchors
         unit.agents |= {_state(s.agent)} if s.agent else set()
         unit.days += [s.day] if s.day else []
@@ -118,11 +137,13 @@ def _joins(unit: _Unit, other: _Unit, durative: frozenset[str]) -> bool:
         return False
     if unit.vague == _COUNTRY and other.anchors < unit.anchors:
         return True
-    if other.vague is not None or not _agents_agree(unit, other) or (unit.days and other.days and _distance(unit, other)):
+    if other.vague in (_COUNTRY, _WEAPON) or not _agents_agree(unit, other) or (unit.days and other.days and _distance(unit, other)):
         return False  # refined only by a precise report of its own day
     if unit.vague == _COUNTRY:  # in the country, or where kg cannot tell (`_placed` decides)
         countries = unit.countries()
         return bool(countries) and all(_country_of(a) in countries | {None} for a in other.anchors)
+    if unit.vague == _AREA:
+        return unit.around in other.anchors
     return unit.vague == _WEAPON and any(a.startswith("place/") for a in other.anchors)
 
 
