@@ -67,7 +67,7 @@ class _Unit:
     anchors: set[str]
     agents: set[str]
     days: list[dt.date]
-    vague: str | None = None  # keyed by a country or a weapon: a report that a more precise one may refine
+    vague: str | None = None  # keyed by a country, a weapon or an area: a report a more precise one may refine
     loose: bool = True  # every mention dated by its article's news day, none by words of its own
     around: str | None = None  # keyed by an area named after a place ("place/odesa-region"): that place
 
