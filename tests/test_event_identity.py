@@ -316,3 +316,28 @@ def test_a_report_keyed_by_an_area_joins_the_one_event_of_its_day_at_the_place_i
     lviv_region = _a("e", "event/attack-place-lviv-region", "2024-07-02", "Attack", None, ["place/lviv-region"])
     keys = event_identities([barrage, kyiv, lviv_region])
     assert len({keys[(k, 0)] for k in "cde"}) == 3
+
+
+def test_whom_a_person_acts_for_is_the_affiliation_their_roles_give_most_often():
+    from kg.resolve.facts import affiliations
+
+    roles = [("person/x", "country/r"), ("person/x", "organization/un"), ("person/x", "country/r"),
+             ("person/y", "organization/b"), ("person/y", "organization/a"),  # a tie: the first by key
+             ("person/z", "place/kyiv"),  # a mayor's city is no one he acts for
+             ("organization/w", "country/r")]
+    assert affiliations(roles) == {"person/x": "country/r", "person/y": "organization/a"}
+    assert affiliations(reversed(roles)) == affiliations(roles)
+
+
+def test_a_person_agent_also_counts_as_whom_the_person_acts_for():
+    # "X's invasion" (X a head of state of R) and "R's invasion of U"; "Y's mutiny" and "the group's revolt"
+    invasion = [_a("a", "event/invasion-country-u", "2022-02-24", "Invasion", "country/r", ["country/u"]),
+                _a("b", "event/invasion-by-person-x", "2023-02-20", "Invasion", "person/x")]
+    assert len(set(event_identities(invasion).values())) == 2
+    keys = event_identities(invasion, {"person/x": "country/r"})
+    assert keys[("a", 0)] == keys[("b", 0)] == "event/invasion-country-u"
+    revolt = [_a("a", "event/mutiny-country-r", "2024-06-24", "Mutiny", "person/y", ["country/r"]),
+              _a("b", "event/mutiny-by-organization-g", "2024-06-24", "Mutiny", "organization/g")]
+    assert len(set(event_identities(revolt).values())) == 2
+    keys = event_identities(revolt, {"person/y": "organization/g"})
+    assert keys[("a", 0)] == keys[("b", 0)] == "event/2024-06-24-mutiny-country-r"

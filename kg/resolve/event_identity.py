@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from kg.nlp import lexicon
@@ -102,8 +102,9 @@ def _dated(base_key: str, day: dt.date | None) -> str:
     return f"{kind}/{day.isoformat()}-{name}" if day is not None else base_key
 
 
-def event_identities(sightings: Iterable[Sighting]) -> dict[tuple[str, int], str]:
-    """The key of every event mention: (article key, index) -> "event/DAY-TYPE-ANCHOR"."""
+def event_identities(sightings: Iterable[Sighting], acting_for: Mapping[str, str] | None = None) -> dict[tuple[str, int], str]:
+    """The key of every event mention: (article key, index) -> "event/DAY-TYPE-ANCHOR". `acting_for`:
+    whom each person acts for (kg.resolve.facts.affiliations), an agent of its reports as well."""
     durative = lexicon.words("event_durative_types")
     by_base: dict[str, list[Sighting]] = defaultdict(list)
     keys: dict[tuple[str, int], str] = {}
@@ -119,7 +120,7 @@ def event_identities(sightings: Iterable[Sighting]) -> dict[tuple[str, int], str
                 keys[(s.article_key, s.index)] = base_key
             continue
         keys.update(_split_in_time(base_key, group))
-    keys = joined(keys, [s for group in by_base.values() for s in group], durative)
+    keys = joined(keys, [s for group in by_base.values() for s in group], durative, acting_for or {})
     return {**keys, **_told_again(local, [s for group in by_base.values() for s in group], keys)}
 
 

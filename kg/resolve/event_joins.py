@@ -17,6 +17,10 @@ is keyed vaguely joins the one unit of its type and time that it can mean:
 - keyed by an area named after a place (`place_area_nouns`: "drones downed over the Odesa region"):
   the unit at that place ("drones downed over Odesa"), told the same day by agents that do not differ.
 
+A person agent counts as well as whom the person acts for (the affiliation of their role, most
+often given across the build: "Russian President Vladimir Putin"), so "Putin's invasion" is
+Russia's and "Prigozhin's mutiny" the Wagner group's.
+
 Among the units it could join, those that name one of its own places come first, then the dated
 before the undated (a mention kg could not date is no sign of a second event that day), the
 closest in time before the others, and of those the ones that share its agent before the ones
@@ -28,7 +32,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -93,7 +97,7 @@ def _around(entity: str) -> str | None:
     return None
 
 
-def _units(keys: dict[tuple[str, int], str], sightings: list[Sighting]) -> dict[str, _Unit]:
+def _units(keys: dict[tuple[str, int], str], sightings: list[Sighting], acting_for: Mapping[str, str]) -> dict[str, _Unit]:
     units: dict[str, _Unit] = {}
     for s in sightings:
         key = keys[(s.article_key, s.index)]
@@ -101,7 +105,7 @@ def _units(keys: dict[tuple[str, int], str], sightings: list[Sighting]) -> dict[
         around = _around((s.base_key or "").partition("-")[2].replace("-", "/", 1)) if vague == _AREA else None
         unit = units.setdefault(key, _Unit(key, s.type, set(), set(), [], vague, around=around))
         unit.anchors |= s.anchors
-        unit.agents |= {_state(s.agent)} if s.agent else set()
+        unit.agents |= {_state(a) for a in (s.agent, acting_for.get(s.agent or "")) if a}  # a person, whom it acts for
         unit.days += [s.day] if s.day else []
         unit.loose &= s.news_day
     return units
@@ -197,11 +201,13 @@ class _Nearby:
         return [found[k] for k in sorted(found)]
 
 
-def joined(keys: dict[tuple[str, int], str], sightings: list[Sighting], durative: frozenset[str]) -> dict[tuple[str, int], str]:
+def joined(keys: dict[tuple[str, int], str], sightings: list[Sighting], durative: frozenset[str],
+           acting_for: Mapping[str, str]) -> dict[tuple[str, int], str]:
     """Reports keyed by different anchors that are one event: a vague unit joins the one unit of
     its type and time that `_joins` allows (`_nearest` first); when several could be meant it
-    stays apart. A precise report never moves, and a unit that others join never moves."""
-    units = _units(keys, sightings)
+    stays apart. A precise report never moves, and a unit that others join never moves. A person
+    agent also counts as whom it acts for (`acting_for`: "Putin's invasion" is Russia's)."""
+    units = _units(keys, sightings, acting_for)
     nearby = _Nearby(units.values(), durative)
     moves: dict[str, str] = {}
     for key in sorted(units):

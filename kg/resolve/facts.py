@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import collections
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from kg.nlp import lexicon
@@ -101,6 +102,18 @@ def _local_key(event: EventMention, lookup) -> str:
     instrument = lookup(event.instrument)
     kind = slugify(event.type) + (f"-{slugify(event.modality)}" if event.modality else "")
     return f"event/{kind}" + (f"-with-{instrument.replace('/', '-')}" if instrument else "")
+
+
+def affiliations(pairs: Iterable[tuple[str, str | None]]) -> dict[str, str]:
+    """Whom each person acts for (kg.resolve.event_identity.event_identities), from the (entity key,
+    role affiliation key) of every mention of the build ("Russian President Vladimir Putin":
+    country/russia; "Wagner chief X": the group): the affiliation its mentions give most often, the
+    first by key on a tie, so the same whatever the order; a place is not one."""
+    counts: dict[str, collections.Counter[str]] = collections.defaultdict(collections.Counter)
+    for entity, affiliation in pairs:
+        if entity.startswith("person/") and affiliation and not affiliation.startswith("place/"):
+            counts[entity][affiliation] += 1
+    return {entity: min(c, key=lambda a: (-c[a], a)) for entity, c in counts.items()}
 
 
 def event_sightings(article: ArticleFacts, entity_of: dict[Ref, str], published: str | None) -> list[Sighting]:
