@@ -44,7 +44,7 @@ from kg.nlp.mention import ArticleMentions
 from kg.nlp.packed import PackedExtraction
 from kg.nlp.pipeline import load_pipeline
 from kg.resolve.event_identity import event_identities
-from kg.resolve.facts import FactResolver, event_sightings, grant_sightings
+from kg.resolve.facts import FactResolver, affiliations, event_sightings, grant_sightings
 from kg.resolve.grant_identity import grant_identities
 from kg.resolve.model import ResolvedArticle
 from kg.resolve.resolver import Resolution, resolve
@@ -231,13 +231,16 @@ def _identities(articles: Sequence[Article], packed: dict[str, PackedExtraction]
                 resolution: Resolution) -> tuple[dict[tuple[str, int], str], dict[tuple[str, int], str]]:
     """The key of every event mention and of every aid-package mention, decided from all of them
     (one pass over the articles first)."""
-    sightings, grants = [], []
+    sightings, grants, roles = [], [], []
     for article in articles:
         mentions, facts = packed[article.key].unpack()
-        entity_of = {(rm.mention.start, rm.mention.end): rm.entity_key for rm in resolution.article(mentions)}
+        resolved = resolution.article(mentions)
+        entity_of = {(rm.mention.start, rm.mention.end): rm.entity_key for rm in resolved}
+        roles += [(rm.entity_key, rm.affiliation_key) for rm in resolved if rm.affiliation_key]
         sightings += event_sightings(facts, entity_of, article.published)
         grants += grant_sightings(facts, entity_of, article.published)
-    return event_identities(sightings), grant_identities(grants)
+    # a person's act is also that of whom the person acts for ("Putin's invasion" is Russia's)
+    return event_identities(sightings, affiliations(roles)), grant_identities(grants)
 
 
 @collector_paused  # all of it: a collection between two steps would walk every object the steps made
