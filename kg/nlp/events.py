@@ -16,7 +16,6 @@ not an event of its own.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, TypedDict
 
@@ -24,6 +23,7 @@ from kg.nlp import lexicon
 from kg.nlp.event_actors import acts_elsewhere, carrier, named_by, named_in, subject_actor
 from kg.nlp.event_places import antecedent, attached_place
 from kg.nlp.event_times import complete_dates, own_time
+from kg.nlp.event_words import event_type, event_words
 from kg.nlp.facts import EventMention, Ref
 from kg.nlp.gazetteer import Gazetteer
 from kg.nlp.mention import COUNTRY, ORGANIZATION, PERSON, PLACE, WEAPON, Mention
@@ -32,56 +32,6 @@ from kg.vocab import EventType
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
-
-
-@dataclass(frozen=True)
-class _Words:
-    """The word lists of event extraction (kg/nlp/lexicon/en), loaded on first use."""
-
-    triggers: dict[str, EventType]  # lemma -> event type
-    alleging: frozenset[str]
-    blaming: frozenset[str]  # alleging verbs whose object is the alleged agent
-    alleging_modifiers: frozenset[str]
-    target_preps: frozenset[str]
-    agent_preps: frozenset[str]
-    place_preps: frozenset[str]
-    numbers: dict[str, int]
-    in_context: dict[str, tuple[EventType, frozenset[str]]]  # lemma -> (type, words that must be near)
-    place_anchored: frozenset[EventType]  # kept with only a place
-    clause_agent: frozenset[EventType]  # a noun trigger's agent may be its clause's subject
-    noun_target_preps: frozenset[str]  # "the invasion of Ukraine"
-    adjectival_states: frozenset[EventType]  # "Moscow-annexed Crimea": no annexation report
-    verb_only: frozenset[str]  # "shell", "bomb": as nouns, weapons
-
-
-@lexicon.cached
-def _words() -> _Words:
-    return _Words(lexicon.mapping_of("event_triggers", EventType), lexicon.words("event_alleging_verbs"),
-                  lexicon.words("event_blaming_verbs"), lexicon.words("event_alleging_modifiers"),
-                  lexicon.words("event_target_prepositions"), lexicon.words("event_agent_prepositions"),
-                  lexicon.words("event_place_prepositions"), lexicon.mapping("number_words"),
-                  {lemma: (EventType(kind), frozenset(near))
-                   for lemma, (kind, near) in lexicon.mapping("event_triggers_in_context").items()},
-                  frozenset(EventType(t) for t in lexicon.words("event_place_anchored_types")),
-                  frozenset(EventType(t) for t in lexicon.words("event_clause_agent_types")),
-                  lexicon.words("event_noun_target_prepositions"),
-                  frozenset(EventType(t) for t in lexicon.words("event_adjectival_state_types")),
-                  lexicon.words("event_verb_only_triggers"))
-
-
-def _near_words(trigger: "Token") -> set[str]:
-    """Lemmas and forms of the words around a trigger: its phrase (children and theirs), its head
-    and its head's other children."""
-    near = [*trigger.children, *(g for c in trigger.children for g in c.children), trigger.head, *trigger.head.children]
-    return {w for t in near if t.i != trigger.i for w in (t.lemma_.lower(), t.lower_)}
-
-
-def _event_type(trigger: "Token") -> EventType | None:
-    """The type a trigger word names here: a contextual one ('plane crash') wins over its plain one."""
-    contextual = _words().in_context.get(trigger.lemma_)
-    if contextual is not None and contextual[1] & _near_words(trigger):
-        return contextual[0]
-    return _words().triggers.get(trigger.lemma_)
 
 
 _ACTORS = (PERSON, ORGANIZATION, COUNTRY)
@@ -172,7 +122,7 @@ def _target_kinds(trigger: "Token") -> tuple[str, ...]:
     """What an event is done to: an interception stops weapons and what crashes is an aircraft (a
     place named with it is where, the people on board are no target); any other event is done to
     an actor or a place."""
-    return (WEAPON,) if _event_type(trigger) in (EventType.INTERCEPTION, EventType.PLANE_CRASH) else _ACTORS + (PLACE,)
+    return (WEAPON,) if event_type(trigger) in (EventType.INTERCEPTION, EventType.PLANE_CRASH) else _ACTORS + (PLACE,)
 
 
 def _phrase_roles(ctx: _Sentence, trigger: "Token", agent: Mention | None,
@@ -180,7 +130,7 @@ def _phrase_roles(ctx: _Sentence, trigger: "Token", agent: Mention | None,
     """Roles in the trigger's own phrase: its owner, a demonym, its prepositions, those of a
     participle modifying it ("a missile attack launched by Russia on Odesa") and those of the light
     verb it is the object of ("opened fire on a convoy")."""
-    words = _words()
+    words = event_words()
     kinds = _target_kinds(trigger)
     phrase = [*trigger.children, *(g for c in trigger.children if c.dep_ == "acl" for g in c.children)]
     if trigger.dep_ == "dobj" and trigger.head.lemma_ in lexicon.words("event_light_verbs"):
@@ -238,28 +188,28 @@ def _roles(ctx: _Sentence, trigger: "Token") -> _Roles:
         if target is None and trigger.dep_ == "relcl" and any(  # "Kerch, which was annexed", "the city that Russia hit"
                 c.tag_ == "WDT" and c.dep_ in ("nsubjpass", "dobj") for c in trigger.children):
             target = ctx.target_at(trigger.head, kinds)
-            if child.dep_ == "agent" or (child.dep_ == "prep" and child.lower_ in _words().agent_preps and passive):
+            if child.dep_ == "agent" or (child.dep_ == "prep" and child.lower_ in event_words().agent_preps and passive):
                 agent = next((ctx.mention_at(p, _ACTORS) for p in child.children if p.dep_ == "pobj"), agent)
     agent, target = _phrase_roles(ctx, trigger, agent, target)
     if target is None and trigger.pos_ == "NOUN":
         target = _target_of_copula(ctx, trigger, kinds)
     if agent is None and trigger.pos_ == "NOUN":
         agent = carrier(ctx, trigger)
-    if (agent is None and target is None and trigger.pos_ == "NOUN" and _event_type(trigger) in _words().clause_agent
-            and _event_type(trigger.head) in (None, _event_type(trigger))):  # "X rejected accusations": X denies
+    if (agent is None and target is None and trigger.pos_ == "NOUN" and event_type(trigger) in event_words().clause_agent
+            and event_type(trigger.head) in (None, event_type(trigger))):  # "X rejected accusations": X denies
         agent = _governing_actor(ctx, trigger)  # "the Kremlin said it reserved the right to retaliate"
     ancestor = trigger.head
     for _ in range(4):
-        if ancestor.lemma_ in _words().alleging and ancestor is not trigger:
+        if ancestor.lemma_ in event_words().alleging and ancestor is not trigger:
             alleged = True
-            if ancestor.lemma_ in _words().blaming and agent is None:
+            if ancestor.lemma_ in event_words().blaming and agent is None:
                 obj = next((c for c in ancestor.children if c.dep_ == "dobj"), None)
                 agent = ctx.mention_at(obj, _ACTORS) if obj is not None else None
             break
         if ancestor is ancestor.head:
             break
         ancestor = ancestor.head
-    if any(c.lower_ in _words().alleging_modifiers for c in trigger.children):
+    if any(c.lower_ in event_words().alleging_modifiers for c in trigger.children):
         alleged = True
     return {"agent": agent, "target": target, "alleged": alleged and agent is not None}
 
@@ -271,7 +221,7 @@ def _count(ctx: _Sentence, m: Mention | None) -> int | None:
         return None
     for child in span.root.children:
         if child.dep_ == "nummod":
-            return int(child.text) if child.text.isdigit() else _words().numbers.get(child.lower_)
+            return int(child.text) if child.text.isdigit() else event_words().numbers.get(child.lower_)
     return None
 
 
@@ -304,15 +254,15 @@ def extract_events(doc: "Doc", mentions: tuple[Mention, ...], gazetteer: Gazette
     for index, sentence in enumerate(doc.sents):
         outcome = next((p for p in lexicon.ordered("no_harm") if p in sentence.text.lower()), None)
         for trigger in sentence:
-            kind = _event_type(trigger)
+            kind = event_type(trigger)
             if kind is None or trigger.pos_ not in ("VERB", "NOUN") or _negated(trigger):
                 continue
-            if trigger.dep_ == "compound" and _event_type(trigger.head) is not None:
+            if trigger.dep_ == "compound" and event_type(trigger.head) is not None:
                 continue  # "an arrest warrant", "a missile strike": the head names the event
-            if trigger.dep_ == "amod" and (kind in _words().adjectival_states or (
+            if trigger.dep_ == "amod" and (kind in event_words().adjectival_states or (
                     kind != EventType.INTERCEPTION and ctx.mention_at(trigger.head, (WEAPON,)))):
                 continue  # "exploding drones": a kind of weapon; "Moscow-annexed Crimea": a state
-            if trigger.pos_ != "VERB" and trigger.lemma_ in _words().verb_only:
+            if trigger.pos_ != "VERB" and trigger.lemma_ in event_words().verb_only:
                 continue  # "shells for howitzers", "a car bomb": weapons
             if trigger.lemma_ == "shoot" and not any(c.lower_ == "down" for c in trigger.children):
                 continue
@@ -328,7 +278,7 @@ def extract_events(doc: "Doc", mentions: tuple[Mention, ...], gazetteer: Gazette
             place = attached_place(doc, ctx.mentions, trigger, sentence, roles["target"])
             weapon = instrument if kind in (*_STRIKES, EventType.FIRE_OR_EXPLOSION) else None  # a threat is no strike
             if roles["agent"] is None and roles["target"] is None and weapon is None and (
-                    kind not in _words().place_anchored or place is None):
+                    kind not in event_words().place_anchored or place is None):
                 continue
             day, words = own_time(trigger, sentence, published)
             events.append(EventMention(
