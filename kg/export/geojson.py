@@ -4,7 +4,8 @@ An RFC 7946 FeatureCollection: one Feature per event and place with coordinates 
 sources place in two towns is two Features with the same `iri`), a Point geometry
 `[longitude, latitude]` (WGS 84) taken from the place's `schema:geo`, and properties:
 
-- `iri`, `type` (the local name of the event's kgo: class), `label`;
+- `iri`, `type` (the local name of the event's kgo: class), `label` (of an event told with several
+  labels, the first in code-point order: a SAMPLE differed between an in-memory and an on-disk store);
 - `date`: the earliest `sem:hasTimeStamp` the sources give (null when none), `dates`: all of them;
 - `place`, `place_label`: the place's IRI and name (a country's point is its capital's, a region's or
   landmark's its centre city's: see README, "The map");
@@ -27,8 +28,8 @@ from kg.graph.namespaces import PREFIXES, select
 _GENERIC = frozenset({PREFIXES["sem"] + "Event"})
 _SEP = "\x1f"
 _QUERY = f"""
-SELECT ?event ?place (SAMPLE(?lat) AS ?latitude) (SAMPLE(?lon) AS ?longitude) (SAMPLE(?pl) AS ?place_label)
-       (SAMPLE(?l) AS ?label) (GROUP_CONCAT(DISTINCT STR(?class); separator="{_SEP}") AS ?classes)
+SELECT ?event ?place (MIN(?lat) AS ?latitude) (MIN(?lon) AS ?longitude) (MIN(?pl) AS ?place_label)
+       (MIN(?l) AS ?label) (GROUP_CONCAT(DISTINCT STR(?class); separator="{_SEP}") AS ?classes)
        (GROUP_CONCAT(DISTINCT STR(?date); separator="{_SEP}") AS ?dates)
        (GROUP_CONCAT(DISTINCT STR(?key); separator="{_SEP}") AS ?keys) WHERE {{
   ?event a sem:Event ; a ?class ; sem:hasPlace ?place .
