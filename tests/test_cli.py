@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from kg.cli import cli
-from kg.run.build import OUTPUT_FILES
+from kg.run.outputs import OUTPUT_FILES
 from tests.conftest import ROOT
 
 PEOPLE = "SELECT ?name WHERE { ?p a schema:Person ; rdfs:label ?name } ORDER BY ?name"

@@ -13,7 +13,8 @@ import pyoxigraph as ox
 import pytest
 
 from kg.config import Settings
-from kg.run.build import OUTPUT_FILES, build
+from kg.run.build import build
+from kg.run.outputs import OUTPUT_FILES
 from tests.conftest import corpus_records, write_jsonl
 
 QUAD_DUMPS = {"graph.trig": ("trig", ox.RdfFormat.TRIG), "graph.nq": ("nquads", ox.RdfFormat.N_QUADS)}

@@ -8,8 +8,8 @@ import sys
 
 import pytest
 
-from kg.run.build import OUTPUT_FILES
 from kg.run.memory import default_limit, parse_size, tree_rss
+from kg.run.outputs import OUTPUT_FILES
 from tests.conftest import SAMPLES
 
 

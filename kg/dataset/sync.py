@@ -27,6 +27,7 @@ import pyoxigraph as ox
 
 from kg.errors import InputError
 from kg.graph.quads import QuadCollector, SortedQuads
+from kg.graph.spool import BUILT, SpooledQuads
 
 _STAGING = "urn:kg:staging:"  # graphs that stores written by earlier versions of kg may hold
 ONE_TRANSACTION_BYTES = 256 * 2**20  # the whole change in one update when its text is no larger
@@ -84,7 +85,7 @@ def _data(graph: ox.NamedNode | None, triples: Iterable[tuple]) -> str:
     return f"{{ GRAPH {graph} {{ {body} }} }}" if graph is not None else f"{{ {body} }}"
 
 
-def _default_changes(store: ox.Store, quads: SortedQuads) -> tuple[list[tuple], list[tuple]]:
+def _default_changes(store: ox.Store, quads: SortedQuads | SpooledQuads) -> tuple[list[tuple], list[tuple]]:
     """(triples to delete, triples to insert) that make the store's default graph the merge of all
     the build's graphs, compared by digest."""
     new = {_digest(s, p, _stored(o)) for s, p, o in quads.merged}
@@ -100,7 +101,7 @@ def _default_changes(store: ox.Store, quads: SortedQuads) -> tuple[list[tuple], 
     return sorted(removed, key=str), sorted(added, key=str)
 
 
-def _plan(store: ox.Store, quads: SortedQuads, recorded: dict[str, str] | None):
+def _plan(store: ox.Store, quads: SortedQuads | SpooledQuads, recorded: dict[str, str] | None):
     """The named graphs to write (graph, its rows, the quads it replaces), every graph's digest, and
     the report. A graph whose digest is the one recorded at the last sync is not read from the store."""
     writes: list[tuple[ox.NamedNode, list, set[ox.Quad]]] = []
@@ -132,7 +133,7 @@ def _held_by_named_graph(store: ox.Store, triple: tuple, besides: set) -> bool:
                for q in store.quads_for_pattern(subject, predicate, obj, None))
 
 
-def _default_changes_of(store: ox.Store, quads: SortedQuads, writes: list) -> tuple[list[tuple], list[tuple]]:
+def _default_changes_of(store: ox.Store, quads: SortedQuads | SpooledQuads, writes: list) -> tuple[list[tuple], list[tuple]]:
     """The default graph's change from the changed graphs alone (the store's default graph being the
     merge of its graphs and the build's own default-graph triples, as the last complete sync left
     it): their triples not there yet are added; their old triples no other graph holds are removed;
@@ -186,14 +187,14 @@ def _size(writes: list, default: tuple[list, list]) -> int:
     return int(rows * per_row)
 
 
-def sync(store: ox.Store, quads: SortedQuads | Iterable[ox.Quad], digests: Path | None = None) -> SyncReport:
+def sync(store: ox.Store, quads: SortedQuads | SpooledQuads | Iterable[ox.Quad], digests: Path | None = None) -> SyncReport:
     """Make the store hold `quads` (a full build), rewriting only the graphs that differ (see the module).
 
     `digests` (a file beside the database) records each graph's digest after a complete sync; with
     it, unchanged graphs are not read back and the default graph's change is worked out from the
     changed graphs alone. It is removed before the store changes and written after, so a build
     killed in between leaves none and the next sync compares everything."""
-    if not isinstance(quads, SortedQuads):
+    if not isinstance(quads, BUILT):
         quads = _collected(quads)
     recorded = _read_digests(digests)
     writes, graph_digests, report = _plan(store, quads, recorded)

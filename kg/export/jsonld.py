@@ -20,6 +20,7 @@ import pyoxigraph as ox
 
 from kg.graph.namespaces import PREFIXES
 from kg.graph.quads import SortedQuads, graph_runs
+from kg.graph.spool import BUILT, SpooledQuads
 
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
@@ -71,7 +72,7 @@ class _Values:
         return found
 
 
-def jsonld_document(quads: SortedQuads | Iterable[ox.Quad], base_iri: str) -> bytes:
+def jsonld_document(quads: SortedQuads | SpooledQuads | Iterable[ox.Quad], base_iri: str) -> bytes:
     """The compacted JSON-LD document of sorted quads, written directly: byte for byte what
     `json.dumps(…, ensure_ascii=False, indent=1)` gives for Oxigraph's expanded JSON-LD of the same
     quads (one node object per run of a subject, one graph object per run of a graph) with its IRIs
@@ -79,7 +80,7 @@ def jsonld_document(quads: SortedQuads | Iterable[ox.Quad], base_iri: str) -> by
     return "".join(jsonld_chunks(quads, base_iri)).encode("utf-8")
 
 
-def write_jsonld(quads: SortedQuads | Iterable[ox.Quad], path: Path, base_iri: str) -> None:
+def write_jsonld(quads: SortedQuads | SpooledQuads | Iterable[ox.Quad], path: Path, base_iri: str) -> None:
     """`jsonld_document` written to `path` one graph at a time (the whole document as Python
     strings would take several times its size: gigabytes at 10,000 articles)."""
     with open(path, "wb") as out:
@@ -87,7 +88,7 @@ def write_jsonld(quads: SortedQuads | Iterable[ox.Quad], path: Path, base_iri: s
             out.write(chunk.encode("utf-8"))
 
 
-def jsonld_chunks(quads: SortedQuads | Iterable[ox.Quad], base_iri: str) -> Iterator[str]:
+def jsonld_chunks(quads: SortedQuads | SpooledQuads | Iterable[ox.Quad], base_iri: str) -> Iterator[str]:
     """The text of `jsonld_document`, one piece per graph."""
     ctx = context(base_iri)
     namespaces = sorted(ctx.items(), key=lambda item: -len(item[1]))  # longest first: "…/ontology#" before "…/"
@@ -103,7 +104,7 @@ def jsonld_chunks(quads: SortedQuads | Iterable[ox.Quad], base_iri: str) -> Iter
     out = ["{" + pads[1] + '"@context": ' + json.dumps(ctx, ensure_ascii=False, indent=1).replace("\n", pads[1])
            + "," + pads[1] + '"@graph": ']
     append = out.append
-    runs = quads.graphs if isinstance(quads, SortedQuads) else graph_runs(quads)
+    runs = quads.graphs if isinstance(quads, BUILT) else graph_runs(quads)
     top = "["  # what the next top-level item starts with
     for graph, triples in runs:
         if not triples:

@@ -37,6 +37,7 @@ from rdflib.namespace import PROV, RDF, RDFS, SKOS, XSD
 from kg.export.quadscan import END, HAS_SOURCE, SENTENCE_END, SENTENCE_START, START, Collected, curie, rows_of, term_key
 from kg.graph.namespaces import KGO, SCHEMA
 from kg.graph.quads import SortedQuads
+from kg.graph.spool import SpooledQuads
 from kg.util.nogc import collector_paused
 
 KINDS = ("person", "organization", "country", "place", "weapon", "equipment", "article", "event", "statement", "grant",
@@ -98,7 +99,7 @@ def _attribute(predicate: str) -> str:
 
 
 @collector_paused
-def to_networkx(dataset: SortedQuads | Iterable[ox.Quad] | Dataset) -> nx.MultiDiGraph:
+def to_networkx(dataset: SortedQuads | SpooledQuads | Iterable[ox.Quad] | Dataset) -> nx.MultiDiGraph:
     """Typed nodes and relation-labelled edges (see the module doc). Deterministic order."""
     found = Collected(rows_of(dataset))
     nodes = sorted(s for s in found.types if not s.startswith("_:") and s not in found.machinery

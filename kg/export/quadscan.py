@@ -10,6 +10,7 @@ Subjects and objects are keyed as `term_key` spells them (an IRI as itself, a bl
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from functools import lru_cache
 
 import pyoxigraph as ox
@@ -17,7 +18,7 @@ from rdflib import BNode, Dataset, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS
 
 from kg.graph.namespaces import GEO, KGO, OA, PREFIXES, SCHEMA
-from kg.graph.quads import SortedQuads
+from kg.graph.spool import BUILT
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal  # an object of a quad (kg writes no RDF-star triples)
 
@@ -52,10 +53,11 @@ def term_key(term) -> str:
     return term.value if type(term) is ox.NamedNode else f"_:{term.value}"
 
 
-def rows_of(dataset) -> list[tuple]:
-    """(subject, predicate, object) pyoxigraph terms of every quad, blank nodes kept."""
-    if isinstance(dataset, SortedQuads):
-        return [row for _, rows in dataset.graphs for row in rows]
+def rows_of(dataset) -> Iterable[tuple]:
+    """(subject, predicate, object) pyoxigraph terms of every quad, blank nodes kept (a build's
+    quads as they are read: on disk, graph by graph)."""
+    if isinstance(dataset, BUILT):
+        return (row for _, rows in dataset.graphs for row in rows)
     if not isinstance(dataset, Dataset):
         return [(q.subject, q.predicate, q.object) for q in dataset]
     cache: dict = {}
@@ -80,7 +82,7 @@ def rows_of(dataset) -> list[tuple]:
 class Collected:
     """What one pass over the quads gathers (keys of subjects and objects: see `term_key`)."""
 
-    def __init__(self, rows: list[tuple]):
+    def __init__(self, rows: Iterable[tuple]):
         self.types: dict[str, set[str]] = defaultdict(set)
         self.machinery: set[str] = set()
         self.values: set[str] = set()
@@ -94,9 +96,8 @@ class Collected:
         self.first: dict[tuple[str, str], Term] = {}  # (subject, predicate) -> its value: sources, offsets
         self.rest: list[tuple[str, str, Term]] = []  # every other quad, for attributes and edges
         types, machinery, values, first, keep = self.types, self.machinery, self.values, self.first, self.rest.append
-        # Terms are read once: a subject once per run of its triples (its key cached by the object's
-        # id: `rows` keeps them alive), a predicate (with what to do with it) and a class once in all.
-        subjects: dict[int, str] = {}
+        # Terms are read once: a subject once per run of its triples (rows may be read from disk
+        # and let go: no cache by id), a predicate (with what to do with it) and a class once in all.
         predicates: dict[ox.NamedNode, tuple[str, int]] = {}
         classes: dict[ox.NamedNode, tuple[str, int]] = {}  # -> (CURIE, 1 machinery / 2 value / 0 neither)
         last: object = None
@@ -105,10 +106,7 @@ class Collected:
         for subject, p, o in rows:
             if subject is not last:
                 last = subject
-                key = subjects.get(id(subject))
-                if key is None:
-                    key = subjects[id(subject)] = term_key(subject)
-                s = key
+                s = term_key(subject)
                 skip = s in machinery
             found = predicates.get(p)
             if found is None:

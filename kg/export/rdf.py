@@ -18,6 +18,7 @@ from kg.export.atomic import write_atomic
 from kg.export.jsonld import write_jsonld
 from kg.graph.namespaces import PREFIXES
 from kg.graph.quads import QuadCollector, SortedQuads
+from kg.graph.spool import BUILT, SpooledQuads
 from kg.graph.terms import to_oxigraph
 
 DUMPS = {
@@ -67,10 +68,14 @@ def merged_triples(quads: Iterable[ox.Quad]) -> list[ox.Triple]:
     return list(collect(quads).iter_triples())
 
 
-def write_nquads(quads: SortedQuads, path: Path) -> None:
+def write_nquads(quads: SortedQuads | SpooledQuads, path: Path) -> None:
     """N-Quads, one line per quad, in the order of `quads`: each term spelled once (terms are
     shared objects), with no `ox.Quad` made. The spelling is Oxigraph's (`str` of a term), so
     the file is the one `ox.serialize` writes, byte for byte (tested)."""
+    if isinstance(quads, SpooledQuads):  # the spool holds the text already
+        with open(path, "wb") as raw:
+            raw.writelines(quads.nquads_chunks())
+        return
     spelled: dict[int, str] = {}  # id(term) -> its N-Quads spelling; the terms stay alive in `quads`
     with open(path, "w", encoding="utf-8", newline="\n") as out:
         for graph, rows in quads.graphs:
@@ -88,7 +93,7 @@ def write_nquads(quads: SortedQuads, path: Path) -> None:
                 out.write("\n".join(lines) + "\n")
 
 
-def write_dump(quads: SortedQuads, path: Path, rdf_format: ox.RdfFormat, base_iri: str) -> None:
+def write_dump(quads: SortedQuads | SpooledQuads, path: Path, rdf_format: ox.RdfFormat, base_iri: str) -> None:
     """One dump, written atomically: TriG and N-Quads hold every graph; Turtle the merged triples."""
     if rdf_format == ox.RdfFormat.JSON_LD:
         write_atomic(path, lambda tmp: write_jsonld(quads, tmp, base_iri))
@@ -100,10 +105,10 @@ def write_dump(quads: SortedQuads, path: Path, rdf_format: ox.RdfFormat, base_ir
         write_atomic(path, lambda tmp: ox.serialize(quads.iter_quads(), str(tmp), rdf_format, prefixes=PREFIXES))
 
 
-def write_dumps(quads: SortedQuads | Iterable[ox.Quad], out_dir: Path,
+def write_dumps(quads: SortedQuads | SpooledQuads | Iterable[ox.Quad], out_dir: Path,
                 base_iri: str = "https://w3id.org/evkg/id/") -> dict[str, Path]:
     """Write the four dumps atomically; return their paths by file name."""
-    if not isinstance(quads, SortedQuads):
+    if not isinstance(quads, BUILT):
         quads = collect(quads)
     written = {}
     for name, rdf_format in DUMPS.items():

@@ -16,6 +16,7 @@ from kg.graph.evidence import Evidence, add_evidence
 from kg.graph.facts import FactWriter
 from kg.graph.iris import IriMinter
 from kg.graph.quads import GraphWriter, QuadCollector, SortedQuads
+from kg.graph.spool import QuadSpool, SpooledQuads
 from kg.graph.terms import O_GEO as GEO
 from kg.graph.terms import O_KGO as KGO
 from kg.graph.terms import O_PROV as PROV
@@ -25,7 +26,7 @@ from kg.graph.terms import O_SCHEMA as SCHEMA
 from kg.graph.terms import O_SKOS as SKOS
 from kg.graph.terms import O_XSD as XSD
 from kg.graph.terms import Terms, literal, text
-from kg.graph.totals import count_annotations
+from kg.graph.totals import AnnotationTotals
 from kg.graph.types import entity_types
 from kg.ingest import Article
 from kg.nlp.gazetteer import Gazetteer
@@ -156,19 +157,22 @@ class _Context:
 
 @collector_paused
 def build_quads(articles: Iterable[ResolvedArticle], entities: Iterable[Entity], gazetteer: Gazetteer,
-                iris: IriMinter, extractor: str = "kg") -> SortedQuads:
+                iris: IriMinter, extractor: str = "kg", spool: QuadSpool | None = None) -> SortedQuads | SpooledQuads:
     """One named graph per article, linked to the article by prov:wasDerivedFrom; sorted quads.
 
-    `articles` is read once, one article at a time; `entities` are every entity of the build."""
-    collector = QuadCollector()
+    `articles` is read once, one article at a time; `entities` are every entity of the build. With
+    `spool`, each graph goes to disk once written (kg.graph.spool): memory does not grow with quads."""
+    collector = spool if spool is not None else QuadCollector()
     default = collector.graph()
+    totals = AnnotationTotals()
     terms = Terms(iris)
     context = _Context(entities, gazetteer, terms)
     labels = {k: e.label for k, e in context.entities.items()}
     for resolved in articles:
         article = resolved.article
         graph_iri = terms.graph(article.key)
-        graph = collector.graph(graph_iri)
+        triples: list = []
+        graph = GraphWriter(triples)
         article_node = add_article(graph, article, terms)
         default.add((graph_iri, RDF.type, KGO.ExtractionGraph))
         default.add((graph_iri, PROV.wasDerivedFrom, article_node))
@@ -180,7 +184,9 @@ def build_quads(articles: Iterable[ResolvedArticle], entities: Iterable[Entity],
         for key in sorted(surfaces):
             add_entity(graph, context.entities[key], surfaces[key], context)
         write_facts(FactWriter(graph, article, terms, labels, resolved.sentences, extractor), resolved.reports)
-    for triple in count_annotations(collector.named_graphs()):  # dataset totals, in the default graph
+        totals.add(triples)
+        collector.add_graph(graph_iri, triples)
+    for triple in totals.triples():  # dataset totals, in the default graph
         default.add(triple)
     return collector.finish()
 

@@ -85,6 +85,10 @@ class QuadCollector:
         """Each named graph with its triples so far (duplicates included)."""
         return ((g, triples) for g, triples in self._graphs.items() if not isinstance(g, ox.DefaultGraph))
 
+    def add_graph(self, name: ox.NamedNode, triples: list) -> None:
+        """A complete named graph (the interface `kg.graph.spool.QuadSpool` shares)."""
+        self._graphs.setdefault(name, []).extend(triples)
+
     def finish(self) -> SortedQuads:
         merged: dict[str, tuple] = {}
         count = 0
@@ -92,34 +96,60 @@ class QuadCollector:
             "" if isinstance(g, ox.DefaultGraph) else str(g): g for g in self._graphs}
         # Terms are the same objects again and again: spell each once (by id: they stay alive here)
         graphs: list[GraphRun] = []
-        subjects: dict[int, str] = {}
-        predicates: dict[int, str] = {}
-        objects: dict[int, str] = {}
+        spellings = Spellings()
         digests: dict[str, str] = {}
         for graph_key in sorted(spelled):
             graph = spelled[graph_key]
-            keyed = {}
-            for triple in self._graphs[graph]:
-                s, p, o = triple
-                subject = subjects.get(id(s))
-                if subject is None:
-                    subject = subjects[id(s)] = f"{s}\0"
-                predicate = predicates.get(id(p))
-                if predicate is None:  # rdf:type sorts first; "\0" (never in N-Quads text) ends each part
-                    text = str(p)
-                    predicate = predicates[id(p)] = ("1" if text != _TYPE else "0") + text + "\0"
-                obj = objects.get(id(o))
-                if obj is None:
-                    obj = objects[id(o)] = str(o)
-                keyed[subject + predicate + obj] = triple
+            keyed = spellings.keyed(self._graphs[graph])
             merged.update(keyed)
             keys = sorted(keyed)
             rows = [keyed[k] for k in keys]
             graphs.append((graph, rows))
             count += len(rows)
             if graph_key:
-                digests[graph_key] = hashlib.blake2b("\n".join(keys).encode(), digest_size=16).hexdigest()
+                digests[graph_key] = graph_digest(keys)
         return SortedQuads([merged[k] for k in sorted(merged)], graphs, count, digests)
+
+
+class Spellings:
+    """The sort key of each triple: the N-Quads spelling of its terms, each term spelled once (cached
+    by id: the caller keeps the terms alive while it is used)."""
+
+    def __init__(self) -> None:
+        self.subjects: dict[int, str] = {}
+        self.predicates: dict[int, str] = {}
+        self.objects: dict[int, str] = {}
+
+    def keyed(self, triples: Iterable[tuple]) -> dict[str, tuple]:
+        """Each distinct triple by its sort key: subject, rdf:type first, predicate, object; "\0"
+        (never in N-Quads text) ends each part."""
+        subjects, predicates, objects = self.subjects, self.predicates, self.objects
+        keyed = {}
+        for triple in triples:
+            s, p, o = triple
+            subject = subjects.get(id(s))
+            if subject is None:
+                subject = subjects[id(s)] = f"{s}\0"
+            predicate = predicates.get(id(p))
+            if predicate is None:
+                text = str(p)
+                predicate = predicates[id(p)] = ("1" if text != _TYPE else "0") + text + "\0"
+            obj = objects.get(id(o))
+            if obj is None:
+                obj = objects[id(o)] = str(o)
+            keyed[subject + predicate + obj] = triple
+        return keyed
+
+
+def graph_digest(keys: list[str]) -> str:
+    """A named graph's digest: a hash of its sorted triples' keys (kg.dataset.sync compares them)."""
+    return hashlib.blake2b("\n".join(keys).encode(), digest_size=16).hexdigest()
+
+
+def key_line(key: str, tail: str) -> str:
+    """The N-Quads (or, with `tail` " .", N-Triples) line of a sort key."""
+    subject, predicate, obj = key.split("\0", 2)
+    return f"{subject} {predicate[1:]} {obj}{tail}\n"
 
 
 def graph_runs(quads: Iterable[ox.Quad]) -> list[GraphRun]:

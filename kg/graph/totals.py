@@ -21,18 +21,38 @@ ARTICLE_COUNT = O_KGO.articleCount
 _COUNT = O_XSD.nonNegativeInteger
 
 
-def count_annotations(named_graphs: Iterable[tuple[object, Iterable[tuple]]]) -> list[tuple]:
-    """The totals, as (subject, predicate, object) triples for the default graph, of the
-    annotations in `named_graphs` (each one article's graph: its name and its triples)."""
-    annotations: dict[ox.NamedNode, set] = defaultdict(set)
-    graphs: dict[ox.NamedNode, set] = defaultdict(set)
-    for graph, triples in named_graphs:
+class AnnotationTotals:
+    """The totals, added up one article's graph at a time (an annotation's IRI names its article,
+    so no annotation is in two graphs): memory grows with the bodies, not with the annotations."""
+
+    def __init__(self) -> None:
+        self.mentions: dict[ox.NamedNode, int] = defaultdict(int)
+        self.articles: dict[ox.NamedNode, int] = defaultdict(int)
+
+    def add(self, triples: Iterable[tuple]) -> None:
+        """One article's graph."""
+        annotations: dict[ox.NamedNode, set] = defaultdict(set)
         for s, p, o in triples:
             if p == _HAS_BODY:
                 annotations[o].add(s)
-                graphs[o].add(graph)
-    return [(body, predicate, ox.Literal(str(len(found[body])), datatype=_COUNT))
-            for body in annotations for predicate, found in ((MENTION_COUNT, annotations), (ARTICLE_COUNT, graphs))]
+        for body, found in annotations.items():
+            self.mentions[body] += len(found)
+            self.articles[body] += 1
+
+    def triples(self) -> list[tuple]:
+        """(subject, predicate, object) triples for the default graph."""
+        return [(body, predicate, ox.Literal(str(counts[body]), datatype=_COUNT))
+                for body in self.mentions for predicate, counts in ((MENTION_COUNT, self.mentions),
+                                                                   (ARTICLE_COUNT, self.articles))]
+
+
+def count_annotations(named_graphs: Iterable[tuple[object, Iterable[tuple]]]) -> list[tuple]:
+    """The totals, as (subject, predicate, object) triples for the default graph, of the
+    annotations in `named_graphs` (each one article's graph: its name and its triples)."""
+    totals = AnnotationTotals()
+    for _, triples in named_graphs:
+        totals.add(triples)
+    return totals.triples()
 
 
 def annotation_totals(quads: Iterable[ox.Quad]) -> list[ox.Quad]:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import itertools
+import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -26,15 +27,10 @@ from kg.config import Settings
 from kg.dataset.store import CACHE, DIGESTS, ExtractionCache, open_store, stored_articles
 from kg.dataset.sync import sync
 from kg.errors import InputError
-from kg.export.atomic import remove_stale_temporaries, staged_outputs
-from kg.export.network import flatten, to_networkx, write_gexf, write_graphml
-from kg.export.rdf import write_dumps
-from kg.export.report import build_report, write_report
-from kg.export.stats import compute_stats
-from kg.export.tables import TABLE_NAMES, TABLES, write_tables_and_map
-from kg.export.view import write_view
+from kg.export.report import build_report
 from kg.graph.build import build_quads
 from kg.graph.iris import IriMinter
+from kg.graph.spool import QuadSpool
 from kg.ingest import MAX_ARTICLE_CHARS, Article, Inputs, Skipped, read_inputs
 from kg.nlp.components import facts_of, mentions_of, set_article
 from kg.nlp.deadline import GUARDED_CHARS, run_with_deadline
@@ -49,6 +45,7 @@ from kg.resolve.grant_identity import grant_identities
 from kg.resolve.model import ResolvedArticle
 from kg.resolve.resolver import Resolution, resolve
 from kg.run import progress as stages
+from kg.run.outputs import write_outputs
 from kg.run.progress import Progress, counted, stage
 from kg.util.nogc import collector_paused
 
@@ -57,9 +54,6 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc
 
 RESULTS_LAYOUT = 3  # 2: slotted mention and fact dataclasses; 3: kinds, event types, stances as kg.vocab enums
-OUTPUT_FILES = ("graph.trig", "graph.nq", "graph.ttl", "graph.jsonld", "graph.html", "graph.graphml", "graph.gexf",
-                "events.geojson", "report.json") + tuple(f"{TABLES}/{name}.csv" for name in TABLE_NAMES)
-
 
 class NothingToBuild(InputError):
     """No input produced an article; the output folder was left untouched."""
@@ -256,32 +250,18 @@ def _finish(articles: tuple[Article, ...], packed: dict[str, PackedExtraction], 
     dropped: Counter[str] = Counter()
     resolved = resolved_articles(articles, packed, resolution, mentioned, dropped)
     written = stage(progress, stages.GRAPH, len(articles))
-    quads = build_quads(counted(resolved, written), resolution.entities, gazetteer,
-                        IriMinter(settings.base_iri), f"kg@{__version__}")
-    report = build_report(articles, tuple(sorted(skipped, key=lambda s: (s.source, s.reason))), resolution.entities,
-                          mentioned, len(quads),
-                          {"kg_version": __version__, "model": settings.model, "base_iri": settings.base_iri})
-    report["dropped_facts"] = dict(sorted(dropped.items()))
-    if store is not None:
-        stage(progress, stages.STORE)
-        report["store"] = sync(store, quads, digests).as_dict()
-    if out_dir is not None:
-        remove_stale_temporaries(out_dir)
-        with staged_outputs(out_dir) as staging:  # OUT changes only once every output is written
-            stage(progress, stages.DUMPS)
-            write_dumps(quads, staging, settings.base_iri)
-            stage(progress, stages.NETWORK)
-            network = to_networkx(quads)
-            flat = flatten(network)  # GraphML and GEXF hold the same flattened graph
-            write_graphml(network, staging / "graph.graphml", flat)
-            write_gexf(network, staging / "graph.gexf", flat)
-            stage(progress, stages.VIEW)
-            write_view(network, staging / "graph.html")
-            del network, flat, quads  # the tables' store is as big again: never both at once
-            stage(progress, stages.TABLES)
-            report.update(write_tables_and_map(staging))
-            report["stats"] = compute_stats(staging / TABLES, report)
-            write_report(report, staging / "report.json")
+    with tempfile.TemporaryDirectory(prefix="kg-spool-") as spool:  # each graph on disk once written
+        quads = build_quads(counted(resolved, written), resolution.entities, gazetteer,
+                            IriMinter(settings.base_iri), f"kg@{__version__}", QuadSpool(Path(spool)))
+        report = build_report(articles, tuple(sorted(skipped, key=lambda s: (s.source, s.reason))),
+                              resolution.entities, mentioned, len(quads),
+                              {"kg_version": __version__, "model": settings.model, "base_iri": settings.base_iri})
+        report["dropped_facts"] = dict(sorted(dropped.items()))
+        if store is not None:
+            stage(progress, stages.STORE)
+            report["store"] = sync(store, quads, digests).as_dict()
+        if out_dir is not None:
+            write_outputs(quads, report, out_dir, settings.base_iri, progress)
     return BuildResult(out_dir, report, tuple(skipped))
 
 

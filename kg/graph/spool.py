@@ -1,0 +1,138 @@
+"""The sorted quads on disk: the graph stage's output when a build must not hold every quad.
+
+`QuadSpool` takes each article's named graph once it is complete, sorts it (the order of
+kg.graph.quads), writes its N-Quads text to a spool file and forgets it: what stays in memory is an
+index (graph, offset, length), each graph's digest, and the default graph (two triples an article
+and the totals). The merged triples (every triple of every graph once, for Turtle and the store's
+default graph) are kept as sorted runs of keys on disk and merged when read.
+
+`SpooledQuads` reads like `SortedQuads`: `graphs` gives (graph, rows) in the same order (the
+default graph first, then the named graphs by their N-Quads spelling), `merged` the merged triples
+in order; each time they are read, graph by graph and in batches, from the files. The text of the
+N-Quads dump is the spool's own (`nquads_chunks`), so nothing is spelled twice.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Iterator
+from itertools import groupby
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from kg.graph.quads import GraphRun, GraphWriter, SortedQuads, Spellings, Triple, graph_digest, key_line
+
+RUN_KEYS = 1_000_000  # distinct merged keys held before they are written as a sorted run
+_BATCH = 20_000  # merged triples parsed back at a time
+
+
+class QuadSpool:
+    """Collects a build's graphs into `folder` (an empty folder the caller removes)."""
+
+    def __init__(self, folder: Path, run_keys: int = RUN_KEYS):
+        self._folder, self._run_keys = folder, run_keys
+        self._file = open(folder / "graphs.nq", "wb")  # noqa: SIM115 (closed by finish)
+        self._index: dict[str, tuple[int, int]] = {}  # graph spelling -> (offset, length) in the file
+        self._default: list = []
+        self._run: set[str] = set()
+        self._runs: list[Path] = []
+        self.count = 0
+        self.digests: dict[str, str] = {}
+
+    def graph(self, name: ox.NamedNode | None = None) -> GraphWriter:
+        """The default graph (kept in memory); named graphs come whole through `add_graph`."""
+        if name is not None:
+            raise ValueError("a spool takes a named graph whole: add_graph(name, triples)")
+        return GraphWriter(self._default)
+
+    def add_graph(self, name: ox.NamedNode, triples: list) -> None:
+        """A complete named graph: sorted, written, and let go."""
+        spelling = str(name)
+        if spelling in self._index:
+            raise ValueError(f"the graph {spelling} was added twice")
+        keyed = Spellings().keyed(triples)  # its own spellings: terms die with the graph
+        keys = sorted(keyed)
+        self.digests[spelling] = graph_digest(keys)
+        data = "".join(key_line(k, f" {spelling} .") for k in keys).encode()
+        self._index[spelling] = (self._file.tell(), len(data))
+        self._file.write(data)
+        self.count += len(keys)
+        self._add_merged(keys)
+
+    def _add_merged(self, keys: list[str]) -> None:
+        self._run.update(keys)
+        if len(self._run) >= self._run_keys:
+            self._flush_run()
+
+    def _flush_run(self) -> None:
+        path = self._folder / f"merged-{len(self._runs):05d}.keys"
+        with open(path, "w", encoding="utf-8", newline="\n") as out:
+            out.writelines(k + "\n" for k in sorted(self._run))
+        self._runs.append(path)
+        self._run = set()
+
+    def finish(self) -> SpooledQuads:
+        self._file.close()
+        keyed = Spellings().keyed(self._default)
+        keys = sorted(keyed)
+        self._add_merged(keys)
+        if self._run or not self._runs:
+            self._flush_run()
+        order = sorted(self._index)
+        return SpooledQuads(self._folder / "graphs.nq", [(s, *self._index[s]) for s in order],
+                            [keyed[k] for k in keys], tuple(self._runs), self.count + len(keys), self.digests)
+
+
+class SpooledQuads:
+    """A build's sorted quads in a spool folder (see the module doc); read as often as needed."""
+
+    def __init__(self, path: Path, index: list[tuple[str, int, int]], default: list[Triple],
+                 runs: tuple[Path, ...], count: int, digests: dict[str, str]):
+        self._path, self._index, self._default, self._runs = path, index, default, runs
+        self.count, self.digests = count, digests
+
+    def __len__(self) -> int:
+        return self.count
+
+    @property
+    def graphs(self) -> Iterator[GraphRun]:
+        """(graph, rows) of the default graph, then of each named graph, in order."""
+        yield ox.DefaultGraph(), self._default
+        with open(self._path, "rb") as spool:
+            for spelling, offset, length in self._index:
+                spool.seek(offset)
+                quads = ox.parse(spool.read(length), ox.RdfFormat.N_QUADS)
+                yield ox.NamedNode(spelling[1:-1]), [(q.subject, q.predicate, q.object) for q in quads]
+
+    @property
+    def merged(self) -> Iterator[Triple]:
+        """Every triple of every graph once, in order: the sorted runs merged."""
+        files = [open(run, encoding="utf-8") for run in self._runs]  # noqa: SIM115 (closed below)
+        try:
+            lines = (key for key, _ in groupby(heapq.merge(*files)))
+            while batch := [key_line(k.rstrip("\n"), " .") for _, k in zip(range(_BATCH), lines)]:
+                for t in ox.parse("".join(batch).encode(), ox.RdfFormat.N_TRIPLES):
+                    yield t.subject, t.predicate, t.object
+        finally:
+            for f in files:
+                f.close()
+
+    def nquads_chunks(self) -> Iterator[bytes]:
+        """The N-Quads text of the dataset, in order (the default graph's spelled here, the named
+        graphs' as the spool holds them)."""
+        keys = sorted(Spellings().keyed(self._default))
+        yield "".join(key_line(k, " .") for k in keys).encode()
+        with open(self._path, "rb") as spool:
+            for _, offset, length in self._index:
+                spool.seek(offset)
+                yield spool.read(length)
+
+    def iter_quads(self) -> Iterator[ox.Quad]:
+        return (ox.Quad(s, p, o, graph) for graph, rows in self.graphs for s, p, o in rows)
+
+    def iter_triples(self) -> Iterator[ox.Triple]:
+        return (ox.Triple(s, p, o) for s, p, o in self.merged)
+
+
+BUILT = (SortedQuads, SpooledQuads)  # what the graph stage hands on, in memory or on disk

@@ -1,0 +1,57 @@
+"""The sorted quads on disk (kg.graph.spool) read exactly as the sorted quads in memory."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import pyoxigraph as ox
+import pytest
+
+from kg.export.projection import to_networkx
+from kg.export.rdf import DUMPS, write_dumps
+from kg.graph.quads import QuadCollector
+from kg.graph.spool import QuadSpool
+
+
+def _by_graph(path):
+    graphs = defaultdict(list)
+    for q in ox.parse(path=str(path), format=ox.RdfFormat.N_QUADS):
+        graphs[q.graph_name].append((q.subject, q.predicate, q.object))
+    return graphs
+
+
+@pytest.mark.parametrize("run_keys", [50, 1_000_000])  # many sorted runs of merged keys, or one
+def test_spooled_quads_are_the_sorted_quads(sample_out, tmp_path, run_keys):
+    graphs = _by_graph(sample_out / "graph.nq")
+    memory, spool = QuadCollector(), QuadSpool(tmp_path, run_keys=run_keys)
+    for sink in (memory, spool):
+        default = sink.graph()
+        for name, triples in graphs.items():  # the graphs in the order read, duplicates added
+            if isinstance(name, ox.DefaultGraph):
+                for t in triples:
+                    default.add(t)
+            else:
+                sink.add_graph(name, triples + triples[:3])
+    expected, spooled = memory.finish(), spool.finish()
+    assert len(spool._runs) > 1 if run_keys == 50 else len(spool._runs) == 1
+    assert len(spooled) == len(expected) == sum(len(set(t)) for t in graphs.values())
+    assert spooled.digests == expected.digests
+    assert [(g, rows) for g, rows in spooled.graphs] == expected.graphs
+    assert list(spooled.merged) == expected.merged
+    assert list(spooled.graphs) == list(spooled.graphs)  # read again from the files
+    for name, quads in (("memory", expected), ("spool", spooled)):
+        (tmp_path / name).mkdir()
+        write_dumps(quads, tmp_path / name)
+    for dump in DUMPS:
+        assert (tmp_path / "spool" / dump).read_bytes() == (tmp_path / "memory" / dump).read_bytes(), dump
+    assert (tmp_path / "spool" / "graph.nq").read_bytes() == (sample_out / "graph.nq").read_bytes()
+    assert sorted(to_networkx(spooled).nodes(data="label")) == sorted(to_networkx(expected).nodes(data="label"))
+
+
+def test_a_graph_is_added_once(tmp_path):
+    spool = QuadSpool(tmp_path)
+    name = ox.NamedNode("https://example.org/graph/a")
+    triple = (ox.NamedNode("https://example.org/s"), ox.NamedNode("https://example.org/p"), ox.Literal("o"))
+    spool.add_graph(name, [triple])
+    with pytest.raises(ValueError, match="added twice"):
+        spool.add_graph(name, [triple])
