@@ -23,7 +23,7 @@ import pyoxigraph as ox
 
 from kg.graph.quads import GraphRun, GraphWriter, SortedQuads, Spellings, Triple, graph_digest, key_line
 
-RUN_KEYS = 1_000_000  # distinct merged keys held before they are written as a sorted run
+RUN_KEYS = 250_000  # distinct merged keys held before they are written as a sorted run (~60 MB)
 _BATCH = 20_000  # merged triples parsed back at a time
 
 
