@@ -35,7 +35,7 @@ from pathlib import Path
 
 import pytest
 
-from kg.run.build import OUTPUT_FILES
+from kg.run.outputs import OUTPUT_FILES
 from tests.conftest import ROOT, SAMPLES
 
 FORK_TRIALS = 24

@@ -25,7 +25,8 @@ import pytest
 
 from kg.config import Settings
 from kg.dataset.store import DATABASE
-from kg.run.build import OUTPUT_FILES, build
+from kg.run.build import build
+from kg.run.outputs import OUTPUT_FILES
 from tests.conftest import ROOT, SAMPLES
 from tests.test_cli import run_kg
 

@@ -20,7 +20,7 @@ from kg.ingest.clean import MAX_MIXED_RUN, MAX_SAME_RUN, clean_article_text, col
 from kg.ingest.decode import DecodeError, decode_bytes, normalize_text
 from kg.ingest.metadata import clean_date, clean_url
 from kg.ingest.readers import strip_internal_subsets
-from kg.run.build import OUTPUT_FILES
+from kg.run.outputs import OUTPUT_FILES
 from tests.conftest import ROOT, SAMPLES
 from tests.hostile_inputs import PARAGRAPH, write_corpus
 from tests.shacl_checks import build_problems

@@ -51,6 +51,7 @@ def test_a_build_stopped_while_writing_leaves_out_as_it_was(tmp_path, sample_out
     the memory watcher's interrupt) leaves every previous file in OUT, and no staging folder."""
     from kg.config import Settings
     from kg.run import build as build_module
+    from kg.run import outputs as outputs_module
 
     out = tmp_path / "out"
     for name in OUTPUT_FILES:
@@ -62,7 +63,7 @@ def test_a_build_stopped_while_writing_leaves_out_as_it_was(tmp_path, sample_out
         written.extend(p.name for p in path.parent.iterdir())
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(build_module, "write_view", stopped)
+    monkeypatch.setattr(outputs_module, "write_view", stopped)
     with pytest.raises(KeyboardInterrupt):
         build_module.build([SAMPLES / "odesa-wire.txt"], out, Settings())
     assert "graph.nq" in written and "graph.gexf" in written

@@ -22,7 +22,8 @@ from rdflib.namespace import RDF, RDFS, XSD
 from kg.config import Settings
 from kg.export.rdf import DUMPS, merged_triples, sorted_quads, write_dumps
 from kg.graph.iris import IriMinter
-from kg.run.build import OUTPUT_FILES, build
+from kg.run.build import build
+from kg.run.outputs import OUTPUT_FILES
 from kg.util.slug import slugify
 
 FAST = settings(max_examples=200, deadline=None, derandomize=True, database=None)
