@@ -24,8 +24,8 @@ def events(nlp, text: str) -> list[tuple[str, str | None, str | None, str | None
     # "its invasion": the owner is the clause's subject; "of" after an event noun gives the target
     ("Russia launched its full-scale invasion of Ukraine in February 2022.", ("Invasion", "Russia", "Ukraine", None)),
     # the agent phrase of a participle modifying the trigger; a part of a named place stands for it
-    ("Ukraine said port facilities were damaged in a missile attack launched by Russia on the coastal area of Odesa.",
-     ("Attack", "Russia", "Odesa", "missile")),
+    ("Officials said two grain stores burned after a drone attack launched by Russia on the southern district of Odesa.",
+     ("Attack", "Russia", "Odesa", "drone")),
     # "on Kyiv" hanging from the agent phrase, whose demonym names the agent
     ("Early morning missile attacks by Russian forces on Kyiv killed three people, Russia said.",
      ("Attack", "Russia", "Kyiv", "missile")),
@@ -70,7 +70,7 @@ def test_what_an_attack_fires_is_its_instrument_and_what_is_shot_down_the_target
 @pytest.mark.parametrize("text, expected", [
     # what an interception stops is its target, also in the passive and with a participle; a weapon
     # coordinated with it was stopped too, and the air defence is the instrument
-    ("Ukraine said six missiles and 25 drones were shot down by air defences over the Kherson region.",
+    ("Romania said four missiles and 12 drones were shot down by air defences over the Odesa region.",
      ("Interception", None, "missiles", "air defences")),
     ("Poland said debris from the downed drones fell on a farm near Lublin.", ("Interception", None, "drones", None)),
     # fire that is opened is an attack; the light verb's prepositions are the event's
@@ -119,7 +119,7 @@ def places(nlp, text: str) -> list[tuple[str, str | None]]:
     ("A large fire broke out at a depot near a bridge connecting Russia to occupied Crimea.",
      [("FireOrExplosion", "Crimea")]),
     # an adverbial clause's event is where its main clause is
-    ("Four people died in the Lviv region after a missile hit a house.", [("Attack", "Lviv region")]),
+    ("Two people were hurt in the Sumy region after a drone hit a shop.", [("Attack", "Sumy region")]),
     # what crashes is an aircraft, not a person on board; where is the place
     ("Officials said the plane of Ivan Petrov crashed in the Tver region.", [("PlaneCrash", "Tver region")]),
 ])
@@ -155,5 +155,5 @@ def test_words_that_name_no_event_here(nlp, text, kind):
 
 def test_an_agreement_reached_and_a_deal_under_a_future_move_are_real(nlp):
     assert ("Agreement", "Kyiv", None, None) in events(nlp, "Kyiv and Moscow signed an agreement on prisoners.")
-    facts, _ = facts_of(nlp, "Prigozhin will move to Belarus under a deal brokered by Lukashenko.")
+    facts, _ = facts_of(nlp, "The commander will move to Serbia under a deal brokered by Turkey.")
     assert [e.modality for e in facts.events if e.type.value == "Agreement"] == [None]

@@ -85,7 +85,7 @@ def attached_place(doc: "Doc", mentions: Sequence[Mention], trigger: "Token", se
     place = next(iter(after_prep or [m for _, m in found]), None)
     verb = clause_verb(trigger)
     if place is None and verb.dep_ == "advcl" and verb.head is not verb:
-        # "four people died in the Lviv region after a missile hit a house": an adverbial clause's
+        # "two people were hurt in the Sumy region after a drone hit a shop": an adverbial clause's
         # event is where its main clause is
         return next((m for m in mentions if m.kind == PLACE and m.sense != Sense.ACTOR and m is not exclude
                      and sentence.start_char <= m.start < sentence.end_char and (root := _root(doc, m)) is not None
