@@ -10,7 +10,7 @@ from tests.test_facts import facts_of
 
 
 @pytest.mark.parametrize("text, expected", [
-    ("Kyiv said the incident could be used as a pretext for a new Russian attack on Ukraine.", Modality.HYPOTHETICAL),
+    ("Kyiv said the drill could become a pretext for a fresh Russian attack on Moldova.", Modality.HYPOTHETICAL),
     ("The senator said the United States should strike Iran.", Modality.CALLED_FOR),
     ("Officials called for strikes on Moscow.", Modality.CALLED_FOR),
     ("Russia will attack Kyiv again, the minister warned.", Modality.FUTURE),
