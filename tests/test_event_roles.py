@@ -157,3 +157,32 @@ def test_an_agreement_reached_and_a_deal_under_a_future_move_are_real(nlp):
     assert ("Agreement", "Kyiv", None, None) in events(nlp, "Kyiv and Moscow signed an agreement on prisoners.")
     facts, _ = facts_of(nlp, "The commander will move to Serbia under a deal brokered by Turkey.")
     assert [e.modality for e in facts.events if e.type.value == "Agreement"] == [None]
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a participle hung from a reported clause whose subject undergoes something acts with the reporter
+    ("Oleg Petrov said the depot had been destroyed by saboteurs, vowing revenge.",
+     ("Threat", "Oleg Petrov", None, None)),
+    ("Governor Anna Koval claimed a Russian drone strike had killed two guards, vowing to hold Moscow accountable.",
+     ("Threat", "Anna Koval", None, None)),
+    # "most", "many": the weapons named first in the sentence, by the first of coordinated ones
+    ("Russia fired 20 missiles at Kharkiv overnight and most were intercepted, the air force said.",
+     ("Interception", None, "missiles", None)),
+    ("The air force said Russia fired missiles and drones at Dnipro and that many were shot down.",
+     ("Interception", None, "missiles", None)),
+    # the subject of a light verb carries out the events a collective noun gathers
+    ("Russia launched a series of drone attacks on Lviv.", ("Attack", "Russia", "Lviv", "drone")),
+])
+def test_roles_through_participles_quantifiers_and_collectives(nlp, text, expected):
+    assert expected in events(nlp, text)
+
+
+def test_threatening_a_thing_is_a_danger_and_threatening_an_actor_a_threat(nlp):
+    assert not [e for e in events(nlp, "Russia threatens the grain supply of millions, Turkey said.") if e[0] == "Threat"]
+    assert ("Threat", "Russia", "Ukraine", None) in events(nlp, "Russia threatened Ukraine with new strikes.")
+    assert ("Threat", "Russia", None, None) in events(nlp, "Russia threatened new strikes on the capital.")
+
+
+def test_an_exploding_weapon_is_a_kind_of_weapon_even_when_parsed_as_a_verb(nlp):
+    assert not [e for e in events(nlp, "The town was attacked with missiles and exploding drones.")
+                if e[0] == "FireOrExplosion"]

@@ -8,10 +8,11 @@ who said it. A pronoun is followed only up to the verb of saying whose complemen
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Protocol
 
 from kg.nlp import lexicon
-from kg.nlp.mention import COUNTRY, ORGANIZATION, PERSON, Mention
+from kg.nlp.mention import COUNTRY, ORGANIZATION, PERSON, WEAPON, Mention
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -75,8 +76,57 @@ def acts_elsewhere(doc: "Doc", weapon: Mention, trigger: "Token") -> bool:
     return span is not None and span.root.dep_ in ("nsubj", "nsubjpass") and span.root.head.i != trigger.i
 
 
+_CLIMB = ("xcomp", "conj", "pcomp", "advcl", "relcl")  # clauses that share their head's subject
+
+
+def clause_subject(token: "Token", undergoes: "Callable[[Token], bool]") -> "Token | None":
+    """The subject of a verb trigger, or of the clause it is a non-finite part of ("vowed to strike").
+
+    A participle ("…, vowing revenge") has no subject of its own: it is understood as acting in the
+    clause it hangs from. When the parser hangs it from a reported clause whose subject undergoes
+    something (a passive subject, an event: "X claimed an attack had killed his men, vowing
+    revenge"), the one acting is the reporting clause's subject (X)."""
+    node, participle = token, token.tag_ == "VBG"
+    for _ in range(4):
+        subject = next((c for c in node.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        if subject is not None and not (participle and node is not token and node.dep_ == "ccomp"
+                                        and undergoes(subject)):
+            return subject
+        if (node.dep_ in _CLIMB or (subject is not None and node.dep_ == "ccomp")) and node.head is not node:
+            node = node.head
+        else:
+            break
+    return None
+
+
+def weapon_referred(mentions: Sequence[Mention], doc: "Doc", word: "Token") -> Mention | None:
+    """The weapons a pronoun or a bare quantifier stands for ("many were intercepted", "most of
+    them were shot down"): the first weapon phrase before it in its sentence (what the sentence is
+    about), by its first conjunct ("missiles and drones": the missiles), never one doing something
+    (an air defence as an active subject)."""
+    if word.lower_ not in lexicon.words("event_weapon_anaphors"):
+        return None
+    if (of := next((p for p in word.children if p.dep_ == "prep" and p.lower_ == "of"), None)) is not None:
+        word = next((o for o in of.children if o.dep_ == "pobj"), word)  # "most of them"
+    sentence_start = word.sent.start_char
+    before = [m for m in mentions if m.kind == WEAPON and sentence_start <= m.start and m.end <= word.idx]
+    for m in before:
+        span = doc.char_span(m.start, m.end, alignment_mode="expand")
+        if span is None or span.root.dep_ == "nsubj":
+            continue
+        first = span.root if span.root.dep_ != "conj" else span.root.head
+        while first.dep_ == "conj":
+            first = first.head
+        return next((c for c in mentions if c.kind == WEAPON and c.start <= first.idx < c.end), m)
+    return None
+
+
 def carrier(ctx: Mentions, noun: "Token") -> Mention | None:
-    """Who carries out an event noun that is the object of a light verb: "Russia launched an attack"."""
+    """Who carries out an event noun that is the object of a light verb: "Russia launched an attack";
+    also through a collective noun ("launched a wave of attacks")."""
+    if noun.dep_ == "pobj" and noun.head.lower_ == "of" and noun.head.head.lemma_ in lexicon.words(
+            "event_collective_nouns"):
+        noun = noun.head.head
     verb = noun.head
     if noun.dep_ == "nsubjpass" and verb.lemma_ in lexicon.words("event_light_verbs"):
         # "the strike was carried out by two Ukrainian drones": the agent phrase names who

@@ -20,7 +20,16 @@ from datetime import date
 from typing import TYPE_CHECKING, TypedDict
 
 from kg.nlp import lexicon
-from kg.nlp.event_actors import acts_elsewhere, carrier, named_by, named_in, subject_actor
+from kg.nlp.event_actors import (
+    acts_elsewhere,
+    carrier,
+    clause_subject,
+    named_by,
+    named_in,
+    subject_actor,
+    weapon_referred,
+)
+from kg.nlp.event_filters import reports_event
 from kg.nlp.event_places import antecedent, attached_place
 from kg.nlp.event_times import complete_dates, own_time
 from kg.nlp.event_words import event_type, event_words
@@ -70,26 +79,8 @@ class _Sentence:
         return next((m for m in self.mentions if m.gazetteer_key == entry.key), None)
 
 
-def _negated(token: "Token") -> bool:
-    """"did not attack", "no threat", and a danger rather than an event ("posed a threat")."""
-    if token.pos_ == "NOUN" and (any(c.dep_ == "det" and c.lower_ == "no" for c in token.children) or (
-            token.dep_ == "dobj" and token.head.lemma_ in lexicon.words("event_risk_verbs"))):
-        return True
-    return any(c.dep_ == "neg" for c in token.children) or any(c.dep_ == "neg" for c in token.head.children
-                                                               if token.dep_ in ("xcomp",))
-
-
-def _subject(token: "Token") -> "Token | None":
-    node = token
-    for _ in range(3):
-        for child in node.children:
-            if child.dep_ in ("nsubj", "nsubjpass"):
-                return child
-        if node.dep_ in ("xcomp", "conj", "pcomp", "advcl", "relcl") and node.head is not node:
-            node = node.head
-        else:
-            break
-    return None
+def _undergoes(subject: "Token") -> bool:
+    return subject.dep_ == "nsubjpass" or event_type(subject) is not None
 
 
 _STRIKES = (EventType.ATTACK, EventType.INTERCEPTION)  # events with an instrument, a count, an outcome
@@ -138,6 +129,7 @@ def _phrase_roles(ctx: _Sentence, trigger: "Token", agent: Mention | None,
     for clause in (c for c in trigger.children if c.dep_ == "relcl" and c.lemma_ in lexicon.words("event_light_verbs")):
         subject = next((c for c in clause.children if c.dep_ == "nsubj"), None)  # "the mutiny that Prigozhin led"
         agent = agent or (subject_actor(ctx, subject) if subject is not None else None)
+        phrase += [c for c in clause.children if c.dep_ == "prep"]  # "the strike that Russia carried out on Kyiv"
     for child in phrase:
         if child.dep_ == "poss" and agent is None:  # "Russia's invasion"; "its invasion": the clause's subject
             agent = ctx.mention_at(child, _ACTORS) if child.pos_ != "PRON" else _governing_actor(ctx, trigger)
@@ -174,10 +166,11 @@ def _roles(ctx: _Sentence, trigger: "Token") -> _Roles:
     alleged = False
     kinds = _target_kinds(trigger)
     if trigger.pos_ in ("VERB", "AUX"):
-        subject = _subject(trigger)
+        subject = clause_subject(trigger, _undergoes)
         passive = subject is not None and subject.dep_ == "nsubjpass"
         if subject is not None and passive:  # "the bridge was hit", "six missiles were shot down"
-            target = ctx.target_at(subject, kinds)
+            target = ctx.target_at(subject, kinds) or (
+                weapon_referred(ctx.mentions, ctx.doc, subject) if kinds == (WEAPON,) else None)
         elif subject is not None:
             agent = ctx.mention_at(subject, _ACTORS + (PLACE,)) or subject_actor(ctx, subject)
         if trigger.dep_ == "amod":  # "the downed drones": what the participle describes
@@ -255,16 +248,7 @@ def extract_events(doc: "Doc", mentions: tuple[Mention, ...], gazetteer: Gazette
         outcome = next((p for p in lexicon.ordered("no_harm") if p in sentence.text.lower()), None)
         for trigger in sentence:
             kind = event_type(trigger)
-            if kind is None or trigger.pos_ not in ("VERB", "NOUN") or _negated(trigger):
-                continue
-            if trigger.dep_ == "compound" and event_type(trigger.head) is not None:
-                continue  # "an arrest warrant", "a missile strike": the head names the event
-            if trigger.dep_ == "amod" and (kind in event_words().adjectival_states or (
-                    kind != EventType.INTERCEPTION and ctx.mention_at(trigger.head, (WEAPON,)))):
-                continue  # "exploding drones": a kind of weapon; "Moscow-annexed Crimea": a state
-            if trigger.pos_ != "VERB" and trigger.lemma_ in event_words().verb_only:
-                continue  # "shells for howitzers", "a car bomb": weapons
-            if trigger.lemma_ == "shoot" and not any(c.lower_ == "down" for c in trigger.children):
+            if kind is None or not reports_event(ctx, trigger, kind):
                 continue
             if trigger.lemma_ in ("fire", "strike") and trigger.pos_ == "VERB" and kind == EventType.FIRE_OR_EXPLOSION:
                 kind = EventType.ATTACK  # "fired missiles": firing weapons is an attack, not a blaze

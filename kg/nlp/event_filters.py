@@ -1,0 +1,61 @@
+"""Whether a trigger word reports an event at all.
+
+Not when it is negated ("did not attack", "no threat"), names a danger ("posed a threat", "the
+blockade threatens the lives of millions"), describes a thing ("exploding drones" are a kind of
+weapon, "Moscow-annexed Crimea" a state), modifies another trigger that names the event ("an arrest
+warrant"), is a weapon as a noun ("a car bomb"), or is "shoot" without "down".
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from kg.nlp import lexicon
+from kg.nlp.event_actors import ACTORS, Mentions
+from kg.nlp.event_words import event_type, event_words
+from kg.nlp.mention import WEAPON
+from kg.vocab import EventType
+
+if TYPE_CHECKING:
+    from spacy.tokens import Token
+
+
+def _negated(token: "Token") -> bool:
+    """"did not attack", "no threat", and a danger rather than an event ("posed a threat")."""
+    if token.pos_ == "NOUN" and (any(c.dep_ == "det" and c.lower_ == "no" for c in token.children) or (
+            token.dep_ == "dobj" and token.head.lemma_ in lexicon.words("event_risk_verbs"))):
+        return True
+    return any(c.dep_ == "neg" for c in token.children) or any(c.dep_ == "neg" for c in token.head.children
+                                                               if token.dep_ in ("xcomp",))
+
+
+def _endangers(ctx: Mentions, trigger: "Token", kind: EventType) -> bool:
+    """"The blockade threatens the lives of millions": a threat verb whose object is neither an actor
+    nor an event puts something in danger; it is no threat one actor makes to another."""
+    obj = next((c for c in trigger.children if c.dep_ == "dobj"), None)
+    return (kind == EventType.THREAT and trigger.lemma_ in lexicon.words("event_endangering_verbs") and obj is not None
+            and ctx.mention_at(obj, ACTORS) is None and event_type(obj) is None)
+
+
+def _describes(ctx: Mentions, trigger: "Token", kind: EventType) -> bool:
+    """A participle that describes rather than reports: "Moscow-annexed Crimea" (a state); "exploding
+    drones" (a kind of weapon), also where the parser took "exploding" for a verb of its own."""
+    if trigger.dep_ == "amod":
+        return kind in event_words().adjectival_states or (
+            kind != EventType.INTERCEPTION and ctx.mention_at(trigger.head, (WEAPON,)) is not None)
+    if kind != EventType.FIRE_OR_EXPLOSION or trigger.tag_ != "VBG" or trigger.i + 1 >= len(trigger.doc):
+        return False
+    return ctx.mention_at(trigger.nbor(), (WEAPON,)) is not None
+
+
+def reports_event(ctx: Mentions, trigger: "Token", kind: EventType) -> bool:
+    """Whether a trigger word of the event type `kind` reports an event here (see the module)."""
+    if trigger.pos_ not in ("VERB", "NOUN") or _negated(trigger) or _endangers(ctx, trigger, kind):
+        return False
+    if trigger.dep_ == "compound" and event_type(trigger.head) is not None:
+        return False  # "an arrest warrant", "a missile strike": the head names the event
+    if _describes(ctx, trigger, kind):
+        return False
+    if trigger.pos_ != "VERB" and trigger.lemma_ in event_words().verb_only:
+        return False  # "shells for howitzers", "a car bomb": weapons
+    return trigger.lemma_ != "shoot" or any(c.lower_ == "down" for c in trigger.children)
