@@ -123,9 +123,19 @@ def places(nlp, text: str) -> list[tuple[str, str | None]]:
     # what crashes is an aircraft, not a person on board; where is the place
     ("Officials said the plane of Ivan Petrov crashed in the Tver region.", [("PlaneCrash", "Tver region")]),
 ])
+
 def test_a_place_is_the_events_only_when_attached_to_its_trigger_or_clause(nlp, text, expected):
     found = places(nlp, text)
     assert [p for p in found if p[0] == expected[0][0]] == expected
+
+
+@pytest.mark.parametrize("text", [
+    "A cargo plane crashed northwest of Moscow on Sunday, officials said.",
+    "A fire broke out at a fuel depot 30 km south of Kharkiv.",
+])
+def test_a_place_after_a_compass_word_is_a_reference_point_not_the_events_place(nlp, text):
+    """The event happened near it, not in it (and with nothing else to anchor it, it is too vague)."""
+    assert not [p for p in places(nlp, text) if p[1] is not None]
 
 
 def test_an_event_spoken_of_is_not_the_speakers(nlp):
@@ -186,3 +196,23 @@ def test_threatening_a_thing_is_a_danger_and_threatening_an_actor_a_threat(nlp):
 def test_an_exploding_weapon_is_a_kind_of_weapon_even_when_parsed_as_a_verb(nlp):
     assert not [e for e in events(nlp, "The town was attacked with missiles and exploding drones.")
                 if e[0] == "FireOrExplosion"]
+
+
+@pytest.mark.parametrize("text, expected", [
+    # an aircraft shot down is a plane crash brought about by whoever shot it down
+    ("Ukraine shot down a Russian Su-34 jet over Kherson.", ("PlaneCrash", "Ukraine", None, None)),
+    # breaking off talks or a deal is a withdrawal
+    ("Moscow broke off the talks with Kyiv on Monday.", ("Withdrawal", "Moscow", None, None)),
+    # "deliver a strike": a light verb whose subject carries out the strike
+    ("Russian forces delivered a strike on Kharkiv, Russia said.", ("Attack", "Russia", "Kharkiv", None)),
+    # arrests and deportations of people the text does not name are events all the same
+    ("A man was arrested in Kharkiv for passing coordinates to an enemy, police said.", ("Arrest", None, None, None)),
+    ("More than 2,000 children have been deported to Belarus since the war began.", ("Deportation", None, None, None)),
+])
+def test_events_named_by_phrases_and_done_to_unnamed_people(nlp, text, expected):
+    assert expected in events(nlp, text)
+
+
+def test_what_an_explosion_hit_is_no_attack_of_its_own(nlp):
+    assert not [e for e in events(nlp, "The Crimean Bridge was hit by a powerful explosion on Saturday.") if e[0] == "Attack"]
+    assert ("Attack", None, "Crimean Bridge", "drone") in events(nlp, "The Crimean Bridge was hit by a drone on Saturday.")

@@ -2,8 +2,9 @@
 
 Not when it is negated ("did not attack", "no threat"), names a danger ("posed a threat", "the
 blockade threatens the lives of millions"), describes a thing ("exploding drones" are a kind of
-weapon, "Moscow-annexed Crimea" a state), modifies another trigger that names the event ("an arrest
-warrant"), is a weapon as a noun ("a car bomb"), or is "shoot" without "down".
+weapon, "Moscow-annexed Crimea" a state), is what another event did ("the bridge was hit by an
+explosion"), modifies another trigger that names the event ("an arrest warrant"), is a weapon as a
+noun ("a car bomb"), or is "shoot" without "down".
 """
 
 from __future__ import annotations
@@ -48,14 +49,35 @@ def _describes(ctx: Mentions, trigger: "Token", kind: EventType) -> bool:
     return ctx.mention_at(trigger.nbor(), (WEAPON,)) is not None
 
 
+def _effect_of_event(trigger: "Token", kind: EventType) -> bool:
+    """"The bridge was hit by an explosion": what an explosion or a fire did is part of that event,
+    no attack of its own (who struck is unknown until the text says so)."""
+    return kind == EventType.ATTACK and trigger.pos_ == "VERB" and any(
+        event_type(o) is not None for a in trigger.children if a.dep_ == "agent"
+        for o in a.children if o.dep_ == "pobj")
+
+
 def reports_event(ctx: Mentions, trigger: "Token", kind: EventType) -> bool:
     """Whether a trigger word of the event type `kind` reports an event here (see the module)."""
     if trigger.pos_ not in ("VERB", "NOUN") or _negated(trigger) or _endangers(ctx, trigger, kind):
         return False
     if trigger.dep_ == "compound" and event_type(trigger.head) is not None:
         return False  # "an arrest warrant", "a missile strike": the head names the event
-    if _describes(ctx, trigger, kind):
+    if _describes(ctx, trigger, kind) or _effect_of_event(trigger, kind):
         return False
     if trigger.pos_ != "VERB" and trigger.lemma_ in event_words().verb_only:
         return False  # "shells for howitzers", "a car bomb": weapons
     return trigger.lemma_ != "shoot" or any(c.lower_ == "down" for c in trigger.children)
+
+
+def done_to_people(trigger: "Token", kind: EventType) -> bool:
+    """"A man was arrested", "deported thousands of children", "the deportation of civilians": an
+    event of a type done to people (event_people_types), done to people the text describes."""
+    if kind.value not in lexicon.words("event_people_types"):
+        return False
+    nouns = lexicon.words("event_people_nouns")
+    done_to = [c for c in trigger.children if c.dep_ in ("nsubjpass", "dobj")]
+    done_to += [o for p in trigger.children if p.dep_ == "prep" and p.lower_ == "of" for o in p.children if o.dep_ == "pobj"]
+    done_to += [o for t in done_to for p in t.children if p.dep_ == "prep" and p.lower_ == "of"
+                for o in p.children if o.dep_ == "pobj"]  # "thousands of children"
+    return any(t.lemma_.lower() in nouns or t.lower_ in nouns for t in done_to)

@@ -69,16 +69,22 @@ def _attached(root: "Token", trigger: "Token") -> bool:
     return via.dep_ not in _SUBJECTS and (trigger.pos_ != "NOUN" or via.dep_ not in _OBJECTS)
 
 
+def _reference_point(root: "Token") -> bool:
+    """"northwest of Moscow", "30 km south of Kharkiv": a place the event is only near."""
+    return root.dep_ == "pobj" and root.head.lower_ == "of" and root.head.head.lower_ in lexicon.words(
+        "place_direction_words")
+
+
 def attached_place(doc: "Doc", mentions: Sequence[Mention], trigger: "Token", sentence: "Span",
                    exclude: Mention | None) -> Mention | None:
     """The event's place: a place attached to the trigger or its clause, one after a place
-    preposition ("in", "near", …) first; None when no place is attached."""
+    preposition ("in", "near", …) first; None when no place is attached, or only a reference point."""
     found = []
     for m in mentions:
         if m.kind != PLACE or m.sense == Sense.ACTOR or m is exclude or not sentence.start_char <= m.start < sentence.end_char:
             continue
         root = _root(doc, m)
-        if root is not None and _attached(root, trigger):
+        if root is not None and _attached(root, trigger) and not _reference_point(root):
             found.append((root, m))
     preps = lexicon.words("event_place_prepositions")
     after_prep = [m for root, m in found if root.dep_ == "pobj" and root.head.lower_ in preps]
