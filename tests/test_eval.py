@@ -70,6 +70,16 @@ def test_events_match_by_type_and_anchor_and_prefer_the_gold_date():
     assert list(rows)[-2:] == ["event Other: Mutiny", "events"]  # Other rows after the kgo types
 
 
+def test_event_matching_matches_as_many_gold_events_as_it_can():
+    """A predicted event that fits two gold events goes to the one nothing else fits."""
+    predicted = {"a1": [PredictedEvent(E + "attack-a", "Attack", agent=frozenset({"Ukraine"}), target=frozenset({"Ukraine"})),
+                        PredictedEvent(E + "attack-b", "Attack", target=frozenset({"Kerch Bridge"}))]}
+    gold = {"a1": {"events": [
+        {"event_id": "bridge", "type": "Attack", "agent": "Ukraine", "target": "Kerch Bridge", "date": None},
+        {"event_id": "grid", "type": "Attack", "agent": "Russia", "target": "Ukraine", "date": None}]}}
+    assert [m.iri for m in match_events(predicted, gold)] == [E + "attack-b", E + "attack-a"]
+
+
 def test_person_clusters_split_and_merges_across_groups():
     nodes = {"p/a": {"Anna Ivanenko", "Ivanenko"}, "p/b": {"Ganna Ivanenko"},
              "p/c": {"Petro Marchenko", "Pavlo Marchenko"}, "p/d": {"Olha Bondar"}}

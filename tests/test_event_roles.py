@@ -205,6 +205,9 @@ def test_an_exploding_weapon_is_a_kind_of_weapon_even_when_parsed_as_a_verb(nlp)
     ("Moscow broke off the talks with Kyiv on Monday.", ("Withdrawal", "Moscow", None, None)),
     # "deliver a strike": a light verb whose subject carries out the strike
     ("Russian forces delivered a strike on Kharkiv, Russia said.", ("Attack", "Russia", "Kharkiv", None)),
+    # the subject of a verb of undergoing is the target of the event it undergoes
+    ("Ukraine faced a massive missile strike on Thursday.", ("Attack", None, "Ukraine", "missile")),
+    ("Odesa came under attack overnight, officials said.", ("Attack", None, "Odesa", None)),
     # arrests and deportations of people the text does not name are events all the same
     ("A man was arrested in Kharkiv for passing coordinates to an enemy, police said.", ("Arrest", None, None, None)),
     ("More than 2,000 children have been deported to Belarus since the war began.", ("Deportation", None, None, None)),

@@ -2,8 +2,8 @@
 
 Events reported as not real (kgo:modality: hypothetical, future, called for, conditional) are
 left out: the gold lists real events only. A predicted event matches a gold event of its article with the same type whose target or agent
-names the same entity (any event of the type, when the gold event names neither); one-to-one,
-gold events in file order, and among the candidates the first (by IRI) that carries the gold date.
+names the same entity (any event of the type, when the gold event names neither); one-to-one, as
+many as can be matched (a maximum matching), preferring candidates that carry the gold date.
 A gold type "Other: Mutiny" (a type kg does not have yet) matches a predicted event of the type
 Mutiny, and its row is shown apart. A matched gold event with a date has the right date when the dates the
 article's graph gives the predicted event are exactly that date (same precision: a month stays a
@@ -71,20 +71,35 @@ def _anchored(g: dict, p: PredictedEvent) -> bool:
     return same_name(g.get("target"), p.target) or same_name(g.get("agent"), p.agent)
 
 
+def _weight(g: dict, p: PredictedEvent) -> int:
+    """How well a candidate fits: a match at all first, then a gold event's named roles (a gold event
+    naming none fits any event of its type), then the gold date, then both roles named."""
+    named = bool(g.get("target") or g.get("agent"))
+    both = same_name(g.get("target"), p.target) and same_name(g.get("agent"), p.agent)
+    return 1000 + 100 * named + 10 * bool(g.get("date") and p.dates == {g["date"]}) + both
+
+
 def match_events(predicted: Predicted, gold: dict[str, dict]) -> list[EventMatch]:
-    """One match per gold event mention, in the gold file's order."""
+    """One match per gold event mention, in the gold file's order: per article, the most gold events
+    matched one-to-one (a maximum matching, so that a predicted event fitting two gold events goes to
+    the one nothing else fits), then the most by the roles they name, with their date, with both."""
+    import networkx as nx
+
     matches = []
     for article, facts in gold.items():
         events = predicted.get(article, [])
-        taken: set[int] = set()
-        for g in facts.get("events", []):
-            candidates = [i for i, p in enumerate(events)
-                          if i not in taken and p.type == bare_type(g["type"]) and _anchored(g, p)]
-            dated = [i for i in candidates if g.get("date") and events[i].dates == {g["date"]}]
-            chosen = next(iter(dated or candidates), None)
-            if chosen is not None:
-                taken.add(chosen)
-            matches.append(EventMatch(article, g, events[chosen].iri if chosen is not None else None))
+        golds = facts.get("events", [])
+        fits = nx.Graph()
+        for i, g in enumerate(golds):
+            for j, p in enumerate(events):
+                if p.type == bare_type(g["type"]) and _anchored(g, p):
+                    fits.add_edge(("gold", i), ("predicted", j), weight=_weight(g, p))
+        chosen: dict[int, int] = {}
+        for a, b in nx.max_weight_matching(fits, maxcardinality=True):
+            (_, i), (_, j) = sorted((a, b))  # ("gold", i) sorts before ("predicted", j)
+            chosen[i] = j
+        for i, g in enumerate(golds):
+            matches.append(EventMatch(article, g, events[chosen[i]].iri if i in chosen else None))
     return matches
 
 

@@ -160,6 +160,20 @@ def _target_of_copula(ctx: _Sentence, trigger: "Token", kinds: tuple[str, ...]) 
     return ctx.target_at(subject, kinds) if subject is not None else None
 
 
+def _undergoer(ctx: _Sentence, trigger: "Token", kinds: tuple[str, ...]) -> Mention | None:
+    """"Ukraine faced a massive strike", "the port came under attack": the subject of a verb of
+    undergoing (event_undergoing_verbs) is the target of the event noun it takes."""
+    verb = trigger.head
+    if trigger.dep_ == "pobj" and verb.lower_ == "under":
+        verb = verb.head
+    elif trigger.dep_ != "dobj" or verb.lemma_ == "come":
+        return None
+    subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+    if subject is None or verb.lemma_ not in lexicon.words("event_undergoing_verbs"):
+        return None
+    return ctx.target_at(subject, kinds)
+
+
 def _roles(ctx: _Sentence, trigger: "Token") -> _Roles:
     agent: Mention | None = None
     target: Mention | None = None
@@ -185,7 +199,7 @@ def _roles(ctx: _Sentence, trigger: "Token") -> _Roles:
                 agent = next((ctx.mention_at(p, _ACTORS) for p in child.children if p.dep_ == "pobj"), agent)
     agent, target = _phrase_roles(ctx, trigger, agent, target)
     if target is None and trigger.pos_ == "NOUN":
-        target = _target_of_copula(ctx, trigger, kinds)
+        target = _target_of_copula(ctx, trigger, kinds) or _undergoer(ctx, trigger, kinds)
     if agent is None and trigger.pos_ == "NOUN":
         agent = carrier(ctx, trigger)
     if (agent is None and target is None and trigger.pos_ == "NOUN" and event_type(trigger) in event_words().clause_agent
