@@ -158,6 +158,7 @@ def test_no_threat_without_a_real_one_who_threatens(nlp, text):
     ("Ukraine said the shells for howitzers arrived and the car bomb was defused.", "Attack"),  # nouns: weapons
     ("Zelensky thanked the mayor for his agreement.", "Agreement"),  # consent, not a deal reached
     ("The port lies in Moscow-annexed Crimea.", "Annexation"),  # a state, not an annexation report
+    ("Hungary withdrew its objections to the package on Monday.", "Withdrawal"),  # yielding, not pulling out
 ])
 def test_words_that_name_no_event_here(nlp, text, kind):
     assert not [e for e in events(nlp, text) if e[0] == kind]
@@ -214,6 +215,10 @@ def test_an_exploding_weapon_is_a_kind_of_weapon_even_when_parsed_as_a_verb(nlp)
 ])
 def test_events_named_by_phrases_and_done_to_unnamed_people(nlp, text, expected):
     assert expected in events(nlp, text)
+
+
+def test_a_pull_out_is_a_withdrawal(nlp):
+    assert ("Withdrawal", "Russia", None, None) in events(nlp, "Russia withdrew its troops from Kherson in November.")
 
 
 def test_what_an_explosion_hit_is_no_attack_of_its_own(nlp):

@@ -22,6 +22,8 @@ from tests.test_facts import facts_of
     # An event that is only a circumstance of a modal verb is real: the response is future, not the attack.
     ("Moscow said it would respond to the attack on Kyiv.", None),
     ("Russia will launch an attack on Kyiv, the minister said.", Modality.FUTURE),
+    # persuading someone to act is calling for the act
+    ("Allies tried to persuade Israel to attack Iran.", Modality.CALLED_FOR),
 ])
 def test_the_modality_of_an_event(nlp, text, expected):
     facts, _ = facts_of(nlp, text)

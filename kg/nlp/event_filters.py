@@ -3,8 +3,8 @@
 Not when it is negated ("did not attack", "no threat"), names a danger ("posed a threat", "the
 blockade threatens the lives of millions"), describes a thing ("exploding drones" are a kind of
 weapon, "Moscow-annexed Crimea" a state), is what another event did ("the bridge was hit by an
-explosion"), modifies another trigger that names the event ("an arrest warrant"), is a weapon as a
-noun ("a car bomb"), or is "shoot" without "down".
+explosion"), yields ("withdrew its objections"), modifies another trigger that names the event ("an
+arrest warrant"), is a weapon as a noun ("a car bomb"), or is "shoot" without "down".
 """
 
 from __future__ import annotations
@@ -57,13 +57,19 @@ def _effect_of_event(trigger: "Token", kind: EventType) -> bool:
         for o in a.children if o.dep_ == "pobj")
 
 
+def _yields(trigger: "Token", kind: EventType) -> bool:
+    """"Turkey withdrew its objections": withdrawing an objection or a demand is yielding, no pull-out."""
+    return kind == EventType.WITHDRAWAL and any(
+        c.dep_ == "dobj" and c.lemma_.lower() in lexicon.words("event_yielded_objects") for c in trigger.children)
+
+
 def reports_event(ctx: Mentions, trigger: "Token", kind: EventType) -> bool:
     """Whether a trigger word of the event type `kind` reports an event here (see the module)."""
     if trigger.pos_ not in ("VERB", "NOUN") or _negated(trigger) or _endangers(ctx, trigger, kind):
         return False
     if trigger.dep_ == "compound" and event_type(trigger.head) is not None:
         return False  # "an arrest warrant", "a missile strike": the head names the event
-    if _describes(ctx, trigger, kind) or _effect_of_event(trigger, kind):
+    if _describes(ctx, trigger, kind) or _effect_of_event(trigger, kind) or _yields(trigger, kind):
         return False
     if trigger.pos_ != "VERB" and trigger.lemma_ in event_words().verb_only:
         return False  # "shells for howitzers", "a car bomb": weapons
