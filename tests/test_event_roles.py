@@ -159,6 +159,8 @@ def test_no_threat_without_a_real_one_who_threatens(nlp, text):
     ("Zelensky thanked the mayor for his agreement.", "Agreement"),  # consent, not a deal reached
     ("The port lies in Moscow-annexed Crimea.", "Annexation"),  # a state, not an annexation report
     ("Hungary withdrew its objections to the package on Monday.", "Withdrawal"),  # yielding, not pulling out
+    ("Kharkiv has not faced such a heavy attack since the spring.", "Attack"),  # a negated verb of undergoing
+    ("Russia did not launch a new offensive on Kharkiv, the ministry said.", "Invasion"),  # a negated light verb
 ])
 def test_words_that_name_no_event_here(nlp, text, kind):
     assert not [e for e in events(nlp, text) if e[0] == kind]

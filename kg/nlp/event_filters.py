@@ -22,9 +22,13 @@ if TYPE_CHECKING:
 
 
 def _negated(token: "Token") -> bool:
-    """"did not attack", "no threat", and a danger rather than an event ("posed a threat")."""
+    """"did not attack", "no threat", "did not launch an attack", "has not faced such an attack", and a
+    danger rather than an event ("posed a threat")."""
     if token.pos_ == "NOUN" and (any(c.dep_ == "det" and c.lower_ == "no" for c in token.children) or (
             token.dep_ == "dobj" and token.head.lemma_ in lexicon.words("event_risk_verbs"))):
+        return True
+    if token.dep_ == "dobj" and token.head.lemma_ in lexicon.words("event_light_verbs") | lexicon.words(
+            "event_undergoing_verbs") and any(c.dep_ == "neg" for c in token.head.children):
         return True
     return any(c.dep_ == "neg" for c in token.children) or any(c.dep_ == "neg" for c in token.head.children
                                                                if token.dep_ in ("xcomp",))
