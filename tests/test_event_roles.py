@@ -160,6 +160,8 @@ def test_no_threat_without_a_real_one_who_threatens(nlp, text):
     ("The port lies in Moscow-annexed Crimea.", "Annexation"),  # a state, not an annexation report
     ("Hungary withdrew its objections to the package on Monday.", "Withdrawal"),  # yielding, not pulling out
     ("Kharkiv has not faced such a heavy attack since the spring.", "Attack"),  # a negated verb of undergoing
+    ("Ukrainian officials denounced the strikes as an attack on Ukraine and the world.", "Attack"),  # a characterisation
+    ("Russian missiles destroyed a grain terminal in Izmail, Ukraine said.", "Interception"),  # destroying no weapon
     ("Russia did not launch a new offensive on Kharkiv, the ministry said.", "Invasion"),  # a negated light verb
 ])
 def test_words_that_name_no_event_here(nlp, text, kind):
@@ -181,6 +183,8 @@ def test_an_agreement_reached_and_a_deal_under_a_future_move_are_real(nlp):
     # "most", "many": the weapons named first in the sentence, by the first of coordinated ones
     ("Russia fired 20 missiles at Kharkiv overnight and most were intercepted, the air force said.",
      ("Interception", None, "missiles", None)),
+    ("The army said Russia launched 40 drones and that air defences intercepted most of them.",
+     ("Interception", None, "drones", "air defences")),
     ("The air force said Russia fired missiles and drones at Dnipro and that many were shot down.",
      ("Interception", None, "missiles", None)),
     # the subject of a light verb carries out the events a collective noun gathers

@@ -3,8 +3,9 @@
 Not when it is negated ("did not attack", "no threat"), names a danger ("posed a threat", "the
 blockade threatens the lives of millions"), describes a thing ("exploding drones" are a kind of
 weapon, "Moscow-annexed Crimea" a state), is what another event did ("the bridge was hit by an
-explosion"), yields ("withdrew its objections"), modifies another trigger that names the event ("an
-arrest warrant"), is a weapon as a noun ("a car bomb"), or is "shoot" without "down".
+explosion"), characterises ("denounced the strikes as an attack on the world"), yields ("withdrew
+its objections"), modifies another trigger that names the event ("an arrest warrant"), is a weapon
+as a noun ("a car bomb"), or is "shoot" without "down".
 """
 
 from __future__ import annotations
@@ -61,6 +62,14 @@ def _effect_of_event(trigger: "Token", kind: EventType) -> bool:
         for o in a.children if o.dep_ == "pobj")
 
 
+def _characterizes(trigger: "Token") -> bool:
+    """"Officials denounced the strikes as an attack on the world": a characterisation of what the
+    verb's object names, no report of one more event."""
+    marker = trigger.head
+    return trigger.dep_ == "pobj" and marker.lower_ == "as" and any(
+        t.lemma_.lower() in lexicon.words("event_characterizing_verbs") for t in (marker.head, marker.head.head))
+
+
 def _yields(trigger: "Token", kind: EventType) -> bool:
     """"Turkey withdrew its objections": withdrawing an objection or a demand is yielding, no pull-out."""
     return kind == EventType.WITHDRAWAL and any(
@@ -73,7 +82,8 @@ def reports_event(ctx: Mentions, trigger: "Token", kind: EventType) -> bool:
         return False
     if trigger.dep_ == "compound" and event_type(trigger.head) is not None:
         return False  # "an arrest warrant", "a missile strike": the head names the event
-    if _describes(ctx, trigger, kind) or _effect_of_event(trigger, kind) or _yields(trigger, kind):
+    if _describes(ctx, trigger, kind) or _effect_of_event(trigger, kind) or _yields(trigger, kind) or _characterizes(
+            trigger):
         return False
     if trigger.pos_ != "VERB" and trigger.lemma_ in event_words().verb_only:
         return False  # "shells for howitzers", "a car bomb": weapons
@@ -91,3 +101,17 @@ def done_to_people(trigger: "Token", kind: EventType) -> bool:
     done_to += [o for t in done_to for p in t.children if p.dep_ == "prep" and p.lower_ == "of"
                 for o in p.children if o.dep_ == "pobj"]  # "thousands of children"
     return any(t.lemma_.lower() in nouns or t.lower_ in nouns for t in done_to)
+
+
+def kind_here(ctx: Mentions, trigger: "Token", kind: EventType) -> EventType:
+    """The type a trigger reports in its clause: firing weapons is an attack, not a blaze ("fired
+    missiles"); destroying something other than a weapon is an attack, not an interception
+    ("destroyed a grain terminal": event_weapon_only_verbs)."""
+    if trigger.lemma_ in ("fire", "strike") and trigger.pos_ == "VERB" and kind == EventType.FIRE_OR_EXPLOSION:
+        return EventType.ATTACK
+    if kind == EventType.INTERCEPTION and trigger.lemma_ in lexicon.words("event_weapon_only_verbs"):
+        done_to = [c for c in trigger.children if c.dep_ in ("dobj", "nsubjpass")]
+        if done_to and not any(ctx.mention_at(t, (WEAPON,)) or t.lower_ in lexicon.words("event_weapon_anaphors")
+                               for t in done_to):
+            return EventType.ATTACK
+    return kind

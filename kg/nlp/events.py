@@ -29,7 +29,7 @@ from kg.nlp.event_actors import (
     subject_actor,
     weapon_referred,
 )
-from kg.nlp.event_filters import done_to_people, reports_event
+from kg.nlp.event_filters import done_to_people, kind_here, reports_event
 from kg.nlp.event_places import antecedent, attached_place
 from kg.nlp.event_times import complete_dates, own_time
 from kg.nlp.event_words import event_type, event_words
@@ -191,7 +191,8 @@ def _roles(ctx: _Sentence, trigger: "Token") -> _Roles:
             target = ctx.mention_at(trigger.head, kinds)
         for child in trigger.children:
             if child.dep_ == "dobj" and target is None:  # "fired missiles": an attack's weapon is its instrument
-                target = ctx.target_at(child, kinds)
+                target = ctx.target_at(child, kinds) or (
+                    weapon_referred(ctx.mentions, ctx.doc, child) if kinds == (WEAPON,) else None)
         if target is None and trigger.dep_ == "relcl" and any(  # "Kerch, which was annexed", "the city that Russia hit"
                 c.tag_ == "WDT" and c.dep_ in ("nsubjpass", "dobj") for c in trigger.children):
             target = ctx.target_at(trigger.head, kinds)
@@ -264,8 +265,7 @@ def extract_events(doc: "Doc", mentions: tuple[Mention, ...], gazetteer: Gazette
             kind = event_type(trigger)
             if kind is None or not reports_event(ctx, trigger, kind):
                 continue
-            if trigger.lemma_ in ("fire", "strike") and trigger.pos_ == "VERB" and kind == EventType.FIRE_OR_EXPLOSION:
-                kind = EventType.ATTACK  # "fired missiles": firing weapons is an attack, not a blaze
+            kind = kind_here(ctx, trigger, kind)
             roles = _roles(ctx, trigger)
             target = roles["target"]
             instrument = _instrument(ctx, trigger, sentence, target)
