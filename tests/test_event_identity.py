@@ -98,14 +98,20 @@ def test_an_event_told_again_without_its_anchor_in_one_article_is_the_same_event
             Sighting("a", 1, None, "Attack", day, local_key="event/attack-with-weapon-drone"),
             Sighting("a", 2, None, "Attack", other, local_key="event/attack"),  # another day: its own
             Sighting("b", 0, None, "Attack", day, local_key="event/attack"),  # another article: its own
-            Sighting("c", 0, "event/attack-place-kyiv", "Attack", day),
-            Sighting("c", 1, "event/attack-place-odesa", "Attack", day),
-            Sighting("c", 2, None, "Attack", day, local_key="event/attack")]  # two that day: which one?
+            Sighting("c", 0, None, "Attack", day, local_key="event/attack"),  # two that day, none told before it
+            Sighting("c", 1, "event/attack-place-kyiv", "Attack", day),
+            Sighting("c", 2, "event/attack-place-odesa", "Attack", day),
+            Sighting("c", 3, None, "Attack", day, local_key="event/attack-with-weapon-missile"),  # the last told
+            Sighting("d", 0, "event/fireorexplosion-place-kyiv", "FireOrExplosion", day),
+            Sighting("d", 1, "event/fireorexplosion-place-odesa", "FireOrExplosion", day),
+            Sighting("d", 2, None, "FireOrExplosion", day, local_key="event/fireorexplosion")]  # one more fire
     keys = event_identities(told)
     assert keys[("a", 1)] == keys[("a", 0)] == "event/2024-05-08-attack-place-kyiv"
     assert keys[("a", 2)] == "event/2024-06-01-attack-in-a"
     assert keys[("b", 0)] == "event/2024-05-08-attack-in-b"
-    assert keys[("c", 2)] == "event/2024-05-08-attack-in-c"
+    assert keys[("c", 0)] == "event/2024-05-08-attack-in-c"
+    assert keys[("c", 3)] == keys[("c", 2)] == "event/2024-05-08-attack-place-odesa"
+    assert keys[("d", 2)] == "event/2024-05-08-fireorexplosion-in-d"
 
 
 def test_an_event_keyed_by_its_agent_is_the_one_its_article_tells_that_day_with_a_place():

@@ -159,6 +159,7 @@ def test_no_threat_without_a_real_one_who_threatens(nlp, text):
     ("Zelensky thanked the mayor for his agreement.", "Agreement"),  # consent, not a deal reached
     ("The port lies in Moscow-annexed Crimea.", "Annexation"),  # a state, not an annexation report
     ("Hungary withdrew its objections to the package on Monday.", "Withdrawal"),  # yielding, not pulling out
+    ("The minister slammed the decision as reckless.", "Attack"),  # criticism, not a strike
     ("Kharkiv has not faced such a heavy attack since the spring.", "Attack"),  # a negated verb of undergoing
     ("Ukrainian officials denounced the strikes as an attack on Ukraine and the world.", "Attack"),  # a characterisation
     ("Russian missiles destroyed a grain terminal in Izmail, Ukraine said.", "Interception"),  # destroying no weapon
@@ -208,6 +209,9 @@ def test_an_exploding_weapon_is_a_kind_of_weapon_even_when_parsed_as_a_verb(nlp)
 @pytest.mark.parametrize("text, expected", [
     # an aircraft shot down is a plane crash brought about by whoever shot it down
     ("Ukraine shot down a Russian Su-34 jet over Kherson.", ("PlaneCrash", "Ukraine", None, None)),
+    # a weapon slamming into something strikes it ("slammed the decision" is no attack)
+    ("A cruise missile slammed into a residential area in the Kharkiv region, officials said.",
+     ("Attack", None, None, "cruise missile")),
     # breaking off talks or a deal is a withdrawal
     ("Moscow broke off the talks with Kyiv on Monday.", ("Withdrawal", "Moscow", None, None)),
     # "deliver a strike": a light verb whose subject carries out the strike

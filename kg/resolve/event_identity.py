@@ -128,17 +128,24 @@ def _told_again(local: list[Sighting], anchored: list[Sighting],
                 keys: dict[tuple[str, int], str]) -> dict[tuple[str, int], str]:
     """Keys of the mentions without an anchor ("the drones", "the attack"): an article that told an
     event with its anchor and tells one of its type again the same day without one tells the same
-    event ("Russia attacked Kyiv overnight … the attack lasted three hours"); when the article has
-    several events of that type that day, or none, the mention stays an event of its own."""
-    told: dict[tuple[str, str], list[tuple[dt.date | None, str]]] = defaultdict(list)
+    event ("Russia attacked Kyiv overnight … the attack lasted three hours"); when the article told
+    several events of that type that day, the one told last before it, for the types an article
+    returns to by their weapons (`event_retold_types`: "… a missile hit a house in Lviv. The strike
+    destroyed it"); otherwise the mention stays an event of its own."""
+    retold = lexicon.words("event_retold_types")
+    told: dict[tuple[str, str], list[tuple[dt.date | None, int, str]]] = defaultdict(list)
     for s in anchored:
-        told[(s.article_key, s.type)].append((s.day, keys[(s.article_key, s.index)]))
+        told[(s.article_key, s.type)].append((s.day, s.index, keys[(s.article_key, s.index)]))
     found = {}
     for s in local:
-        same_day = {key for day, key in told.get((s.article_key, s.type), [])
-                    if day == s.day or (day and s.day and abs((day - s.day).days) <= SAME_EVENT_DAYS)}
+        same_day = [(index, key) for day, index, key in told.get((s.article_key, s.type), [])
+                    if day == s.day or (day and s.day and abs((day - s.day).days) <= SAME_EVENT_DAYS)]
+        before = sorted((index, key) for index, key in same_day if index < s.index)
         own = _dated(f"{s.local_key}-in-{slugify(s.article_key)}", s.day)
-        found[(s.article_key, s.index)] = same_day.pop() if len(same_day) == 1 else own
+        if len({key for _, key in same_day}) == 1:
+            found[(s.article_key, s.index)] = same_day[0][1]
+        else:
+            found[(s.article_key, s.index)] = before[-1][1] if before and s.type in retold else own
     return found
 
 
