@@ -227,6 +227,11 @@ def test_events_named_by_phrases_and_done_to_unnamed_people(nlp, text, expected)
     assert expected in events(nlp, text)
 
 
+def test_destroying_some_of_the_weapons_named_is_an_interception(nlp):
+    found = events(nlp, "Russia launched 30 drones at Kherson. Air defence destroyed 21 of the drones, the army said.")
+    assert [e[0] for e in found if e[0] in ("Attack", "Interception") and e[2] == "drones"] == ["Interception"]
+
+
 def test_a_pull_out_is_a_withdrawal(nlp):
     assert ("Withdrawal", "Russia", None, None) in events(nlp, "Russia withdrew its troops from Kherson in November.")
 

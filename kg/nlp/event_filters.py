@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from kg.nlp import lexicon
-from kg.nlp.event_actors import ACTORS, Mentions
+from kg.nlp.event_actors import ACTORS, Mentions, named_in
 from kg.nlp.event_words import event_type, event_words
 from kg.nlp.mention import WEAPON
 from kg.vocab import EventType
@@ -111,7 +111,7 @@ def kind_here(ctx: Mentions, trigger: "Token", kind: EventType) -> EventType:
         return EventType.ATTACK
     if kind == EventType.INTERCEPTION and trigger.lemma_ in lexicon.words("event_weapon_only_verbs"):
         done_to = [c for c in trigger.children if c.dep_ in ("dobj", "nsubjpass")]
-        if done_to and not any(ctx.mention_at(t, (WEAPON,)) or t.lower_ in lexicon.words("event_weapon_anaphors")
-                               for t in done_to):
+        if done_to and not any(named_in(ctx, t, (WEAPON,)) or t.pos_ == "NUM" or t.lower_ in lexicon.words(
+                "event_weapon_anaphors") for t in done_to):  # "31 of the drones", "most", "all 20"
             return EventType.ATTACK
     return kind
