@@ -227,6 +227,12 @@ def test_events_named_by_phrases_and_done_to_unnamed_people(nlp, text, expected)
     assert expected in events(nlp, text)
 
 
+def test_a_fire_at_a_site_no_place_names_is_kept_and_one_at_no_site_is_too_vague(nlp):
+    assert ("FireOrExplosion", None, None, None) in events(
+        nlp, "The governor said a fire broke out in the industrial facility but was quickly put out.")
+    assert not events(nlp, "The governor said a fire broke out overnight.")
+
+
 def test_destroying_some_of_the_weapons_named_is_an_interception(nlp):
     found = events(nlp, "Russia launched 30 drones at Kherson. Air defence destroyed 21 of the drones, the army said.")
     assert [e[0] for e in found if e[0] in ("Attack", "Interception") and e[2] == "drones"] == ["Interception"]

@@ -117,3 +117,12 @@ def antecedent(mentions: Sequence[Mention], noun: "Token") -> Mention | None:
         if m.kind == PLACE and words and words[-1] in heads and all(w in words for w in modifiers):
             best = m
     return best
+
+
+def at_site(trigger: "Token", sentence: "Span") -> bool:
+    """"A fire broke out in the industrial facility": a site noun (`event_site_nouns`) after a place
+    preposition attached to the trigger or its clause, where no place is named."""
+    preps = lexicon.words("event_place_prepositions")
+    sites = lexicon.words("event_site_nouns")
+    return any(t.dep_ == "pobj" and t.head.lower_ in preps and t.lemma_.lower() in sites and _attached(t, trigger)
+               and not _reference_point(t) for t in sentence)

@@ -30,7 +30,7 @@ from kg.nlp.event_actors import (
     weapon_referred,
 )
 from kg.nlp.event_filters import done_to_people, kind_here, reports_event
-from kg.nlp.event_places import antecedent, attached_place
+from kg.nlp.event_places import antecedent, at_site, attached_place
 from kg.nlp.event_times import complete_dates, own_time
 from kg.nlp.event_words import event_type, event_words
 from kg.nlp.facts import EventMention, Ref
@@ -276,7 +276,8 @@ def extract_events(doc: "Doc", mentions: tuple[Mention, ...], gazetteer: Gazette
             place = attached_place(doc, ctx.mentions, trigger, sentence, roles["target"])
             weapon = instrument if kind in (*_STRIKES, EventType.FIRE_OR_EXPLOSION) else None  # a threat is no strike
             if roles["agent"] is None and roles["target"] is None and weapon is None and (
-                    kind not in event_words().place_anchored or place is None) and not done_to_people(trigger, kind):
+                    kind not in event_words().place_anchored or (place is None and not at_site(trigger, sentence))) and (
+                    not done_to_people(trigger, kind)):
                 continue
             day, words = own_time(trigger, sentence, published)
             events.append(EventMention(
