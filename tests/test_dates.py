@@ -140,6 +140,15 @@ def test_future_flag_for_bare_weekdays():
     assert resolve_time("last Tuesday", PUB, future=True).date == date(2023, 5, 2)
 
 
+def test_a_date_after_publication_told_as_past_is_last_years():
+    published = date(2023, 7, 17)
+    past = find_times("The port was attacked in October, when a truck bomb exploded.", published)
+    coming = find_times("The summit will take place in October.", published)
+    assert [(r.date, r.precision) for _, _, r in past] == [(date(2022, 10, 1), "month")]
+    assert [(r.date, r.precision) for _, _, r in coming] == [(date(2023, 10, 1), "month")]
+    assert [r.date for _, _, r in find_times("Russia attacked the city on October 3.", published)] == [date(2022, 10, 3)]
+
+
 def test_leap_day_with_year():
     assert resolve_time("February 29, 2024", PUB).date == date(2024, 2, 29)
     assert resolve_time("29 February", date(2024, 3, 1)).date == date(2024, 2, 29)

@@ -86,6 +86,14 @@ def test_reports_keyed_by_other_anchors_join_the_one_event_they_can_mean():
                _a("b", "event/attack-place-kremlin", "2024-03-09", "Attack", None, ["place/kremlin", "place/moscow"])]
     keys = event_identities(precise)
     assert keys[("a", 0)] != keys[("b", 0)]
+    # An agent-only report whose two candidates are one event (a country-keyed report joining the
+    # other) joins that event.
+    joined = [_a("a", "event/attack-place-kyiv", "2024-03-09", "Attack", "country/x", ["place/kyiv"]),
+              _a("b", "event/attack-country-ukraine", "2024-03-09", "Attack", "country/x", ["country/ukraine"]),
+              _a("c", "event/attack-by-country-x", "2024-03-09", "Attack", "country/x")]
+    keys = event_identities(joined)
+    assert keys[("b", 0)] == keys[("a", 0)], "the gazetteer puts Kyiv in Ukraine"
+    assert keys[("c", 0)] == keys[("a", 0)]
     # Days apart, nothing joins.
     late = [visit[0], _a("b", "event/visit-by-person-x", "2024-05-01", agent="person/x")]
     keys = event_identities(late)

@@ -160,6 +160,8 @@ def test_no_threat_without_a_real_one_who_threatens(nlp, text):
     ("The port lies in Moscow-annexed Crimea.", "Annexation"),  # a state, not an annexation report
     ("Hungary withdrew its objections to the package on Monday.", "Withdrawal"),  # yielding, not pulling out
     ("The minister slammed the decision as reckless.", "Attack"),  # criticism, not a strike
+    ("Moscow retaliated by bombarding the power grid of Ukraine.", "Threat"),  # the response itself
+    ("The governor, Ivan Sokol, flagged a serious threat to the water supply.", "Threat"),  # a danger seen
     ("Kharkiv has not faced such a heavy attack since the spring.", "Attack"),  # a negated verb of undergoing
     ("Ukrainian officials denounced the strikes as an attack on Ukraine and the world.", "Attack"),  # a characterisation
     ("Russian missiles destroyed a grain terminal in Izmail, Ukraine said.", "Interception"),  # destroying no weapon
@@ -209,6 +211,9 @@ def test_an_exploding_weapon_is_a_kind_of_weapon_even_when_parsed_as_a_verb(nlp)
 @pytest.mark.parametrize("text, expected", [
     # an aircraft shot down is a plane crash brought about by whoever shot it down
     ("Ukraine shot down a Russian Su-34 jet over Kherson.", ("PlaneCrash", "Ukraine", None, None)),
+    # a gerund after "by" acts with the main clause's subject; "vowed to retaliate" is a threat
+    ("Moscow retaliated by bombarding the power grid of Ukraine.", ("Attack", "Moscow", "Ukraine", None)),
+    ("Russia vowed to retaliate against Ukraine.", ("Threat", "Russia", "Ukraine", None)),
     # a weapon slamming into something strikes it ("slammed the decision" is no attack)
     ("A cruise missile slammed into a residential area in the Kharkiv region, officials said.",
      ("Attack", None, None, "cruise missile")),

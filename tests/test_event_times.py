@@ -69,6 +69,13 @@ def test_background_events_are_not_dated_by_the_news_day(nlp):
     assert georgia, "the past perfect tells a background event"
 
 
+def test_an_event_told_over_a_season_is_not_dated_by_the_news_day(nlp):
+    text = ("Drones hit a depot in Kharkiv on Friday, officials said. "
+            "Moscow retaliated by bombarding the power grid of Ukraine over the winter.")
+    bombing = [e for e in _all(nlp, text) if e.text == "bombarding"]
+    assert [(e.date, e.time_words) for e in bombing] == [(None, "over the winter")]
+
+
 def test_the_same_event_elsewhere_in_the_article_gives_its_date(nlp):
     text = ("Ukraine said on Friday it was still counting the damage. "
             "Russian drones attacked Odesa on Monday. "

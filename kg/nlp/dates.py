@@ -22,7 +22,9 @@ Conventions (``published`` is the article's publication date):
   "in the early hours"). "last night" is the evening before: publication day - 1.
 * "May 9", "9 May", "May 9th", "9th of May", "Aug. 9", "May 9, 2023", ISO "2023-05-03" -> that
   day. Without a year in the text the publication year is used, or the previous year when that
-  would put the date more than 183 days after publication.
+  would put the date more than 183 days after publication; ``find_times`` also takes the previous
+  year for a date after publication in a sentence that reads as past ("was attacked in October" in
+  a July article: last October; the cue words as for weekdays).
 * "in May", "of May", "since May", "May 2023" -> precision "month" (date = the 1st, same year
   rule); "in 2021", "since 2014", "during 2020" -> precision "year" (date = 1 January).
 * Periods relative to publication (lexicon ``time_relative_periods``): "last year" -> the previous
@@ -47,6 +49,7 @@ import re
 from dataclasses import dataclass
 
 from kg.nlp import lexicon
+from kg.nlp.tense import tense_before
 
 __all__ = ["ResolvedTime", "resolve_time", "find_times", "find_vague_times"]
 
@@ -115,8 +118,6 @@ def _pattern() -> re.Pattern[str]:
 """, re.IGNORECASE | re.VERBOSE)
 
 _BARE_MODIFIERS = frozenset({"", "early", "late", "early on", "late on"})
-_TOKEN = re.compile(r"[\w']+")
-_SENTENCE_END = re.compile(r"[.!?]\s|\n")
 
 
 def _key(text: str | None) -> str:
@@ -249,16 +250,14 @@ def resolve_time(words: str, published: dt.date, *, future: bool = False) -> Res
     return _resolve(m, original, published, future) if m else None
 
 
-def _future_context(text: str, start: int) -> bool:
-    """Whether the sentence before ``start`` reads as future (the nearest cue word decides)."""
-    window = text[max(0, start - 200):start]
-    cut = max((s.end() for s in _SENTENCE_END.finditer(window)), default=0)
-    for token in reversed(_TOKEN.findall(window[cut:].replace("\u2019", "'").casefold())):
-        if token in lexicon.words("time_future_cues") or token.endswith("'ll"):
-            return True
-        if token in lexicon.words("time_past_cues") or token.endswith("ed"):
-            return False
-    return False
+def _told_as_past(m: re.Match, resolved: ResolvedTime, text: str, published: dt.date) -> ResolvedTime:
+    """A month or a day without a year that falls after publication in a sentence that reads as past
+    ("the bridge was attacked in October", in a July article) is last year's."""
+    g = m.groupdict()
+    no_year = (g["md"] and not g["md_y"]) or (g["dm"] and not g["dm_y"]) or (g["mon"] and not (g["mon_y1"] or g["mon_y2"]))
+    if not no_year or resolved.relation != "future" or tense_before(text, m.start()) != "past":
+        return resolved
+    return _result(resolved.words, resolved.date.replace(year=resolved.date.year - 1), published, resolved.precision)
 
 
 def _lowercase_ambiguous(m: re.Match) -> bool:
@@ -281,10 +280,10 @@ def find_times(text: str, published: dt.date) -> list[tuple[int, int, ResolvedTi
         if _lowercase_ambiguous(m):
             continue
         bare_weekday = bool(m.group("wd")) and _key(m.group("wd_mod")) in _BARE_MODIFIERS
-        future = bare_weekday and _future_context(text, m.start())
+        future = bare_weekday and tense_before(text, m.start()) == "future"
         resolved = _resolve(m, m.group(0), published, future)
         if resolved is not None:
-            found.append((m.start(), m.end(), resolved))
+            found.append((m.start(), m.end(), _told_as_past(m, resolved, text, published)))
     return found
 
 

@@ -92,7 +92,10 @@ def clause_subject(token: "Token", undergoes: "Callable[[Token], bool]") -> "Tok
         if subject is not None and not (participle and node is not token and node.dep_ == "ccomp"
                                         and undergoes(subject)):
             return subject
-        if (node.dep_ in _CLIMB or (subject is not None and node.dep_ == "ccomp")) and node.head is not node:
+        if node.dep_ == "pcomp" and node.head.dep_ == "prep" and node.head.lower_ in lexicon.words(
+                "event_adjunct_prepositions"):  # "retaliated by bombarding": the main subject; not "accused X of"
+            node = node.head.head
+        elif (node.dep_ in _CLIMB or (subject is not None and node.dep_ == "ccomp")) and node.head is not node:
             node = node.head
         else:
             break

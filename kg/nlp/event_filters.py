@@ -4,8 +4,9 @@ Not when it is negated ("did not attack", "no threat"), names a danger ("posed a
 blockade threatens the lives of millions"), describes a thing ("exploding drones" are a kind of
 weapon, "Moscow-annexed Crimea" a state), is what another event did ("the bridge was hit by an
 explosion"), characterises ("denounced the strikes as an attack on the world"), yields ("withdrew
-its objections"), modifies another trigger that names the event ("an arrest warrant"), is a weapon
-as a noun ("a car bomb"), or is "shoot" without "down".
+its objections"), is a response rather than a threat of one ("retaliated by bombarding"), modifies
+another trigger that names the event ("an arrest warrant"), is a weapon as a noun ("a car bomb"),
+or is "shoot" without "down".
 """
 
 from __future__ import annotations
@@ -70,6 +71,13 @@ def _characterizes(trigger: "Token") -> bool:
         t.lemma_.lower() in lexicon.words("event_characterizing_verbs") for t in (marker.head, marker.head.head))
 
 
+def _responds(trigger: "Token", kind: EventType) -> bool:
+    """"Moscow retaliated by bombarding the grid": a finite verb of responding reports the response
+    (told by its own trigger), not a threat of one ("vowed to retaliate" is)."""
+    return (kind == EventType.THREAT and trigger.pos_ == "VERB" and trigger.tag_ not in ("VB", "VBG")
+            and trigger.lemma_ in lexicon.words("event_response_verbs"))
+
+
 def _yields(trigger: "Token", kind: EventType) -> bool:
     """"Turkey withdrew its objections": withdrawing an objection or a demand is yielding, no pull-out."""
     return kind == EventType.WITHDRAWAL and any(
@@ -82,8 +90,8 @@ def reports_event(ctx: Mentions, trigger: "Token", kind: EventType) -> bool:
         return False
     if trigger.dep_ == "compound" and event_type(trigger.head) is not None:
         return False  # "an arrest warrant", "a missile strike": the head names the event
-    if _describes(ctx, trigger, kind) or _effect_of_event(trigger, kind) or _yields(trigger, kind) or _characterizes(
-            trigger):
+    if (_describes(ctx, trigger, kind) or _effect_of_event(trigger, kind) or _yields(trigger, kind)
+            or _characterizes(trigger) or _responds(trigger, kind)):
         return False
     if trigger.pos_ != "VERB" and trigger.lemma_ in event_words().verb_only:
         return False  # "shells for howitzers", "a car bomb": weapons

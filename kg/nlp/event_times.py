@@ -158,17 +158,34 @@ def _anchors(doc: "Doc", event: EventMention) -> set[str]:
 
 def _background(doc: "Doc", event: EventMention) -> bool:
     """Not today's news: a long-lasting type, not reported as real, told in the past perfect ("had
-    attacked") or as a stretch of time up to now (`time_period_cues`: "strikes since the war began")."""
+    attacked") or as a stretch of time (`_over_a_period`)."""
     if event.type in lexicon.words("event_durative_types") or event.modality is not None:
         return True
     span = doc.char_span(event.start, event.end, alignment_mode="expand")
     if span is None:
         return False
+    verb = _clause(span.root)
+    return any(c.dep_ == "aux" and c.lemma_ == "have" and c.tag_ == "VBD" for c in verb.children) or bool(
+        _over_a_period(doc, event))
+
+
+def _over_a_period(doc: "Doc", event: EventMention) -> str | None:
+    """The words that tell an event as a stretch of time up to now (`time_period_cues`: "since the war
+    began") or as a season or period (`time_period_nouns`: "strikes on the grid over the winter"):
+    no day's event, not even that of another report of its type and anchor."""
+    span = doc.char_span(event.start, event.end, alignment_mode="expand")
+    if span is None:
+        return None
     trigger, verb = span.root, _clause(span.root)
-    if any(c.dep_ == "aux" and c.lemma_ == "have" and c.tag_ == "VBD" for c in verb.children):
-        return True
-    periods = lexicon.words("time_period_cues")
-    return any(c.lower_ in periods and c.dep_ in ("prep", "mark") for t in (trigger, verb) for c in t.children)
+    if verb.dep_ == "pcomp" and verb.head.dep_ == "prep":  # "retaliated by bombarding …": the main verb's too
+        verb = verb.head.head
+    periods, nouns = lexicon.words("time_period_cues"), lexicon.words("time_period_nouns")
+    heads = (trigger, verb, *(c for t in (trigger, verb) for c in t.children if c.dep_ in ("advcl", "acl") and c.tag_ == "VBG"))
+    for c in (c for t in heads for c in t.children):
+        if (c.lower_ in periods and c.dep_ in ("prep", "mark")) or (c.dep_ == "prep" and c.lower_ in (
+                "over", "during", "through") and any(o.dep_ == "pobj" and o.lower_ in nouns for o in c.children)):
+            return doc[c.left_edge.i: c.right_edge.i + 1].text
+    return None
 
 
 _UNITS = ("day", "week", "month", "year")
@@ -247,8 +264,11 @@ def complete_dates(doc: "Doc", events: tuple[EventMention, ...], published: date
             continue
         same = [j for j in own if events[j].type == event.type and anchors[i] & anchors[j]]
         before = [j for j in own if j < i and paragraph[j] == paragraph[i] and len(events[j].date or "") == 10]
+        period = _over_a_period(doc, event)
         if same:
             result[i] = dataclasses.replace(event, date=events[min(same, key=lambda j: abs(events[j].start - event.start))].date)
+        elif period is not None:  # "over the winter": a time of its own, no day
+            result[i] = dataclasses.replace(event, time_words=period)
         elif before and spans[i] is None and not _background(doc, event):  # the paragraph's time
             result[i] = dataclasses.replace(event, date=events[before[-1]].date)
         elif day is not None and spans[i] is None and not _background(doc, event):

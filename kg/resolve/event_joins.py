@@ -210,12 +210,17 @@ def joined(keys: dict[tuple[str, int], str], sightings: list[Sighting], durative
     units = _units(keys, sightings, acting_for)
     nearby = _Nearby(units.values(), durative)
     moves: dict[str, str] = {}
-    for key in sorted(units):
+    # vague reports with an anchor first: a report with none then counts a unit that joined another
+    # as that other ("Ukraine's strike" and "an attack on Ukraine" joining the bridge attack: one event)
+    for key in sorted(units, key=lambda k: (not units[k].anchors, k)):
         unit = units[key]
         if unit.anchors and unit.vague is None:  # a precise report never moves
             continue
         candidates = _nearest(unit, [o for o in nearby.of(unit) if _joins(unit, o, durative)], durative)
+        ends = {moves.get(c.key, c.key) for c in candidates}
         if len(candidates) == 1 and _placed(unit, candidates[0]):
             moves[key] = candidates[0].key
+        elif not unit.anchors and len(ends) == 1 and ends.isdisjoint(moves):
+            moves[key] = ends.pop()
     final = {key: target for key, target in moves.items() if target not in moves}
     return {where: final.get(key, key) for where, key in keys.items()}
