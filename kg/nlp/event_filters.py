@@ -3,7 +3,7 @@
 Not when it is negated ("did not attack", "no threat"), names a danger ("posed a threat", "the
 blockade threatens the lives of millions"), describes a thing ("exploding drones" are a kind of
 weapon, "Moscow-annexed Crimea" a state), is what another event did ("the bridge was hit by an
-explosion"), characterises ("denounced the strikes as an attack on the world"), yields ("withdrew
+explosion"), characterises ("described the blockade as an attack on Poland"), yields ("withdrew
 its objections"), is a response rather than a threat of one ("retaliated by bombarding"), modifies
 another trigger that names the event ("an arrest warrant"), is a weapon as a noun ("a car bomb"),
 or is "shoot" without "down".
@@ -64,8 +64,8 @@ def _effect_of_event(trigger: "Token", kind: EventType) -> bool:
 
 
 def _characterizes(trigger: "Token") -> bool:
-    """"Officials denounced the strikes as an attack on the world": a characterisation of what the
-    verb's object names, no report of one more event."""
+    """"Leaders described the blockade as an attack on Poland": a characterisation of what the verb's
+    object names, no report of one more event."""
     marker = trigger.head
     return trigger.dep_ == "pobj" and marker.lower_ == "as" and any(
         t.lemma_.lower() in lexicon.words("event_characterizing_verbs") for t in (marker.head, marker.head.head))

@@ -120,7 +120,7 @@ def antecedent(mentions: Sequence[Mention], noun: "Token") -> Mention | None:
 
 
 def at_site(trigger: "Token", sentence: "Span") -> bool:
-    """"A fire broke out in the industrial facility": a site noun (`event_site_nouns`) after a place
+    """"A fire started in a warehouse": a site noun (`event_site_nouns`) after a place
     preposition attached to the trigger or its clause, where no place is named."""
     preps = lexicon.words("event_place_prepositions")
     sites = lexicon.words("event_site_nouns")
