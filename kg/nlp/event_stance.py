@@ -126,7 +126,8 @@ def _same_side(speaker: "Mention", other: "Mention") -> bool:
 
 def _charges(ctx: Named, s: Statement, words: list["Token"], events: tuple[EventMention, ...]
              ) -> tuple["Token", "Mention"] | None:
-    """The word and the one accused of a statement that accuses (see the module)."""
+    """The word that accuses (the blame word, or the verb of a claim) and the one accused, of a
+    statement that accuses (see the module)."""
     blamed = ((w, accused(ctx, w, events)) for w in words
               if w.lemma_.lower() in lexicon.words("stance_blame_words") or w.lower_ in lexicon.words("stance_blame_words"))
     found = next(((w, m) for w, m in blamed if m is not None), None)
@@ -134,8 +135,10 @@ def _charges(ctx: Named, s: Statement, words: list["Token"], events: tuple[Event
         return found
     hostile = lexicon.words("stance_claimed_event_types")
     at = {t.idx: t for t in words}
-    return next(((at[e.start], m) for e in events if e.start in at and e.type in hostile and e.modality is None
-                 and (m := _at(ctx, e.agent)) is not None), None)
+    claimed = next(((at[e.start], m) for e in events if e.start in at and e.type in hostile and e.modality is None
+                    and (m := _at(ctx, e.agent)) is not None), None)
+    cue = _cue(words[0].doc, s, claimed[0]) if claimed is not None else None
+    return (cue, claimed[1]) if claimed is not None and cue is not None and cue is not claimed[0] else None
 
 
 def _cue(doc: "Doc", s: Statement, word: "Token") -> "Token":
@@ -150,6 +153,7 @@ def stance_events(doc: "Doc", ctx: Named, statements: tuple[Statement, ...],
                   events: tuple[EventMention, ...]) -> tuple[EventMention, ...]:
     """The Denial and Accusation events of the statements' words (see the module), in statement order."""
     told = {(e.sentence, e.type) for e in events}
+    spans = {(e.start, e.end) for e in events}  # one event per word: its evidence is that word
     sentences = list(doc.sents)
     found = []
     for s in statements:
@@ -166,9 +170,10 @@ def stance_events(doc: "Doc", ctx: Named, statements: tuple[Statement, ...],
             acts.append((EventType.ACCUSATION, charge[0]))
         for kind, word in acts:
             sentence = next(i for i, span in enumerate(sentences) if span.start <= word.i < span.end)
-            if (sentence, kind) in told:
+            if (sentence, kind) in told or (word.idx, word.idx + len(word)) in spans:
                 continue
             told.add((sentence, kind))
+            spans.add((word.idx, word.idx + len(word)))
             cue = _cue(doc, s, word)
             day, time_words = own_time(cue, cue.sent, ctx.published)
             found.append(EventMention(type=kind, start=word.idx, end=word.idx + len(word), text=word.text,
