@@ -88,3 +88,10 @@ def test_a_country_and_the_bodies_of_its_state_are_one_agent_when_joining_report
                         "organization/kremlin")]
     keys = event_identities(reports)
     assert keys[("a", 0)] == keys[("b", 0)] == "event/2024-06-06-accusation-place-nova-kakhovka"
+
+
+def test_a_named_speaker_who_echoes_a_denial_denies_too(nlp):
+    text = "Peter Szijjarto said the sanctions were null and void. Hungarian President Katalin Novak echoed the view."
+    assert _of(nlp, text, "Denial") == [("Peter Szijjarto", None), ("Katalin Novak", None)]
+    # echoing a view that denies nothing is no denial
+    assert _of(nlp, "Peter Szijjarto praised the deal. Hungarian President Katalin Novak echoed the view.", "Denial") == []

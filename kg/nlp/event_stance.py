@@ -21,7 +21,8 @@ issued a warrant for X, accusing him of …": event_charge_carrying_types) is pa
 event of its own.
 
 Only statements with a named speaker count, and a sentence that already tells an event of the
-type keeps that one.
+type keeps that one. A named subject who echoes the view of a denial or accusation told just
+before ("X echoed the view": stance_echo_verbs, stance_echo_objects) makes one of the same type.
 """
 
 from __future__ import annotations
@@ -180,6 +181,34 @@ def stance_events(doc: "Doc", ctx: Named, statements: tuple[Statement, ...],
                                       sentence=sentence, agent=(speaker.start, speaker.end),
                                       date=day, time_words=time_words))
     return tuple(found)
+
+
+def echoes(doc: "Doc", ctx: Named, events: tuple[EventMention, ...]) -> tuple[EventMention, ...]:
+    """A named subject who echoes the view of a Denial or Accusation told in the two sentences
+    before ("X echoed the view", "Y reiterated that position": stance_echo_verbs and
+    stance_echo_objects) makes one of the same type, unless its sentence tells one already."""
+    sentences = list(doc.sents)
+    told = {(e.sentence, e.type) for e in events}
+    found = []
+    for index, sentence in enumerate(sentences):
+        verb = next((t for t in sentence if t.lemma_ in lexicon.words("stance_echo_verbs") and t.pos_ == "VERB"
+                     and any(c.dep_ == "dobj" and c.lemma_.lower() in lexicon.words("stance_echo_objects")
+                             for c in t.children)), None)
+        subject = next((c for c in verb.children if c.dep_ == "nsubj"), None) if verb is not None else None
+        agent = named_by(ctx, subject) if subject is not None else None
+        before = [e for e in events if index - 2 <= e.sentence < index
+                  and e.type in (EventType.DENIAL, EventType.ACCUSATION) and e.agent != _ref(agent)]
+        if verb is None or agent is None or not before or (index, before[-1].type) in told:
+            continue
+        told.add((index, before[-1].type))
+        day, time_words = own_time(verb, sentence, ctx.published)
+        found.append(EventMention(type=before[-1].type, start=verb.idx, end=verb.idx + len(verb), text=verb.text,
+                                  sentence=index, agent=_ref(agent), date=day, time_words=time_words))
+    return tuple(found)
+
+
+def _ref(m: "Mention | None") -> Ref | None:
+    return (m.start, m.end) if m is not None else None
 
 
 def _near(a: "Token", b: "Token") -> bool:
