@@ -11,7 +11,9 @@ from dataclasses import replace
 from datetime import date
 from typing import TYPE_CHECKING
 
+from kg.nlp.event_stance import echoes, stance_events, without_charges
 from kg.nlp.event_times import at_precision, complete_dates
+from kg.nlp.events import _Sentence as EventContext
 from kg.nlp.events import extract_events
 from kg.nlp.facts import ArticleFacts, EventMention, GrantMention, Statement
 from kg.nlp.gazetteer import Gazetteer
@@ -64,7 +66,11 @@ def extract_facts(doc: "Doc", article_key: str, mentions: tuple[Mention, ...], g
     grants = extract_grants(doc, mentions, published, gazetteer)
     said = extract_statements(doc, mentions)
     events = extract_events(doc, mentions, gazetteer, published) + tuple(_announcement(g) for g in grants)
+    events = without_charges(doc, events)
     events += _speech_acts(said, events)
+    ctx = EventContext(doc, sorted(mentions, key=lambda m: m.start), gazetteer, published)
+    events += stance_events(doc, ctx, said, events)
+    events += echoes(doc, ctx, events)
     events = complete_dates(doc, tuple(sorted(events, key=lambda e: (e.start, e.end, e.type))), published)
     main = next((i for i, e in enumerate(events) if e.type == EventType.ATTACK and e.target is not None), None)
     statements = tuple(replace(s, about=_about(s, events, main)) for s in said)

@@ -19,7 +19,8 @@ is keyed vaguely joins the one unit of its type and time that it can mean:
 
 A person agent counts as well as whom the person acts for (the affiliation of their role, most
 often given across the build: "Russian President Vladimir Putin"), so "Putin's invasion" is
-Russia's and "Prigozhin's mutiny" the Wagner group's.
+Russia's and "Prigozhin's mutiny" the Wagner group's. A country and the bodies of its state (the
+gazetteer's governments: "Moscow", the Kremlin, a ministry) are one agent.
 
 Among the units it could join, those that name one of its own places come first, then the dated
 before the undated (a mention kg could not date is no sign of a second event that day), the
@@ -49,9 +50,15 @@ REPORT_DAYS = 3  # a report that gives no time tells of an event of the days bef
 _COUNTRY, _WEAPON, _AREA = "country", "weapon", "area"
 
 
+@lru_cache(maxsize=4096)
 def _state(agent: str) -> str:
-    """A country and its government act as one ("Russia annexed …", "Moscow's annexation")."""
+    """A country and the bodies of its state act as one ("Russia annexed …", "Moscow's annexation",
+    "the Kremlin blamed …", "the defence ministry said …"): the gazetteer's governments of a country."""
     kind, _, name = agent.partition("/")
+    gazetteer = Gazetteer.load()
+    entry = gazetteer.get(agent) or (gazetteer.get(f"country/{name}") if kind == "government" else None)
+    if entry is not None and entry.kind in ("country", "government") and entry.country:
+        return f"state/{entry.country}"
     return f"country/{name}" if kind == "government" else agent
 
 
