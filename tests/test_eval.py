@@ -167,7 +167,7 @@ def test_eval_check_on_the_dev_set(dev_out):
                                       "--facts", str(DEV / "gold_facts.json"), "--targets", "dev", "--check"])
     assert result.exit_code == 0, result.output
     for part in ("entity all", "direct quotes with speaker", "reported speech", "event Other: ", "event dates right",
-                 "event identity", "person clusters", "packages told by two or more", "target missed"):
+                 "event identity", "person clusters", "packages told by two or more", "target met"):
         assert part in result.output, part
     as_json = CliRunner().invoke(cli, ["eval", str(dev_out), "--entities", str(DEV / "gold_entities.json"),
                                        "--facts", str(DEV / "gold_facts.json"), "--targets", "dev", "--format", "json"])
