@@ -13,8 +13,7 @@ from typing import TYPE_CHECKING
 
 from kg.nlp.event_stance import echoes, stance_events, without_charges
 from kg.nlp.event_times import at_precision, complete_dates
-from kg.nlp.events import _Sentence as EventContext
-from kg.nlp.events import extract_events
+from kg.nlp.events import EventContext, extract_events
 from kg.nlp.facts import ArticleFacts, EventMention, GrantMention, Statement
 from kg.nlp.gazetteer import Gazetteer
 from kg.nlp.grants import extract_grants

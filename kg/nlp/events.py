@@ -47,7 +47,7 @@ _ACTORS = (PERSON, ORGANIZATION, COUNTRY)
 _CHANNELS = ("media", "platform")  # gazetteer kinds that carry news, never what an event is done to
 
 
-class _Sentence:
+class EventContext:
     def __init__(self, doc: "Doc", mentions: list[Mention], gazetteer: Gazetteer, published: date | None):
         self.doc, self.mentions, self.gazetteer, self.published = doc, mentions, gazetteer, published
 
@@ -86,7 +86,7 @@ def _undergoes(subject: "Token") -> bool:
 _STRIKES = (EventType.ATTACK, EventType.INTERCEPTION)  # events with an instrument, a count, an outcome
 
 
-def _governing_actor(ctx: _Sentence, trigger: "Token") -> Mention | None:
+def _governing_actor(ctx: EventContext, trigger: "Token") -> Mention | None:
     """The first named subject up the parse from a noun trigger (skipping pronouns); none when the
     trigger's phrase is itself a subject ("Peskov said the mutiny would not change anything": the
     mutiny is what is spoken of, not Peskov's)."""
@@ -116,7 +116,7 @@ def _target_kinds(trigger: "Token") -> tuple[str, ...]:
     return (WEAPON,) if event_type(trigger) in (EventType.INTERCEPTION, EventType.PLANE_CRASH) else _ACTORS + (PLACE,)
 
 
-def _phrase_roles(ctx: _Sentence, trigger: "Token", agent: Mention | None,
+def _phrase_roles(ctx: EventContext, trigger: "Token", agent: Mention | None,
                   target: Mention | None) -> tuple[Mention | None, Mention | None]:
     """Roles in the trigger's own phrase: its owner, a demonym, its prepositions, those of a
     participle modifying it ("a missile attack launched by Russia on Odesa") and those of the light
@@ -151,7 +151,7 @@ def _phrase_roles(ctx: _Sentence, trigger: "Token", agent: Mention | None,
     return agent, target
 
 
-def _target_of_copula(ctx: _Sentence, trigger: "Token", kinds: tuple[str, ...]) -> Mention | None:
+def _target_of_copula(ctx: EventContext, trigger: "Token", kinds: tuple[str, ...]) -> Mention | None:
     """"The bridge was the target of a drone attack": the subject of "be the target of" an event."""
     noun = trigger.head.head if trigger.dep_ == "pobj" and trigger.head.lower_ == "of" else None
     if noun is None or noun.dep_ != "attr" or noun.lemma_.lower() not in lexicon.words("event_target_nouns"):
@@ -160,7 +160,7 @@ def _target_of_copula(ctx: _Sentence, trigger: "Token", kinds: tuple[str, ...]) 
     return ctx.target_at(subject, kinds) if subject is not None else None
 
 
-def _undergoer(ctx: _Sentence, trigger: "Token", kinds: tuple[str, ...]) -> Mention | None:
+def _undergoer(ctx: EventContext, trigger: "Token", kinds: tuple[str, ...]) -> Mention | None:
     """"Ukraine faced a massive strike", "the port came under attack": the subject of a verb of
     undergoing (event_undergoing_verbs) is the target of the event noun it takes."""
     verb = trigger.head
@@ -174,7 +174,7 @@ def _undergoer(ctx: _Sentence, trigger: "Token", kinds: tuple[str, ...]) -> Ment
     return ctx.target_at(subject, kinds)
 
 
-def _roles(ctx: _Sentence, trigger: "Token") -> _Roles:
+def _roles(ctx: EventContext, trigger: "Token") -> _Roles:
     agent: Mention | None = None
     target: Mention | None = None
     alleged = False
@@ -222,7 +222,7 @@ def _roles(ctx: _Sentence, trigger: "Token") -> _Roles:
     return {"agent": agent, "target": target, "alleged": alleged and agent is not None}
 
 
-def _count(ctx: _Sentence, m: Mention | None) -> int | None:
+def _count(ctx: EventContext, m: Mention | None) -> int | None:
     """"38 drones", "two drones": the number modifying a weapon mention."""
     span = ctx.doc.char_span(m.start, m.end, alignment_mode="expand") if m is not None else None
     if span is None:
@@ -233,12 +233,12 @@ def _count(ctx: _Sentence, m: Mention | None) -> int | None:
     return None
 
 
-def _root(ctx: _Sentence, m: Mention | None) -> "Token | None":
+def _root(ctx: EventContext, m: Mention | None) -> "Token | None":
     span = ctx.doc.char_span(m.start, m.end, alignment_mode="expand") if m is not None else None
     return span.root if span is not None else None
 
 
-def _instrument(ctx: _Sentence, trigger: "Token", sentence: "Span", target: Mention | None) -> Mention | None:
+def _instrument(ctx: EventContext, trigger: "Token", sentence: "Span", target: Mention | None) -> Mention | None:
     """A weapon of the sentence the event was carried out with: not its target, nor one coordinated
     with the target ("six missiles and 25 drones were shot down": both were), nor one that acts on
     its own (acts_elsewhere)."""
@@ -257,7 +257,7 @@ def _ref(m: Mention | None) -> Ref | None:
 def extract_events(doc: "Doc", mentions: tuple[Mention, ...], gazetteer: Gazetteer,
                    published: date | None) -> tuple[EventMention, ...]:
     """Every event report of a parsed article, in text order."""
-    ctx = _Sentence(doc, sorted(mentions, key=lambda m: m.start), gazetteer, published)
+    ctx = EventContext(doc, sorted(mentions, key=lambda m: m.start), gazetteer, published)
     events = []
     for index, sentence in enumerate(doc.sents):
         outcome = next((p for p in lexicon.ordered("no_harm") if p in sentence.text.lower()), None)
