@@ -122,3 +122,17 @@ def test_an_unchanged_graph_is_not_read_from_the_spool(sample_out, tmp_path):
         list(spooled.graphs)
     again = sync(store, spooled, digests)
     assert again.as_dict() == {"graphs_added": [], "graphs_replaced": [], "graphs_unchanged": len(first.added)}
+
+
+def test_a_spooled_build_of_the_dev_set_writes_the_same_outputs(dev_out, tmp_path, monkeypatch):
+    """Real reports (their escapes, languages, numbers) through the spool: every output file as the
+    in-memory build's."""
+    from kg.config import Settings
+    from kg.run import build as build_module
+    from kg.run.outputs import OUTPUT_FILES
+    from tests.conftest import DEV
+
+    monkeypatch.setattr(build_module, "SPOOL_ABOVE_ARTICLES", 0)
+    build_module.build([DEV / "articles.jsonl"], tmp_path, Settings())
+    for name in OUTPUT_FILES:
+        assert (tmp_path / name).read_bytes() == (dev_out / name).read_bytes(), name
