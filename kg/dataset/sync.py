@@ -7,7 +7,8 @@ is applied graph by graph instead: each named graph in one transaction (every gr
 then the merged default graph, last, in batches of DEFAULT_BATCH triples; a build killed while those
 are written leaves the default graph partly merged until the next build completes it.
 
-Memory: the build's quads are read where they are (`SortedQuads`, graph by graph), each graph is
+Memory: the build's quads are read where they are (`SortedQuads`, or `SpooledQuads` on disk, graph
+by graph; a graph whose digest is the one recorded at the last sync is not read at all), each graph is
 compared with the store's on its own, the text of a change is made only when it is sent, and the
 merged default graph is compared through 16-byte digests of its triples rather than sets of quads
 (at 1,000 generated articles the peak of a first `--store` build fell from 6.6 GB to about the

@@ -9,7 +9,10 @@ default graph) are kept as sorted runs of keys on disk and merged when read.
 `SpooledQuads` reads like `SortedQuads`: `graphs` gives (graph, rows) in the same order (the
 default graph first, then the named graphs by their N-Quads spelling), `merged` the merged triples
 in order; each time they are read, graph by graph and in batches, from the files. The text of the
-N-Quads dump is the spool's own (`nquads_chunks`), so nothing is spelled twice.
+N-Quads dump is the spool's own (`nquads_chunks`), so nothing is spelled twice. `quad_runs` gives
+each graph's rows with the quads the parser made (kg.export.rdf writes TriG and JSON-LD and gathers
+the projection's rows from one parse of each graph); `named_graphs` gives each graph's name and a
+reader, so that a store sync parses only the graphs whose digest changed.
 """
 
 from __future__ import annotations
