@@ -7,8 +7,12 @@ from collections import defaultdict
 import pyoxigraph as ox
 import pytest
 
-from kg.export.projection import to_networkx
+from kg.dataset.sync import sync
+from kg.export.jsonld import jsonld_document
+from kg.export.projection import network_of, to_networkx
+from kg.export.quadscan import Collected
 from kg.export.rdf import DUMPS, write_dumps
+from kg.graph.namespaces import PREFIXES
 from kg.graph.quads import QuadCollector
 from kg.graph.spool import QuadSpool
 
@@ -20,10 +24,10 @@ def _by_graph(path):
     return graphs
 
 
-@pytest.mark.parametrize("run_keys", [50, 250_000])  # many sorted runs of merged keys, or one
-def test_spooled_quads_are_the_sorted_quads(sample_out, tmp_path, run_keys):
+def _both(sample_out, folder, run_keys=250_000):
+    """The sample build's quads in memory and through a spool in `folder`, and its graphs as read."""
     graphs = _by_graph(sample_out / "graph.nq")
-    memory, spool = QuadCollector(), QuadSpool(tmp_path, run_keys=run_keys)
+    memory, spool = QuadCollector(), QuadSpool(folder, run_keys=run_keys)
     for sink in (memory, spool):
         default = sink.graph()
         for name, triples in graphs.items():  # the graphs in the order read, duplicates added
@@ -32,7 +36,12 @@ def test_spooled_quads_are_the_sorted_quads(sample_out, tmp_path, run_keys):
                     default.add(t)
             else:
                 sink.add_graph(name, triples + triples[:3])
-    expected, spooled = memory.finish(), spool.finish()
+    return memory.finish(), spool.finish(), spool, graphs
+
+
+@pytest.mark.parametrize("run_keys", [50, 250_000])  # many sorted runs of merged keys, or one
+def test_spooled_quads_are_the_sorted_quads(sample_out, tmp_path, run_keys):
+    expected, spooled, spool, graphs = _both(sample_out, tmp_path, run_keys)
     assert len(spool._runs) > 1 if run_keys == 50 else len(spool._runs) == 1
     assert len(spooled) == len(expected) == sum(len(set(t)) for t in graphs.values())
     assert spooled.digests == expected.digests
@@ -78,3 +87,52 @@ def test_a_spooled_build_writes_the_same_outputs(tmp_path, monkeypatch):
     assert spooled and spooled[0] > 1000  # the graphs went through the spool
     for name in OUTPUT_FILES:
         assert (tmp_path / "spool" / name).read_bytes() == (tmp_path / "memory" / name).read_bytes(), name
+
+
+@pytest.mark.parametrize("where", ["memory", "spool"])
+def test_one_pass_writes_what_each_writer_writes(sample_out, tmp_path, where):
+    """TriG, JSON-LD and the projection's rows from one pass over the graphs (write_dumps) are what
+    each writer makes on its own pass."""
+    memory, spooled, _, _ = _both(sample_out, tmp_path)
+    quads = memory if where == "memory" else spooled
+    found = Collected()
+    write_dumps(quads, tmp_path, collected=found)
+    assert (tmp_path / "graph.trig").read_bytes() == ox.serialize(memory.iter_quads(), format=ox.RdfFormat.TRIG,
+                                                                  prefixes=PREFIXES)
+    assert (tmp_path / "graph.jsonld").read_bytes() == jsonld_document(memory, "https://w3id.org/evkg/id/")
+    assert (tmp_path / "graph.ttl").read_bytes() == ox.serialize(memory.iter_triples(), format=ox.RdfFormat.TURTLE,
+                                                                 prefixes=PREFIXES)
+    assert list(quads.iter_quads()) == memory.quads and list(quads.iter_triples()) == list(memory.iter_triples())
+    assert quads.default == memory.graphs[0][1] and [(g, read()) for g, read in quads.named_graphs()] == memory.graphs[1:]
+    one_pass, alone = network_of(found), to_networkx(memory)
+    assert list(one_pass.nodes(data=True)) == list(alone.nodes(data=True))
+    assert list(one_pass.edges(keys=True, data=True)) == list(alone.edges(keys=True, data=True))
+
+
+def test_an_unchanged_graph_is_not_read_from_the_spool(sample_out, tmp_path):
+    """A sync whose graphs all have the digests recorded last time reads none of them: with the spool
+    file spoilt after the first sync, the second still finds every graph unchanged."""
+    _, spooled, _, _ = _both(sample_out, tmp_path)
+    store, digests = ox.Store(), tmp_path / "digests.json"
+    first = sync(store, spooled, digests)
+    assert first.added and not first.replaced
+    path = tmp_path / "graphs.nq"
+    path.write_bytes(b"not N-Quads " * (path.stat().st_size // 12 + 1))
+    with pytest.raises(SyntaxError):  # the spool is spoilt indeed
+        list(spooled.graphs)
+    again = sync(store, spooled, digests)
+    assert again.as_dict() == {"graphs_added": [], "graphs_replaced": [], "graphs_unchanged": len(first.added)}
+
+
+def test_a_spooled_build_of_the_dev_set_writes_the_same_outputs(dev_out, tmp_path, monkeypatch):
+    """Real reports (their escapes, languages, numbers) through the spool: every output file as the
+    in-memory build's."""
+    from kg.config import Settings
+    from kg.run import build as build_module
+    from kg.run.outputs import OUTPUT_FILES
+    from tests.conftest import DEV
+
+    monkeypatch.setattr(build_module, "SPOOL_ABOVE_ARTICLES", 0)
+    build_module.build([DEV / "articles.jsonl"], tmp_path, Settings())
+    for name in OUTPUT_FILES:
+        assert (tmp_path / name).read_bytes() == (dev_out / name).read_bytes(), name

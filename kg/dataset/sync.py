@@ -7,7 +7,8 @@ is applied graph by graph instead: each named graph in one transaction (every gr
 then the merged default graph, last, in batches of DEFAULT_BATCH triples; a build killed while those
 are written leaves the default graph partly merged until the next build completes it.
 
-Memory: the build's quads are read where they are (`SortedQuads`, graph by graph), each graph is
+Memory: the build's quads are read where they are (`SortedQuads`, or `SpooledQuads` on disk, graph
+by graph; a graph whose digest is the one recorded at the last sync is not read at all), each graph is
 compared with the store's on its own, the text of a change is made only when it is sent, and the
 merged default graph is compared through 16-byte digests of its triples rather than sets of quads
 (at 1,000 generated articles the peak of a first `--store` build fell from 6.6 GB to about the
@@ -103,21 +104,21 @@ def _default_changes(store: ox.Store, quads: SortedQuads | SpooledQuads) -> tupl
 
 def _plan(store: ox.Store, quads: SortedQuads | SpooledQuads, recorded: dict[str, str] | None):
     """The named graphs to write (graph, its rows, the quads it replaces), every graph's digest, and
-    the report. A graph whose digest is the one recorded at the last sync is not read from the store."""
+    the report. A graph whose digest is the one recorded at the last sync is not read from the store,
+    nor from the build's quads (on disk, `SpooledQuads`, it is not even parsed)."""
     writes: list[tuple[ox.NamedNode, list, set[ox.Quad]]] = []
     digests: dict[str, str] = {}
     added: list[str] = []
     replaced: list[str] = []
     unchanged = 0
-    for graph, rows in quads.graphs:
-        if isinstance(graph, ox.DefaultGraph):
-            continue
+    for graph, read in quads.named_graphs():
         if not isinstance(graph, ox.NamedNode):  # SPARQL cannot DROP a blank-node graph
             raise InputError(f"store: the graph {graph} is named by a blank node")
         digests[graph.value] = quads.digests[str(graph)]  # made while sorting (SortedQuads.digests)
         if recorded is not None and recorded.get(graph.value) == digests[graph.value]:
             unchanged += 1
             continue
+        rows = read()
         old = set(store.quads_for_pattern(None, None, None, graph))
         if old == _graph_quads(graph, rows):
             unchanged += 1
@@ -138,7 +139,7 @@ def _default_changes_of(store: ox.Store, quads: SortedQuads | SpooledQuads, writ
     merge of its graphs and the build's own default-graph triples, as the last complete sync left
     it): their triples not there yet are added; their old triples no other graph holds are removed;
     the build's own default triples (extraction graphs, totals) replace the old ones."""
-    own = {(s, p, _stored(o)) for graph, rows in quads.graphs if isinstance(graph, ox.DefaultGraph) for s, p, o in rows}
+    own = {(s, p, _stored(o)) for s, p, o in quads.default}  # (the named graphs are not read)
     patterns = {(None, p, o if p == _TYPE else None) for _, p, o in own}
     changed = {graph for graph, _, _ in writes}
     old_own = {(q.subject, q.predicate, q.object) for subject, predicate, obj in patterns

@@ -19,7 +19,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg.graph.namespaces import PREFIXES
-from kg.graph.quads import SortedQuads, graph_runs
+from kg.graph.quads import GraphRun, SortedQuads, graph_runs
 from kg.graph.spool import BUILT, SpooledQuads
 
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
@@ -90,6 +90,12 @@ def write_jsonld(quads: SortedQuads | SpooledQuads | Iterable[ox.Quad], path: Pa
 
 def jsonld_chunks(quads: SortedQuads | SpooledQuads | Iterable[ox.Quad], base_iri: str) -> Iterator[str]:
     """The text of `jsonld_document`, one piece per graph."""
+    return run_chunks(quads.graphs if isinstance(quads, BUILT) else graph_runs(quads), base_iri)
+
+
+def run_chunks(runs: Iterable[GraphRun], base_iri: str) -> Iterator[str]:
+    """The text of `jsonld_document` from sorted (graph, rows) runs: a piece as each non-empty run
+    is read (so a caller can feed other writers from the same runs), and the end of the document."""
     ctx = context(base_iri)
     namespaces = sorted(ctx.items(), key=lambda item: -len(item[1]))  # longest first: "…/ontology#" before "…/"
     spelled: dict[str, str] = {}
@@ -104,7 +110,6 @@ def jsonld_chunks(quads: SortedQuads | SpooledQuads | Iterable[ox.Quad], base_ir
     out = ["{" + pads[1] + '"@context": ' + json.dumps(ctx, ensure_ascii=False, indent=1).replace("\n", pads[1])
            + "," + pads[1] + '"@graph": ']
     append = out.append
-    runs = quads.graphs if isinstance(quads, BUILT) else graph_runs(quads)
     top = "["  # what the next top-level item starts with
     for graph, triples in runs:
         if not triples:

@@ -101,7 +101,13 @@ def _attribute(predicate: str) -> str:
 @collector_paused
 def to_networkx(dataset: SortedQuads | SpooledQuads | Iterable[ox.Quad] | Dataset) -> nx.MultiDiGraph:
     """Typed nodes and relation-labelled edges (see the module doc). Deterministic order."""
-    found = Collected(rows_of(dataset))
+    return network_of(Collected(rows_of(dataset)))
+
+
+@collector_paused
+def network_of(found: Collected) -> nx.MultiDiGraph:
+    """The projection of what a pass over every quad gathered (kg.export.rdf.write_dumps makes that
+    pass while it writes the dumps, so that a build's graphs are read once for both)."""
     nodes = sorted(s for s in found.types if not s.startswith("_:") and s not in found.machinery
                    and s not in found.values)
     node_set = set(nodes)

@@ -82,7 +82,7 @@ def rows_of(dataset) -> Iterable[tuple]:
 class Collected:
     """What one pass over the quads gathers (keys of subjects and objects: see `term_key`)."""
 
-    def __init__(self, rows: Iterable[tuple]):
+    def __init__(self, rows: Iterable[tuple] = ()):
         self.types: dict[str, set[str]] = defaultdict(set)
         self.machinery: set[str] = set()
         self.values: set[str] = set()
@@ -95,11 +95,16 @@ class Collected:
         self.selectors: dict[str, list[str]] = defaultdict(list)
         self.first: dict[tuple[str, str], Term] = {}  # (subject, predicate) -> its value: sources, offsets
         self.rest: list[tuple[str, str, Term]] = []  # every other quad, for attributes and edges
-        types, machinery, values, first, keep = self.types, self.machinery, self.values, self.first, self.rest.append
         # Terms are read once: a subject once per run of its triples (rows may be read from disk
         # and let go: no cache by id), a predicate (with what to do with it) and a class once in all.
-        predicates: dict[ox.NamedNode, tuple[str, int]] = {}
-        classes: dict[ox.NamedNode, tuple[str, int]] = {}  # -> (CURIE, 1 machinery / 2 value / 0 neither)
+        self._predicates: dict[ox.NamedNode, tuple[str, int]] = {}
+        self._classes: dict[ox.NamedNode, tuple[str, int]] = {}  # -> (CURIE, 1 machinery / 2 value / 0 neither)
+        self.add(rows)
+
+    def add(self, rows: Iterable[tuple]) -> None:
+        """Gather more rows (a build's graphs one at a time, in order, as a dump is written)."""
+        types, machinery, values, first, keep = self.types, self.machinery, self.values, self.first, self.rest.append
+        predicates, classes = self._predicates, self._classes
         last: object = None
         s = ""
         skip = False

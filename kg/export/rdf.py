@@ -7,17 +7,20 @@ sorted here and streamed through Oxigraph's serialisers, which keep the order th
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections import deque
+from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 import pyoxigraph as ox
 from rdflib import Dataset
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
-from kg.export.atomic import write_atomic
-from kg.export.jsonld import write_jsonld
+from kg.export.atomic import atomic_path, write_atomic
+from kg.export.jsonld import run_chunks, write_jsonld
+from kg.export.quadscan import Collected
 from kg.graph.namespaces import PREFIXES
-from kg.graph.quads import QuadCollector, SortedQuads
+from kg.graph.quads import GraphRun, QuadCollector, SortedQuads
 from kg.graph.spool import BUILT, SpooledQuads
 from kg.graph.terms import to_oxigraph
 
@@ -106,12 +109,36 @@ def write_dump(quads: SortedQuads | SpooledQuads, path: Path, rdf_format: ox.Rdf
 
 
 def write_dumps(quads: SortedQuads | SpooledQuads | Iterable[ox.Quad], out_dir: Path,
-                base_iri: str = "https://w3id.org/evkg/id/") -> dict[str, Path]:
-    """Write the four dumps atomically; return their paths by file name."""
+                base_iri: str = "https://w3id.org/evkg/id/", collected: Collected | None = None) -> dict[str, Path]:
+    """Write the four dumps atomically; return their paths by file name. TriG and JSON-LD are
+    written in one pass over the graphs (`collected`, if given, gathers the network projection's
+    rows in the same pass): graphs on disk are read and parsed once for the three."""
     if not isinstance(quads, BUILT):
         quads = collect(quads)
-    written = {}
-    for name, rdf_format in DUMPS.items():
-        write_dump(quads, out_dir / name, rdf_format, base_iri)
-        written[name] = out_dir / name
-    return written
+    with atomic_path(out_dir / "graph.trig") as trig, atomic_path(out_dir / "graph.jsonld") as jsonld, \
+            open(jsonld, "wb") as jsonld_out:
+        ox.serialize(_one_pass(quads, jsonld_out, base_iri, collected), str(trig), ox.RdfFormat.TRIG,
+                     prefixes=PREFIXES)
+    for name in ("graph.nq", "graph.ttl"):
+        write_dump(quads, out_dir / name, DUMPS[name], base_iri)
+    return {name: out_dir / name for name in DUMPS}
+
+
+def _one_pass(quads: SortedQuads | SpooledQuads, jsonld: BinaryIO, base_iri: str,
+              collected: Collected | None) -> Iterator[ox.Quad]:
+    """Every quad, in order, for the TriG writer that pulls them; as each graph goes by, its JSON-LD
+    is written and its rows handed to `collected`. Each graph's quads are held until the JSON-LD
+    writer has taken its rows (it yields once a graph is done; it skips an empty one)."""
+    pending: deque[list[ox.Quad]] = deque()
+
+    def runs() -> Iterator[GraphRun]:
+        for graph, rows, graph_quads in quads.quad_runs():
+            if collected is not None:
+                collected.add(rows)
+            pending.append(graph_quads)
+            yield graph, rows
+
+    for chunk in run_chunks(runs(), base_iri):
+        jsonld.write(chunk.encode("utf-8"))
+        while pending:
+            yield from pending.popleft()

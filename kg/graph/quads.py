@@ -10,8 +10,9 @@ object. The merged graph (every triple once, for Turtle) comes from the same pas
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 
 import pyoxigraph as ox
 
@@ -61,6 +62,19 @@ class SortedQuads:
 
     def iter_triples(self) -> Iterator[ox.Triple]:
         return (ox.Triple(s, p, o) for s, p, o in self.merged)
+
+    @property
+    def default(self) -> list[Triple]:
+        """The rows of the default graph (the first run, when there is one)."""
+        return self.graphs[0][1] if self.graphs and isinstance(self.graphs[0][0], ox.DefaultGraph) else []
+
+    def quad_runs(self) -> Iterator[tuple[ox.NamedNode | ox.DefaultGraph, list[Triple], list[ox.Quad]]]:
+        """(graph, rows, its `ox.Quad`s) of each graph, in order (the quads made one graph at a time)."""
+        return ((graph, rows, [ox.Quad(s, p, o, graph) for s, p, o in rows]) for graph, rows in self.graphs)
+
+    def named_graphs(self) -> Iterator[tuple[ox.NamedNode, Callable[[], list[Triple]]]]:
+        """(graph, a function that gives its rows) of each named graph, in order (as `SpooledQuads`)."""
+        return ((graph, partial(_same, rows)) for graph, rows in self.graphs if not isinstance(graph, ox.DefaultGraph))
 
     def to_rdflib(self):
         """The quads as an rdflib Dataset (for code written against rdflib; slow on big builds)."""
@@ -139,6 +153,10 @@ class Spellings:
                 obj = objects[id(o)] = str(o)
             keyed[subject + predicate + obj] = triple
         return keyed
+
+
+def _same(rows: list[Triple]) -> list[Triple]:
+    return rows
 
 
 def graph_digest(keys: list[str]) -> str:

@@ -9,13 +9,17 @@ default graph) are kept as sorted runs of keys on disk and merged when read.
 `SpooledQuads` reads like `SortedQuads`: `graphs` gives (graph, rows) in the same order (the
 default graph first, then the named graphs by their N-Quads spelling), `merged` the merged triples
 in order; each time they are read, graph by graph and in batches, from the files. The text of the
-N-Quads dump is the spool's own (`nquads_chunks`), so nothing is spelled twice.
+N-Quads dump is the spool's own (`nquads_chunks`), so nothing is spelled twice. `quad_runs` gives
+each graph's rows with the quads the parser made (kg.export.rdf writes TriG and JSON-LD and gathers
+the projection's rows from one parse of each graph); `named_graphs` gives each graph's name and a
+reader, so that a store sync parses only the graphs whose digest changed.
 """
 
 from __future__ import annotations
 
 import heapq
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
+from functools import partial
 from itertools import groupby
 from pathlib import Path
 
@@ -98,22 +102,50 @@ class SpooledQuads:
     @property
     def graphs(self) -> Iterator[GraphRun]:
         """(graph, rows) of the default graph, then of each named graph, in order."""
-        yield ox.DefaultGraph(), self._default
+        return ((graph, rows) for graph, rows, _ in self.quad_runs())
+
+    @property
+    def default(self) -> list[Triple]:
+        """The rows of the default graph (held in memory: nothing is read)."""
+        return self._default
+
+    def quad_runs(self) -> Iterator[tuple[ox.NamedNode | ox.DefaultGraph, list[Triple], list[ox.Quad]]]:
+        """(graph, rows, its `ox.Quad`s) of each graph, in order: each graph parsed once, and the
+        quads the parser made handed on as they are (a TriG writer takes them without new ones)."""
+        default = ox.DefaultGraph()
+        yield default, self._default, [ox.Quad(s, p, o, default) for s, p, o in self._default]
+        for graph, quads in self._parsed():
+            yield graph, _rows(quads), quads
+
+    def _parsed(self) -> Iterator[tuple[ox.NamedNode, list[ox.Quad]]]:
         with open(self._path, "rb") as spool:
             for spelling, offset, length in self._index:
                 spool.seek(offset)
-                quads = ox.parse(spool.read(length), ox.RdfFormat.N_QUADS)
-                yield ox.NamedNode(spelling[1:-1]), [(q.subject, q.predicate, q.object) for q in quads]
+                yield ox.NamedNode(spelling[1:-1]), list(ox.parse(spool.read(length), ox.RdfFormat.N_QUADS))
+
+    def named_graphs(self) -> Iterator[tuple[ox.NamedNode, Callable[[], list[Triple]]]]:
+        """(graph, a function that reads its rows) of each named graph, in order: a reader that only
+        needs a graph's name and digest (kg.dataset.sync) parses nothing."""
+        for spelling, offset, length in self._index:
+            yield ox.NamedNode(spelling[1:-1]), partial(self._rows, offset, length)
+
+    def _rows(self, offset: int, length: int) -> list[Triple]:
+        with open(self._path, "rb") as spool:
+            spool.seek(offset)
+            return _rows(ox.parse(spool.read(length), ox.RdfFormat.N_QUADS))
 
     @property
     def merged(self) -> Iterator[Triple]:
         """Every triple of every graph once, in order: the sorted runs merged."""
+        return ((t.subject, t.predicate, t.object) for t in self.iter_triples())
+
+    def iter_triples(self) -> Iterator[ox.Triple]:
+        """The merged triples as the parser makes them (see `merged`)."""
         files = [open(run, encoding="utf-8") for run in self._runs]  # noqa: SIM115 (closed below)
         try:
             lines = (key for key, _ in groupby(heapq.merge(*files)))
             while batch := [key_line(k.rstrip("\n"), " .") for _, k in zip(range(_BATCH), lines)]:
-                for t in ox.parse("".join(batch).encode(), ox.RdfFormat.N_TRIPLES):
-                    yield t.subject, t.predicate, t.object
+                yield from (q.triple for q in ox.parse("".join(batch).encode(), ox.RdfFormat.N_TRIPLES))
         finally:
             for f in files:
                 f.close()
@@ -129,10 +161,19 @@ class SpooledQuads:
                 yield spool.read(length)
 
     def iter_quads(self) -> Iterator[ox.Quad]:
-        return (ox.Quad(s, p, o, graph) for graph, rows in self.graphs for s, p, o in rows)
+        """Every quad, in order: the default graph's made here, the others as the parser makes them."""
+        yield from (ox.Quad(s, p, o) for s, p, o in self._default)
+        for _, quads in self._parsed():
+            yield from quads
 
-    def iter_triples(self) -> Iterator[ox.Triple]:
-        return (ox.Triple(s, p, o) for s, p, o in self.merged)
+
+def _rows(quads: Iterable[ox.Quad]) -> list[Triple]:
+    """The (subject, predicate, object) rows of one graph's parsed quads, each term one object
+    however often it occurs, as in memory: the writers' caches by object (kg.export.jsonld) and the
+    projection's runs of a subject (kg.export.quadscan) then work as they do on `SortedQuads`."""
+    terms: dict = {}
+    one = terms.setdefault
+    return [(one(s, s), one(p, p), one(o, o)) for s, p, o, _ in quads]
 
 
 BUILT = (SortedQuads, SpooledQuads)  # what the graph stage hands on, in memory or on disk

@@ -89,7 +89,8 @@ def pipeline(model: str, gazetteer: Gazetteer) -> "Language":
 
 
 # Above this many articles the graph stage writes each graph to disk (kg.graph.spool): at 1,000
-# generated articles 0.84 -> 0.48 GB after the graph stage, but the outputs take about twice as long.
+# generated articles 0.84 -> 0.48 GB after the graph stage; the dumps and the projection take about
+# 1.2 times as long (benchmarks/spool_stages.py, README "The graph stage on disk").
 SPOOL_ABOVE_ARTICLES = 2_000
 
 Extraction = tuple[ArticleMentions, ArticleFacts]

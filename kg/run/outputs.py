@@ -6,7 +6,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from kg.export.atomic import remove_stale_temporaries, staged_outputs
-from kg.export.network import flatten, to_networkx, write_gexf, write_graphml
+from kg.export.network import flatten, write_gexf, write_graphml
+from kg.export.projection import network_of
+from kg.export.quadscan import Collected
 from kg.export.rdf import write_dumps
 from kg.export.report import write_report
 from kg.export.stats import compute_stats
@@ -28,9 +30,11 @@ def write_outputs(quads: SortedQuads | SpooledQuads, report: dict[str, object], 
     remove_stale_temporaries(out_dir)
     with staged_outputs(out_dir) as staging:
         stage(progress, stages.DUMPS)
-        write_dumps(quads, staging, base_iri)
+        found = Collected()  # the projection's pass over the graphs is made with the dumps'
+        write_dumps(quads, staging, base_iri, found)
         stage(progress, stages.NETWORK)
-        network = to_networkx(quads)
+        network = network_of(found)
+        del found
         flat = flatten(network)  # GraphML and GEXF hold the same flattened graph
         write_graphml(network, staging / "graph.graphml", flat)
         write_gexf(network, staging / "graph.gexf", flat)
