@@ -249,3 +249,9 @@ def test_a_pull_out_is_a_withdrawal(nlp):
 def test_what_an_explosion_hit_is_no_attack_of_its_own(nlp):
     assert not [e for e in events(nlp, "The Crimean Bridge was hit by a powerful explosion on Saturday.") if e[0] == "Attack"]
     assert ("Attack", None, "Crimean Bridge", "drone") in events(nlp, "The Crimean Bridge was hit by a drone on Saturday.")
+
+
+def test_the_one_blamed_is_the_target_of_the_blame_not_its_agent(nlp):
+    """A root verb is not its own head: the blaming verb is not an alleging verb above itself."""
+    blame = [e for e in events(nlp, "The governor blamed Ukraine for a drone attack on the bridge.") if e[0] == "Accusation"]
+    assert blame == [("Accusation", None, "Ukraine", None)]

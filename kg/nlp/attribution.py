@@ -79,7 +79,7 @@ def _subject(ctx: Context, cue: "Token") -> "Token | None":
             for child in token.children:
                 if child.dep_ in ("nsubj", "nsubjpass") and not inside(ctx.quotes, child.idx, child.idx + 1):
                     return child
-        if token.dep_ not in ("conj", "xcomp", "advcl", "ccomp") or token.head is token:
+        if token.dep_ not in ("conj", "xcomp", "advcl", "ccomp") or token.head.i == token.i:
             return None
         token = token.head
     return None

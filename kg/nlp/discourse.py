@@ -272,7 +272,7 @@ def _in_subject(doc: "Doc", m: Mention) -> bool:
         if token.dep_ in ("nsubj", "nsubjpass"):  # of a main clause, not of a reported one
             verb = token.head
             return verb.dep_ == "ROOT" or verb.dep_ == "conj" and verb.head.dep_ == "ROOT"
-        if token.dep_ not in _SUBJECT_LINKS or token.head is token:
+        if token.dep_ not in _SUBJECT_LINKS or token.head.i == token.i:
             return False
         token = token.head
     return False

@@ -44,7 +44,7 @@ def speaker_of(ctx: Mentions, pronoun: "Token") -> Mention | None:
         return None
     clause = pronoun.head
     for _ in range(2):
-        if clause.dep_ not in ("ccomp", "conj") or clause.head is clause:
+        if clause.dep_ not in ("ccomp", "conj") or clause.head.i == clause.i:
             clause = clause.head
             continue
         # "X said it …" (what X said) or "X said …, and it rejected …" (X again, in a coordinated clause)
@@ -89,13 +89,13 @@ def clause_subject(token: "Token", undergoes: "Callable[[Token], bool]") -> "Tok
     node, participle = token, token.tag_ == "VBG"
     for _ in range(4):
         subject = next((c for c in node.children if c.dep_ in ("nsubj", "nsubjpass")), None)
-        if subject is not None and not (participle and node is not token and node.dep_ == "ccomp"
+        if subject is not None and not (participle and node.i != token.i and node.dep_ == "ccomp"
                                         and undergoes(subject)):
             return subject
         if node.dep_ == "pcomp" and node.head.dep_ == "prep" and node.head.lower_ in lexicon.words(
                 "event_adjunct_prepositions"):  # "retaliated by bombarding": the main subject; not "accused X of"
             node = node.head.head
-        elif (node.dep_ in _CLIMB or (subject is not None and node.dep_ == "ccomp")) and node.head is not node:
+        elif (node.dep_ in _CLIMB or (subject is not None and node.dep_ == "ccomp")) and node.head.i != node.i:
             node = node.head
         else:
             break

@@ -38,7 +38,7 @@ def clause_verb(token: "Token") -> "Token":
     up its heads (the root when there is none); participles that modify a noun are no clause."""
     node = token
     for _ in range(_MAX_DEPTH):
-        if node.head is node or (node.pos_ in ("VERB", "AUX") and not _modifier(node)):
+        if node.head.i == node.i or (node.pos_ in ("VERB", "AUX") and not _modifier(node)):
             return node
         node = node.head
     return node
@@ -90,7 +90,7 @@ def attached_place(doc: "Doc", mentions: Sequence[Mention], trigger: "Token", se
     after_prep = [m for root, m in found if root.dep_ == "pobj" and root.head.lower_ in preps]
     place = next(iter(after_prep or [m for _, m in found]), None)
     verb = clause_verb(trigger)
-    if place is None and verb.dep_ == "advcl" and verb.head is not verb:
+    if place is None and verb.dep_ == "advcl" and verb.head.i != verb.i:
         # "two people were hurt in the Sumy region after a drone hit a shop": an adverbial clause's
         # event is where its main clause is
         return next((m for m in mentions if m.kind == PLACE and m.sense != Sense.ACTOR and m is not exclude

@@ -61,7 +61,7 @@ def _negated(token: "Token") -> bool:
 
 def _predicate(token: "Token") -> "Token":
     """The first of a coordination ("null and void": "void" is said as "null" is)."""
-    while token.dep_ == "conj" and token.head is not token:
+    while token.dep_ == "conj" and token.head.i != token.i:
         token = token.head
     return token
 
@@ -216,7 +216,7 @@ def _near(a: "Token", b: "Token") -> bool:
     from one verb ("issued a warrant, accusing him of …")."""
     def up(t: "Token") -> list["Token"]:
         chain = [t]
-        while len(chain) < 4 and chain[-1].head is not chain[-1]:
+        while len(chain) < 4 and chain[-1].head.i != chain[-1].i:
             chain.append(chain[-1].head)
         return chain
     return a in up(b) or b in up(a) or a.head.i == b.head.i

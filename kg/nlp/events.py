@@ -92,7 +92,7 @@ def _governing_actor(ctx: EventContext, trigger: "Token") -> Mention | None:
     mutiny is what is spoken of, not Peskov's)."""
     node = trigger
     for _ in range(5):
-        if node.head is node or node.dep_ in ("nsubj", "nsubjpass", "csubj"):
+        if node.head.i == node.i or node.dep_ in ("nsubj", "nsubjpass", "csubj"):
             return None
         node = node.head
         for child in node.children:
@@ -208,13 +208,13 @@ def _roles(ctx: EventContext, trigger: "Token") -> _Roles:
         agent = _governing_actor(ctx, trigger)  # "the Kremlin said it reserved the right to retaliate"
     ancestor = trigger.head
     for _ in range(4):
-        if ancestor.lemma_ in event_words().alleging and ancestor is not trigger:
+        if ancestor.lemma_ in event_words().alleging and ancestor.i != trigger.i:
             alleged = True
             if ancestor.lemma_ in event_words().blaming and agent is None:
                 obj = next((c for c in ancestor.children if c.dep_ == "dobj"), None)
                 agent = ctx.mention_at(obj, _ACTORS) if obj is not None else None
             break
-        if ancestor is ancestor.head:
+        if ancestor.i == ancestor.head.i:
             break
         ancestor = ancestor.head
     if any(c.lower_ in event_words().alleging_modifiers for c in trigger.children):

@@ -142,7 +142,7 @@ def names_a_role_holder(span: "Span") -> bool:
     for _ in range(3):
         if head.lemma_.lower() in lexicon.words("person_role_heads"):
             return True
-        if head.dep_ not in ("pobj", "prep") or head.head is head:
+        if head.dep_ not in ("pobj", "prep") or head.head.i == head.i:
             return False
         head = head.head
     return False

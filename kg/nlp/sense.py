@@ -50,7 +50,7 @@ def _line_start(span: "Span") -> int:
 def _compound_heads(token) -> list:
     """The nouns a modifier chain leads to: "Pentagon press secretary Whitfield" -> press, secretary, Whitfield."""
     heads: list["Token"] = []
-    while token.dep_ in ("compound", "amod", "nmod") and token.head is not token and len(heads) < 4:
+    while token.dep_ in ("compound", "amod", "nmod") and token.head.i != token.i and len(heads) < 4:
         token = token.head
         heads.append(token)
     return heads

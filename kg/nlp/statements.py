@@ -72,12 +72,12 @@ def _cue_for_quote(ctx: _Context, start: int, end: int) -> "Token | None":
     words = [t for t in ctx.doc if start <= t.idx < end]
     for token in words:
         head, steps = token.head, 0
-        while head is not head.head and start <= head.idx < end and steps < 8:
+        while head.i != head.head.i and start <= head.idx < end and steps < 8:
             head, steps = head.head, steps + 1
         for _ in range(3):
             if _is_cue(ctx, head) and not (start <= head.idx < end):
                 return _nearer_after(ctx, end, head)
-            if head is head.head:
+            if head.i == head.head.i:
                 break
             head = head.head
     last = ctx.sentences[ctx.sentence_index(end - 1)]
