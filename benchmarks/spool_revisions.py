@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import gc
 import importlib
+import shutil
 import sys
 import tempfile
 import time
@@ -83,9 +84,13 @@ def main() -> None:
             print(line, flush=True)
             del quads
             gc.collect()
+            if spool is not None:
+                shutil.rmtree(spool._folder)
         same = all((outs["before"] / f).read_bytes() == (outs["after"] / f).read_bytes()
                    for f in ("graph.trig", "graph.nq", "graph.ttl", "graph.jsonld"))
         print(f"round {r}: dumps {'the same bytes' if same else 'DIFFER'}", flush=True)
+        for out in outs.values():
+            shutil.rmtree(out)
 
 
 def _syncs(sync_module, quads) -> str:
