@@ -24,6 +24,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from kg.nlp import lexicon
+from kg.nlp.doc_text import doc_text
 from kg.nlp.gazetteer import Gazetteer
 from kg.nlp.mention import COUNTRY, ORGANIZATION, PERSON, PLACE, WEAPON, Mention
 
@@ -221,7 +222,7 @@ _AGENCY_TAG = re.compile(r"/([A-Z][A-Za-z]{1,20})/")
 def agency_tags(doc: "Doc", gazetteer: Gazetteer, make: MakeMention) -> list[Mention]:
     """"MOSCOW, June 6. /TASS/.": the agency of a dateline in slashes, often one token with them."""
     found = []
-    for match in _AGENCY_TAG.finditer(doc.text):
+    for match in _AGENCY_TAG.finditer(doc_text(doc)):
         entry = gazetteer.lookup(match.group(1))
         span = doc.char_span(match.start(1), match.end(1), alignment_mode="expand")
         if entry is not None and entry.kind == "media" and span is not None:
@@ -233,7 +234,7 @@ def agency_tags(doc: "Doc", gazetteer: Gazetteer, make: MakeMention) -> list[Men
 
 def for_weapon(doc: "Doc", m: Mention, weapons: list[Mention]) -> bool:
     """"ammunition for HIMARS": a catch-all word made specific by the weapon it is for."""
-    after = doc.text[m.end : m.end + 5]
+    after = doc_text(doc)[m.end : m.end + 5]
     return after.startswith(" for ") and any(0 <= w.start - m.end <= 40 for w in weapons)
 
 
