@@ -180,3 +180,27 @@ def test_spacy_finds_the_components_by_entry_point_with_their_config(tmp_path):
                           env={**os.environ, "PYTHONPATH": str(ROOT)})
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["en", "en"]
+
+
+def test_the_build_pipeline_takes_texts_with_their_context_and_gives_back_only_the_results():
+    """`kg build` gives spaCy (text, ArticleContext): the extractors read the key and date from the
+    context, and `kg_results_only` sends back an empty Doc with the results, with 1 or 2 processes,
+    the same results as a Doc given its article by `set_article`; a Doc without a context passes whole."""
+    dev = require_corpus(DEV)
+    from kg.nlp.components.context import ArticleContext
+    from kg.nlp.gazetteer import Gazetteer
+    from kg.run.build import pipeline
+
+    nlp = pipeline(Settings().model, Gazetteer.load())
+    assert nlp.pipe_names[-1] == "kg_results_only"
+    records = [json.loads(line) for line in dev.read_text(encoding="utf-8").splitlines()[:8]]
+    expected = [(doc._.kg_mentions, doc._.kg_facts) for doc in nlp.pipe(_docs(nlp, records), batch_size=3)]
+    assert all(len(doc) > 0 for doc in nlp.pipe(_docs(nlp, records[:2])))  # no context: the whole Doc
+    tuples = [(r["text"], ArticleContext(r["id"], r["published"][:10] if r.get("published") else None))
+              for r in records]
+    for n_process in (1, 2):
+        back = list(nlp.pipe(tuples, as_tuples=True, batch_size=3, n_process=n_process))
+        assert [context.key for _, context in back] == [r["id"] for r in records]
+        assert all(len(doc) == 0 for doc, _ in back)
+        assert [(doc._.kg_mentions, doc._.kg_facts) for doc, _ in back] == expected
+    assert sum(len(mentions.mentions) for mentions, _ in expected) > 50

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from kg.nlp.doc_text import doc_text
 from kg.nlp.facts import Speaker
 from kg.nlp.mention import COUNTRY, ORGANIZATION, PERSON, Mention
 
@@ -41,13 +42,13 @@ def according_to(doc: "Doc", mentions: list[Mention], discourse: "Discourse",
             start, end = discourse.after_furniture(sentence.start_char), token.idx
         else:  # "According to X, …"
             start, end = source.right_edge.idx + len(source.right_edge), sentence.end_char
-        while start < end and doc.text[start] in _TRIM:
+        while start < end and doc_text(doc)[start] in _TRIM:
             start += 1
-        while end > start and doc.text[end - 1] in _TRIM + ".":
+        while end > start and doc_text(doc)[end - 1] in _TRIM + ".":
             end -= 1
-        if doc.text[start:end].lower().startswith("that "):
+        if doc_text(doc)[start:end].lower().startswith("that "):
             start += 5
-        if len(doc.text[start:end].split()) >= 3:
+        if len(doc_text(doc)[start:end].split()) >= 3:
             found.append((start, end, speaker, relay))
     return found
 

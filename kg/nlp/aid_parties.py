@@ -18,6 +18,7 @@ import weakref
 from typing import TYPE_CHECKING, NamedTuple
 
 from kg.nlp import lexicon
+from kg.nlp.doc_text import doc_text
 from kg.nlp.gazetteer import Gazetteer
 from kg.nlp.mention import COUNTRY, PERSON, PLACE, Mention
 
@@ -100,7 +101,7 @@ def _sent_to(sentences: list["Span"], mentions: list[Mention]) -> Mention | None
     for sentence in sentences:
         for m in mentions:
             if (m.kind == COUNTRY and sentence.start_char <= m.start < sentence.end_char
-                    and sentence.doc.text[max(0, m.start - 3):m.start] == "to "):
+                    and doc_text(sentence.doc)[max(0, m.start - 3):m.start] == "to "):
                 return m
     return None
 

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from kg.nlp import lexicon
 from kg.nlp.discourse import Discourse, person_heads
+from kg.nlp.doc_text import doc_text
 from kg.nlp.facts import Ref, Speaker, Statement
 from kg.nlp.mention import COUNTRY, ORGANIZATION, PERSON, Mention
 from kg.nlp.names import surname_key
@@ -50,10 +51,10 @@ _PRONOUNS_OTHER = frozenset("it they".split())
 class Context:
     def __init__(self, doc: "Doc", mentions: tuple[Mention, ...]):
         self.doc = doc
-        self.text = doc.text
+        self.text = doc_text(doc)
         self.mentions = sorted(mentions, key=lambda m: m.start)
         self.starts = [m.start for m in self.mentions]
-        self.quotes = quote_spans(doc.text)
+        self.quotes = quote_spans(doc_text(doc))
         self.sentences = list(doc.sents)
         self.sentence_starts = [s.start_char for s in self.sentences]
         self.discourse = Discourse(doc, self.mentions, self.quotes)

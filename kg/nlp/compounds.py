@@ -21,10 +21,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import replace
-from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from kg.nlp import lexicon
+from kg.nlp.doc_text import doc_text
 from kg.nlp.gazetteer import Gazetteer
 from kg.nlp.mention import COUNTRY, ORGANIZATION, PERSON, PLACE, WEAPON, Mention
 
@@ -46,11 +46,19 @@ def phrase_tokens(phrase: str) -> tuple[str, ...]:
     return tuple(_WORD.findall(phrase.lower()))
 
 
-@lru_cache(maxsize=None)
-def _table(name: str) -> tuple[tuple[str, ...], ...]:
-    """A phrase lexicon as token tuples, longest first."""
-    return tuple(sorted({phrase_tokens(p) for p in lexicon.words(name)}, key=lambda p: (-len(p), p)))
-
+@lexicon.cached
+def _phrases_by_word(name: str) -> tuple[dict[str, tuple[tuple[str, ...], ...]], dict[str, tuple[tuple[str, ...], ...]]]:
+    """A phrase lexicon as token tuples indexed by the word a match starts with: every phrase by
+    its first word, and the one-word phrases also by their plurals (+s, +es)."""
+    phrases = sorted({p for p in map(phrase_tokens, lexicon.words(name)) if p}, key=lambda p: (-len(p), p))
+    by_first: dict[str, list[tuple[str, ...]]] = {}
+    by_plural: dict[str, list[tuple[str, ...]]] = {}
+    for phrase in phrases:
+        by_first.setdefault(phrase[0], []).append(phrase)
+        if len(phrase) == 1:
+            for plural in {phrase[0] + "s", phrase[0] + "es"}:
+                by_plural.setdefault(plural, []).append(phrase)
+    return ({w: tuple(p) for w, p in by_first.items()}, {w: tuple(p) for w, p in by_plural.items()})
 
 def weapon_class_patterns() -> list[dict]:
     """Entity-ruler patterns (any case) of the weapon classes of weapon_classes.json, singular and plural."""
@@ -63,16 +71,20 @@ def weapon_class_patterns() -> list[dict]:
 
 def _match(doc: "Doc", start: int, name: str, plural: bool) -> int | None:
     """The end of the longest phrase of lexicon `name` at token `start` (a plural last word if `plural`)."""
-    for phrase in _table(name):
+    if start >= len(doc):
+        return None
+    by_first, by_plural = _phrases_by_word(name)
+    first = doc[start].lower_
+    best = None
+    for phrase in by_first.get(first, ()) + (by_plural.get(first, ()) if plural else ()):
         end = start + len(phrase)
-        if end > len(doc):
+        if end > len(doc) or best is not None and end <= best:
             continue
         *body, last = phrase
         if all(doc[start + i].lower_ == w for i, w in enumerate(body)) and (
                 doc[end - 1].lower_ == last or plural and doc[end - 1].lower_ in (last + "s", last + "es")):
-            return end
-    return None
-
+            best = end
+    return best
 
 def _span(doc: "Doc", m: Mention) -> "Span | None":
     return doc.char_span(m.start, m.end, alignment_mode="expand")
@@ -210,7 +222,7 @@ _AGENCY_TAG = re.compile(r"/([A-Z][A-Za-z]{1,20})/")
 def agency_tags(doc: "Doc", gazetteer: Gazetteer, make: MakeMention) -> list[Mention]:
     """"MOSCOW, June 6. /TASS/.": the agency of a dateline in slashes, often one token with them."""
     found = []
-    for match in _AGENCY_TAG.finditer(doc.text):
+    for match in _AGENCY_TAG.finditer(doc_text(doc)):
         entry = gazetteer.lookup(match.group(1))
         span = doc.char_span(match.start(1), match.end(1), alignment_mode="expand")
         if entry is not None and entry.kind == "media" and span is not None:
@@ -222,7 +234,7 @@ def agency_tags(doc: "Doc", gazetteer: Gazetteer, make: MakeMention) -> list[Men
 
 def for_weapon(doc: "Doc", m: Mention, weapons: list[Mention]) -> bool:
     """"ammunition for HIMARS": a catch-all word made specific by the weapon it is for."""
-    after = doc.text[m.end : m.end + 5]
+    after = doc_text(doc)[m.end : m.end + 5]
     return after.startswith(" for ") and any(0 <= w.start - m.end <= 40 for w in weapons)
 
 

@@ -20,6 +20,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from kg.nlp import lexicon
+from kg.nlp.doc_text import doc_text
 from kg.nlp.facts import Speaker, Statement
 from kg.nlp.mention import COUNTRY, ORGANIZATION, PERSON, Mention
 from kg.nlp.names import fold
@@ -76,13 +77,13 @@ class Discourse:
     """What one article says before a given point: paragraphs, subjects, roles, furniture."""
 
     def __init__(self, doc: "Doc", mentions: list[Mention], quotes: list[tuple[int, int]]):
-        self.text = doc.text
+        self.text = doc_text(doc)
         self.quotes = quotes
-        self.furniture = furniture_spans(doc.text)
+        self.furniture = furniture_spans(doc_text(doc))
         self.mentions = [m for m in mentions if self.usable(m)]
         self.by_ref = {(m.start, m.end): m for m in mentions}
         self.kind = {ref: m.kind for ref, m in self.by_ref.items()}
-        self.paragraph_starts = [0] + [m.end() for m in _LINE.finditer(doc.text)]
+        self.paragraph_starts = [0] + [m.end() for m in _LINE.finditer(doc_text(doc))]
         self.subjects = [m for m in self.mentions if _in_subject(doc, m)]
 
     def usable(self, m: Mention) -> bool:

@@ -45,6 +45,7 @@ from typing import TYPE_CHECKING
 
 from kg.nlp import lexicon
 from kg.nlp.dates import ResolvedTime, find_times, find_vague_times
+from kg.nlp.doc_text import doc_text
 from kg.nlp.facts import EventMention, Ref
 
 if TYPE_CHECKING:
@@ -141,7 +142,7 @@ def news_day(doc: "Doc", published: date | None) -> ResolvedTime | None:
     lead = list(doc.sents)[:_LEAD_SENTENCES]
     if not lead:
         return None
-    for _, _, resolved in find_times(doc.text[:lead[-1].end_char], published):
+    for _, _, resolved in find_times(doc_text(doc)[:lead[-1].end_char], published):
         if resolved.precision == "day" and timedelta(0) <= published - resolved.date <= timedelta(_NEWS_WINDOW_DAYS):
             return resolved
     return None
@@ -153,7 +154,7 @@ def _anchors(doc: "Doc", event: EventMention) -> set[str]:
     refs: tuple[Ref | None, ...] = (event.target, event.place)
     if not any(refs):
         refs = (event.agent,)
-    return {doc.text[r[0]:r[1]].casefold() for r in refs if r is not None}
+    return {doc_text(doc)[r[0]:r[1]].casefold() for r in refs if r is not None}
 
 
 def _background(doc: "Doc", event: EventMention) -> bool:
@@ -255,7 +256,7 @@ def complete_dates(doc: "Doc", events: tuple[EventMention, ...], published: date
     day = news_day(doc, published)
     spans = {i: _span_of(doc, e) for i, e in enumerate(events) if e.date is None and not e.time_words}
     anchors = [_anchors(doc, e) for e in events]
-    breaks = [m.start() for m in re.finditer("\n", doc.text)]
+    breaks = [m.start() for m in re.finditer("\n", doc_text(doc))]
     paragraph = [bisect.bisect(breaks, e.start) for e in events]  # events are in text order
     own = [i for i, e in enumerate(events) if e.date and e.time_words]
     result = list(events)

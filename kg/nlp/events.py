@@ -260,7 +260,8 @@ def extract_events(doc: "Doc", mentions: tuple[Mention, ...], gazetteer: Gazette
     ctx = EventContext(doc, sorted(mentions, key=lambda m: m.start), gazetteer, published)
     events = []
     for index, sentence in enumerate(doc.sents):
-        outcome = next((p for p in lexicon.ordered("no_harm") if p in sentence.text.lower()), None)
+        lowered = sentence.text.lower()
+        outcome = next((p for p in lexicon.ordered("no_harm") if p in lowered), None)
         for trigger in sentence:
             kind = event_type(trigger)
             if kind is None or not reports_event(ctx, trigger, kind):

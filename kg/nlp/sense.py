@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from kg.nlp import lexicon
+from kg.nlp.doc_text import doc_text
 from kg.vocab import Sense
 
 if TYPE_CHECKING:
@@ -43,7 +44,7 @@ def _words() -> _Words:
 
 
 def _line_start(span: "Span") -> int:
-    text = span.doc.text
+    text = doc_text(span.doc)
     return text.rfind("\n", 0, span.start_char) + 1
 
 

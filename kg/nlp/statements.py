@@ -69,7 +69,8 @@ def _is_cue(ctx: _Context, t: "Token") -> bool:
 def _cue_for_quote(ctx: _Context, start: int, end: int) -> "Token | None":
     """The verb of saying the quote hangs from in the parse ("suggested that “…” could"), else the
     nearest one after it in its sentence (or right after it), else the nearest before it."""
-    words = [t for t in ctx.doc if start <= t.idx < end]
+    span = ctx.doc.char_span(start, end, alignment_mode="expand") if start < end else None
+    words = [t for t in (span if span is not None else ctx.doc) if start <= t.idx < end]
     for token in words:
         head, steps = token.head, 0
         while head.i != head.head.i and start <= head.idx < end and steps < 8:

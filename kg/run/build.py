@@ -33,6 +33,7 @@ from kg.graph.iris import IriMinter
 from kg.graph.spool import QuadSpool
 from kg.ingest import MAX_ARTICLE_CHARS, Article, Inputs, Skipped, read_inputs
 from kg.nlp.components import facts_of, mentions_of, set_article
+from kg.nlp.components.context import ArticleContext, add_results_only
 from kg.nlp.deadline import GUARDED_CHARS, run_with_deadline
 from kg.nlp.facts import ArticleFacts
 from kg.nlp.gazetteer import Gazetteer
@@ -79,13 +80,20 @@ def _published(article: Article) -> date | None:
 
 @lru_cache(maxsize=2)
 def _packaged_pipeline(model: str) -> "Language":
-    return load_pipeline(model, Gazetteer.load())
+    return _load(model, Gazetteer.load())
+
+
+def _load(model: str, gazetteer: Gazetteer) -> "Language":
+    nlp = load_pipeline(model, gazetteer)
+    add_results_only(nlp)  # a Doc parsed for the build comes back from a worker as its results only
+    return nlp
 
 
 def pipeline(model: str, gazetteer: Gazetteer) -> "Language":
-    """The spaCy pipeline with the gazetteer's rulers, loaded once per process for the packaged
-    gazetteer (loading takes seconds; every later build in the process reuses it)."""
-    return _packaged_pipeline(model) if gazetteer is Gazetteer.load() else load_pipeline(model, gazetteer)
+    """The spaCy pipeline with the gazetteer's rulers and kg's extractors (kg.nlp.components.context:
+    `kg_results_only` last), loaded once per process for the packaged gazetteer (loading takes
+    seconds; every later build in the process reuses it)."""
+    return _packaged_pipeline(model) if gazetteer is Gazetteer.load() else _load(model, gazetteer)
 
 
 # Above this many articles the graph stage writes each graph to disk (kg.graph.spool): at 1,000
@@ -144,9 +152,14 @@ def extract_local(articles: Sequence[Article], settings: Settings,
     def doc_of(article: Article) -> "Doc":
         return set_article(nlp.make_doc(article.text), article.key, _published(article))
 
-    docs = nlp.pipe(((doc_of(a), a.key) for a in fitting.values()), as_tuples=True,
+    def context(article: Article) -> ArticleContext:
+        published = _published(article)
+        return ArticleContext(article.key, published.isoformat() if published else None)
+
+    # texts, not Docs: spaCy's worker processes tokenize them, and send back the results only
+    docs = nlp.pipe(((a.text, context(a)) for a in fitting.values()), as_tuples=True,
                     batch_size=settings.batch_size, n_process=settings.processes_for(len(fitting)))
-    results: Iterator[tuple[Article, Extraction]] = ((fitting[key], _extraction(doc)) for doc, key in docs)
+    results: Iterator[tuple[Article, Extraction]] = ((fitting[c.key], _extraction(doc)) for doc, c in docs)
     for article in long:  # each in a child process killed at the deadline
 
         def work(article: Article = article) -> Extraction:

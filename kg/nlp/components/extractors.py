@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from kg.nlp.article_facts import extract_facts
+from kg.nlp.components.context import article_context
 from kg.nlp.events import extract_events
 from kg.nlp.extract import extract_mentions
 from kg.nlp.facts import ArticleFacts
@@ -49,7 +50,10 @@ def set_article(doc: "Doc", key: str, published: date | None) -> "Doc":
 
 
 def _article(doc: "Doc") -> tuple[str, date | None]:
-    key, published = doc.user_data.get(ARTICLE) or ("", None)
+    """The article key and date `set_article` gave `doc`, else those of its ArticleContext (kg build)."""
+    context = article_context(doc)
+    default = (context.key, context.published) if context is not None else ("", None)
+    key, published = doc.user_data.get(ARTICLE) or default
     return key, date.fromisoformat(published) if published else None
 
 
