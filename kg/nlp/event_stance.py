@@ -30,6 +30,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Protocol
 
 from kg.nlp import lexicon
+from kg.nlp.doc_text import doc_text
 from kg.nlp.event_actors import Mentions, carrier, named_by, subject_actor
 from kg.nlp.event_times import own_time
 from kg.nlp.facts import EventMention, Ref, Statement
@@ -228,7 +229,7 @@ def without_charges(doc: "Doc", events: tuple[EventMention, ...]) -> tuple[Event
     legal = lexicon.words("event_charge_carrying_types")
 
     def who(e: EventMention) -> str | None:
-        return doc.text[e.agent[0] : e.agent[1]].lower() if e.agent is not None else None
+        return doc_text(doc)[e.agent[0] : e.agent[1]].lower() if e.agent is not None else None
 
     def root(e: EventMention) -> "Token | None":
         span = doc.char_span(e.start, e.end, alignment_mode="expand")
