@@ -239,3 +239,26 @@ def test_a_key_keeps_its_type_when_sources_disagree_on_one_node():
     assert flat.nodes["b"]["flag_values"] == "False; True"
     assert flat.nodes["a"]["score"] == 1.0 and type(flat.nodes["a"]["score"]) is float  # ints among doubles
     assert flat.nodes["a"]["words"] == "x; y" and flat.nodes["b"]["words"] == "z"
+
+
+def test_a_value_node_told_in_many_graphs_is_folded_once(monkeypatch):
+    """A place's coordinates are repeated in every article graph that mentions the place: folded into
+    the place's attributes once (folding it at every mention made the projection quadratic)."""
+    import pyoxigraph as ox
+
+    from kg.export import projection
+    from kg.export.quadscan import Collected
+
+    place, geo = ox.NamedNode("https://example.org/place/lviv"), ox.NamedNode("https://example.org/place/lviv#geo")
+    rows = []
+    for _ in range(5):  # five graphs telling the same place and its coordinates
+        rows += [(place, ox.NamedNode(str(RDF.type)), ox.NamedNode(str(SCHEMA.Place))),
+                 (place, ox.NamedNode(str(SCHEMA.geo)), geo),
+                 (geo, ox.NamedNode(str(RDF.type)), ox.NamedNode(str(SCHEMA.GeoCoordinates))),
+                 (geo, ox.NamedNode(str(SCHEMA.latitude)), ox.Literal("49.84", datatype=ox.NamedNode(str(XSD.decimal))))]
+    calls = []
+    real = projection._blank
+    monkeypatch.setattr(projection, "_blank", lambda *args: calls.append(args) or real(*args))
+    network = projection.network_of(Collected(rows))
+    assert len(calls) == 1
+    assert network.nodes[place.value]["geo"] == {"latitude": 49.84, "type": "schema:GeoCoordinates"}

@@ -111,10 +111,13 @@ def network_of(found: Collected) -> nx.MultiDiGraph:
     nodes = sorted(s for s in found.types if not s.startswith("_:") and s not in found.machinery
                    and s not in found.values)
     node_set = set(nodes)
-    structured = defaultdict(list)
+    # a value node (a place's coordinates) is repeated in every graph that mentions it: its
+    # properties once each, and its folded value made once (it was rebuilt at every mention)
+    structured: dict[str, dict[tuple, None]] = defaultdict(dict)
     for s, p, o in found.rest:
         if s in found.values or s.startswith("_:"):
-            structured[s].append((p, o))
+            structured[s][(p, o)] = None
+    folded: dict[str, str] = {}
     literals: dict[str, dict[str, set]] = defaultdict(lambda: defaultdict(set))
     facts: set[tuple[str, str, str, str]] = set()
     for s, p, o in found.rest:
@@ -124,8 +127,10 @@ def network_of(found: Collected) -> nx.MultiDiGraph:
         if kind is ox.NamedNode and o.value in node_set:
             facts.add((s, o.value, relation_name(p), curie(p)))
         elif kind is ox.BlankNode or (kind is ox.NamedNode and o.value in found.values):
-            blank = _blank(found.types.get(term_key(o), ()), structured.get(term_key(o), ()))
-            literals[s][_attribute(p)].add(json.dumps(blank, sort_keys=True))
+            key = term_key(o)
+            if key not in folded:
+                folded[key] = json.dumps(_blank(found.types.get(key, ()), structured.get(key, {})), sort_keys=True)
+            literals[s][_attribute(p)].add(folded[key])
         else:
             literals[s][_attribute(p)].add(json.dumps(curie(o.value) if kind is ox.NamedNode else _value(o)))
     graph = nx.MultiDiGraph()
