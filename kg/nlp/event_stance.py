@@ -27,6 +27,7 @@ before ("X echoed the view": stance_echo_verbs, stance_echo_objects) makes one o
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from typing import TYPE_CHECKING, Protocol
 
 from kg.nlp import lexicon
@@ -39,7 +40,7 @@ from kg.vocab import EventType, Stance
 if TYPE_CHECKING:
     from datetime import date
 
-    from spacy.tokens import Doc, Token
+    from spacy.tokens import Doc, Span, Token
 
     from kg.nlp.mention import Mention
 
@@ -126,8 +127,8 @@ def _same_side(speaker: "Mention", other: "Mention") -> bool:
     return bool({other.gazetteer_key or "", other.text.lower()} & keys)
 
 
-def _charges(ctx: Named, s: Statement, words: list["Token"], events: tuple[EventMention, ...]
-             ) -> tuple["Token", "Mention"] | None:
+def _charges(ctx: Named, s: Statement, words: list["Token"], events: tuple[EventMention, ...],
+             starts: list[int]) -> tuple["Token", "Mention"] | None:
     """The word that accuses (the blame word, or the verb of a claim) and the one accused, of a
     statement that accuses (see the module)."""
     blamed = ((w, accused(ctx, w, events)) for w in words
@@ -139,14 +140,19 @@ def _charges(ctx: Named, s: Statement, words: list["Token"], events: tuple[Event
     at = {t.idx: t for t in words}
     claimed = next(((at[e.start], m) for e in events if e.start in at and e.type in hostile and e.modality is None
                     and (m := _at(ctx, e.agent)) is not None), None)
-    cue = _cue(words[0].doc, s, claimed[0]) if claimed is not None else None
-    return (cue, claimed[1]) if claimed is not None and cue is not None and cue is not claimed[0] else None
+    cue = _cue(words[0].doc, s, claimed[0], starts) if claimed is not None else None
+    return (cue, claimed[1]) if claimed is not None and cue is not None and cue.i != claimed[0].i else None
 
 
-def _cue(doc: "Doc", s: Statement, word: "Token") -> "Token":
+def _between(doc: "Doc", starts: list[int], start: int, end: int) -> "Span":
+    """The tokens that begin in [start, end) (`starts`: every token's offset, in order)."""
+    return doc[bisect_left(starts, start):bisect_left(starts, end)]
+
+
+def _cue(doc: "Doc", s: Statement, word: "Token", starts: list[int]) -> "Token":
     """The verb of saying of a statement (the nearest of its lemma outside its words), else the word:
     what the speaker's act is timed by ("late on Friday, X claimed ...")."""
-    cues = [t for t in doc if s.start - 300 <= t.idx < s.end + 300 and not s.start <= t.idx < s.end
+    cues = [t for t in _between(doc, starts, s.start - 300, s.end + 300) if not s.start <= t.idx < s.end
             and t.lemma_ == s.cue and t.pos_ in ("VERB", "AUX")]
     return min(cues, key=lambda t: min(abs(t.idx - s.start), abs(t.idx - s.end)), default=word)
 
@@ -157,17 +163,18 @@ def stance_events(doc: "Doc", ctx: Named, statements: tuple[Statement, ...],
     told = {(e.sentence, e.type) for e in events}
     spans = {(e.start, e.end) for e in events}  # one event per word: its evidence is that word
     sentences = list(doc.sents)
+    starts = [t.idx for t in doc]  # to find a statement's words without a pass over the article each
     found = []
     for s in statements:
         speaker = _at(ctx, s.speaker.ref) if s.speaker is not None else None
         if speaker is None or s.stance in (Stance.DENIES, Stance.ACCUSES):
             continue  # denials and accusations in words are events already (kg.nlp.article_facts)
-        words = [t for t in doc if s.start <= t.idx < s.end]
+        words = list(_between(doc, starts, s.start, s.end))
         acts: list[tuple[EventType, Token]] = []
         rejection = next((w for w in words if rejects(w)), None)
         if rejection is not None:
             acts.append((EventType.DENIAL, rejection))
-        charge = _charges(ctx, s, words, events) if words else None
+        charge = _charges(ctx, s, words, events, starts) if words else None
         if charge is not None and not _same_side(speaker, charge[1]):
             acts.append((EventType.ACCUSATION, charge[0]))
         for kind, word in acts:
@@ -176,7 +183,7 @@ def stance_events(doc: "Doc", ctx: Named, statements: tuple[Statement, ...],
                 continue
             told.add((sentence, kind))
             spans.add((word.idx, word.idx + len(word)))
-            cue = _cue(doc, s, word)
+            cue = _cue(doc, s, word, starts)
             day, time_words = own_time(cue, cue.sent, ctx.published)
             found.append(EventMention(type=kind, start=word.idx, end=word.idx + len(word), text=word.text,
                                       sentence=sentence, agent=(speaker.start, speaker.end),

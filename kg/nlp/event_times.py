@@ -159,15 +159,14 @@ def _anchors(doc: "Doc", event: EventMention) -> set[str]:
 
 def _background(doc: "Doc", event: EventMention) -> bool:
     """Not today's news: a long-lasting type, not reported as real, told in the past perfect ("had
-    attacked") or as a stretch of time (`_over_a_period`)."""
+    attacked"). (One told as a stretch of time, `_over_a_period`, is settled before this is asked.)"""
     if event.type in lexicon.words("event_durative_types") or event.modality is not None:
         return True
     span = doc.char_span(event.start, event.end, alignment_mode="expand")
     if span is None:
         return False
     verb = _clause(span.root)
-    return any(c.dep_ == "aux" and c.lemma_ == "have" and c.tag_ == "VBD" for c in verb.children) or bool(
-        _over_a_period(doc, event))
+    return any(c.dep_ == "aux" and c.lemma_ == "have" and c.tag_ == "VBD" for c in verb.children)
 
 
 def _over_a_period(doc: "Doc", event: EventMention) -> str | None:
