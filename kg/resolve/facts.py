@@ -144,15 +144,29 @@ class FactResolver:
     speaker's remarks (their keys and first words), not the articles."""
 
     def __init__(self, identities: dict[tuple[str, int], str] | None = None,
-                 grant_identities: dict[tuple[str, int], str] | None = None) -> None:
+                 grant_identities: dict[tuple[str, int], str] | None = None,
+                 remark_keys: dict[tuple[str, int], tuple[str, float]] | None = None) -> None:
         # event keys in time (kg.resolve.event_identity); without them, type and anchor only
         self._identities = identities
         # aid-package keys in time (kg.resolve.grant_identity); without them, funder, amount and currency
         self._grant_identities = grant_identities
         self._remarks: dict[str, list[tuple[str, str]]] = {}  # speaker -> [(statement key, first text)]
+        # statement keys and scores decided beforehand (`remarks`: a build in parts, kg.run.sharded)
+        self._remark_keys = remark_keys
         self._previous: str | None = None
         # facts not emitted because they could not satisfy the shapes, by reason (report.json)
         self.dropped: collections.Counter[str] = collections.Counter()
+
+    def remarks(self, article: ArticleFacts, entity_of: dict[Ref, str]) -> dict[tuple[str, int], tuple[str, float]]:
+        """The key and score of each of the article's statements that has a speaker, by (article key,
+        statement index): a remark said again by its speaker takes the key of its first rendering."""
+        keys = {}
+        for index, statement in enumerate(article.statements):
+            speaker = _speaker_key(article.article_key, statement, lambda ref: entity_of.get(ref) if ref else None)
+            if speaker is not None:
+                keys[(article.article_key, index)] = _remark_key(self._remarks.setdefault(speaker, []), speaker,
+                                                                 statement.text)
+        return keys
 
     def article(self, article: ArticleFacts, entity_of: dict[Ref, str]) -> ArticleReports:
         """`entity_of` maps the (start, end) of each of the article's mentions to its entity key."""
@@ -171,11 +185,12 @@ class FactResolver:
             if key is not None:
                 events.append(EventReport(article.article_key, key, event, lookup(event.agent), lookup(event.target),
                                           lookup(event.instrument), lookup(event.place)))
-        for statement in article.statements:
+        remarks = self.remarks(article, entity_of) if self._remark_keys is None else self._remark_keys
+        for index, statement in enumerate(article.statements):
             speaker = _speaker_key(article.article_key, statement, lookup)
             if speaker is None:
                 continue
-            key, score = _remark_key(self._remarks.setdefault(speaker, []), speaker, statement.text)
+            key, score = remarks[(article.article_key, index)]
             about = event_keys[statement.about] if statement.about is not None else None
             statements.append(StatementReport(article.article_key, key, statement, speaker, lookup(statement.medium),
                                               about, score))
