@@ -20,6 +20,7 @@ digest, its two default-graph triples and its report entry (no quads, no extract
 
 from __future__ import annotations
 
+import shutil
 import tempfile
 from bisect import bisect_right
 from collections import Counter
@@ -96,9 +97,17 @@ def _build(inputs: Iterable[str | Path], out_dir: Path | None, settings: Setting
 
 def _clear(folder: Path) -> None:
     """The files of an earlier sharded build in `folder` (a bulk load of shard-*.nq must not find stale ones)."""
-    for pattern in ("part-*.pkl", "shard-*", DEFAULT_NQ, "resolution.pkl"):
+    for pattern in ("part-*.pkl", "shard-*", DEFAULT_NQ, shards.RESOLUTION):
         for path in folder.glob(pattern):
             path.unlink()
+    _clear_temporaries(folder)
+
+
+def _clear_temporaries(folder: Path) -> None:
+    """What tasks whose worker died left half-written in `folder` (once no task runs)."""
+    for path in folder.glob(".*"):
+        if path.name.startswith((".part-", ".shard-", f".{shards.RESOLUTION}.", f".{DEFAULT_NQ}.")):
+            shutil.rmtree(path) if path.is_dir() else path.unlink()
 
 
 def _extract(engine: DaskEngine, parts: list[tuple[Article, ...] | None], settings: Settings, folder: Path,
@@ -152,6 +161,7 @@ def _finish(engine: DaskEngine, folder: Path, firsts: list[str], skipped: list[S
         raise NothingToBuild(tuple(skipped))
     shards.save_resolution(folder, resolution)
     results = _graphs(engine, folder, identities, settings, stage(progress, stages.GRAPH, built))
+    _clear_temporaries(folder)
     totals = AnnotationTotals()
     for result in results:
         for body, (mentions, articles) in result.totals.items():
