@@ -160,13 +160,7 @@ class FactResolver:
     def remarks(self, article: ArticleFacts, entity_of: dict[Ref, str]) -> dict[tuple[str, int], tuple[str, float]]:
         """The key and score of each of the article's statements that has a speaker, by (article key,
         statement index): a remark said again by its speaker takes the key of its first rendering."""
-        keys = {}
-        for index, statement in enumerate(article.statements):
-            speaker = _speaker_key(article.article_key, statement, lambda ref: entity_of.get(ref) if ref else None)
-            if speaker is not None:
-                keys[(article.article_key, index)] = _remark_key(self._remarks.setdefault(speaker, []), speaker,
-                                                                 statement.text)
-        return keys
+        return remark_keys(statement_sightings(article, entity_of), self._remarks)
 
     def article(self, article: ArticleFacts, entity_of: dict[Ref, str]) -> ArticleReports:
         """`entity_of` maps the (start, end) of each of the article's mentions to its entity key."""
@@ -203,6 +197,31 @@ class FactResolver:
             grants.append(GrantReport(article.article_key, key, grant, funder, lookup(grant.announcer),
                                       lookup(grant.recipient), contents))
         return ArticleReports(tuple(events), tuple(grants), tuple(statements))
+
+
+StatementSighting = tuple[str, int, str, str]  # article key, statement index, speaker key, the words
+
+
+def statement_sightings(article: ArticleFacts, entity_of: dict[Ref, str]) -> list[StatementSighting]:
+    """The article's statements that have a speaker, in order: what decides their keys (`remark_keys`)."""
+    def lookup(ref: Ref | None) -> str | None:
+        return entity_of.get(ref) if ref else None
+
+    found = []
+    for index, statement in enumerate(article.statements):
+        speaker = _speaker_key(article.article_key, statement, lookup)
+        if speaker is not None:
+            found.append((article.article_key, index, speaker, statement.text))
+    return found
+
+
+def remark_keys(sightings: Iterable[StatementSighting], known: dict[str, list[tuple[str, str]]] | None = None
+                ) -> dict[tuple[str, int], tuple[str, float]]:
+    """The key and score of each statement, in article-key order: a speaker's remark said again takes
+    the key of its first rendering (`known`: each speaker's remarks so far, updated)."""
+    known = {} if known is None else known
+    return {(article_key, index): _remark_key(known.setdefault(speaker, []), speaker, text)
+            for article_key, index, speaker, text in sightings}
 
 
 def _sentence_keys(article: ArticleFacts, lookup) -> list[str | None]:

@@ -2,10 +2,12 @@
 
 1. The articles, in article-key order, are cut into partitions; each worker extracts its partition
    and saves the packed extractions into the shared folder DIR (kg.run.shards `extract_shard`).
-2. The client resolves the entities from the mentions read back from DIR one partition at a time
-   (two passes, as kg.resolve.resolver `resolve` reads them), then decides what needs every article
-   at once: the identities of events, aid packages and statements (kg.run.build `_identities`).
-   It writes the Resolution into DIR.
+2. Resolution as reductions (kg.resolve.resolver): the workers make each pass of `resolve` over
+   their partitions (the persons' full names, surnames and stated countries; then each entity's
+   surface forms with counts, kind and gazetteer key), and the client adds them up in article-key
+   order. A third pass finds, per partition, what decides the identities that need every article
+   (kg.run.build `_identities`: events', aid packages'; and statements'); the client decides them
+   and sends each partition its share. The Resolution reaches the workers as DIR/resolution.pkl.
 3. Each worker resolves its partition's articles and writes their named graphs as a shard of sorted
    N-Quads with its index and sorted runs of merged keys (kg.graph.spool `QuadSpool.save`); it
    sends back small aggregates: the annotation totals, the report's entries, the mention count.
@@ -20,11 +22,12 @@ digest, its two default-graph triples and its report entry (no quads, no extract
 
 from __future__ import annotations
 
+import itertools
 import shutil
 import tempfile
 from bisect import bisect_right
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -41,9 +44,9 @@ from kg.graph.totals import AnnotationTotals
 from kg.ingest import Article, Skipped, read_inputs
 from kg.nlp.gazetteer import Gazetteer
 from kg.resolve.event_identity import event_identities
-from kg.resolve.facts import FactResolver, affiliations, event_sightings, grant_sightings
+from kg.resolve.facts import affiliations, remark_keys
 from kg.resolve.grant_identity import grant_identities
-from kg.resolve.resolver import Resolution, resolve
+from kg.resolve.resolver import EntitySightings, PersonSightings, Resolution
 from kg.run import progress as stages
 from kg.run import shards
 from kg.run.build import BuildResult, NothingToBuild, extraction_signature
@@ -54,7 +57,7 @@ from kg.run.progress import Progress, stage
 from kg.run.shards import Identities, ShardResult
 from kg.util.nogc import collector_paused
 
-GRAPH_TRIES = 3  # a partition's graph task is run again after its worker died, up to this many times in all
+TRIES = 3  # a partition's task (after extraction) is run again after its worker died, up to this many times in all
 DEFAULT_NQ = "default.nq"
 
 
@@ -152,15 +155,17 @@ def _extract(engine: DaskEngine, parts: list[tuple[Article, ...] | None], settin
 @collector_paused
 def _finish(engine: DaskEngine, folder: Path, firsts: list[str], skipped: list[Skipped], settings: Settings,
             out_dir: Path | None, store, progress: Progress | None, digests: Path | None) -> BuildResult:
-    n = len(firsts)
     stage(progress, stages.RESOLVING)
-    labels = {e.key: e.label for e in Gazetteer.load().entries()}
-    resolution = resolve(lambda: (p.mentions() for i in range(n) for _, p in shards.load_part(folder, i)), labels)
-    identities, built = _identities(folder, firsts, resolution)
+    resolution = _resolve(engine, folder, len(firsts))
+    identities, built = _identities(engine, folder, firsts)
     if not built:
         raise NothingToBuild(tuple(skipped))
-    shards.save_resolution(folder, resolution)
-    results = _graphs(engine, folder, identities, settings, stage(progress, stages.GRAPH, built))
+    graphs = stage(progress, stages.GRAPH, built)
+    results = []
+    for result in _map(engine, len(firsts), shards.graph_shard, str(folder), settings.base_iri, f"kg@{__version__}",
+                       per_partition=identities):
+        results.append(result)
+        graphs(len(result.articles))
     _clear_temporaries(folder)
     totals = AnnotationTotals()
     for result in results:
@@ -168,7 +173,7 @@ def _finish(engine: DaskEngine, folder: Path, firsts: list[str], skipped: list[S
             totals.mentions[ox.NamedNode(body)] += mentions
             totals.articles[ox.NamedNode(body)] += articles
     with tempfile.TemporaryDirectory(prefix="kg-shards-") as work:
-        quads = read_shards(folder, [shards.shard_name(i) for i in range(n)], totals.triples(), Path(work))
+        quads = read_shards(folder, [shards.shard_name(i) for i in range(len(firsts))], totals.triples(), Path(work))
         _save_default(folder, quads)
         report = _report(results, skipped, resolution, len(quads), settings)
         if store is not None:
@@ -179,65 +184,85 @@ def _finish(engine: DaskEngine, folder: Path, firsts: list[str], skipped: list[S
     return BuildResult(out_dir, report, tuple(skipped))
 
 
-def _identities(folder: Path, firsts: list[str], resolution: Resolution) -> tuple[list[Identities], int]:
+def _resolve(engine: DaskEngine, folder: Path, n: int) -> Resolution:
+    """kg.resolve.resolver `resolve` as two reductions: each pass runs over the partitions on the
+    workers, and the client adds up what they found in article-key order (the first pass's person
+    index goes to the workers for the second in DIR/resolution.pkl, as the result does)."""
+    persons = PersonSightings({}, {})
+    for found in _map(engine, n, shards.persons_shard, str(folder)):
+        persons.add(found)
+    index = persons.index()
+    del persons
+    shards.save_resolution(folder, Resolution((), index))
+    entities = EntitySightings({}, {}, {})
+    for more in _map(engine, n, shards.entities_shard, str(folder)):
+        entities.add(more)
+    resolution = Resolution(entities.entities({e.key: e.label for e in Gazetteer.load().entries()}), index)
+    shards.save_resolution(folder, resolution)
+    return resolution
+
+
+def _identities(engine: DaskEngine, folder: Path, firsts: list[str]) -> tuple[list[Identities], int]:
     """Each partition's share of the keys that need every article (kg.run.build `_identities`, and
-    the statements' keys, which a speaker's earlier remarks decide), and how many articles there are."""
-    sightings, grants, roles = [], [], []
+    the statements' keys, which a speaker's earlier remarks decide), from the sightings the workers
+    find; and how many articles there are."""
+    sightings: list = []
+    grants: list = []
+    roles: list = []
     remarks: dict[tuple[str, int], tuple[str, float]] = {}
-    statements = FactResolver()
+    known: dict[str, list[tuple[str, str]]] = {}  # each speaker's remarks so far
     built = 0
-    for i in range(len(firsts)):
-        for article, packed in shards.load_part(folder, i):
-            mentions, facts = packed.unpack()
-            resolved = resolution.article(mentions)
-            entity_of = {(rm.mention.start, rm.mention.end): rm.entity_key for rm in resolved}
-            roles += [(rm.entity_key, rm.affiliation_key) for rm in resolved if rm.affiliation_key]
-            sightings += event_sightings(facts, entity_of, article.published)
-            grants += grant_sightings(facts, entity_of, article.published)
-            remarks.update(statements.remarks(facts, entity_of))
-            built += 1
+    for found in _map(engine, len(firsts), shards.sightings_shard, str(folder)):
+        roles += found.roles
+        sightings += found.events
+        grants += found.grants
+        remarks.update(remark_keys(found.statements, known))
+        built += found.articles
     shares = [Identities({}, {}, {}) for _ in firsts]
-    for found, share in ((event_identities(sightings, affiliations(roles)), "events"),
-                         (grant_identities(grants), "grants"), (remarks, "remarks")):
-        for key, value in found.items():
+    for keys, share in ((event_identities(sightings, affiliations(roles)), "events"),
+                        (grant_identities(grants), "grants"), (remarks, "remarks")):
+        for key, value in keys.items():
             getattr(shares[bisect_right(firsts, key[0]) - 1], share)[key] = value
     return shares, built
 
 
-def _graphs(engine: DaskEngine, folder: Path, identities: Sequence[Identities], settings: Settings,
-            progress: Callable[[int], None]) -> list[ShardResult]:
-    """Each partition's graphs written as a shard by a worker; a task whose worker died runs again."""
-    pending = iter(range(len(identities)))
+def _map(engine: DaskEngine, n: int, task: Callable, *args: object,
+         per_partition: Sequence[object] | None = None) -> Iterator:
+    """`task(i, *args)` (with `per_partition[i]` after `args`) on the workers for each partition i,
+    a window at a time; the results in partition order. A task that fails (its worker died) is run
+    again, up to TRIES times in all; then EngineError."""
+    pending = iter(range(n))
     in_flight: dict[object, int] = {}
     tries: Counter[int] = Counter()
-    results: dict[int, ShardResult] = {}
+    done: dict[int, object] = {}
+    next_index = 0
 
     def submit(i: int) -> None:
         tries[i] += 1
-        in_flight[engine.submit(shards.graph_shard, i, str(folder), identities[i], settings.base_iri,
-                                f"kg@{__version__}")] = i
+        extra = (per_partition[i],) if per_partition is not None else ()
+        in_flight[engine.submit(task, i, *args, *extra)] = i
 
-    for _ in range(engine.window()):
-        for i in pending:
-            submit(i)
-            break
+    for i in itertools.islice(pending, engine.window()):
+        submit(i)
     while in_flight:
         for future in engine.wait_any(list(in_flight)):
             i = in_flight.pop(future)
             outcome = engine.result(future)
-            if isinstance(outcome, ShardResult):
-                results[i] = outcome
-                progress(len(outcome.articles))
-                engine.workers_used.add(outcome.worker)
-                for j in pending:
+            if not isinstance(outcome, Exception):
+                done[i] = outcome
+                worker = getattr(outcome, "worker", None)
+                if worker:
+                    engine.workers_used.add(worker)
+                for j in itertools.islice(pending, 1):
                     submit(j)
-                    break
-            elif tries[i] < GRAPH_TRIES:
+            elif tries[i] < TRIES:
                 submit(i)
             else:
-                raise EngineError(f"the graphs of partition {i} failed {tries[i]} times "
+                raise EngineError(f"partition {i}'s task {getattr(task, '__name__', task)} failed {tries[i]} times "
                                   f"({type(outcome).__name__}: {outcome})")
-    return [results[i] for i in range(len(identities))]
+        while next_index in done:
+            yield done.pop(next_index)
+            next_index += 1
 
 
 def _save_default(folder: Path, quads: SpooledQuads) -> None:

@@ -26,9 +26,11 @@ from kg.graph.spool import QuadSpool
 from kg.ingest import Article, Skipped
 from kg.nlp.gazetteer import Gazetteer
 from kg.nlp.packed import PackedExtraction
-from kg.resolve.facts import FactResolver
+from kg.resolve.event_identity import Sighting
+from kg.resolve.facts import FactResolver, StatementSighting, event_sightings, grant_sightings, statement_sightings
+from kg.resolve.grant_identity import GrantSighting
 from kg.resolve.model import ResolvedArticle
-from kg.resolve.resolver import Resolution
+from kg.resolve.resolver import EntitySightings, PersonSightings, Resolution, entity_sightings, person_sightings
 from kg.run.build import Extraction
 from kg.run.dask_worker import PartitionResult, extract_partition
 from kg.util.nogc import collector_paused
@@ -96,7 +98,7 @@ class ShardResult:
 
 
 RESOLUTION = "resolution.pkl"  # the build's Resolution, written by the client, read by every worker
-_loaded: dict[tuple[str, int, int], Resolution] = {}  # the last one read in this process
+_loaded: dict[tuple[str, int, int, int], Resolution] = {}  # the last one read in this process
 
 
 def save_resolution(folder: Path, resolution: Resolution) -> None:
@@ -106,7 +108,7 @@ def save_resolution(folder: Path, resolution: Resolution) -> None:
 def load_resolution(folder: Path) -> Resolution:
     """The build's Resolution from the shared folder, read once per worker process and build."""
     stat = (folder / RESOLUTION).stat()
-    key = (str(folder), stat.st_mtime_ns, stat.st_size)
+    key = (str(folder), stat.st_ino, stat.st_mtime_ns, stat.st_size)  # a new file each time (renamed into place)
     if key not in _loaded:
         _loaded.clear()
         with open(folder / RESOLUTION, "rb") as saved:
@@ -114,7 +116,47 @@ def load_resolution(folder: Path) -> Resolution:
     return _loaded[key]
 
 
-def graph_shard(index: int, folder: str, identities: Identities, base_iri: str, extractor: str) -> ShardResult:
+def persons_shard(index: int, folder: str) -> PersonSightings:
+    """Runs on a worker: resolution's first pass over partition `index` (kg.resolve.resolver)."""
+    return person_sightings(packed.mentions() for _, packed in load_part(Path(folder), index))
+
+
+def entities_shard(index: int, folder: str) -> EntitySightings:
+    """Runs on a worker: resolution's second pass over partition `index`, with the person index of
+    the whole build (the Resolution saved without its entities)."""
+    persons = load_resolution(Path(folder)).persons
+    return entity_sightings((packed.mentions() for _, packed in load_part(Path(folder), index)), persons)
+
+
+@dataclass(frozen=True)
+class Sightings:
+    """What a partition's articles tell of the identities decided from every article (kg.run.build
+    `_identities`): persons' roles, event, aid-package and statement sightings, in article-key order."""
+
+    roles: list[tuple[str, str]]
+    events: list[Sighting]
+    grants: list[GrantSighting]
+    statements: list[StatementSighting]
+    articles: int
+
+
+def sightings_shard(index: int, folder: str) -> Sightings:
+    """Runs on a worker: the sightings of partition `index`'s articles, with the build's Resolution."""
+    resolution = load_resolution(Path(folder))
+    part = load_part(Path(folder), index)
+    found = Sightings([], [], [], [], len(part))
+    for article, packed in part:
+        mentions, facts = packed.unpack()
+        resolved = resolution.article(mentions)
+        entity_of = {(rm.mention.start, rm.mention.end): rm.entity_key for rm in resolved}
+        found.roles.extend((rm.entity_key, rm.affiliation_key) for rm in resolved if rm.affiliation_key)
+        found.events.extend(event_sightings(facts, entity_of, article.published))
+        found.grants.extend(grant_sightings(facts, entity_of, article.published))
+        found.statements.extend(statement_sightings(facts, entity_of))
+    return found
+
+
+def graph_shard(index: int, folder: str, base_iri: str, extractor: str, identities: Identities) -> ShardResult:
     """Runs on a worker: resolve partition `index`'s articles, write their named graphs as a shard."""
     from distributed import get_worker
 
