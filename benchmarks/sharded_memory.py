@@ -62,6 +62,8 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--partition-size", type=int, default=64)
     parser.add_argument("--json", type=Path, default=DEFAULT_JSON)
+    parser.add_argument("--runs", default="local,dask,shards",
+                        help="which builds, of local (1 process), dask (extraction only), shards (default: all three)")
     args = parser.parse_args()
 
     import dask
@@ -83,8 +85,10 @@ def main() -> None:
         for corpus in args.corpora:
             n = sum(1 for _ in corpus.open(encoding="utf-8"))
             out = work / corpus.stem
-            runs = {"local --processes 1": ("--processes", "1"), "dask (extraction only)": dask_args,
-                    "dask --shards": (*dask_args, "--shards", str(out / "shards"))}
+            every = {"local --processes 1": ("local", ("--processes", "1")),
+                     "dask (extraction only)": ("dask", dask_args),
+                     "dask --shards": ("shards", (*dask_args, "--shards", str(out / "shards")))}
+            runs = {name: extra for name, (short, extra) in every.items() if short in args.runs.split(",")}
             row: dict[str, object] = {"corpus": str(corpus), "articles": n, "loadavg": os.getloadavg()[0]}
             outs = {name: out / f"out-{i}" for i, name in enumerate(runs)}
             for name, extra in runs.items():
@@ -98,7 +102,7 @@ def main() -> None:
              f"partitions of {args.partition_size}",
              f"{'articles':>8} | {'local 1 process':>17} | {'dask, extraction':>17} | {'dask --shards':>17} | same bytes"]
     for row in rows:
-        cells = [f"{row[k]['peak_mb']:>6} MB {row[k]['seconds']:>5} s" for k in  # type: ignore[index]
+        cells = [f"{row[k]['peak_mb']:>6} MB {row[k]['seconds']:>5} s" if k in row else "-" for k in  # type: ignore[index]
                  ("local --processes 1", "dask (extraction only)", "dask --shards")]
         lines.append(f"{row['articles']:>8} | " + " | ".join(f"{c:>17}" for c in cells) + f" | {row['identical']}")
     table = "\n".join(lines)

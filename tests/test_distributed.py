@@ -577,3 +577,11 @@ def test_shards_go_with_the_dask_engine(tmp_path):
     done = run_kg("build", str(SAMPLES), "-o", str(tmp_path / "out"), "--shards", str(tmp_path / "shards"))
     assert done.returncode == 2 and "--shards goes with --engine dask" in done.stderr
     assert not (tmp_path / "out").exists() and not (tmp_path / "shards").exists()
+
+
+def test_a_sharded_build_into_a_store_answers_as_the_local_build(cluster, tmp_path, sample_out):
+    done, _ = sharded_build(cluster, tmp_path / "shards", str(SAMPLES), "--store", str(tmp_path / "store"),
+                            "--partition-size", "2")
+    assert "store: 4 graph(s) added, 0 replaced, 0 unchanged" in done.stderr
+    people = ("-f", "queries/people-and-roles.rq")
+    assert run_kg("query", str(tmp_path / "store"), *people).stdout == run_kg("query", str(sample_out), *people).stdout
