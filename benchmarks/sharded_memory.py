@@ -96,7 +96,7 @@ def main() -> None:
                 row[name] = {"peak_mb": round(mb), "seconds": round(seconds, 1)}
                 print(f"{n} articles, {name}: client peak {mb:.0f} MB, {seconds:.0f} s", file=sys.stderr, flush=True)
             first, *others = outs.values()
-            row["identical"] = all(same_outputs(first, o) for o in others)
+            row["identical"] = all(same_outputs(first, o) for o in others) if others else None  # one run: nothing to compare
             rows.append(row)
     lines = [f"Client peak RSS (MB) and wall time (s): {args.workers} Dask workers x 1 thread, "
              f"partitions of {args.partition_size}",
