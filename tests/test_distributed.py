@@ -573,10 +573,17 @@ def test_an_article_that_kills_its_worker_in_a_sharded_build_is_skipped(cluster,
     assert_same_files(tmp_path / "dask", tmp_path / "local", ("graph.nq", "graph.trig", "graph.graphml"))
 
 
-def test_shards_go_with_the_dask_engine(tmp_path):
+def test_shards_go_with_the_dask_engine_and_a_usable_folder(cluster, tmp_path):
     done = run_kg("build", str(SAMPLES), "-o", str(tmp_path / "out"), "--shards", str(tmp_path / "shards"))
     assert done.returncode == 2 and "--shards goes with --engine dask" in done.stderr
     assert not (tmp_path / "out").exists() and not (tmp_path / "shards").exists()
+    (tmp_path / "file").write_text("not a folder", encoding="utf-8")
+    done = run_kg("build", str(SAMPLES), "-o", str(tmp_path / "out"), "-q", "--engine", "dask",
+                  "--scheduler", cluster.scheduler.address, "--shards", str(tmp_path / "file" / "shards"))
+    assert done.returncode == 2
+    assert done.stderr.strip().splitlines() == [
+        f"error: cannot use {tmp_path / 'file' / 'shards'} as the shards folder: Not a directory"]
+    assert not (tmp_path / "out").exists()
 
 
 def test_a_sharded_build_into_a_store_answers_as_the_local_build(cluster, tmp_path, sample_out):

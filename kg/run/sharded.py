@@ -36,6 +36,7 @@ from kg import __version__
 from kg.config import Settings
 from kg.dataset.store import DIGESTS, open_store, stored_articles
 from kg.dataset.sync import sync
+from kg.errors import InputError
 from kg.export.report import build_report
 from kg.graph.iris import IriMinter
 from kg.graph.quads import Spellings, key_line
@@ -75,6 +76,11 @@ def build_sharded(inputs: Iterable[str | Path], out_dir: Path | None, settings: 
 def _build(inputs: Iterable[str | Path], out_dir: Path | None, settings: Settings, engine: DaskEngine, folder: Path,
            progress: Progress | None, store_dir: Path | None) -> BuildResult:
     IriMinter(settings.base_iri)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        _clear(folder)
+    except OSError as err:
+        raise InputError(f"cannot use {folder} as the shards folder: {err.strerror or err}") from None
     stage(progress, stages.READING)
     read = read_inputs(inputs, settings.follow_links)
     store = open_store(store_dir) if store_dir is not None else None
@@ -85,8 +91,6 @@ def _build(inputs: Iterable[str | Path], out_dir: Path | None, settings: Setting
     keys = sorted(by_key)
     if not keys:
         raise NothingToBuild(tuple(not_read))
-    folder.mkdir(parents=True, exist_ok=True)
-    _clear(folder)
     size = engine.partition_size
     parts: list[tuple[Article, ...] | None] = [tuple(by_key[k] for k in keys[i:i + size])
                                                for i in range(0, len(keys), size)]
