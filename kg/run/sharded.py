@@ -23,6 +23,7 @@ digest, its two default-graph triples and its report entry (no quads, no extract
 from __future__ import annotations
 
 import itertools
+import os
 import shutil
 import tempfile
 from bisect import bisect_right
@@ -79,6 +80,9 @@ def _build(inputs: Iterable[str | Path], out_dir: Path | None, settings: Setting
     try:
         folder.mkdir(parents=True, exist_ok=True)
         _clear(folder)
+        probe = folder / f".shard-write-check-{os.getpid()}"  # the client writes here too
+        probe.write_bytes(b"")
+        probe.unlink()
     except OSError as err:
         raise InputError(f"cannot use {folder} as the shards folder: {err.strerror or err}") from None
     stage(progress, stages.READING)
