@@ -47,10 +47,8 @@ def cli() -> None:
                    "--processes worker processes is started and closed.")
 @click.option("--partition-size", default=DEFAULT_PARTITION_SIZE, show_default=True,
               help="Articles per Dask task (--engine dask).")
-@click.option("--shards", "shards", type=click.Path(file_okay=False, path_type=Path), metavar="DIR",
-              help="With --engine dask: the whole build on the cluster, each partition's graphs written by a worker "
-                   "as N-Quads shards into DIR, a folder every worker and this process share (README 'Beyond one "
-                   "machine').")
+@click.option("--shards", type=click.Path(file_okay=False, path_type=Path), metavar="DIR",
+              help="The whole build on the Dask workers, the graphs as N-Quads shards in DIR (a folder all share).")
 @click.option("--connect-timeout", default=CONNECT_TIMEOUT, show_default=True,
               help="Seconds to wait for the --scheduler before giving up.")
 @click.option("--worker-timeout", type=click.FloatRange(0, min_open=True), default=WORKER_TIMEOUT, show_default=True,
@@ -77,12 +75,11 @@ def build(inputs: tuple[Path, ...], out_dir: Path | None, store_dir: Path | None
 
     if out_dir is None and store_dir is None:
         raise click.UsageError("give -o OUT, --store DIR, or both")
-    if engine != "dask" and scheduler is not None:
-        raise click.UsageError("--scheduler goes with --engine dask")
+    for name, value in (("--scheduler", scheduler), ("--shards", shards)):
+        if engine != "dask" and value is not None:
+            raise click.UsageError(f"{name} goes with --engine dask")
     if partition_size < 1:
         raise click.UsageError("--partition-size must be at least 1")
-    if engine != "dask" and shards is not None:
-        raise click.UsageError("--shards goes with --engine dask")
     target = " and ".join(str(p) for p in (out_dir, store_dir) if p is not None)
     settings = Settings.from_env(model=model, base_iri=base_iri, batch_size=batch_size, n_process=n_process,
                                  article_seconds=article_seconds, follow_links=follow_links)
@@ -132,16 +129,13 @@ def _run_build(inputs, out_dir, settings, progress, store_dir, engine, scheduler
 
 
 def _build_on_dask(inputs, out_dir, settings, progress, store_dir, engine, shards=None):
-    """A build whose extraction (with `shards`, all of it) runs on a Dask cluster: connected to (or
-    started) here, closed at the end."""
+    """A build whose extraction (with `shards`, all) runs on a Dask cluster, connected to or started here."""
     from kg.run.build import build as run_build
     from kg.run.sharded import build_sharded
 
     with engine:
-        if shards is not None:
-            result = build_sharded(inputs, out_dir, settings, engine, shards, progress, store_dir)
-        else:
-            result = run_build(inputs, out_dir, settings, progress, store_dir, engine)
+        result = (build_sharded(inputs, out_dir, settings, engine, shards, progress, store_dir) if shards is not None
+                  else run_build(inputs, out_dir, settings, progress, store_dir, engine))
     if engine.partitions:
         click.echo(f"dask: {engine.partitions} partition(s) extracted on {len(engine.workers_used)} worker(s)"
                    + (f"; their graphs written as shards into {shards}" if shards is not None else ""), err=True)
