@@ -215,10 +215,11 @@ def statement_sightings(article: ArticleFacts, entity_of: dict[Ref, str]) -> lis
     return found
 
 
-def remark_keys(sightings: Iterable[StatementSighting], known: dict[str, list[tuple[str, str]]] | None = None
+def remark_keys(sightings: Iterable[StatementSighting], known: dict[str, list] | None = None
                 ) -> dict[tuple[str, int], tuple[str, float]]:
     """The key and score of each statement, in article-key order: a speaker's remark said again takes
-    the key of its first rendering (`known`: each speaker's remarks so far, updated)."""
+    the key of its first rendering (`known`: each speaker's remarks so far, as `_remark_key` keeps
+    them; updated)."""
     known = {} if known is None else known
     return {(article_key, index): _remark_key(known.setdefault(speaker, []), speaker, text)
             for article_key, index, speaker, text in sightings}

@@ -218,7 +218,7 @@ def _identities(engine: DaskEngine, folder: Path, firsts: list[str]) -> tuple[li
     grants: list = []
     roles: list = []
     remarks: dict[tuple[str, int], tuple[str, float]] = {}
-    known: dict[str, list[tuple[str, str]]] = {}  # each speaker's remarks so far
+    known: dict[str, list] = {}  # each speaker's remarks so far
     built = 0
     for found in _map(engine, len(firsts), shards.sightings_shard, str(folder)):
         roles += found.roles
