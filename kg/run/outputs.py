@@ -17,6 +17,7 @@ from kg.export.view import write_view
 from kg.graph.quads import SortedQuads
 from kg.graph.spool import SpooledQuads
 from kg.run import progress as stages
+from kg.run.background import in_background
 from kg.run.progress import Progress, stage
 
 OUTPUT_FILES = ("graph.trig", "graph.nq", "graph.ttl", "graph.jsonld", "graph.html", "graph.graphml", "graph.gexf",
@@ -32,16 +33,18 @@ def write_outputs(quads: SortedQuads | SpooledQuads, report: dict[str, object], 
         stage(progress, stages.DUMPS)
         found = Collected()  # the projection's pass over the graphs is made with the dumps'
         write_dumps(quads, staging, base_iri, found)
-        stage(progress, stages.NETWORK)
-        network = network_of(found)
-        del found
-        flat = flatten(network)  # GraphML and GEXF hold the same flattened graph
-        write_graphml(network, staging / "graph.graphml", flat)
-        write_gexf(network, staging / "graph.gexf", flat)
-        stage(progress, stages.VIEW)
-        write_view(network, staging / "graph.html")
-        del network, flat  # the tables' store is big: not both at once
-        stage(progress, stages.TABLES)
-        report.update(write_tables_and_map(staging))
+        # the tables and the map read only the dumps: they are made beside the network's files
+        with in_background(write_tables_and_map, staging) as tables:
+            stage(progress, stages.NETWORK)
+            network = network_of(found)
+            del found
+            flat = flatten(network)  # GraphML and GEXF hold the same flattened graph
+            write_graphml(network, staging / "graph.graphml", flat)
+            write_gexf(network, staging / "graph.gexf", flat)
+            stage(progress, stages.VIEW)
+            write_view(network, staging / "graph.html")
+            del network, flat
+            stage(progress, stages.TABLES)
+            report.update(tables.result())
         report["stats"] = compute_stats(staging / TABLES, report)
         write_report(report, staging / "report.json")
