@@ -16,6 +16,7 @@ from kg.run.background import BackgroundFailed, in_background
 def test_the_value_comes_back_from_another_process():
     with in_background(os.getpid) as pending:
         assert pending.result() not in (os.getpid(), None)
+        assert pending.returncode == 0  # and it exited cleanly (its watch on stdin does not stall the exit)
 
 
 def test_the_error_is_raised_in_the_caller():

@@ -44,6 +44,11 @@ class Pending(Generic[T]):
     def pid(self) -> int:
         return self._process.pid
 
+    @property
+    def returncode(self) -> int | None:
+        """The child's exit status once `result()` returned (0: it finished and exited cleanly)."""
+        return self._process.returncode
+
     def result(self) -> T:
         """Wait for the step: its value, or its error raised here."""
         assert self._process.stdout is not None
@@ -86,7 +91,8 @@ def in_background(function: Callable[..., T], *args: Any) -> Iterator[Pending[T]
 def _stop_with_parent() -> None:
     """The parent keeps the child's stdin open until it has the answer: end of file before then means
     the parent died (killed), and the child must not go on writing into outputs given up on."""
-    sys.stdin.buffer.read()
+    while os.read(0, 4096):  # raw reads: a buffered reader's lock held here would stall the exit
+        pass
     os._exit(1)
 
 

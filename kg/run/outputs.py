@@ -9,7 +9,7 @@ from kg.export.atomic import remove_stale_temporaries, staged_outputs
 from kg.export.network import flatten, write_gexf, write_graphml
 from kg.export.projection import network_of
 from kg.export.quadscan import Collected
-from kg.export.rdf import write_dumps
+from kg.export.rdf import write_flat_dumps, write_graph_dumps
 from kg.export.report import write_report
 from kg.export.stats import compute_stats
 from kg.export.tables import TABLE_NAMES, TABLES, write_tables_and_map
@@ -31,10 +31,11 @@ def write_outputs(quads: SortedQuads | SpooledQuads, report: dict[str, object], 
     remove_stale_temporaries(out_dir)
     with staged_outputs(out_dir) as staging:
         stage(progress, stages.DUMPS)
-        found = Collected()  # the projection's pass over the graphs is made with the dumps'
-        write_dumps(quads, staging, base_iri, found)
-        # the tables and the map read only the dumps: they are made beside the network's files
+        write_flat_dumps(quads, staging)
+        # the tables and the map read only those two dumps: they are made beside everything else
         with in_background(write_tables_and_map, staging) as tables:
+            found = Collected()  # the projection's pass over the graphs is made with the dumps'
+            write_graph_dumps(quads, staging, base_iri, found)
             stage(progress, stages.NETWORK)
             network = network_of(found)
             del found
