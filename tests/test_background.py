@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from kg.run.background import BackgroundFailed, in_background
+from kg.run.background import BackgroundFailed, in_background, run_later
 
 
 def test_the_value_comes_back_from_another_process():
@@ -61,3 +61,8 @@ def test_the_step_stops_when_the_build_is_killed():
     while not _gone(pid) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert _gone(pid), "the background step outlived the killed build"
+
+
+def test_run_later_runs_the_step_here_when_asked():
+    with run_later(os.getpid) as deferred:
+        assert deferred.result() == os.getpid()

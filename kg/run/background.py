@@ -88,6 +88,23 @@ def in_background(function: Callable[..., T], *args: Any) -> Iterator[Pending[T]
                 pipe.close()
 
 
+class Deferred(Generic[T]):
+    """A step run in this process when its result is asked for (see `run_later`)."""
+
+    def __init__(self, function: Callable[..., T], args: tuple[Any, ...]):
+        self._function, self._args = function, args
+
+    def result(self) -> T:
+        return self._function(*self._args)
+
+
+@contextmanager
+def run_later(function: Callable[..., T], *args: Any) -> Iterator[Deferred[T]]:
+    """What `in_background` does, with no second process: `function(*args)` runs in this one when
+    `result()` is called (when no core is spare, a second process would only compete)."""
+    yield Deferred(function, args)
+
+
 def _stop_with_parent() -> None:
     """The parent keeps the child's stdin open until it has the answer: end of file before then means
     the parent died (killed), and the child must not go on writing into outputs given up on."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from kg.config import spare_core
 from kg.export.atomic import remove_stale_temporaries, staged_outputs
 from kg.export.network import flatten, write_gexf, write_graphml
 from kg.export.projection import network_of
@@ -17,7 +18,7 @@ from kg.export.view import write_view
 from kg.graph.quads import SortedQuads
 from kg.graph.spool import SpooledQuads
 from kg.run import progress as stages
-from kg.run.background import in_background
+from kg.run.background import in_background, run_later
 from kg.run.progress import Progress, stage
 
 OUTPUT_FILES = ("graph.trig", "graph.nq", "graph.ttl", "graph.jsonld", "graph.html", "graph.graphml", "graph.gexf",
@@ -33,7 +34,8 @@ def write_outputs(quads: SortedQuads | SpooledQuads, report: dict[str, object], 
         stage(progress, stages.DUMPS)
         write_flat_dumps(quads, staging)
         # the tables and the map read only those two dumps: they are made beside everything else
-        with in_background(write_tables_and_map, staging) as tables:
+        # when a core is spare (else after the view, as the last step)
+        with (in_background if spare_core() else run_later)(write_tables_and_map, staging) as tables:
             found = Collected()  # the projection's pass over the graphs is made with the dumps'
             write_graph_dumps(quads, staging, base_iri, found)
             stage(progress, stages.NETWORK)
