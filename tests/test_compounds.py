@@ -4,7 +4,8 @@ word: the same ends as trying every phrase of the lexicon, longest first, at eve
 from __future__ import annotations
 
 from kg.nlp import lexicon
-from kg.nlp.compounds import _match, phrase_tokens
+from kg.nlp.phrases import match as _match
+from kg.nlp.phrases import phrase_tokens
 
 TEXT = ("Drones hit the Kakhovka hydro-electric power plant, two power plants and an oil depot near the "
         "Desnyanskyi and Obolonskyi districts; Oniks and Kh-22 missiles and Stryker armored personnel "

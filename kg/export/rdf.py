@@ -115,13 +115,24 @@ def write_dumps(quads: SortedQuads | SpooledQuads | Iterable[ox.Quad], out_dir: 
     rows in the same pass): graphs on disk are read and parsed once for the three."""
     if not isinstance(quads, BUILT):
         quads = collect(quads)
+    write_flat_dumps(quads, out_dir)
+    write_graph_dumps(quads, out_dir, base_iri, collected)
+    return {name: out_dir / name for name in DUMPS}
+
+
+def write_flat_dumps(quads: SortedQuads | SpooledQuads, out_dir: Path) -> None:
+    """N-Quads and Turtle (what the tables and the map are made from: kg.run.outputs starts them next)."""
+    for name in ("graph.nq", "graph.ttl"):
+        write_dump(quads, out_dir / name, DUMPS[name], "")
+
+
+def write_graph_dumps(quads: SortedQuads | SpooledQuads, out_dir: Path, base_iri: str,
+                      collected: Collected | None = None) -> None:
+    """TriG and JSON-LD, in one pass over the graphs (see `write_dumps`)."""
     with atomic_path(out_dir / "graph.trig") as trig, atomic_path(out_dir / "graph.jsonld") as jsonld, \
             open(jsonld, "wb") as jsonld_out:
         ox.serialize(_one_pass(quads, jsonld_out, base_iri, collected), str(trig), ox.RdfFormat.TRIG,
                      prefixes=PREFIXES)
-    for name in ("graph.nq", "graph.ttl"):
-        write_dump(quads, out_dir / name, DUMPS[name], base_iri)
-    return {name: out_dir / name for name in DUMPS}
 
 
 def _one_pass(quads: SortedQuads | SpooledQuads, jsonld: BinaryIO, base_iri: str,

@@ -27,12 +27,13 @@ from kg.nlp import lexicon
 from kg.nlp.doc_text import doc_text
 from kg.nlp.gazetteer import Gazetteer
 from kg.nlp.mention import COUNTRY, ORGANIZATION, PERSON, PLACE, WEAPON, Mention
+from kg.nlp.phrases import match as _match
+from kg.nlp.phrases import starting_words as _starting_words
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
 
 MakeMention = Callable[..., Mention]  # (span, **fields) -> Mention
-_WORD = re.compile(r"\w+|-")
 _PLACE_KINDS = ("city", "region", "landmark", "country")
 _BODY_KINDS = ("government", "organization", "media")
 _NOT_NAME_ENTS = ("DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "QUANTITY", "PERCENT")
@@ -40,25 +41,6 @@ _NOT_MODEL_ENTS = ("DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "QUANTITY", "
 _VARIANT = re.compile(r"-?\d+[A-Za-z]*(?:/\d+)?s?$")  # "Kinzhal-47s" -> "Kinzhal"
 _CONFIDENCE = 0.75  # a type from the sentence's words (extract.CONFIDENCE["context"])
 
-
-def phrase_tokens(phrase: str) -> tuple[str, ...]:
-    """A lexicon phrase as spaCy splits it, lower-case: "hydro-electric plant" -> hydro, -, electric, plant."""
-    return tuple(_WORD.findall(phrase.lower()))
-
-
-@lexicon.cached
-def _phrases_by_word(name: str) -> tuple[dict[str, tuple[tuple[str, ...], ...]], dict[str, tuple[tuple[str, ...], ...]]]:
-    """A phrase lexicon as token tuples indexed by the word a match starts with: every phrase by
-    its first word, and the one-word phrases also by their plurals (+s, +es)."""
-    phrases = sorted({p for p in map(phrase_tokens, lexicon.words(name)) if p}, key=lambda p: (-len(p), p))
-    by_first: dict[str, list[tuple[str, ...]]] = {}
-    by_plural: dict[str, list[tuple[str, ...]]] = {}
-    for phrase in phrases:
-        by_first.setdefault(phrase[0], []).append(phrase)
-        if len(phrase) == 1:
-            for plural in {phrase[0] + "s", phrase[0] + "es"}:
-                by_plural.setdefault(plural, []).append(phrase)
-    return ({w: tuple(p) for w, p in by_first.items()}, {w: tuple(p) for w, p in by_plural.items()})
 
 def weapon_class_patterns() -> list[dict]:
     """Entity-ruler patterns (any case) of the weapon classes of weapon_classes.json, singular and plural."""
@@ -68,23 +50,6 @@ def weapon_class_patterns() -> list[dict]:
         patterns += [{"label": "WEAPON", "pattern": p} for p in sorted({phrase, plural})]
     return patterns
 
-
-def _match(doc: "Doc", start: int, name: str, plural: bool) -> int | None:
-    """The end of the longest phrase of lexicon `name` at token `start` (a plural last word if `plural`)."""
-    if start >= len(doc):
-        return None
-    by_first, by_plural = _phrases_by_word(name)
-    first = doc[start].lower_
-    best = None
-    for phrase in by_first.get(first, ()) + (by_plural.get(first, ()) if plural else ()):
-        end = start + len(phrase)
-        if end > len(doc) or best is not None and end <= best:
-            continue
-        *body, last = phrase
-        if all(doc[start + i].lower_ == w for i, w in enumerate(body)) and (
-                doc[end - 1].lower_ == last or plural and doc[end - 1].lower_ in (last + "s", last + "es")):
-            best = end
-    return best
 
 def _span(doc: "Doc", m: Mention) -> "Span | None":
     return doc.char_span(m.start, m.end, alignment_mode="expand")
@@ -125,8 +90,9 @@ def _unlabelled_places(doc: "Doc", covered: set[int], gazetteer: Gazetteer, make
     """"the Desnyanskyi district": capitalised words no mention covers, before a lower-case place noun;
     "Goloseevsky and Svyatoshinsky districts": each name before a plural place noun, as written."""
     found = []
+    starts = _starting_words("place_head_nouns")
     for token in doc:
-        if not token.is_lower or token.i == 0 or token.dep_ == "compound":
+        if token.lower_ not in starts or not token.is_lower or token.i == 0 or token.dep_ == "compound":
             continue
         end = _match(doc, token.i, "place_head_nouns", plural=False)
         if end is not None and token.i not in covered and token.i - 1 not in covered:  # else place_names decides
@@ -241,8 +207,9 @@ def for_weapon(doc: "Doc", m: Mention, weapons: list[Mention]) -> bool:
 def weapon_models(doc: "Doc", gazetteer: Gazetteer, make: MakeMention) -> list[Mention]:
     """Weapons named by a model and a class, and models coordinated before them."""
     found = []
+    starts = _starting_words("weapon_heads")
     for token in doc:
-        end = _match(doc, token.i, "weapon_heads", plural=True)
+        end = _match(doc, token.i, "weapon_heads", plural=True) if token.lower_ in starts else None
         if end is None or doc[end - 1].dep_ == "compound" or token.i == 0:
             continue  # "drone attack": the class word modifies another noun
         model_end = token.i

@@ -75,7 +75,10 @@ class Lexicon:
 
     def words(self, name: str) -> frozenset[str]:
         """A list lexicon as a set of strings."""
-        return self.derive(("words", name), lambda: frozenset(self._strings(name)))
+        found = self._derived.get(("words", name))  # asked per token: no closure made once it is built
+        if found is None:
+            found = self.derive(("words", name), lambda: frozenset(self._strings(name)))
+        return found  # type: ignore[return-value]  # the key names what was built
 
     def ordered(self, name: str) -> tuple[str, ...]:
         """A list lexicon in file order (for phrase lists where the first match wins)."""
@@ -139,6 +142,7 @@ def _document(data: bytes, where: str) -> dict[str, Any]:
     return document
 
 
+_MISSING = object()
 _CURRENT: ContextVar[Lexicon | None] = ContextVar("kg_lexicon", default=None)
 
 
@@ -161,7 +165,9 @@ def cached(build: Callable[..., T]) -> Callable[..., T]:
     """A function of the current lexicon's lists, computed once per lexicon (and arguments)."""
 
     def get(*args: Any) -> T:
-        return current().derive((build, *args), lambda: build(*args))
+        lexicon = current()
+        found = lexicon._derived.get((build, *args), _MISSING)  # asked per token: no closure once built
+        return found if found is not _MISSING else lexicon.derive((build, *args), lambda: build(*args))  # type: ignore[return-value]
 
     get.__doc__, get.__name__ = build.__doc__, build.__name__
     return get

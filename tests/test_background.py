@@ -1,0 +1,68 @@
+"""kg.run.background: an output step in another process (the tables beside the view)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+from kg.run.background import BackgroundFailed, in_background, run_later
+
+
+def test_the_value_comes_back_from_another_process():
+    with in_background(os.getpid) as pending:
+        assert pending.result() not in (os.getpid(), None)
+        assert pending.returncode == 0  # and it exited cleanly (its watch on stdin does not stall the exit)
+
+
+def test_the_error_is_raised_in_the_caller():
+    with in_background(int, "not a number") as pending, pytest.raises(ValueError, match="not a number"):
+        pending.result()
+
+
+def test_a_killed_step_is_an_error_that_says_so():
+    with in_background(time.sleep, 60) as pending:
+        os.kill(pending.pid, signal.SIGKILL)
+        with pytest.raises(BackgroundFailed, match="sleep stopped with exit status -9"):
+            pending.result()
+
+
+def test_leaving_the_block_early_stops_the_step():
+    with pytest.raises(KeyboardInterrupt), in_background(time.sleep, 60) as pending:
+        pid = pending.pid
+        raise KeyboardInterrupt
+    with pytest.raises(ProcessLookupError):
+        os.kill(pid, 0)  # gone, and reaped
+
+
+def _gone(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/status", encoding="utf-8") as status:
+            return "\nState:\tZ" in status.read()  # a zombie no one reaped has stopped all the same
+    except FileNotFoundError:
+        return True
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self"), reason="reads /proc")
+def test_the_step_stops_when_the_build_is_killed():
+    script = ("import time, sys\nfrom kg.run.background import in_background\n"
+              "with in_background(time.sleep, 60) as pending:\n    print(pending.pid, flush=True)\n    time.sleep(60)\n")
+    build = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+    assert build.stdout is not None
+    pid = int(build.stdout.readline())
+    assert not _gone(pid)
+    build.kill()  # SIGKILL: no finally block runs in the build
+    build.wait()
+    deadline = time.monotonic() + 10
+    while not _gone(pid) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert _gone(pid), "the background step outlived the killed build"
+
+
+def test_run_later_runs_the_step_here_when_asked():
+    with run_later(os.getpid) as deferred:
+        assert deferred.result() == os.getpid()
