@@ -47,6 +47,8 @@ def cli() -> None:
                    "--processes worker processes is started and closed.")
 @click.option("--partition-size", default=DEFAULT_PARTITION_SIZE, show_default=True,
               help="Articles per Dask task (--engine dask).")
+@click.option("--shards", type=click.Path(file_okay=False, path_type=Path), metavar="DIR",
+              help="The whole build on the Dask workers, the graphs as N-Quads shards in DIR (a folder all share).")
 @click.option("--connect-timeout", default=CONNECT_TIMEOUT, show_default=True,
               help="Seconds to wait for the --scheduler before giving up.")
 @click.option("--worker-timeout", type=click.FloatRange(0, min_open=True), default=WORKER_TIMEOUT, show_default=True,
@@ -59,8 +61,8 @@ def cli() -> None:
 @click.option("-q", "--quiet", is_flag=True, help="No progress (by default each stage is shown on stderr).")
 def build(inputs: tuple[Path, ...], out_dir: Path | None, store_dir: Path | None, model: str | None, base_iri: str,
           batch_size: int, n_process: int, article_seconds: float, engine: str, scheduler: str | None,
-          partition_size: int, connect_timeout: float, worker_timeout: float, follow_links: bool, max_memory: str,
-          quiet: bool) -> None:
+          partition_size: int, shards: Path | None, connect_timeout: float, worker_timeout: float, follow_links: bool,
+          max_memory: str, quiet: bool) -> None:
     """Build the graph from INPUTS (.txt, .html, .jsonl files or folders) into OUT.
 
     Writes graph.trig, graph.nq, graph.ttl, graph.jsonld, graph.html, graph.graphml, graph.gexf,
@@ -73,8 +75,9 @@ def build(inputs: tuple[Path, ...], out_dir: Path | None, store_dir: Path | None
 
     if out_dir is None and store_dir is None:
         raise click.UsageError("give -o OUT, --store DIR, or both")
-    if engine != "dask" and scheduler is not None:
-        raise click.UsageError("--scheduler goes with --engine dask")
+    for name, value in (("--scheduler", scheduler), ("--shards", shards)):
+        if engine != "dask" and value is not None:
+            raise click.UsageError(f"{name} goes with --engine dask")
     if partition_size < 1:
         raise click.UsageError("--partition-size must be at least 1")
     target = " and ".join(str(p) for p in (out_dir, store_dir) if p is not None)
@@ -90,7 +93,7 @@ def build(inputs: tuple[Path, ...], out_dir: Path | None, store_dir: Path | None
     try:
         with memory_budget(budget):
             result = _run_build(inputs, out_dir, settings, progress, store_dir, engine, scheduler, partition_size,
-                                connect_timeout, worker_timeout)
+                                connect_timeout, worker_timeout, shards)
     except MemoryLimitExceeded as err:
         err.args = (f"{err}; {target}: each output is the previous one or a complete new one",)
         raise
@@ -113,7 +116,7 @@ def build(inputs: tuple[Path, ...], out_dir: Path | None, store_dir: Path | None
 
 
 def _run_build(inputs, out_dir, settings, progress, store_dir, engine, scheduler, partition_size, connect_timeout,
-               worker_timeout):
+               worker_timeout, shards=None):
     """The build on the engine asked for: this process, or a Dask cluster."""
     from kg.run.build import build as run_build
     from kg.run.dask_engine import DaskEngine
@@ -121,18 +124,21 @@ def _run_build(inputs, out_dir, settings, progress, store_dir, engine, scheduler
     if engine == "dask":
         cluster = DaskEngine(scheduler, partition_size, settings.n_process or usable_cores(), connect_timeout,
                              worker_timeout)
-        return _build_on_dask(inputs, out_dir, settings, progress, store_dir, cluster)
+        return _build_on_dask(inputs, out_dir, settings, progress, store_dir, cluster, shards)
     return run_build(inputs, out_dir, settings, progress, store_dir)
 
 
-def _build_on_dask(inputs, out_dir, settings, progress, store_dir, engine):
-    """A build whose extraction runs on a Dask cluster: connected to (or started) here, closed at the end."""
+def _build_on_dask(inputs, out_dir, settings, progress, store_dir, engine, shards=None):
+    """A build whose extraction (with `shards`, all) runs on a Dask cluster, connected to or started here."""
     from kg.run.build import build as run_build
+    from kg.run.sharded import build_sharded
 
     with engine:
-        result = run_build(inputs, out_dir, settings, progress, store_dir, engine)
+        result = (build_sharded(inputs, out_dir, settings, engine, shards, progress, store_dir) if shards is not None
+                  else run_build(inputs, out_dir, settings, progress, store_dir, engine))
     if engine.partitions:
-        click.echo(f"dask: {engine.partitions} partition(s) extracted on {len(engine.workers_used)} worker(s)", err=True)
+        click.echo(f"dask: {engine.partitions} partition(s) extracted on {len(engine.workers_used)} worker(s)"
+                   + (f"; their graphs written as shards into {shards}" if shards is not None else ""), err=True)
     return result
 
 

@@ -440,3 +440,155 @@ def test_nquads_shards_by_article_bulk_load_into_the_same_store(tmp_path, sample
     people = ("query", "-f", "queries/people-and-roles.rq")
     assert run_kg(*people[:1], str(tmp_path / "store"), *people[1:]).stdout == \
         run_kg(*people[:1], str(sample_out), *people[1:]).stdout
+
+
+# --- the whole build on the cluster: kg build --engine dask --shards DIR (kg.run.sharded) ---
+
+SHARD_TASKS = ("extract_shard", "graph_shard")
+
+
+def sharded_build(client: Client, shards: Path, *args: str):
+    """`kg build ARGS --engine dask --scheduler ADDRESS --shards SHARDS`; the process and the
+    scheduler's records of the sharded build's tasks, by task name."""
+    with get_task_stream(client) as stream:
+        done = run_kg("build", *args, "-q", "--engine", "dask", "--scheduler", client.scheduler.address,
+                      "--shards", str(shards))
+    assert done.returncode == 0, done.stderr
+    tasks = {name: [t for t in stream.data if t["key"].startswith(name)] for name in SHARD_TASKS + (TASK,)}
+    return done, tasks
+
+
+def loaded_shards(shards: Path, tmp_path: Path) -> ox.Store:
+    """The shards' N-Quads and default.nq bulk-loaded with `oxigraph load`, as a cluster's store would be."""
+    exe = shutil.which("oxigraph") or str(Path(sys.executable).with_name("oxigraph"))
+    location = tmp_path / "bulk"
+    files = sorted(shards.glob("shard-*.nq")) + [shards / "default.nq"]
+    subprocess.run([exe, "load", "--location", str(location), "--file", *map(str, files)], check=True,
+                   capture_output=True, timeout=300)
+    return ox.Store(str(location))
+
+
+def test_the_whole_build_on_two_workers_equals_the_local_build(cluster, tmp_path, sample_out, corpus_out,
+                                                                corpus_jsonl):
+    shards = tmp_path / "shards"
+    done, tasks = sharded_build(cluster, shards, str(SAMPLES), "-o", str(tmp_path / "samples"), "--partition-size", "1")
+    assert_same_files(tmp_path / "samples", sample_out)
+    workers = set(cluster.scheduler_info()["workers"])
+    for name in SHARD_TASKS:  # both phases ran on the workers, one task per partition, on both workers
+        assert len(tasks[name]) == 4 and {t["worker"] for t in tasks[name]} == workers, name
+    assert not tasks[TASK]  # no extraction result came back to the client
+    assert "dask: 4 partition(s) extracted on 2 worker(s); their graphs written as shards into" in done.stderr
+    assert sorted(p.name for p in shards.glob("shard-*.nq")) == [f"shard-{i:06d}.nq" for i in range(4)]
+    # the shards and default.nq are the dataset of graph.nq: a bulk load of them is the same store
+    whole = ox.Store()
+    whole.bulk_load(path=str(sample_out / "graph.nq"), format=ox.RdfFormat.N_QUADS)
+    assert set(loaded_shards(shards, tmp_path)) == set(whole)
+
+    # the development corpus, into the same folder: the earlier build's shards are replaced
+    sharded_build(cluster, shards, str(corpus_jsonl), "-o", str(tmp_path / "corpus"), "--partition-size", "1")
+    assert_same_files(tmp_path / "corpus", corpus_out)
+    assert sorted(p.name for p in shards.glob("shard-*.nq")) == ["shard-000000.nq", "shard-000001.nq"]
+
+
+def test_a_generated_corpus_built_on_the_cluster_equals_the_local_build(cluster, tmp_path):
+    """Stories told by several articles in different partitions: people, events, aid packages and
+    remarks said again are resolved across the partitions as in one process."""
+    corpus = tmp_path / "generated.jsonl"
+    subprocess.run([sys.executable, str(ROOT / "benchmarks" / "generate_corpus.py"), "-n", "24", "-o", str(corpus)],
+                   check=True, capture_output=True)
+    build([corpus], tmp_path / "local", Settings())
+    sharded_build(cluster, tmp_path / "shards", str(corpus), "-o", str(tmp_path / "dask"), "--partition-size", "5")
+    assert_same_files(tmp_path / "dask", tmp_path / "local")
+    report = json.loads((tmp_path / "dask" / "report.json").read_text(encoding="utf-8"))
+    assert report["totals"]["articles"] == 24
+
+
+class KillWorkerAfterShard(WorkerPlugin):
+    """In each worker process: the first time a shard is saved (a marker file records it), the
+    process dies right after writing it, before its task can answer, as if killed."""
+
+    name = "kill-worker-after-shard"
+
+    def __init__(self, marker: str):
+        self.marker = marker
+
+    def setup(self, worker) -> None:
+        import os
+        from pathlib import Path
+
+        from kg.graph.spool import QuadSpool
+
+        real = getattr(QuadSpool.save, "__wrapped__", QuadSpool.save)
+        marker = Path(self.marker)
+
+        def save(spool, folder, name):
+            real(spool, folder, name)
+            if not marker.exists():
+                marker.write_text(name)
+                os._exit(1)
+
+        save.__wrapped__ = real
+        QuadSpool.save = save
+
+    def teardown(self, worker) -> None:
+        from kg.graph.spool import QuadSpool
+
+        QuadSpool.save = getattr(QuadSpool.save, "__wrapped__", QuadSpool.save)
+
+
+def test_a_worker_killed_while_writing_shards_is_replaced_and_its_shard_written_again(cluster, tmp_path, sample_out):
+    marker = tmp_path / "killed"
+    old = cluster.run_on_scheduler(_allowed_failures, value=0)  # the death reaches the client at once
+    workers = set(cluster.scheduler_info()["workers"])
+    cluster.register_plugin(KillWorkerAfterShard(str(marker)))
+    try:
+        _, tasks = sharded_build(cluster, tmp_path / "shards", str(SAMPLES), "-o", str(tmp_path / "dask"),
+                                 "--partition-size", "2")
+    finally:
+        cluster.unregister_worker_plugin(KillWorkerAfterShard.name)
+        cluster.run_on_scheduler(_allowed_failures, value=old)
+    cluster.wait_for_workers(2)
+    assert marker.exists() and set(cluster.scheduler_info()["workers"]) - workers  # a worker died, another came
+    # the task of the dead worker's partition ran again over its files: each partition's shard once in the end
+    assert len(tasks["graph_shard"]) == 2 and all(t["status"] == "OK" for t in tasks["graph_shard"])
+    assert_same_files(tmp_path / "dask", sample_out)
+    assert not [p for p in (tmp_path / "shards").iterdir() if p.name.startswith(".")]  # no temporary file left
+
+
+def test_an_article_that_kills_its_worker_in_a_sharded_build_is_skipped(cluster, tmp_path):
+    inputs = [SAMPLES / "odesa-wire.txt", SAMPLES / "harbour-daily.html"]
+    old = cluster.run_on_scheduler(_allowed_failures, value=0)
+    cluster.register_plugin(KillWorkerOn("odesa-wire"))
+    try:
+        done, _ = sharded_build(cluster, tmp_path / "shards", *map(str, inputs), "-o", str(tmp_path / "dask"),
+                                "--partition-size", "2")
+    finally:
+        cluster.unregister_worker_plugin(KillWorkerOn.name)
+        cluster.run_on_scheduler(_allowed_failures, value=old)
+    cluster.wait_for_workers(2)
+    report = json.loads((tmp_path / "dask" / "report.json").read_text(encoding="utf-8"))
+    assert list(report["articles"]) == ["harbour-daily"]
+    assert report["skipped"][0]["reason"] == "extraction failed: the worker process died on it (KilledWorker)"
+    build(inputs[1:], tmp_path / "local", Settings())
+    assert_same_files(tmp_path / "dask", tmp_path / "local", ("graph.nq", "graph.trig", "graph.graphml"))
+
+
+def test_shards_go_with_the_dask_engine_and_a_usable_folder(cluster, tmp_path):
+    done = run_kg("build", str(SAMPLES), "-o", str(tmp_path / "out"), "--shards", str(tmp_path / "shards"))
+    assert done.returncode == 2 and "--shards goes with --engine dask" in done.stderr
+    assert not (tmp_path / "out").exists() and not (tmp_path / "shards").exists()
+    (tmp_path / "file").write_text("not a folder", encoding="utf-8")
+    done = run_kg("build", str(SAMPLES), "-o", str(tmp_path / "out"), "-q", "--engine", "dask",
+                  "--scheduler", cluster.scheduler.address, "--shards", str(tmp_path / "file" / "shards"))
+    assert done.returncode == 2
+    assert done.stderr.strip().splitlines() == [
+        f"error: cannot use {tmp_path / 'file' / 'shards'} as the shards folder: Not a directory"]
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_sharded_build_into_a_store_answers_as_the_local_build(cluster, tmp_path, sample_out):
+    done, _ = sharded_build(cluster, tmp_path / "shards", str(SAMPLES), "--store", str(tmp_path / "store"),
+                            "--partition-size", "2")
+    assert "store: 4 graph(s) added, 0 replaced, 0 unchanged" in done.stderr
+    people = ("-f", "queries/people-and-roles.rq")
+    assert run_kg("query", str(tmp_path / "store"), *people).stdout == run_kg("query", str(sample_out), *people).stdout

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 
 import pyoxigraph as ox
@@ -136,3 +137,53 @@ def test_a_spooled_build_of_the_dev_set_writes_the_same_outputs(dev_out, tmp_pat
     build_module.build([DEV / "articles.jsonl"], tmp_path, Settings())
     for name in OUTPUT_FILES:
         assert (tmp_path / name).read_bytes() == (dev_out / name).read_bytes(), name
+
+
+def test_shards_read_together_are_the_sorted_quads(sample_out, tmp_path, monkeypatch):
+    """Spools saved as shards (kg.run.sharded: one per partition, with the default-graph triples of
+    its own graphs) read as one, with the rest of the default graph given: the same quads, merged
+    triples, digests and dumps as in memory; many runs of merged keys are merged in groups first."""
+    from kg.graph import spool as spool_module
+
+    graphs = _by_graph(sample_out / "graph.nq")
+    memory = QuadCollector()
+    for name, triples in graphs.items():
+        if isinstance(name, ox.DefaultGraph):
+            for t in triples:
+                memory.graph().add(t)
+        else:
+            memory.add_graph(name, triples)
+    expected = memory.finish()
+    named = sorted((g for g in graphs if not isinstance(g, ox.DefaultGraph)), key=str, reverse=True)
+    default = list(graphs[ox.DefaultGraph()])
+    folder = tmp_path / "shards"
+    folder.mkdir()
+    def save(n: int, work) -> None:
+        work.mkdir()
+        shard = QuadSpool(work, run_keys=50)
+        for name in named[n::3]:  # graphs out of spelling order across the shards
+            shard.add_graph(name, graphs[name])
+            mine = [t for t in default if t[0].value.endswith(name.value.rsplit("/", 1)[-1])]
+            for t in mine:
+                shard.graph().add(t)
+        shard.save(folder, f"shard-{n}")
+
+    for n in range(3):
+        save(n, tmp_path / f"work-{n}")
+    before = {p.name: p.read_bytes() for p in folder.iterdir()}
+    assert not [name for name in before if name.startswith(".")]  # no temporary left
+    save(0, tmp_path / "again")  # a task run again writes the same files over its own
+    assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
+    monkeypatch.setattr(spool_module, "MAX_OPEN_RUNS", 3)
+    (tmp_path / "read").mkdir()
+    read = spool_module.read_shards(folder, [f"shard-{n}" for n in range(3)], default, tmp_path / "read")
+    runs = sum(len(json.loads((folder / f"shard-{n}.json").read_text())["runs"]) for n in range(3))
+    assert runs > 3 and len([p for p in (tmp_path / "read").iterdir() if p.name.startswith("runs-")]) > 1  # grouped
+    assert len(read) == len(expected) and read.digests == expected.digests
+    assert [(g, rows) for g, rows in read.graphs] == expected.graphs
+    assert list(read.merged) == expected.merged
+    for name, quads in (("memory", expected), ("from-shards", read)):
+        (tmp_path / name).mkdir()
+        write_dumps(quads, tmp_path / name)
+    for dump in DUMPS:
+        assert (tmp_path / "from-shards" / dump).read_bytes() == (tmp_path / "memory" / dump).read_bytes(), dump

@@ -163,6 +163,18 @@ def build_quads(articles: Iterable[ResolvedArticle], entities: Iterable[Entity],
     `articles` is read once, one article at a time; `entities` are every entity of the build. With
     `spool`, each graph goes to disk once written (kg.graph.spool): memory does not grow with quads."""
     collector = spool if spool is not None else QuadCollector()
+    totals = write_graphs(articles, entities, gazetteer, iris, extractor, collector)
+    default = collector.graph()
+    for triple in totals.triples():  # dataset totals, in the default graph
+        default.add(triple)
+    return collector.finish()
+
+
+def write_graphs(articles: Iterable[ResolvedArticle], entities: Iterable[Entity], gazetteer: Gazetteer,
+                 iris: IriMinter, extractor: str, collector: QuadCollector | QuadSpool) -> AnnotationTotals:
+    """Each article's named graph into `collector`, with its two default-graph triples; the totals
+    of their annotations are returned, not written (a shard of a build holds only some articles:
+    kg.run.sharded adds the shards' totals up)."""
     default = collector.graph()
     totals = AnnotationTotals()
     terms = Terms(iris)
@@ -186,9 +198,7 @@ def build_quads(articles: Iterable[ResolvedArticle], entities: Iterable[Entity],
         write_facts(FactWriter(graph, article, terms, labels, resolved.sentences, extractor), resolved.reports)
         totals.add(triples)
         collector.add_graph(graph_iri, triples)
-    for triple in totals.triples():  # dataset totals, in the default graph
-        default.add(triple)
-    return collector.finish()
+    return totals
 
 
 def build_dataset(*args, **kwargs):

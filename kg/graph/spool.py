@@ -18,10 +18,13 @@ reader, so that a store sync parses only the graphs whose digest changed.
 from __future__ import annotations
 
 import heapq
+import json
+import os
 from collections.abc import Callable, Iterable, Iterator
 from functools import partial
 from itertools import groupby
 from pathlib import Path
+from typing import BinaryIO
 
 import pyoxigraph as ox
 
@@ -84,16 +87,37 @@ class QuadSpool:
         if self._run or not self._runs:
             self._flush_run()
         order = sorted(self._index)
-        return SpooledQuads(self._folder / "graphs.nq", [(s, *self._index[s]) for s in order],
+        return SpooledQuads([self._folder / "graphs.nq"], [(s, *self._index[s], 0) for s in order],
                             [keyed[k] for k in keys], tuple(self._runs), self.count + len(keys), self.digests)
+
+    def save(self, folder: Path, name: str) -> None:
+        """Write what was added as the shard `name` into `folder` (kg.run.sharded): its graphs'
+        N-Quads, its sorted runs of merged keys (the default graph's included) and, last, its index
+        (the graphs' places and digests, the default graph's keys, the runs). Each file is written
+        under a temporary name and renamed: writing the same shard again (a task run twice) is safe."""
+        self._file.close()
+        default = sorted(Spellings().keyed(self._default))
+        self._add_merged(default)
+        if self._run or not self._runs:
+            self._flush_run()
+        runs = [f"{name}.merged-{n:05d}.keys" for n in range(len(self._runs))]
+        os.replace(self._folder / "graphs.nq", folder / f"{name}.nq")
+        for run, target in zip(self._runs, runs):
+            os.replace(run, folder / target)
+        index = {"graphs": [(s, *self._index[s]) for s in sorted(self._index)], "digests": self.digests,
+                 "default": default, "runs": runs, "count": self.count}
+        temporary = folder / f".{name}.json.{os.getpid()}"
+        temporary.write_text(json.dumps(index), encoding="utf-8")
+        os.replace(temporary, folder / f"{name}.json")
 
 
 class SpooledQuads:
     """A build's sorted quads in a spool folder (see the module doc); read as often as needed."""
 
-    def __init__(self, path: Path, index: list[tuple[str, int, int]], default: list[Triple],
+    def __init__(self, paths: list[Path], index: list[tuple[str, int, int, int]], default: list[Triple],
                  runs: tuple[Path, ...], count: int, digests: dict[str, str]):
-        self._path, self._index, self._default, self._runs = path, index, default, runs
+        """`index`: (graph spelling, offset, length, which of `paths`) of each named graph, sorted."""
+        self._paths, self._index, self._default, self._runs = paths, index, default, runs
         self.count, self.digests = count, digests
 
     def __len__(self) -> int:
@@ -118,19 +142,33 @@ class SpooledQuads:
             yield graph, _rows(quads), quads
 
     def _parsed(self) -> Iterator[tuple[ox.NamedNode, list[ox.Quad]]]:
-        with open(self._path, "rb") as spool:
-            for spelling, offset, length in self._index:
-                spool.seek(offset)
-                yield ox.NamedNode(spelling[1:-1]), list(ox.parse(spool.read(length), ox.RdfFormat.N_QUADS))
+        for spelling, data in self._texts():
+            yield ox.NamedNode(spelling[1:-1]), list(ox.parse(data, ox.RdfFormat.N_QUADS))
+
+    def _texts(self) -> Iterator[tuple[str, bytes]]:
+        """(spelling, N-Quads text) of each named graph, in order (one file open at a time)."""
+        current = -1
+        opened: list[BinaryIO] = []
+        try:
+            for spelling, offset, length, file in self._index:
+                if file != current:
+                    for spool in opened:
+                        spool.close()
+                    current, opened = file, [open(self._paths[file], "rb")]  # noqa: SIM115 (closed below)
+                opened[0].seek(offset)
+                yield spelling, opened[0].read(length)
+        finally:
+            for spool in opened:
+                spool.close()
 
     def named_graphs(self) -> Iterator[tuple[ox.NamedNode, Callable[[], list[Triple]]]]:
         """(graph, a function that reads its rows) of each named graph, in order: a reader that only
         needs a graph's name and digest (kg.dataset.sync) parses nothing."""
-        for spelling, offset, length in self._index:
-            yield ox.NamedNode(spelling[1:-1]), partial(self._rows, offset, length)
+        for spelling, offset, length, file in self._index:
+            yield ox.NamedNode(spelling[1:-1]), partial(self._rows, file, offset, length)
 
-    def _rows(self, offset: int, length: int) -> list[Triple]:
-        with open(self._path, "rb") as spool:
+    def _rows(self, file: int, offset: int, length: int) -> list[Triple]:
+        with open(self._paths[file], "rb") as spool:
             spool.seek(offset)
             return _rows(ox.parse(spool.read(length), ox.RdfFormat.N_QUADS))
 
@@ -155,10 +193,7 @@ class SpooledQuads:
         graphs' as the spool holds them)."""
         keys = sorted(Spellings().keyed(self._default))
         yield "".join(key_line(k, " .") for k in keys).encode()
-        with open(self._path, "rb") as spool:
-            for _, offset, length in self._index:
-                spool.seek(offset)
-                yield spool.read(length)
+        yield from (data for _, data in self._texts())
 
     def iter_quads(self) -> Iterator[ox.Quad]:
         """Every quad, in order: the default graph's made here, the others as the parser makes them."""
@@ -177,3 +212,54 @@ def _rows(quads: Iterable[ox.Quad]) -> list[Triple]:
 
 
 BUILT = (SortedQuads, SpooledQuads)  # what the graph stage hands on, in memory or on disk
+
+
+MAX_OPEN_RUNS = 200  # sorted runs merged at once; more are first merged in groups into bigger runs
+
+
+def read_shards(folder: Path, names: Iterable[str], default: Iterable[Triple], work: Path) -> SpooledQuads:
+    """The shards `names` saved in `folder` (`QuadSpool.save`) read as one `SpooledQuads`, whose
+    default graph is `default` plus the shards' own default triples (`work`: an empty folder for
+    the default graph's run and merged runs, which the caller removes)."""
+    index: list[tuple[str, int, int, int]] = []
+    paths: list[Path] = []
+    digests: dict[str, str] = {}
+    runs: list[Path] = []
+    count = 0
+    lines: list[str] = []
+    for file, name in enumerate(names):
+        shard = json.loads((folder / f"{name}.json").read_text(encoding="utf-8"))
+        paths.append(folder / f"{name}.nq")
+        index += [(spelling, offset, length, file) for spelling, offset, length in shard["graphs"]]
+        digests.update(shard["digests"])
+        runs += [folder / run for run in shard["runs"]]
+        count += shard["count"]
+        lines += [key_line(k, " .") for k in shard["default"]]
+    index.sort()
+    triples = [(t.subject, t.predicate, t.object) for t in
+               (q.triple for q in ox.parse("".join(lines).encode(), ox.RdfFormat.N_TRIPLES))]
+    keyed = Spellings().keyed(triples + list(default))
+    keys = sorted(keyed)
+    own = work / "default.keys"
+    own.write_text("".join(k + "\n" for k in keys), encoding="utf-8", newline="\n")
+    return SpooledQuads(paths, index, [keyed[k] for k in keys], _fewer_runs([*runs, own], work), count + len(keys),
+                        digests)
+
+
+def _fewer_runs(runs: list[Path], work: Path) -> tuple[Path, ...]:
+    """`runs`, merged in groups into files in `work` until at most MAX_OPEN_RUNS are left."""
+    level = 0
+    while len(runs) > MAX_OPEN_RUNS:
+        merged = []
+        for n in range(0, len(runs), MAX_OPEN_RUNS):
+            path = work / f"runs-{level}-{n:07d}.keys"
+            files = [open(run, encoding="utf-8") for run in runs[n:n + MAX_OPEN_RUNS]]  # noqa: SIM115
+            try:
+                with open(path, "w", encoding="utf-8", newline="\n") as out:
+                    out.writelines(key for key, _ in groupby(heapq.merge(*files)))
+            finally:
+                for f in files:
+                    f.close()
+            merged.append(path)
+        runs, level = merged, level + 1
+    return tuple(runs)

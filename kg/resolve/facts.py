@@ -144,15 +144,23 @@ class FactResolver:
     speaker's remarks (their keys and first words), not the articles."""
 
     def __init__(self, identities: dict[tuple[str, int], str] | None = None,
-                 grant_identities: dict[tuple[str, int], str] | None = None) -> None:
+                 grant_identities: dict[tuple[str, int], str] | None = None,
+                 remark_keys: dict[tuple[str, int], tuple[str, float]] | None = None) -> None:
         # event keys in time (kg.resolve.event_identity); without them, type and anchor only
         self._identities = identities
         # aid-package keys in time (kg.resolve.grant_identity); without them, funder, amount and currency
         self._grant_identities = grant_identities
         self._remarks: dict[str, list[tuple[str, str]]] = {}  # speaker -> [(statement key, first text)]
+        # statement keys and scores decided beforehand (`remarks`: a build in parts, kg.run.sharded)
+        self._remark_keys = remark_keys
         self._previous: str | None = None
         # facts not emitted because they could not satisfy the shapes, by reason (report.json)
         self.dropped: collections.Counter[str] = collections.Counter()
+
+    def remarks(self, article: ArticleFacts, entity_of: dict[Ref, str]) -> dict[tuple[str, int], tuple[str, float]]:
+        """The key and score of each of the article's statements that has a speaker, by (article key,
+        statement index): a remark said again by its speaker takes the key of its first rendering."""
+        return remark_keys(statement_sightings(article, entity_of), self._remarks)
 
     def article(self, article: ArticleFacts, entity_of: dict[Ref, str]) -> ArticleReports:
         """`entity_of` maps the (start, end) of each of the article's mentions to its entity key."""
@@ -171,11 +179,12 @@ class FactResolver:
             if key is not None:
                 events.append(EventReport(article.article_key, key, event, lookup(event.agent), lookup(event.target),
                                           lookup(event.instrument), lookup(event.place)))
-        for statement in article.statements:
+        remarks = self.remarks(article, entity_of) if self._remark_keys is None else self._remark_keys
+        for index, statement in enumerate(article.statements):
             speaker = _speaker_key(article.article_key, statement, lookup)
             if speaker is None:
                 continue
-            key, score = _remark_key(self._remarks.setdefault(speaker, []), speaker, statement.text)
+            key, score = remarks[(article.article_key, index)]
             about = event_keys[statement.about] if statement.about is not None else None
             statements.append(StatementReport(article.article_key, key, statement, speaker, lookup(statement.medium),
                                               about, score))
@@ -188,6 +197,32 @@ class FactResolver:
             grants.append(GrantReport(article.article_key, key, grant, funder, lookup(grant.announcer),
                                       lookup(grant.recipient), contents))
         return ArticleReports(tuple(events), tuple(grants), tuple(statements))
+
+
+StatementSighting = tuple[str, int, str, str]  # article key, statement index, speaker key, the words
+
+
+def statement_sightings(article: ArticleFacts, entity_of: dict[Ref, str]) -> list[StatementSighting]:
+    """The article's statements that have a speaker, in order: what decides their keys (`remark_keys`)."""
+    def lookup(ref: Ref | None) -> str | None:
+        return entity_of.get(ref) if ref else None
+
+    found = []
+    for index, statement in enumerate(article.statements):
+        speaker = _speaker_key(article.article_key, statement, lookup)
+        if speaker is not None:
+            found.append((article.article_key, index, speaker, statement.text))
+    return found
+
+
+def remark_keys(sightings: Iterable[StatementSighting], known: dict[str, list] | None = None
+                ) -> dict[tuple[str, int], tuple[str, float]]:
+    """The key and score of each statement, in article-key order: a speaker's remark said again takes
+    the key of its first rendering (`known`: each speaker's remarks so far, as `_remark_key` keeps
+    them; updated)."""
+    known = {} if known is None else known
+    return {(article_key, index): _remark_key(known.setdefault(speaker, []), speaker, text)
+            for article_key, index, speaker, text in sightings}
 
 
 def _sentence_keys(article: ArticleFacts, lookup) -> list[str | None]:

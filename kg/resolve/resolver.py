@@ -80,7 +80,24 @@ def _person_country(m: Mention) -> str | None:
     return key if key and key.startswith("country/") else None
 
 
-def _person_index(articles: Iterable[ArticleMentions]) -> PersonIndex:
+@dataclass
+class PersonSightings:
+    """What the first pass finds in some of the articles; those of several parts add up (`add`)."""
+
+    countries: dict[str, set[str]]  # full-name key -> the countries it is stated with
+    by_surname: dict[str, set[str]]  # surname -> the full-name keys ending in it
+
+    def add(self, other: "PersonSightings") -> None:
+        for table, more in ((self.countries, other.countries), (self.by_surname, other.by_surname)):
+            for key, found in more.items():
+                table.setdefault(key, set()).update(found)
+
+    def index(self) -> PersonIndex:
+        return PersonIndex(frozenset(k for k, found in self.countries.items() if len(found) > 1),
+                           {surname: tuple(sorted(keys)) for surname, keys in self.by_surname.items()})
+
+
+def person_sightings(articles: Iterable[ArticleMentions]) -> PersonSightings:
     """First pass: every full name, and the countries each is stated with."""
     countries: dict[str, set[str]] = defaultdict(set)  # name key -> stated countries
     by_surname: dict[str, set[str]] = defaultdict(set)
@@ -90,8 +107,46 @@ def _person_index(articles: Iterable[ArticleMentions]) -> PersonIndex:
             country = _person_country(article.mentions[i])
             if country:
                 countries[key].add(country)
-    return PersonIndex(frozenset(k for k, found in countries.items() if len(found) > 1),
-                       {surname: tuple(sorted(keys)) for surname, keys in by_surname.items()})
+    return PersonSightings(dict(countries), dict(by_surname))
+
+
+@dataclass
+class EntitySightings:
+    """What the second pass finds in some articles, in article-key order; a later part adds up
+    after an earlier one (`add`: the first kind and gazetteer key seen of an entity stay)."""
+
+    surfaces: dict[str, Counter[str]]
+    kinds: dict[str, EntityKind]
+    gazetteer_keys: dict[str, str | None]
+
+    def add(self, later: "EntitySightings") -> None:
+        for key, counts in later.surfaces.items():
+            self.surfaces.setdefault(key, Counter()).update(counts)
+            self.kinds.setdefault(key, later.kinds[key])
+            self.gazetteer_keys.setdefault(key, later.gazetteer_keys[key])
+
+    def entities(self, gazetteer_labels: dict[str, str]) -> tuple[Entity, ...]:
+        entities = []
+        for key in sorted(self.surfaces):
+            gkey = self.gazetteer_keys[key]
+            label = gazetteer_labels.get(gkey) if gkey else None
+            label = label or _pick_label(self.surfaces[key], self.kinds[key])
+            alts = tuple(sorted(s for s in self.surfaces[key] if s != label))
+            entities.append(Entity(key=key, kind=self.kinds[key], label=label, alt_labels=alts, gazetteer_key=gkey))
+        return tuple(entities)
+
+
+def entity_sightings(articles: Iterable[ArticleMentions], persons: PersonIndex) -> EntitySightings:
+    """Second pass: each entity's surface forms with their counts, its kind and gazetteer key."""
+    surfaces: dict[str, Counter[str]] = defaultdict(Counter)
+    kinds: dict[str, EntityKind] = {}
+    gazetteer_keys: dict[str, str | None] = {}
+    for article in articles:
+        for m, key in zip(article.mentions, _mention_keys(article, persons)):
+            surfaces[key][m.text] += 1
+            kinds.setdefault(key, PERSON if key.startswith("person/") else m.kind)
+            gazetteer_keys.setdefault(key, m.gazetteer_key)
+    return EntitySightings(dict(surfaces), kinds, gazetteer_keys)
 
 
 def _mention_keys(article: ArticleMentions, persons: PersonIndex) -> list[str]:
@@ -153,23 +208,8 @@ def _in_key_order(articles: Iterable[ArticleMentions]) -> Iterable[ArticleMentio
 def resolve(articles: ArticleSource, gazetteer_labels: dict[str, str]) -> Resolution:
     """Merge mentions into entities. `articles()` gives the articles in article-key order (it is
     called twice); `gazetteer_labels` maps gazetteer keys to canonical labels."""
-    persons = _person_index(_in_key_order(articles()))
-    surfaces: dict[str, Counter[str]] = defaultdict(Counter)
-    kinds: dict[str, EntityKind] = {}
-    gazetteer_keys: dict[str, str | None] = {}
-    for article in _in_key_order(articles()):
-        for m, key in zip(article.mentions, _mention_keys(article, persons)):
-            surfaces[key][m.text] += 1
-            kinds.setdefault(key, PERSON if key.startswith("person/") else m.kind)
-            gazetteer_keys.setdefault(key, m.gazetteer_key)
-    entities = []
-    for key in sorted(surfaces):
-        gkey = gazetteer_keys[key]
-        label = gazetteer_labels.get(gkey) if gkey else None
-        label = label or _pick_label(surfaces[key], kinds[key])
-        alts = tuple(sorted(s for s in surfaces[key] if s != label))
-        entities.append(Entity(key=key, kind=kinds[key], label=label, alt_labels=alts, gazetteer_key=gkey))
-    return Resolution(tuple(entities), persons)
+    persons = person_sightings(_in_key_order(articles())).index()
+    return Resolution(entity_sightings(_in_key_order(articles()), persons).entities(gazetteer_labels), persons)
 
 
 def _affiliation(m: Mention, first_of: dict[str, str]) -> str | None:

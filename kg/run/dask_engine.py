@@ -25,7 +25,7 @@ from __future__ import annotations
 import logging
 import socket
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 
 from kg.config import CONNECT_TIMEOUT, DEFAULT_PARTITION_SIZE, WORKER_TIMEOUT, Settings
@@ -208,7 +208,34 @@ class DaskEngine:
         return {key: value for r in results for key, value in r.results}
 
     def _submit(self, part: tuple[Article, ...], settings: Settings):
-        return self._client.submit(extract_partition, part, settings, pure=False)  # type: ignore[attr-defined]
+        return self.submit(extract_partition, part, settings)
+
+    def submit(self, task: Callable, *args: object):
+        """`task(*args)` on a worker: its future (kg.run.sharded runs its own tasks so)."""
+        if self._client is None:
+            raise EngineError("DaskEngine used outside its `with` block")
+        return self._client.submit(task, *args, pure=False)  # type: ignore[attr-defined]
+
+    def window(self) -> int:
+        return self._window()
+
+    def wait_any(self, futures: list) -> set:
+        """The futures done once one of `futures` is (EngineError if the cluster gives out meanwhile)."""
+        return self._wait(futures, first=True)
+
+    def result(self, future, expected: str | None = None) -> object:
+        """A task's result, or the exception it failed with (see `_result`); with `expected`, an
+        extraction's result checked against the client's signature."""
+        if expected is not None:
+            return self._result(future, expected)
+        try:
+            self._wait([future])
+            return future.result()
+        except (EngineError, ModelNotFound):
+            raise
+        except Exception as err:  # noqa: BLE001 - KilledWorker and the like
+            self._require_scheduler()
+            return err
 
     def _result(self, future, expected: str) -> PartitionResult | Exception:
         """A task's result, or why the task failed (a lost scheduler or a mismatched worker is

@@ -1,0 +1,298 @@
+"""The whole build on a Dask cluster: `kg build --engine dask --shards DIR`.
+
+1. The articles, in article-key order, are cut into partitions; each worker extracts its partition
+   and saves the packed extractions into the shared folder DIR (kg.run.shards `extract_shard`).
+2. Resolution as reductions (kg.resolve.resolver): the workers make each pass of `resolve` over
+   their partitions (the persons' full names, surnames and stated countries; then each entity's
+   surface forms with counts, kind and gazetteer key), and the client adds them up in article-key
+   order. A third pass finds, per partition, what decides the identities that need every article
+   (kg.run.build `_identities`: events', aid packages'; and statements'); the client decides them
+   and sends each partition its share. The Resolution reaches the workers as DIR/resolution.pkl.
+3. Each worker resolves its partition's articles and writes their named graphs as a shard of sorted
+   N-Quads with its index and sorted runs of merged keys (kg.graph.spool `QuadSpool.save`); it
+   sends back small aggregates: the annotation totals, the report's entries, the mention count.
+4. The client adds up the totals, makes the default graph (also saved as DIR/default.nq, so that
+   the shards and it bulk-load into any store), and reads the shards as one `SpooledQuads`: every
+   output and the store sync are then the local engine's, byte for byte.
+
+What the client holds: the articles until they are sent, the entities, the identities of the
+build's events, aid packages and statements, and per article its graph's place in a shard, its
+digest, its two default-graph triples and its report entry (no quads, no extraction).
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import shutil
+import tempfile
+from bisect import bisect_right
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from kg import __version__
+from kg.config import Settings
+from kg.dataset.store import DIGESTS, open_store, stored_articles
+from kg.dataset.sync import sync
+from kg.errors import InputError
+from kg.export.report import build_report
+from kg.graph.iris import IriMinter
+from kg.graph.quads import Spellings, key_line
+from kg.graph.spool import SpooledQuads, read_shards
+from kg.graph.totals import AnnotationTotals
+from kg.ingest import Article, Skipped, read_inputs
+from kg.nlp.gazetteer import Gazetteer
+from kg.resolve.event_identity import event_identities
+from kg.resolve.facts import affiliations, remark_keys
+from kg.resolve.grant_identity import grant_identities
+from kg.resolve.resolver import EntitySightings, PersonSightings, Resolution
+from kg.run import progress as stages
+from kg.run import shards
+from kg.run.build import BuildResult, NothingToBuild, extraction_signature
+from kg.run.dask_engine import DaskEngine, EngineError
+from kg.run.dask_worker import PartitionResult
+from kg.run.outputs import write_outputs
+from kg.run.progress import Progress, stage
+from kg.run.shards import Identities, ShardResult
+from kg.util.nogc import collector_paused
+
+TRIES = 3  # a partition's task (after extraction) is run again after its worker died, up to this many times in all
+DEFAULT_NQ = "default.nq"
+
+
+def build_sharded(inputs: Iterable[str | Path], out_dir: Path | None, settings: Settings, engine: DaskEngine,
+                  folder: Path, progress: Progress | None = None, store_dir: Path | None = None) -> BuildResult:
+    """`kg.run.build.build` with every stage on `engine`'s cluster and the shards in `folder` (a
+    folder every worker and the client can read and write, such as a network file system)."""
+    try:
+        return _build(inputs, out_dir, settings, engine, folder, progress, store_dir)
+    finally:
+        if progress is not None:
+            progress.close()
+
+
+def _build(inputs: Iterable[str | Path], out_dir: Path | None, settings: Settings, engine: DaskEngine, folder: Path,
+           progress: Progress | None, store_dir: Path | None) -> BuildResult:
+    IriMinter(settings.base_iri)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        _clear(folder)
+        probe = folder / f".shard-write-check-{os.getpid()}"  # the client writes here too
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as err:
+        raise InputError(f"cannot use {folder} as the shards folder: {err.strerror or err}") from None
+    stage(progress, stages.READING)
+    read = read_inputs(inputs, settings.follow_links)
+    store = open_store(store_dir) if store_dir is not None else None
+    by_key = {a.key: a for a in stored_articles(store)} if store is not None else {}
+    by_key.update({a.key: a for a in read.articles})
+    not_read = list(read.skipped)
+    del read
+    keys = sorted(by_key)
+    if not keys:
+        raise NothingToBuild(tuple(not_read))
+    size = engine.partition_size
+    parts: list[tuple[Article, ...] | None] = [tuple(by_key[k] for k in keys[i:i + size])
+                                               for i in range(0, len(keys), size)]
+    firsts = [keys[i] for i in range(0, len(keys), size)]  # each partition's first article key
+    del by_key, keys  # the partitions hold the articles until they are sent
+    extracted = stage(progress, stages.EXTRACTING, sum(len(p) for p in parts if p))
+    skipped = not_read + _extract(engine, parts, settings, folder, extracted)
+    return _finish(engine, folder, firsts, skipped, settings, out_dir, store, progress,
+                   store_dir / DIGESTS if store_dir is not None else None)
+
+
+def _clear(folder: Path) -> None:
+    """The files of an earlier sharded build in `folder` (a bulk load of shard-*.nq must not find stale ones)."""
+    for pattern in ("part-*.pkl", "shard-*", DEFAULT_NQ, shards.RESOLUTION):
+        for path in folder.glob(pattern):
+            path.unlink()
+    _clear_temporaries(folder)
+
+
+def _clear_temporaries(folder: Path) -> None:
+    """What tasks whose worker died left half-written in `folder` (once no task runs)."""
+    for path in folder.glob(".*"):
+        if path.name.startswith((".part-", ".shard-", f".{shards.RESOLUTION}.", f".{DEFAULT_NQ}.")):
+            shutil.rmtree(path) if path.is_dir() else path.unlink()
+
+
+def _extract(engine: DaskEngine, parts: list[tuple[Article, ...] | None], settings: Settings, folder: Path,
+             progress: Callable[[int], None]) -> list[Skipped]:
+    """Each partition extracted and saved by a worker; a partition whose worker died is extracted
+    again by the engine (article by article if it dies again: kg.run.dask_engine) and saved here."""
+    from dataclasses import replace
+
+    settings = replace(settings, n_process=1)
+    expected = extraction_signature(settings)
+    gazetteer = Gazetteer.load()
+    pending = iter(range(len(parts)))
+    in_flight: dict[object, int] = {}
+
+    def submit_next() -> None:
+        for i in pending:
+            in_flight[engine.submit(shards.extract_shard, i, parts[i], settings, str(folder))] = i
+            return
+
+    for _ in range(engine.window()):
+        submit_next()
+    skipped: dict[int, list[Skipped]] = {}
+    while in_flight:
+        for future in engine.wait_any(list(in_flight)):
+            i = in_flight.pop(future)
+            part = parts[i]
+            assert part is not None
+            outcome = engine.result(future, expected)
+            if isinstance(outcome, PartitionResult):
+                results = outcome.results
+                engine.partitions += 1
+            else:
+                results = tuple((a.key, r) for a, r in engine(part, settings, gazetteer))
+                shards.save_part(folder, i, part, results)
+            skipped[i] = [r for _, r in results if isinstance(r, Skipped)]
+            progress(len(part))
+            parts[i] = None  # sent and saved: the client lets the articles go
+            submit_next()
+    return [s for i in sorted(skipped) for s in skipped[i]]
+
+
+@collector_paused
+def _finish(engine: DaskEngine, folder: Path, firsts: list[str], skipped: list[Skipped], settings: Settings,
+            out_dir: Path | None, store, progress: Progress | None, digests: Path | None) -> BuildResult:
+    stage(progress, stages.RESOLVING)
+    resolution = _resolve(engine, folder, len(firsts))
+    identities, built = _identities(engine, folder, firsts)
+    if not built:
+        raise NothingToBuild(tuple(skipped))
+    graphs = stage(progress, stages.GRAPH, built)
+    results = []
+    for result in _map(engine, len(firsts), shards.graph_shard, str(folder), settings.base_iri, f"kg@{__version__}",
+                       per_partition=identities):
+        results.append(result)
+        graphs(len(result.articles))
+    _clear_temporaries(folder)
+    totals = AnnotationTotals()
+    for result in results:
+        for body, (mentions, articles) in result.totals.items():
+            totals.mentions[ox.NamedNode(body)] += mentions
+            totals.articles[ox.NamedNode(body)] += articles
+    with tempfile.TemporaryDirectory(prefix="kg-shards-") as work:
+        quads = read_shards(folder, [shards.shard_name(i) for i in range(len(firsts))], totals.triples(), Path(work))
+        _save_default(folder, quads)
+        report = _report(results, skipped, resolution, len(quads), settings)
+        if store is not None:
+            stage(progress, stages.STORE)
+            report["store"] = sync(store, quads, digests).as_dict()
+        if out_dir is not None:
+            write_outputs(quads, report, out_dir, settings.base_iri, progress)
+    return BuildResult(out_dir, report, tuple(skipped))
+
+
+def _resolve(engine: DaskEngine, folder: Path, n: int) -> Resolution:
+    """kg.resolve.resolver `resolve` as two reductions: each pass runs over the partitions on the
+    workers, and the client adds up what they found in article-key order (the first pass's person
+    index goes to the workers for the second in DIR/resolution.pkl, as the result does)."""
+    persons = PersonSightings({}, {})
+    for found in _map(engine, n, shards.persons_shard, str(folder)):
+        persons.add(found)
+    index = persons.index()
+    del persons
+    shards.save_resolution(folder, Resolution((), index))
+    entities = EntitySightings({}, {}, {})
+    for more in _map(engine, n, shards.entities_shard, str(folder)):
+        entities.add(more)
+    resolution = Resolution(entities.entities({e.key: e.label for e in Gazetteer.load().entries()}), index)
+    shards.save_resolution(folder, resolution)
+    return resolution
+
+
+def _identities(engine: DaskEngine, folder: Path, firsts: list[str]) -> tuple[list[Identities], int]:
+    """Each partition's share of the keys that need every article (kg.run.build `_identities`, and
+    the statements' keys, which a speaker's earlier remarks decide), from the sightings the workers
+    find; and how many articles there are."""
+    sightings: list = []
+    grants: list = []
+    roles: list = []
+    remarks: dict[tuple[str, int], tuple[str, float]] = {}
+    known: dict[str, list] = {}  # each speaker's remarks so far
+    built = 0
+    for found in _map(engine, len(firsts), shards.sightings_shard, str(folder)):
+        roles += found.roles
+        sightings += found.events
+        grants += found.grants
+        remarks.update(remark_keys(found.statements, known))
+        built += found.articles
+    shares = [Identities({}, {}, {}) for _ in firsts]
+    for keys, share in ((event_identities(sightings, affiliations(roles)), "events"),
+                        (grant_identities(grants), "grants"), (remarks, "remarks")):
+        for key, value in keys.items():
+            getattr(shares[bisect_right(firsts, key[0]) - 1], share)[key] = value
+    return shares, built
+
+
+def _map(engine: DaskEngine, n: int, task: Callable, *args: object,
+         per_partition: Sequence[object] | None = None) -> Iterator:
+    """`task(i, *args)` (with `per_partition[i]` after `args`) on the workers for each partition i,
+    a window at a time; the results in partition order. A task that fails (its worker died) is run
+    again, up to TRIES times in all; then EngineError."""
+    pending = iter(range(n))
+    in_flight: dict[object, int] = {}
+    tries: Counter[int] = Counter()
+    done: dict[int, object] = {}
+    next_index = 0
+
+    def submit(i: int) -> None:
+        tries[i] += 1
+        extra = (per_partition[i],) if per_partition is not None else ()
+        in_flight[engine.submit(task, i, *args, *extra)] = i
+
+    for i in itertools.islice(pending, engine.window()):
+        submit(i)
+    while in_flight:
+        for future in engine.wait_any(list(in_flight)):
+            i = in_flight.pop(future)
+            outcome = engine.result(future)
+            if not isinstance(outcome, Exception):
+                done[i] = outcome
+                worker = getattr(outcome, "worker", None)
+                if worker:
+                    engine.workers_used.add(worker)
+                for j in itertools.islice(pending, 1):
+                    submit(j)
+            elif tries[i] < TRIES:
+                submit(i)
+            else:
+                raise EngineError(f"partition {i}'s task {getattr(task, '__name__', task)} failed {tries[i]} times "
+                                  f"({type(outcome).__name__}: {outcome})")
+        while next_index in done:
+            yield done.pop(next_index)
+            next_index += 1
+
+
+def _save_default(folder: Path, quads: SpooledQuads) -> None:
+    """The default graph as DIR/default.nq: with the shards' N-Quads, the whole dataset."""
+    keys = sorted(Spellings().keyed(quads.default))
+    shards.write_atomic(folder / DEFAULT_NQ, "".join(key_line(k, " .") for k in keys).encode())
+
+
+def _report(results: list[ShardResult], skipped: list[Skipped], resolution: Resolution, quad_count: int,
+            settings: Settings) -> dict[str, object]:
+    """The local build's report.json, from the shards' entries (kg.export.report.build_report)."""
+    report = build_report((), tuple(sorted(skipped, key=lambda s: (s.source, s.reason))), resolution.entities, {},
+                          quad_count, {"kg_version": __version__, "model": settings.model,
+                                       "base_iri": settings.base_iri})
+    articles = {key: entry for r in results for key, entry in r.articles.items()}
+    totals = report["totals"]
+    assert isinstance(totals, dict)
+    totals["articles"] = len(articles)
+    totals["mentions"] = sum(r.mentions for r in results)
+    report["articles"] = articles
+    dropped: Counter[str] = Counter()
+    for r in results:
+        dropped.update(r.dropped)
+    report["dropped_facts"] = dict(sorted(dropped.items()))
+    return report

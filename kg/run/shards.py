@@ -1,0 +1,192 @@
+"""What a Dask worker runs for a sharded build (`kg build --engine dask --shards DIR`; the client
+side is kg.run.sharded), and the files it leaves in the shared folder DIR.
+
+A partition is a run of articles contiguous in article-key order. For partition N:
+- `part-N.pkl`: its articles and their packed extractions (kg.nlp.packed), written by `extract_shard`;
+- `shard-N.nq`, `shard-N.merged-*.keys`, `shard-N.json`: its named graphs as N-Quads, its sorted
+  runs of merged keys and its index (kg.graph.spool `QuadSpool.save`), written by `graph_shard`.
+Every file is written under a temporary name and renamed into place, and what a task writes
+depends only on its inputs: a task run again (its worker died) writes the same bytes over them.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import tempfile
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from kg.config import Settings
+from kg.export.report import build_report
+from kg.graph.build import write_graphs
+from kg.graph.iris import IriMinter
+from kg.graph.spool import QuadSpool
+from kg.ingest import Article, Skipped
+from kg.nlp.gazetteer import Gazetteer
+from kg.nlp.packed import PackedExtraction
+from kg.resolve.event_identity import Sighting
+from kg.resolve.facts import FactResolver, StatementSighting, event_sightings, grant_sightings, statement_sightings
+from kg.resolve.grant_identity import GrantSighting
+from kg.resolve.model import ResolvedArticle
+from kg.resolve.resolver import EntitySightings, PersonSightings, Resolution, entity_sightings, person_sightings
+from kg.run.build import Extraction
+from kg.run.dask_worker import PartitionResult, extract_partition
+from kg.util.nogc import collector_paused
+
+Packed = list[tuple[Article, PackedExtraction]]  # a partition's extracted articles, in article-key order
+
+
+def part_name(index: int) -> str:
+    return f"part-{index:06d}.pkl"
+
+
+def shard_name(index: int) -> str:
+    return f"shard-{index:06d}"
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """`data` into `path`, through a temporary file in the same folder renamed into place."""
+    with tempfile.NamedTemporaryFile(dir=path.parent, prefix=f".{path.name}.", delete=False) as out:
+        out.write(data)
+    os.replace(out.name, path)
+
+
+def save_part(folder: Path, index: int, articles: Sequence[Article],
+              results: Sequence[tuple[str, Extraction | Skipped]]) -> None:
+    """Partition `index`'s extracted articles (in the order of `articles`) into `folder`."""
+    by_key = dict(results)
+    kept = [(a, PackedExtraction.pack(*by_key[a.key])) for a in articles  # type: ignore[misc]
+            if not isinstance(by_key[a.key], Skipped)]
+    write_atomic(folder / part_name(index), pickle.dumps(kept, protocol=5))
+
+
+def load_part(folder: Path, index: int) -> Packed:
+    with open(folder / part_name(index), "rb") as part:
+        return pickle.load(part)
+
+
+def extract_shard(index: int, articles: tuple[Article, ...], settings: Settings, folder: str) -> PartitionResult:
+    """Runs on a worker: extract partition `index` (kg.run.dask_worker.extract_partition) and save
+    it into the shared `folder`; only the skipped articles' reasons go back to the client."""
+    result = extract_partition(articles, settings)
+    save_part(Path(folder), index, articles, result.results)
+    return PartitionResult(result.worker, result.signature,
+                           tuple((key, r if isinstance(r, Skipped) else None) for key, r in result.results))  # type: ignore[misc]
+
+
+@dataclass(frozen=True)
+class Identities:
+    """The keys decided from every article (kg.run.build `_identities`, and the statements'), of
+    one partition's articles: events', aid packages' and statements' (with their scores)."""
+
+    events: dict[tuple[str, int], str]
+    grants: dict[tuple[str, int], str]
+    remarks: dict[tuple[str, int], tuple[str, float]]
+
+
+@dataclass(frozen=True)
+class ShardResult:
+    """What a worker sends back for one partition's graphs: small aggregates only."""
+
+    worker: str
+    totals: dict[str, tuple[int, int]]  # annotation body IRI -> (mentions, articles) (kg.graph.totals)
+    articles: dict[str, dict[str, object]]  # the report's entry of each article
+    mentions: int
+    dropped: dict[str, int]
+
+
+RESOLUTION = "resolution.pkl"  # the build's Resolution, written by the client, read by every worker
+_loaded: dict[tuple[str, int, int, int], Resolution] = {}  # the last one read in this process
+
+
+def save_resolution(folder: Path, resolution: Resolution) -> None:
+    write_atomic(folder / RESOLUTION, pickle.dumps(resolution, protocol=5))
+
+
+def load_resolution(folder: Path) -> Resolution:
+    """The build's Resolution from the shared folder, read once per worker process and build."""
+    stat = (folder / RESOLUTION).stat()
+    key = (str(folder), stat.st_ino, stat.st_mtime_ns, stat.st_size)  # a new file each time (renamed into place)
+    if key not in _loaded:
+        _loaded.clear()
+        with open(folder / RESOLUTION, "rb") as saved:
+            _loaded[key] = pickle.load(saved)
+    return _loaded[key]
+
+
+def persons_shard(index: int, folder: str) -> PersonSightings:
+    """Runs on a worker: resolution's first pass over partition `index` (kg.resolve.resolver)."""
+    return person_sightings(packed.mentions() for _, packed in load_part(Path(folder), index))
+
+
+def entities_shard(index: int, folder: str) -> EntitySightings:
+    """Runs on a worker: resolution's second pass over partition `index`, with the person index of
+    the whole build (the Resolution saved without its entities)."""
+    persons = load_resolution(Path(folder)).persons
+    return entity_sightings((packed.mentions() for _, packed in load_part(Path(folder), index)), persons)
+
+
+@dataclass(frozen=True)
+class Sightings:
+    """What a partition's articles tell of the identities decided from every article (kg.run.build
+    `_identities`): persons' roles, event, aid-package and statement sightings, in article-key order."""
+
+    roles: list[tuple[str, str]]
+    events: list[Sighting]
+    grants: list[GrantSighting]
+    statements: list[StatementSighting]
+    articles: int
+
+
+def sightings_shard(index: int, folder: str) -> Sightings:
+    """Runs on a worker: the sightings of partition `index`'s articles, with the build's Resolution."""
+    resolution = load_resolution(Path(folder))
+    part = load_part(Path(folder), index)
+    found = Sightings([], [], [], [], len(part))
+    for article, packed in part:
+        mentions, facts = packed.unpack()
+        resolved = resolution.article(mentions)
+        entity_of = {(rm.mention.start, rm.mention.end): rm.entity_key for rm in resolved}
+        found.roles.extend((rm.entity_key, rm.affiliation_key) for rm in resolved if rm.affiliation_key)
+        found.events.extend(event_sightings(facts, entity_of, article.published))
+        found.grants.extend(grant_sightings(facts, entity_of, article.published))
+        found.statements.extend(statement_sightings(facts, entity_of))
+    return found
+
+
+def graph_shard(index: int, folder: str, base_iri: str, extractor: str, identities: Identities) -> ShardResult:
+    """Runs on a worker: resolve partition `index`'s articles, write their named graphs as a shard."""
+    from distributed import get_worker
+
+    resolution = load_resolution(Path(folder))
+    return _graph_shard(index, Path(folder), resolution, identities, base_iri, extractor, get_worker().address)
+
+
+@collector_paused
+def _graph_shard(index: int, folder: Path, resolution: Resolution, identities: Identities, base_iri: str,
+                 extractor: str, worker: str) -> ShardResult:
+    part = load_part(folder, index)
+    facts = FactResolver(identities.events, identities.grants, identities.remarks)
+    mentioned: dict[str, tuple[str, ...]] = {}
+    with tempfile.TemporaryDirectory(dir=folder, prefix=f".{shard_name(index)}.") as work:
+        spool = QuadSpool(Path(work))
+        totals = write_graphs(_resolved(part, resolution, facts, mentioned), resolution.entities, Gazetteer.load(),
+                              IriMinter(base_iri), extractor, spool)
+        spool.save(folder, shard_name(index))
+    report = build_report(tuple(a for a, _ in part), (), resolution.entities, mentioned, 0, {})
+    sums = {body.value: (n, totals.articles[body]) for body, n in totals.mentions.items()}
+    return ShardResult(worker, sums, report["articles"], sum(len(m) for m in mentioned.values()),  # type: ignore[arg-type]
+                       dict(facts.dropped))
+
+
+def _resolved(part: Packed, resolution: Resolution, facts: FactResolver,
+              mentioned: dict[str, tuple[str, ...]]) -> Iterator[ResolvedArticle]:
+    """As kg.run.build.resolved_articles, for one partition."""
+    for article, packed in part:
+        mentions, found = packed.unpack()
+        resolved = resolution.article(mentions)
+        entity_of = {(rm.mention.start, rm.mention.end): rm.entity_key for rm in resolved}
+        mentioned[article.key] = tuple(rm.entity_key for rm in resolved)
+        yield ResolvedArticle(article, resolved, facts.article(found, entity_of), found.sentences)
