@@ -46,6 +46,7 @@ from kg.resolve.grant_identity import grant_identities
 from kg.resolve.model import ResolvedArticle
 from kg.resolve.resolver import Resolution, resolve
 from kg.run import progress as stages
+from kg.run.incremental import GraphSelection
 from kg.run.outputs import write_outputs
 from kg.run.progress import Progress, counted, stage
 from kg.util.nogc import collector_paused
@@ -268,10 +269,16 @@ def _finish(articles: tuple[Article, ...], packed: dict[str, PackedExtraction], 
     dropped: Counter[str] = Counter()
     resolved = resolved_articles(articles, packed, resolution, mentioned, dropped)
     written = stage(progress, stages.GRAPH, len(articles))
+    resolved = counted(resolved, written)
+    selection = None  # with a store, the graphs whose inputs changed (kg.run.incremental)
+    if store is not None and digests is not None:
+        selection = GraphSelection(digests, resolution.entities, gazetteer, IriMinter(settings.base_iri),
+                                   extraction_signature(settings), partial=out_dir is None)
+        resolved = selection.select(resolved)
     with tempfile.TemporaryDirectory(prefix="kg-spool-") as spool:
         # a big build's graphs go to disk once written; a small one's stay in memory (faster)
         sink = QuadSpool(Path(spool)) if len(articles) > SPOOL_ABOVE_ARTICLES else None
-        quads = build_quads(counted(resolved, written), resolution.entities, gazetteer,
+        quads = build_quads(resolved, resolution.entities, gazetteer,
                             IriMinter(settings.base_iri), f"kg@{__version__}", sink)
         report = build_report(articles, tuple(sorted(skipped, key=lambda s: (s.source, s.reason))),
                               resolution.entities, mentioned, len(quads),
@@ -279,7 +286,10 @@ def _finish(articles: tuple[Article, ...], packed: dict[str, PackedExtraction], 
         report["dropped_facts"] = dict(sorted(dropped.items()))
         if store is not None:
             stage(progress, stages.STORE)
-            report["store"] = sync(store, quads, digests).as_dict()
+            synced = selection.sync(store, quads) if selection is not None else sync(store, quads, digests)
+            report["store"] = synced.as_dict()
+            if selection is not None and selection.partial:  # the kept graphs' quads counted too
+                report["totals"]["quads"] = synced.quads  # type: ignore[index]
         if out_dir is not None:
             write_outputs(quads, report, out_dir, settings.base_iri, progress)
     return BuildResult(out_dir, report, tuple(skipped))
