@@ -285,3 +285,27 @@ def test_without_a_record_of_the_last_sync_every_graph_is_built(tmp_path):
     assert changes["graphs_built"] == 3 and changes["graphs_unchanged"] == 1
     build([*old, *new], None, Settings(), store_dir=tmp_path / "fresh")
     assert quads(store_dir) == quads(tmp_path / "fresh")
+
+
+def test_the_cache_keeps_extractions_packed_and_reads_what_an_older_kg_wrote(tmp_path):
+    """An extraction comes back from the cache as the build keeps it (packed, not unpickled); an entry
+    in the older form (the pair pickled whole) is read as well, and a damaged one is extracted again."""
+    import pickle
+
+    from kg.dataset.store import ExtractionCache
+    from kg.ingest import Article
+    from kg.nlp.gazetteer import Gazetteer
+    from kg.run.build import extract, extraction_signature
+
+    article = Article(key="a-council", text=COUNCIL, source="test")
+    settings = Settings(n_process=1)
+    cache = ExtractionCache(tmp_path / "cache", extraction_signature(settings))
+    (written,) = extract([article], settings, Gazetteer.load(), cache=cache)
+    (packed,) = extract([article], settings, Gazetteer.load(), cache=cache)
+    assert packed.article_key == "a-council" and packed.unpack() == written
+    (entry,) = (tmp_path / "cache").iterdir()
+    entry.with_suffix(".pickle").write_bytes(pickle.dumps(written, protocol=4))  # as kg wrote it before
+    entry.write_bytes(b"damaged")
+    assert cache.get_packed(article) is None
+    entry.unlink()
+    assert cache.get(article) == written and cache.get_packed(article).unpack() == written

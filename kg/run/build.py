@@ -109,14 +109,16 @@ Engine = Callable[[Sequence[Article], Settings, Gazetteer], Iterable[tuple[Artic
 
 def extract(articles: Iterable[Article], settings: Settings, gazetteer: Gazetteer,
             progress: Callable[[int], None] | None = None,
-            cache: ExtractionCache | None = None, engine: Engine | None = None) -> Iterator[Extraction | Skipped]:
+            cache: ExtractionCache | None = None,
+            engine: Engine | None = None) -> Iterator[Extraction | PackedExtraction | Skipped]:
     """Extract mentions, then facts, from each article with `engine` (default: `extract_local`).
 
-    Articles whose extraction is in `cache` are not parsed again; the others are added to it.
+    Articles whose extraction is in `cache` are not parsed again (they come as the cache keeps
+    them, `PackedExtraction`s); the others are added to it.
     """
     todo: list[Article] = []
     for article in articles:
-        cached = cache.get(article) if cache is not None else None
+        cached = cache.get_packed(article) if cache is not None else None  # packed: not unpickled here
         if cached is not None:
             yield cached
             if progress:
@@ -215,7 +217,8 @@ def _build(inputs: Iterable[str | Path], out_dir: Path | None, settings: Setting
         if isinstance(item, Skipped):
             skipped.append(item)
         else:
-            packed[item[0].article_key] = PackedExtraction.pack(*item)
+            kept = item if isinstance(item, PackedExtraction) else PackedExtraction.pack(*item)
+            packed[kept.article_key] = kept
     articles = tuple(a for a in candidates if a.key in packed)
     if not articles:
         raise NothingToBuild(tuple(skipped))
