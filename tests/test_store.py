@@ -309,3 +309,23 @@ def test_the_cache_keeps_extractions_packed_and_reads_what_an_older_kg_wrote(tmp
     assert cache.get_packed(article) is None
     entry.unlink()
     assert cache.get(article) == written and cache.get_packed(article).unpack() == written
+
+
+def test_dumps_written_after_additions_that_kept_graphs_are_those_of_one_build(tmp_path):
+    """A store grown by additions that kept most graphs (no -o), then an addition that writes the
+    dumps: every graph is built for them, and they are the bytes of one build of all the articles."""
+    first = _articles(tmp_path / "a", a_council=COUNCIL, b_harbour=HARBOUR)
+    second = _articles(tmp_path / "b", d_surname=SURNAME)
+    third = _articles(tmp_path / "c", e_fullname=FULL_NAME, c_later=DEPOT)
+    store_dir = tmp_path / "store"
+    build(first, None, Settings(), store_dir=store_dir)
+    kept = build(second, None, Settings(), store_dir=store_dir).report["store"]
+    assert kept["graphs_built"] == 1 and kept["graphs_unchanged"] == 2
+    added = build(third, tmp_path / "added", Settings(), store_dir=store_dir).report
+    assert added["store"]["graphs_built"] == 5
+    whole = build([*first, *second, *third], tmp_path / "whole", Settings()).report
+    assert added["totals"] == whole["totals"]
+    for name in ("graph.nq", "graph.trig", "graph.ttl", "graph.jsonld"):
+        assert (tmp_path / "added" / name).read_bytes() == (tmp_path / "whole" / name).read_bytes(), name
+    build([*first, *second, *third], None, Settings(), store_dir=tmp_path / "fresh")
+    assert quads(store_dir) == quads(tmp_path / "fresh")
