@@ -5,7 +5,8 @@ DIR holds an Oxigraph database (DIR/oxigraph) and a cache of per-article extract
 replace them by key, and resolves all of them together. So adding articles one at a time gives
 the same dataset as building them all at once, cross-article merges included. Only the named
 graphs whose content changed are rewritten, each in one transaction, so re-ingesting an
-unchanged article changes nothing; the whole change is one transaction (kg.dataset.sync). The default graph holds the extraction-graph triples plus the
+unchanged article changes nothing; the whole change is one transaction (kg.dataset.sync). A build
+that writes no dumps does not even build the graphs whose inputs did not change (kg.run.incremental). The default graph holds the extraction-graph triples plus the
 merge of all article graphs (each triple once), as `kg query` sees an output folder.
 """
 

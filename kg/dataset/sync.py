@@ -7,6 +7,10 @@ is applied graph by graph instead: each named graph in one transaction (every gr
 then the merged default graph, last, in batches of DEFAULT_BATCH triples; a build killed while those
 are written leaves the default graph partly merged until the next build completes it.
 
+A partial sync (kg.run.incremental: the build made only the graphs whose fingerprint changed) keeps
+every other graph as stored, with the digest and number of quads recorded for it, and takes the
+whole dataset's own default-graph triples from the caller.
+
 Memory: the build's quads are read where they are (`SortedQuads`, or `SpooledQuads` on disk, graph
 by graph; a graph whose digest is the one recorded at the last sync is not read at all), each graph is
 compared with the store's on its own, the text of a change is made only when it is sent, and the
