@@ -30,7 +30,7 @@ def test_one_at_a_time_equals_all_at_once_and_reingesting_changes_nothing(tmp_pa
     assert report["store"]["graphs_added"] and not report["store"]["graphs_replaced"]
     assert quads(one) == quads(all_)
     again = build([SAMPLES / "briefings.jsonl"], None, Settings(), store_dir=one).report["store"]
-    assert again == {"graphs_added": [], "graphs_replaced": [], "graphs_unchanged": 4}
+    assert again == {"graphs_added": [], "graphs_replaced": [], "graphs_unchanged": 4, "graphs_built": 0}
     # the store's default graph is the merge of all graphs, as `kg query OUT` sees it
     out_rows = CliRunner().invoke(cli, ["query", str(tmp_path / "out"), "-f", "queries/people-and-roles.rq"]).output
     store_rows = CliRunner().invoke(cli, ["query", str(one), "-f", "queries/people-and-roles.rq"]).output
@@ -199,3 +199,133 @@ def test_adding_to_a_store_writes_the_dumps_a_full_build_of_every_article_writes
     build([SAMPLES / name for name in FILES], tmp_path / "whole", Settings())
     for name in ("graph.nq", "graph.trig", "graph.ttl", "graph.jsonld"):
         assert (tmp_path / "added" / name).read_bytes() == (tmp_path / "whole" / name).read_bytes(), name
+
+
+# Short articles of our own: a label that a later article changes, a surname that a later article
+# names in full, and an article that nothing later touches.
+COUNCIL = ("Council vote in Lviv\n\nThe city council of Lviv met on Monday to vote on the budget. Anna Kowalczyk, "
+           "a spokeswoman for the council, said the budget had been approved by a large majority. Kowalczyk said "
+           "repairs to the old tram depot would begin in the spring.\n")
+HARBOUR = ("New cranes for Gdansk harbour\n\nTwo new cranes arrived at the port of Gdansk on Tuesday. Tomasz "
+           "Zielinski, the harbour master, said they would double the number of containers handled each day.\n")
+DEPOT = ("Tram depot repairs begin\n\nWork on the old tram depot in Lviv began on Thursday. Anna Maria Kowalczyk, "
+         "who speaks for the city council, said the work would take two years. Anna Maria Kowalczyk said the trams "
+         "would run again by then.\n")
+SURNAME = ("Budget questions in Lviv\n\nOpposition members in Lviv questioned the new budget on Friday. Mr Nowicki "
+           "said the council had spent too much on the depot.\n")
+FULL_NAME = ("Opposition leader speaks in Lviv\n\nOn Saturday the opposition leader, Piotr Nowicki, told reporters "
+             "that the budget would be challenged in court.\n")
+
+
+def _articles(folder: Path, **texts: str) -> list[Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for name, text in texts.items():
+        path = folder / f"{name.replace('_', '-')}.txt"
+        path.write_text(text, encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
+def _graph(store_dir: Path, key: str) -> frozenset:
+    return _graphs(store_dir)[f"https://w3id.org/evkg/id/graph/{key}"]
+
+
+def test_adding_builds_only_the_graphs_whose_inputs_changed_and_gives_the_store_a_full_build_gives(tmp_path):
+    """An added article that changes nothing of the stored ones: only its graph is built, every other
+    one is kept as stored; the store (totals and default graph included) is that of one build of all."""
+    old = _articles(tmp_path / "old", a_council=COUNCIL, b_harbour=HARBOUR)
+    new = _articles(tmp_path / "new", e_fullname=FULL_NAME)
+    store_dir = tmp_path / "store"
+    build(old, None, Settings(), store_dir=store_dir)
+    result = build(new, None, Settings(), store_dir=store_dir)
+    changes = result.report["store"]
+    assert changes == {"graphs_added": ["https://w3id.org/evkg/id/graph/e-fullname"], "graphs_replaced": [],
+                       "graphs_unchanged": 2, "graphs_built": 1}
+    fresh = build([*old, *new], None, Settings(), store_dir=tmp_path / "fresh")
+    assert quads(store_dir) == quads(tmp_path / "fresh")
+    assert result.report["totals"] == fresh.report["totals"]  # the kept graphs' quads counted
+    again = build(new, None, Settings(), store_dir=store_dir).report["store"]
+    assert again == {"graphs_added": [], "graphs_replaced": [], "graphs_unchanged": 3, "graphs_built": 0}
+
+
+def test_an_added_article_that_changes_a_stored_label_or_person_rebuilds_those_graphs(tmp_path):
+    """A later article's longer form of a name becomes the person's label, and a later article names
+    in full a person an old one gave by surname only: the old graphs MUST be rewritten (the label; the
+    person's key, and so that of its statement), and the others kept. The store equals one build of all."""
+    old = _articles(tmp_path / "old", a_council=COUNCIL, b_harbour=HARBOUR, d_surname=SURNAME)
+    new = _articles(tmp_path / "new", c_later=DEPOT, e_fullname=FULL_NAME)
+    store_dir = tmp_path / "store"
+    build(old, None, Settings(), store_dir=store_dir)
+    harbour, council = _graph(store_dir, "b-harbour"), _graph(store_dir, "a-council")
+    changes = build(new, None, Settings(), store_dir=store_dir).report["store"]
+    graph = "https://w3id.org/evkg/id/graph/"
+    assert changes == {"graphs_added": [graph + "c-later", graph + "e-fullname"],
+                       "graphs_replaced": [graph + "a-council", graph + "d-surname"],
+                       "graphs_unchanged": 1, "graphs_built": 4}
+    assert _graph(store_dir, "b-harbour") == harbour and _graph(store_dir, "a-council") != council
+    build([*old, *new], None, Settings(), store_dir=tmp_path / "fresh")
+    assert quads(store_dir) == quads(tmp_path / "fresh")
+    labels = {q.object.value for q in quads(store_dir) if q.predicate.value.endswith("#label")
+              and q.subject.value.endswith("/person/ana-kowalczik")}
+    assert labels == {"Anna Maria Kowalczyk"}
+
+
+def test_without_a_record_of_the_last_sync_every_graph_is_built(tmp_path):
+    """The record (graphs.digests.json) is what allows keeping graphs: a store without it (a build
+    killed during its sync, or written by an older kg) has every graph built and compared."""
+    from kg.dataset.store import DIGESTS
+
+    old = _articles(tmp_path / "old", a_council=COUNCIL, b_harbour=HARBOUR)
+    store_dir = tmp_path / "store"
+    build(old, None, Settings(), store_dir=store_dir)
+    (store_dir / DIGESTS).unlink()
+    new = _articles(tmp_path / "new", c_later=DEPOT)
+    changes = build(new, None, Settings(), store_dir=store_dir).report["store"]
+    assert changes["graphs_built"] == 3 and changes["graphs_unchanged"] == 1
+    build([*old, *new], None, Settings(), store_dir=tmp_path / "fresh")
+    assert quads(store_dir) == quads(tmp_path / "fresh")
+
+
+def test_the_cache_keeps_extractions_packed_and_reads_what_an_older_kg_wrote(tmp_path):
+    """An extraction comes back from the cache as the build keeps it (packed, not unpickled); an entry
+    in the older form (the pair pickled whole) is read as well, and a damaged one is extracted again."""
+    import pickle
+
+    from kg.dataset.store import ExtractionCache
+    from kg.ingest import Article
+    from kg.nlp.gazetteer import Gazetteer
+    from kg.run.build import extract, extraction_signature
+
+    article = Article(key="a-council", text=COUNCIL, source="test")
+    settings = Settings(n_process=1)
+    cache = ExtractionCache(tmp_path / "cache", extraction_signature(settings))
+    (written,) = extract([article], settings, Gazetteer.load(), cache=cache)
+    (packed,) = extract([article], settings, Gazetteer.load(), cache=cache)
+    assert packed.article_key == "a-council" and packed.unpack() == written
+    (entry,) = (tmp_path / "cache").iterdir()
+    entry.with_suffix(".pickle").write_bytes(pickle.dumps(written, protocol=4))  # as kg wrote it before
+    entry.write_bytes(b"damaged")
+    assert cache.get_packed(article) is None
+    entry.unlink()
+    assert cache.get(article) == written and cache.get_packed(article).unpack() == written
+
+
+def test_dumps_written_after_additions_that_kept_graphs_are_those_of_one_build(tmp_path):
+    """A store grown by additions that kept most graphs (no -o), then an addition that writes the
+    dumps: every graph is built for them, and they are the bytes of one build of all the articles."""
+    first = _articles(tmp_path / "a", a_council=COUNCIL, b_harbour=HARBOUR)
+    second = _articles(tmp_path / "b", d_surname=SURNAME)
+    third = _articles(tmp_path / "c", e_fullname=FULL_NAME, c_later=DEPOT)
+    store_dir = tmp_path / "store"
+    build(first, None, Settings(), store_dir=store_dir)
+    kept = build(second, None, Settings(), store_dir=store_dir).report["store"]
+    assert kept["graphs_built"] == 1 and kept["graphs_unchanged"] == 2
+    added = build(third, tmp_path / "added", Settings(), store_dir=store_dir).report
+    assert added["store"]["graphs_built"] == 5
+    whole = build([*first, *second, *third], tmp_path / "whole", Settings()).report
+    assert added["totals"] == whole["totals"]
+    for name in ("graph.nq", "graph.trig", "graph.ttl", "graph.jsonld"):
+        assert (tmp_path / "added" / name).read_bytes() == (tmp_path / "whole" / name).read_bytes(), name
+    build([*first, *second, *third], None, Settings(), store_dir=tmp_path / "fresh")
+    assert quads(store_dir) == quads(tmp_path / "fresh")

@@ -7,6 +7,10 @@ is applied graph by graph instead: each named graph in one transaction (every gr
 then the merged default graph, last, in batches of DEFAULT_BATCH triples; a build killed while those
 are written leaves the default graph partly merged until the next build completes it.
 
+A partial sync (kg.run.incremental: the build made only the graphs whose fingerprint changed) keeps
+every other graph as stored, with the digest and number of quads recorded for it, and takes the
+whole dataset's own default-graph triples from the caller.
+
 Memory: the build's quads are read where they are (`SortedQuads`, or `SpooledQuads` on disk, graph
 by graph; a graph whose digest is the one recorded at the last sync is not read at all), each graph is
 compared with the store's on its own, the text of a change is made only when it is sent, and the
@@ -33,7 +37,9 @@ from kg.graph.spool import BUILT, SpooledQuads
 _STAGING = "urn:kg:staging:"  # graphs that stores written by earlier versions of kg may hold
 ONE_TRANSACTION_BYTES = 256 * 2**20  # the whole change in one update when its text is no larger
 DEFAULT_BATCH = 100_000  # triples of the merged default graph added per transaction in a big change
-DIGESTS_FORMAT = "kg-graph-digests 2"  # 2: SortedQuads.digests  # raised when what a digest covers changes
+# raised when what the record holds changes; 2: SortedQuads.digests; 3: each graph's digest, its
+# number of quads and the fingerprint of what it was built from (kg.run.incremental)
+DIGESTS_FORMAT = "kg-graph-digests 3"
 _TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 _XSD = "http://www.w3.org/2001/XMLSchema#"
 _INTEGER = ox.NamedNode(_XSD + "integer")
@@ -49,10 +55,15 @@ class SyncReport:
     added: tuple[str, ...]
     replaced: tuple[str, ...]
     unchanged: int
+    quads: int = 0  # of the whole dataset (kept graphs included), as `len()` of a full build's quads
+    built: int | None = None  # graphs the build made (kg.run.incremental); the others were kept as stored
 
     def as_dict(self) -> dict[str, object]:
-        return {"graphs_added": list(self.added), "graphs_replaced": list(self.replaced),
-                "graphs_unchanged": self.unchanged}
+        found: dict[str, object] = {"graphs_added": list(self.added), "graphs_replaced": list(self.replaced),
+                                    "graphs_unchanged": self.unchanged}
+        if self.built is not None:
+            found["graphs_built"] = self.built
+        return found
 
 
 def _stored(term):
@@ -102,23 +113,29 @@ def _default_changes(store: ox.Store, quads: SortedQuads | SpooledQuads) -> tupl
     return sorted(removed, key=str), sorted(added, key=str)
 
 
-def _plan(store: ox.Store, quads: SortedQuads | SpooledQuads, recorded: dict[str, str] | None):
-    """The named graphs to write (graph, its rows, the quads it replaces), every graph's digest, and
-    the report. A graph whose digest is the one recorded at the last sync is not read from the store,
-    nor from the build's quads (on disk, `SpooledQuads`, it is not even parsed)."""
+Record = dict[str, tuple[str, int, str]]  # graph IRI -> (digest, number of quads, fingerprint)
+
+
+def _plan(store: ox.Store, quads: SortedQuads | SpooledQuads, recorded: Record | None):
+    """The named graphs to write (graph, its rows, the quads it replaces), every built graph's digest
+    and number of quads, and the report. A graph whose digest is the one recorded at the last sync is
+    not read from the store, nor from the build's quads (on disk, `SpooledQuads`, it is not even parsed)."""
     writes: list[tuple[ox.NamedNode, list, set[ox.Quad]]] = []
-    digests: dict[str, str] = {}
+    digests: dict[str, tuple[str, int]] = {}
     added: list[str] = []
     replaced: list[str] = []
     unchanged = 0
     for graph, read in quads.named_graphs():
         if not isinstance(graph, ox.NamedNode):  # SPARQL cannot DROP a blank-node graph
             raise InputError(f"store: the graph {graph} is named by a blank node")
-        digests[graph.value] = quads.digests[str(graph)]  # made while sorting (SortedQuads.digests)
-        if recorded is not None and recorded.get(graph.value) == digests[graph.value]:
+        digest = quads.digests[str(graph)]  # made while sorting (SortedQuads.digests)
+        before = recorded.get(graph.value) if recorded is not None else None
+        if before is not None and before[0] == digest:
+            digests[graph.value] = (digest, before[1])  # the same digest: the same quads
             unchanged += 1
             continue
         rows = read()
+        digests[graph.value] = (digest, len(rows))
         old = set(store.quads_for_pattern(None, None, None, graph))
         if old == _graph_quads(graph, rows):
             unchanged += 1
@@ -134,12 +151,12 @@ def _held_by_named_graph(store: ox.Store, triple: tuple, besides: set) -> bool:
                for q in store.quads_for_pattern(subject, predicate, obj, None))
 
 
-def _default_changes_of(store: ox.Store, quads: SortedQuads | SpooledQuads, writes: list) -> tuple[list[tuple], list[tuple]]:
+def _default_changes_of(store: ox.Store, default: list[tuple], writes: list) -> tuple[list[tuple], list[tuple]]:
     """The default graph's change from the changed graphs alone (the store's default graph being the
     merge of its graphs and the build's own default-graph triples, as the last complete sync left
     it): their triples not there yet are added; their old triples no other graph holds are removed;
     the build's own default triples (extraction graphs, totals) replace the old ones."""
-    own = {(s, p, _stored(o)) for s, p, o in quads.default}  # (the named graphs are not read)
+    own = {(s, p, _stored(o)) for s, p, o in default}  # (the named graphs are not read)
     patterns = {(None, p, o if p == _TYPE else None) for _, p, o in own}
     changed = {graph for graph, _, _ in writes}
     old_own = {(q.subject, q.predicate, q.object) for subject, predicate, obj in patterns
@@ -188,32 +205,50 @@ def _size(writes: list, default: tuple[list, list]) -> int:
     return int(rows * per_row)
 
 
-def sync(store: ox.Store, quads: SortedQuads | SpooledQuads | Iterable[ox.Quad], digests: Path | None = None) -> SyncReport:
+def sync(store: ox.Store, quads: SortedQuads | SpooledQuads | Iterable[ox.Quad], digests: Path | None = None,
+         fingerprints: dict[str, str] | None = None, default: list[tuple] | None = None) -> SyncReport:
     """Make the store hold `quads` (a full build), rewriting only the graphs that differ (see the module).
 
     `digests` (a file beside the database) records each graph's digest after a complete sync; with
     it, unchanged graphs are not read back and the default graph's change is worked out from the
     changed graphs alone. It is removed before the store changes and written after, so a build
-    killed in between leaves none and the next sync compares everything."""
+    killed in between leaves none and the next sync compares everything. `fingerprints` (graph IRI ->
+    what its graph was built from, kg.run.incremental) are recorded with the digests.
+
+    With `default` the build is partial: `quads` holds only the graphs that were built again, every
+    other graph of `fingerprints` is kept as the store holds it, and `default` is the whole dataset's
+    own default graph (extraction-graph triples and totals). It needs the record of the last sync."""
     if not isinstance(quads, BUILT):
         quads = _collected(quads)
     recorded = _read_digests(digests)
+    if default is not None and (recorded is None or fingerprints is None):
+        raise ValueError("a partial sync needs the record of the last complete sync and every graph's fingerprint")
     writes, graph_digests, report = _plan(store, quads, recorded)
+    kept = 0
+    if default is not None:
+        assert recorded is not None and fingerprints is not None  # checked above
+        for graph in fingerprints.keys() - graph_digests.keys():
+            graph_digests[graph] = recorded[graph][:2]  # KeyError: a kept graph the record does not know
+            kept += 1
     if digests is not None:
         digests.unlink(missing_ok=True)
-    default = _default_changes_of(store, quads, writes) if recorded is not None else _default_changes(store, quads)
-    if _size(writes, default) <= ONE_TRANSACTION_BYTES:
-        operations = [op for group in _operations(store, writes, default) for op in group]
+    own = quads.default if default is None else default
+    changes = _default_changes_of(store, own, writes) if recorded is not None else _default_changes(store, quads)
+    if _size(writes, changes) <= ONE_TRANSACTION_BYTES:
+        operations = [op for group in _operations(store, writes, changes) for op in group]
         if operations:
             store.update(" ;\n".join(operations))
     else:
-        _apply_graph_by_graph(store, writes, default)
+        _apply_graph_by_graph(store, writes, changes)
     store.flush()
     if digests is not None:
         from kg.export.atomic import write_text_atomic  # imported here: the store is read without it
 
-        write_text_atomic(digests, json.dumps({"format": DIGESTS_FORMAT, "graphs": graph_digests}, sort_keys=True))
-    return report
+        fps = fingerprints or {}
+        graphs = {g: [d, n, fps.get(g, "")] for g, (d, n) in graph_digests.items()}
+        write_text_atomic(digests, json.dumps({"format": DIGESTS_FORMAT, "graphs": graphs}, sort_keys=True))
+    count = sum(n for _, n in graph_digests.values()) + len({(s, p, o) for s, p, o in own})
+    return SyncReport(report.added, report.replaced, report.unchanged + kept, count)
 
 
 def _collected(quads: Iterable[ox.Quad]) -> SortedQuads:
@@ -226,8 +261,8 @@ def _collected(quads: Iterable[ox.Quad]) -> SortedQuads:
     return collector.finish()
 
 
-def _read_digests(path: Path | None) -> dict[str, str] | None:
-    """The digests of the last complete sync, or None (no file, another format, unreadable)."""
+def _read_digests(path: Path | None) -> Record | None:
+    """The record of the last complete sync, or None (no file, another format, unreadable)."""
     if path is None:
         return None
     try:
@@ -236,4 +271,14 @@ def _read_digests(path: Path | None) -> dict[str, str] | None:
         return None
     if not isinstance(data, dict) or data.get("format") != DIGESTS_FORMAT or not isinstance(data.get("graphs"), dict):
         return None
-    return data["graphs"]
+    try:
+        return {g: (str(d), int(n), str(f)) for g, (d, n, f) in data["graphs"].items()}
+    except (TypeError, ValueError):
+        return None
+
+
+def recorded_fingerprints(path: Path) -> dict[str, str] | None:
+    """Graph IRI -> the fingerprint recorded at the last complete sync (kg.run.incremental), or None
+    when there is no usable record."""
+    recorded = _read_digests(path)
+    return None if recorded is None else {g: f for g, (_, _, f) in recorded.items()}

@@ -150,7 +150,8 @@ class FactResolver:
         self._identities = identities
         # aid-package keys in time (kg.resolve.grant_identity); without them, funder, amount and currency
         self._grant_identities = grant_identities
-        self._remarks: dict[str, list[tuple[str, str]]] = {}  # speaker -> [(statement key, first text)]
+        # speaker -> [(statement key, the content words of its first text)]
+        self._remarks: dict[str, list[tuple[str, set[str]]]] = {}
         # statement keys and scores decided beforehand (`remarks`: a build in parts, kg.run.sharded)
         self._remark_keys = remark_keys
         self._previous: str | None = None
@@ -272,18 +273,23 @@ def _speaker_key(article_key: str, statement: Statement, lookup) -> str | None:
     return None
 
 
-def _remark_key(known: list[tuple[str, str]], speaker: str, text: str) -> tuple[str, float]:
+def _remark_key(known: list[tuple[str, set[str]]], speaker: str, text: str) -> tuple[str, float]:
+    """The key of the remark `text` is a rendering of (the most similar earlier one of its speaker,
+    at least SAME_REMARK: `similarity`), or a new key. The earlier remarks' words are kept, not made
+    again at each comparison (a speaker's remarks are compared with every earlier one)."""
+    words = _words(text)
     best_key, best = None, 0.0
     for key, first in known:
-        score = similarity(first, text)
+        union = len(first | words)
+        score = len(first & words) / union if union else 0.0
         if score > best:
             best_key, best = key, score
     if best_key is not None and best >= SAME_REMARK:
         return best_key, round(best, 3)
-    words = [w for w in re.findall(r"[^\W_]+", fold(text))][:6]
-    key = f"statement/{speaker.replace('/', '-')}-{slugify(' '.join(words)) or 'x'}"
+    tokens = [w for w in re.findall(r"[^\W_]+", fold(text))][:6]
+    key = f"statement/{speaker.replace('/', '-')}-{slugify(' '.join(tokens)) or 'x'}"
     suffix, base = 2, key
     while any(k == key for k, _ in known):
         key, suffix = f"{base}-{suffix}", suffix + 1
-    known.append((key, text))
+    known.append((key, words))
     return key, 1.0

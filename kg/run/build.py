@@ -11,7 +11,6 @@ graph is written.
 
 from __future__ import annotations
 
-import hashlib
 import itertools
 import tempfile
 from collections import Counter
@@ -46,15 +45,16 @@ from kg.resolve.grant_identity import grant_identities
 from kg.resolve.model import ResolvedArticle
 from kg.resolve.resolver import Resolution, resolve
 from kg.run import progress as stages
+from kg.run.incremental import GraphSelection
 from kg.run.outputs import write_outputs
 from kg.run.progress import Progress, counted, stage
+from kg.run.signature import extraction_signature
 from kg.util.nogc import collector_paused
 
 if TYPE_CHECKING:
     from spacy.language import Language
     from spacy.tokens import Doc
 
-RESULTS_LAYOUT = 3  # 2: slotted mention and fact dataclasses; 3: kinds, event types, stances as kg.vocab enums
 
 class NothingToBuild(InputError):
     """No input produced an article; the output folder was left untouched."""
@@ -108,14 +108,16 @@ Engine = Callable[[Sequence[Article], Settings, Gazetteer], Iterable[tuple[Artic
 
 def extract(articles: Iterable[Article], settings: Settings, gazetteer: Gazetteer,
             progress: Callable[[int], None] | None = None,
-            cache: ExtractionCache | None = None, engine: Engine | None = None) -> Iterator[Extraction | Skipped]:
+            cache: ExtractionCache | None = None,
+            engine: Engine | None = None) -> Iterator[Extraction | PackedExtraction | Skipped]:
     """Extract mentions, then facts, from each article with `engine` (default: `extract_local`).
 
-    Articles whose extraction is in `cache` are not parsed again; the others are added to it.
+    Articles whose extraction is in `cache` are not parsed again (they come as the cache keeps
+    them, `PackedExtraction`s); the others are added to it.
     """
     todo: list[Article] = []
     for article in articles:
-        cached = cache.get(article) if cache is not None else None
+        cached = cache.get_packed(article) if cache is not None else None  # packed: not unpickled here
         if cached is not None:
             yield cached
             if progress:
@@ -214,7 +216,8 @@ def _build(inputs: Iterable[str | Path], out_dir: Path | None, settings: Setting
         if isinstance(item, Skipped):
             skipped.append(item)
         else:
-            packed[item[0].article_key] = PackedExtraction.pack(*item)
+            kept = item if isinstance(item, PackedExtraction) else PackedExtraction.pack(*item)
+            packed[kept.article_key] = kept
     articles = tuple(a for a in candidates if a.key in packed)
     if not articles:
         raise NothingToBuild(tuple(skipped))
@@ -268,10 +271,16 @@ def _finish(articles: tuple[Article, ...], packed: dict[str, PackedExtraction], 
     dropped: Counter[str] = Counter()
     resolved = resolved_articles(articles, packed, resolution, mentioned, dropped)
     written = stage(progress, stages.GRAPH, len(articles))
+    resolved = counted(resolved, written)
+    selection = None  # with a store, the graphs whose inputs changed (kg.run.incremental)
+    if store is not None and digests is not None:
+        selection = GraphSelection(digests, resolution.entities, gazetteer, IriMinter(settings.base_iri),
+                                   extraction_signature(settings), partial=out_dir is None)
+        resolved = selection.select(resolved)
     with tempfile.TemporaryDirectory(prefix="kg-spool-") as spool:
         # a big build's graphs go to disk once written; a small one's stay in memory (faster)
         sink = QuadSpool(Path(spool)) if len(articles) > SPOOL_ABOVE_ARTICLES else None
-        quads = build_quads(counted(resolved, written), resolution.entities, gazetteer,
+        quads = build_quads(resolved, resolution.entities, gazetteer,
                             IriMinter(settings.base_iri), f"kg@{__version__}", sink)
         report = build_report(articles, tuple(sorted(skipped, key=lambda s: (s.source, s.reason))),
                               resolution.entities, mentioned, len(quads),
@@ -279,19 +288,10 @@ def _finish(articles: tuple[Article, ...], packed: dict[str, PackedExtraction], 
         report["dropped_facts"] = dict(sorted(dropped.items()))
         if store is not None:
             stage(progress, stages.STORE)
-            report["store"] = sync(store, quads, digests).as_dict()
+            synced = selection.sync(store, quads) if selection is not None else sync(store, quads, digests)
+            report["store"] = synced.as_dict()
+            if selection is not None and selection.partial:  # the kept graphs' quads counted too
+                report["totals"]["quads"] = synced.quads  # type: ignore[index]
         if out_dir is not None:
             write_outputs(quads, report, out_dir, settings.base_iri, progress)
     return BuildResult(out_dir, report, tuple(skipped))
-
-
-def extraction_signature(settings: Settings) -> str:
-    """What an extraction depends on besides the article: kg, the pipeline, the gazetteer, and
-    the layout of the results (RESULTS_LAYOUT, raised when the pickled dataclasses change)."""
-    from importlib.resources import files
-
-    from kg.nlp.lexicon import lexicon_signature
-
-    gazetteer = hashlib.sha256(files("kg.data").joinpath("gazetteer.json").read_bytes()).hexdigest()[:16]
-    return (f"kg {__version__}; model {settings.model}; gazetteer {gazetteer}; lexicon {lexicon_signature()}; "
-            f"results {RESULTS_LAYOUT}")
