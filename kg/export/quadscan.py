@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from functools import lru_cache
+from typing import Protocol
 
 import pyoxigraph as ox
 from rdflib import BNode, Dataset, URIRef
@@ -77,6 +78,13 @@ def rows_of(dataset) -> Iterable[tuple]:
         return found
 
     return [(convert(s), convert(p), convert(o)) for s, p, o, _ in dataset.quads((None, None, None, None))]
+
+
+class RowSink(Protocol):
+    """What takes a build's rows graph by graph as the dumps are written (`Collected`,
+    kg.export.netspill.NetworkSpill)."""
+
+    def add(self, rows: Iterable[tuple]) -> None: ...
 
 
 class Collected:

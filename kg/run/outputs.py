@@ -3,17 +3,16 @@ the dumps, GraphML and GEXF, the view, the tables, the map and the report."""
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 
 from kg.export.atomic import remove_stale_temporaries, staged_outputs
-from kg.export.network import flatten, write_gexf, write_graphml
-from kg.export.projection import network_of
-from kg.export.quadscan import Collected
+from kg.export.netspill import NetworkSpill, write_network_files
 from kg.export.rdf import write_dumps
 from kg.export.report import write_report
 from kg.export.stats import compute_stats
 from kg.export.tables import TABLE_NAMES, TABLES, write_tables_and_map
-from kg.export.view import write_view
+from kg.export.view import MAX_EVIDENCE, write_view
 from kg.graph.quads import SortedQuads
 from kg.graph.spool import SpooledQuads
 from kg.run import progress as stages
@@ -30,17 +29,19 @@ def write_outputs(quads: SortedQuads | SpooledQuads, report: dict[str, object], 
     remove_stale_temporaries(out_dir)
     with staged_outputs(out_dir) as staging:
         stage(progress, stages.DUMPS)
-        found = Collected()  # the projection's pass over the graphs is made with the dumps'
-        write_dumps(quads, staging, base_iri, found)
-        stage(progress, stages.NETWORK)
-        network = network_of(found)
+        with tempfile.TemporaryDirectory(prefix="kg-network-") as folder:
+            found = NetworkSpill(Path(folder))  # gathered in the dumps' pass over the graphs, evidence on disk
+            try:
+                write_dumps(quads, staging, base_iri, found)
+                stage(progress, stages.NETWORK)
+                network, counts = write_network_files(found, staging / "graph.graphml", staging / "graph.gexf",
+                                                      MAX_EVIDENCE)
+            finally:
+                found.close()
         del found
-        flat = flatten(network)  # GraphML and GEXF hold the same flattened graph
-        write_graphml(network, staging / "graph.graphml", flat)
-        write_gexf(network, staging / "graph.gexf", flat)
         stage(progress, stages.VIEW)
-        write_view(network, staging / "graph.html")
-        del network, flat  # the tables' store is big: not both at once
+        write_view(network, staging / "graph.html", evidence_counts=counts)
+        del network, counts  # the tables' store is big: not both at once
         stage(progress, stages.TABLES)
         report.update(write_tables_and_map(staging))
         report["stats"] = compute_stats(staging / TABLES, report)
