@@ -11,10 +11,10 @@ import pyoxigraph as ox
 import pytest
 
 from kg.export.netspill import NetworkSpill, write_network_files
-from kg.export.network import flatten, write_gexf, write_graphml
+from kg.export.network import flatten, simple_graph, write_gexf, write_graphml
 from kg.export.projection import network_of, to_networkx
 from kg.export.quadscan import Collected
-from kg.export.view import MAX_EVIDENCE, render_view, view_data
+from kg.export.view import MAX_EVIDENCE, MAX_NODES, render_view, view_data
 from kg.graph.namespaces import KGO, OA, SCHEMA
 
 EX = "https://example.org/"
@@ -74,16 +74,18 @@ def test_the_samples_graph_files_and_view_are_the_builds(sample_out, tmp_path):
     capped graph draws the same page; uncapped, it is the whole projection."""
     graphs = graphs_of(sample_out / "graph.nq")
     spill = spill_of(graphs.values(), tmp_path)
-    view, counts = write_network_files(spill, tmp_path / "g.graphml", tmp_path / "g.gexf", MAX_EVIDENCE)
+    projection = write_network_files(spill, tmp_path / "g.graphml", tmp_path / "g.gexf", MAX_EVIDENCE, MAX_NODES)
+    view, counts = projection.graph, projection.counts
+    assert not projection.capped
     assert (tmp_path / "g.graphml").read_bytes() == (sample_out / "graph.graphml").read_bytes()
     assert (tmp_path / "g.gexf").read_bytes() == (sample_out / "graph.gexf").read_bytes()
     assert render_view(view, evidence_counts=counts).encode("utf-8") == (sample_out / "graph.html").read_bytes()
     whole = network_of(Collected(row for rows in graphs.values() for row in rows))
-    full, _ = spill.project()
+    full = spill.project().graph
     assert list(full.nodes(data=True)) == list(whole.nodes(data=True))
     assert list(full.edges(keys=True, data=True)) == list(whole.edges(keys=True, data=True))
     assert max(counts.values()) > 3
-    few, few_counts = spill.project(max_evidence=3)
+    few, few_counts = spill.project(max_evidence=3).graph, spill.project(max_evidence=3).counts
     assert all(len(d["evidence"]) <= 3 for _, d in few.nodes(data=True))
     assert view_data(few, max_evidence=3, evidence_counts=few_counts) == view_data(whole, max_evidence=3)
     spill.close()
@@ -115,7 +117,8 @@ def test_evidence_is_on_disk_not_in_memory(tmp_path):
     assert held(Collected, large) - held(Collected, small) > 20 * 64_000  # the whole pass does hold them
     (tmp_path / "c").mkdir()
     spill = spill_of([large], tmp_path / "c")  # and all of it comes back from the file
-    graph, counts = spill.project(max_evidence=4)
+    projection = spill.project(max_evidence=4)
+    graph, counts = projection.graph, projection.counts
     node = f"{EX}place/odesa"
     assert counts[node] == 1500 and len(graph.nodes[node]["evidence"]) == 4
     assert graph.nodes[node]["evidence"][0] == {"article": f"{EX}article/1", "sentence": "Report 0 says Odesa was hit.",
@@ -142,7 +145,8 @@ def test_a_graph_the_streams_cannot_write_is_written_whole(tmp_path, attribute):
     extra = ((_n(f"{EX}place/odesa"), _n(f"{EX}{attribute}"), ox.Literal("2026")),)
     rows = article_rows(1, 3, extra)
     spill = spill_of([rows], tmp_path)
-    view, counts = write_network_files(spill, tmp_path / "g.graphml", tmp_path / "g.gexf", 2)
+    projection = write_network_files(spill, tmp_path / "g.graphml", tmp_path / "g.gexf", 2)
+    view, counts = projection.graph, projection.counts
     whole = network_of(Collected(rows))
     flat = flatten(whole)
     write_graphml(whole, tmp_path / "w.graphml", flat)
@@ -150,4 +154,28 @@ def test_a_graph_the_streams_cannot_write_is_written_whole(tmp_path, attribute):
     for name in ("graphml", "gexf"):
         assert (tmp_path / f"g.{name}").read_bytes() == (tmp_path / f"w.{name}").read_bytes(), name
     assert counts[f"{EX}place/odesa"] == 3 and len(view.nodes[f"{EX}place/odesa"]["evidence"]) == 2
+    spill.close()
+
+
+def test_a_big_network_gives_the_view_its_most_connected_nodes(sample_out, tmp_path):
+    """Above the view's node limit the page holds the most connected nodes (distinct neighbours in
+    the whole network, ties in IRI order) and the edges between them; its heading says so. GraphML
+    and GEXF still hold everything."""
+    from kg.run.outputs import view_title
+
+    spill = spill_of(graphs_of(sample_out / "graph.nq").values(), tmp_path)
+    whole = spill.project().graph
+    projection = write_network_files(spill, tmp_path / "g.graphml", tmp_path / "g.gexf", MAX_EVIDENCE, 12)
+    assert (tmp_path / "g.graphml").read_bytes() == (sample_out / "graph.graphml").read_bytes()
+    simple = simple_graph(whole)
+    expected = sorted(whole.nodes, key=lambda n: (-simple.degree(n), n))[:12]
+    view = projection.graph
+    assert projection.capped and list(view.nodes) == sorted(expected)
+    assert list(view.edges(keys=True, data=True)) == [
+        e for e in whole.edges(keys=True, data=True) if e[0] in view and e[1] in view]
+    assert (projection.nodes, projection.edges) == (whole.number_of_nodes(), whole.number_of_edges())
+    assert view_title(projection) == (f"Event knowledge graph: the 12 most connected of {whole.number_of_nodes()} "
+                                      f"nodes ({view.number_of_edges()} of {whole.number_of_edges():,} edges; "
+                                      "all in graph.graphml)")
+    assert "most connected" in render_view(view, view_title(projection), evidence_counts=projection.counts)
     spill.close()

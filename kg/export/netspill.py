@@ -18,6 +18,7 @@ import json
 import sqlite3
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from functools import partial
 from itertools import groupby
 from pathlib import Path
@@ -188,12 +189,36 @@ class NetworkSpill:
             for key, data in keyed.items():
                 yield node, obj, key, data
 
-    def project(self, max_evidence: int | None = None, streams: tuple = ()) -> tuple[nx.MultiDiGraph, dict[str, int]]:
+    def _most_connected(self, nodes: list[str], node_set: set[str], limit: int) -> tuple[set[str], int]:
+        """The `limit` nodes with the most distinct neighbours (ties: IRI order), and the number of edges."""
+        index = {node: i for i, node in enumerate(nodes)}
+        size, edges = len(nodes), 0
+        pairs: set[int] = set()
+        for node, mentions in self._mentions(nodes):
+            i = index[node]
+            for _, target, _, _ in self._edges(node, mentions, node_set):
+                edges += 1
+                j = index[target]
+                if i != j:
+                    pairs.add(min(i, j) * size + max(i, j))
+        degree = [0] * size
+        for pair in pairs:
+            degree[pair // size] += 1
+            degree[pair % size] += 1
+        del pairs
+        return {nodes[i] for i in sorted(range(size), key=lambda i: (-degree[i], i))[:limit]}, edges
+
+    def project(self, max_evidence: int | None = None, streams: tuple = (),
+                view_limit: int | None = None) -> Projection:
         """The projection with at most `max_evidence` sentences a node (None: all), and each node's
         count of sentences; every node and edge also goes, flattened as `network.flatten` does, to
-        `streams` (GraphmlStream, GexfStream)."""
+        `streams` (GraphmlStream, GexfStream). With more than `view_limit` nodes, the graph holds only
+        the `view_limit` most connected (distinct neighbours) and the edges between them."""
         nodes = self.nodes()
         node_set = set(nodes)
+        keep, edges = node_set, -1
+        if view_limit is not None and len(nodes) > view_limit:
+            keep, edges = self._most_connected(nodes, node_set, view_limit)
         single: set[str] = set()
         mixed: dict[str, type] = {}
         if streams:
@@ -201,9 +226,10 @@ class NetworkSpill:
         graph = nx.MultiDiGraph()
         counts: dict[str, int] = {}
         for node, rows in self._evidence(nodes):
+            if node not in keep and not streams:
+                continue
             data = self.node_data(node, node_set)
             evidence, count, surfaces = _read_evidence(rows, max_evidence)
-            counts[node] = count
             if data["kind"] not in _NO_SURFACE_LABELS and count:
                 surfaces = {s for s in surfaces if s.strip()} - {data["label"]}
                 if surfaces - set(data["alt_labels"]):
@@ -215,15 +241,33 @@ class NetworkSpill:
                 flat = {"mentions": count, **flat}
                 for stream in streams:
                     stream.node(node, flat)
-            data = dict(data)
-            graph.add_node(node, **{k: data.pop(k) for k in ("label", "kind", "types", "alt_labels")},
-                           evidence=evidence, **data)
+            if node in keep:
+                counts[node] = count
+                data = dict(data)
+                graph.add_node(node, **{k: data.pop(k) for k in ("label", "kind", "types", "alt_labels")},
+                               evidence=evidence, **data)
         for node, mentions in self._mentions(nodes):
             for source, target, key, data in self._edges(node, mentions, node_set):
-                graph.add_edge(source, target, key=key, **data)
+                if source in keep and target in keep:
+                    graph.add_edge(source, target, key=key, **data)
                 for stream in streams:
                     stream.edge(source, target, key, {"label": data["relation"], **data})
-        return graph, counts
+        return Projection(graph, counts, len(nodes), graph.number_of_edges() if edges < 0 else edges)
+
+
+@dataclass(frozen=True)
+class Projection:
+    """What `NetworkSpill.project` made: the graph (all nodes, or the most connected), each of its
+    nodes' number of sentences, and the whole network's numbers of nodes and edges."""
+
+    graph: nx.MultiDiGraph
+    counts: dict[str, int]
+    nodes: int
+    edges: int
+
+    @property
+    def capped(self) -> bool:
+        return self.graph.number_of_nodes() < self.nodes
 
 
 def _offset(term: Term) -> int:
@@ -251,29 +295,28 @@ def _read_evidence(rows: Iterator[tuple], max_evidence: int | None) -> tuple[lis
     return evidence, count, surfaces
 
 
-def write_network_files(spill: NetworkSpill, graphml: Path, gexf: Path,
-                        max_evidence: int | None) -> tuple[nx.MultiDiGraph, dict[str, int]]:
-    """GraphML and GEXF written atomically, node by node; returns the graph for the view (at most
-    `max_evidence` sentences a node) and each node's count of sentences. A graph the streams cannot
-    write (see kg.export.graphfiles) is made whole and written by networkx, as before."""
+def write_network_files(spill: NetworkSpill, graphml: Path, gexf: Path, max_evidence: int | None,
+                        view_limit: int | None = None) -> Projection:
+    """GraphML and GEXF written atomically, node by node; returns the projection for the view (at
+    most `max_evidence` sentences a node, at most `view_limit` nodes: see `NetworkSpill.project`). A
+    graph the streams cannot write (see kg.export.graphfiles) is made whole and written by networkx."""
     with open(spill.folder / "graphml.body", "w+", encoding="utf-8", newline="") as graphml_body, \
             open(spill.folder / "gexf.body", "w+", encoding="utf-8", newline="") as gexf_body:
         streams = (GraphmlStream(graphml_body), GexfStream(gexf_body))
         try:
-            graph, counts = spill.project(max_evidence, streams)
+            projection = spill.project(max_evidence, streams, view_limit)
         except Unsupported:
             pass
         else:
             write_atomic(graphml, partial(_finish, streams[0]))
             write_atomic(gexf, partial(_finish, streams[1]))
-            return graph, counts
-    graph, counts = spill.project()
-    flat = flatten(graph)
-    write_graphml(graph, graphml, flat)
-    write_gexf(graph, gexf, flat)
-    for _, data in graph.nodes(data=True):
-        data["evidence"] = data["evidence"][:max_evidence]
-    return graph, counts
+            return projection
+    whole = spill.project().graph
+    flat = flatten(whole)
+    write_graphml(whole, graphml, flat)
+    write_gexf(whole, gexf, flat)
+    del whole, flat
+    return spill.project(max_evidence, view_limit=view_limit)
 
 
 def _finish(stream: GraphmlStream | GexfStream, path: Path) -> None:

@@ -30,6 +30,9 @@ SHAPES = {
 LAYOUT_THRESHOLD = 300  # above this many nodes: positions computed here, physics off
 DEFAULT_TOP = 2000  # at most this many nodes drawn at first (the page's "most central" control)
 MAX_EVIDENCE = 20  # sentences per node in the page; the rest are counted
+# A build's page holds at most this many nodes: the most connected (distinct neighbours in the whole
+# network, ties in IRI order), and the heading says how many of how many (kg.export.netspill).
+MAX_NODES = 5000
 LABEL_CHARS = 40  # longer labels are cut on the canvas (the panel shows them whole)
 # Kinds not drawn as nodes until their box in the legend is ticked: statements would be half of the
 # nodes (42 of 93 on the samples); their words are in the panel of their speaker and their event.

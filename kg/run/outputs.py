@@ -7,12 +7,12 @@ import tempfile
 from pathlib import Path
 
 from kg.export.atomic import remove_stale_temporaries, staged_outputs
-from kg.export.netspill import NetworkSpill, write_network_files
+from kg.export.netspill import NetworkSpill, Projection, write_network_files
 from kg.export.rdf import write_dumps
 from kg.export.report import write_report
 from kg.export.stats import compute_stats
 from kg.export.tables import TABLE_NAMES, TABLES, write_tables_and_map
-from kg.export.view import MAX_EVIDENCE, write_view
+from kg.export.view import MAX_EVIDENCE, MAX_NODES, write_view
 from kg.graph.quads import SortedQuads
 from kg.graph.spool import SpooledQuads
 from kg.run import progress as stages
@@ -34,15 +34,24 @@ def write_outputs(quads: SortedQuads | SpooledQuads, report: dict[str, object], 
             try:
                 write_dumps(quads, staging, base_iri, found)
                 stage(progress, stages.NETWORK)
-                network, counts = write_network_files(found, staging / "graph.graphml", staging / "graph.gexf",
-                                                      MAX_EVIDENCE)
+                view = write_network_files(found, staging / "graph.graphml", staging / "graph.gexf", MAX_EVIDENCE,
+                                           MAX_NODES)
             finally:
                 found.close()
         del found
         stage(progress, stages.VIEW)
-        write_view(network, staging / "graph.html", evidence_counts=counts)
-        del network, counts  # the tables' store is big: not both at once
+        write_view(view.graph, staging / "graph.html", view_title(view), evidence_counts=view.counts)
+        del view  # the tables' store is big: not both at once
         stage(progress, stages.TABLES)
         report.update(write_tables_and_map(staging))
         report["stats"] = compute_stats(staging / TABLES, report)
         write_report(report, staging / "report.json")
+
+
+def view_title(view: Projection) -> str:
+    """The page's heading; a page that holds only the most connected nodes says so."""
+    title = "Event knowledge graph"
+    if view.capped:
+        title += (f": the {view.graph.number_of_nodes():,} most connected of {view.nodes:,} nodes "
+                  f"({view.graph.number_of_edges():,} of {view.edges:,} edges; all in graph.graphml)")
+    return title
