@@ -10,7 +10,8 @@ from collections import defaultdict
 import pyoxigraph as ox
 import pytest
 
-from kg.export.netspill import NetworkSpill, write_network_files
+from kg.export.netfiles import write_network_files
+from kg.export.netspill import NetworkSpill
 from kg.export.network import flatten, simple_graph, write_gexf, write_graphml
 from kg.export.projection import network_of, to_networkx
 from kg.export.quadscan import Collected

@@ -7,9 +7,10 @@ distinct (predicate, object) pairs it is the subject of) and writes the rest to 
 its folder: each (node, article) mention count and each (node, sentence) with its mentioned spans.
 An annotation, its target, its selectors and its article's text are in one graph (as kg writes them).
 `project` then walks the nodes in order, each with its evidence read back sorted from the file
-(never more than one node's at a time), into GraphML and GEXF streams (kg.export.graphfiles) and a
-networkx graph for the view that keeps at most `max_evidence` sentences a node (the view shows no
-more; it is given how many there are). The files are byte for byte those of the whole projection.
+(never more than one node's at a time), into GraphML and GEXF streams (kg.export.graphfiles,
+written by kg.export.netfiles) and a networkx graph for the view: at most `max_evidence` sentences
+a node (the view shows no more; it is given how many there are), and above `view_limit` nodes only
+the most connected. The files are byte for byte those of the whole projection (`network_of`).
 """
 
 from __future__ import annotations
@@ -19,16 +20,14 @@ import sqlite3
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from functools import partial
 from itertools import groupby
 from pathlib import Path
 
 import networkx as nx
 import pyoxigraph as ox
 
-from kg.export.atomic import write_atomic
-from kg.export.graphfiles import GexfStream, GraphmlStream, Unsupported
-from kg.export.network import flatten, key_types, scalars, uniform_row, write_gexf, write_graphml
+from kg.export.graphfiles import Unsupported
+from kg.export.network import key_types, scalars, uniform_row
 from kg.export.projection import (
     _NO_SURFACE_LABELS,
     _NOT_ATTRIBUTES,
@@ -293,32 +292,3 @@ def _read_evidence(rows: Iterator[tuple], max_evidence: int | None) -> tuple[lis
         if max_evidence is None or len(evidence) < max_evidence:
             evidence.append({"article": article, "sentence": sentence, "spans": [list(s) for s in sorted(spans)]})
     return evidence, count, surfaces
-
-
-def write_network_files(spill: NetworkSpill, graphml: Path, gexf: Path, max_evidence: int | None,
-                        view_limit: int | None = None) -> Projection:
-    """GraphML and GEXF written atomically, node by node; returns the projection for the view (at
-    most `max_evidence` sentences a node, at most `view_limit` nodes: see `NetworkSpill.project`). A
-    graph the streams cannot write (see kg.export.graphfiles) is made whole and written by networkx."""
-    with open(spill.folder / "graphml.body", "w+", encoding="utf-8", newline="") as graphml_body, \
-            open(spill.folder / "gexf.body", "w+", encoding="utf-8", newline="") as gexf_body:
-        streams = (GraphmlStream(graphml_body), GexfStream(gexf_body))
-        try:
-            projection = spill.project(max_evidence, streams, view_limit)
-        except Unsupported:
-            pass
-        else:
-            write_atomic(graphml, partial(_finish, streams[0]))
-            write_atomic(gexf, partial(_finish, streams[1]))
-            return projection
-    whole = spill.project().graph
-    flat = flatten(whole)
-    write_graphml(whole, graphml, flat)
-    write_gexf(whole, gexf, flat)
-    del whole, flat
-    return spill.project(max_evidence, view_limit=view_limit)
-
-
-def _finish(stream: GraphmlStream | GexfStream, path: Path) -> None:
-    with open(path, "w", encoding="utf-8", newline="") as out:
-        stream.finish(out)

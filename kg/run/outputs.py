@@ -7,7 +7,8 @@ import tempfile
 from pathlib import Path
 
 from kg.export.atomic import remove_stale_temporaries, staged_outputs
-from kg.export.netspill import NetworkSpill, Projection, write_network_files
+from kg.export.netfiles import write_network_files
+from kg.export.netspill import NetworkSpill, Projection
 from kg.export.rdf import write_dumps
 from kg.export.report import write_report
 from kg.export.stats import compute_stats
