@@ -67,9 +67,7 @@ class NetworkSpill:
 
     def add(self, rows: Iterable[tuple]) -> None:
         """One graph's rows (or any rows whose annotations are whole in them)."""
-        unit = Collected()
-        unit._predicates, unit._classes = self._caches
-        unit.add(rows)
+        unit = Collected(rows, self._caches)
         self._fold(unit)
         self._spill(unit)
 
