@@ -111,7 +111,7 @@ class NetworkSpill:
                 s_start = _offset(given_start) if given_start is not None else max(0, start - 80)
                 s_end = _offset(given_end) if given_end is not None else min(len(text), end + 80)
                 sentences[(body, source, s_start, s_end)].add((start - s_start, end - s_start))
-        cursor = self._db.cursor()  # closed here: a cursor left open keeps its rows' iterator (a cycle)
+        cursor = self._db.cursor()
         cursor.executemany("INSERT INTO mentions VALUES (?, ?, ?)", [(b, s, n) for (b, s), n in mentions.items()])
         cursor.executemany("INSERT INTO evidence VALUES (?, ?, ?, ?, ?, ?)", [
             (body, source, b, e, bodies[source][b:e], json.dumps(sorted(spans)))
