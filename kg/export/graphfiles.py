@@ -16,8 +16,11 @@ multigraph, a value that is not str/int/float/bool, GEXF's reserved keys such as
 
 from __future__ import annotations
 
+import io
 import re
+import shutil
 from collections.abc import Callable
+from typing import TextIO
 
 import networkx as nx
 
@@ -38,7 +41,7 @@ _GEXF_NODE_SPECIAL = frozenset(("id", "pid", "start", "end", "viz", "parents", "
 _GEXF_EDGE_SPECIAL = frozenset(("id", "key", "type", "start", "end", "viz", "spells", "slices"))
 
 
-class _Unsupported(Exception):
+class Unsupported(Exception):
     """The graph needs networkx's own writer."""
 
 
@@ -89,46 +92,76 @@ def _memoized(escape: Callable[[str], str]) -> Callable[[str], str]:
     return escaped
 
 
+class GraphmlStream:
+    """A GraphML document written element by element, as `graphml_text` writes it: every node (`node`)
+    before any edge (`edge`), their lines to `body` (a file or a StringIO), the key lines kept, and
+    `finish` writes the head, the keys and the body copied back. Raises `Unsupported` for what needs
+    networkx's writer."""
+
+    def __init__(self, body: TextIO, directed: bool = True):
+        self._body, self._directed = body, directed
+        self._attribute, self._text = _memoized(_lxml_attribute), _memoized(_text)
+        self._keys: dict[tuple[str, str, str], str] = {}
+        self._key_lines: list[str] = []
+
+    def _element(self, scope: str, start: str, data: dict) -> None:
+        if not data:
+            self._write(start + "/>\n")
+            return
+        lines = [start + ">\n"]
+        for name, value in data.items():
+            kind = _TYPES.get(type(value))
+            if kind is None:
+                raise Unsupported
+            name = str(name)
+            found = self._keys.get((name, kind, scope))
+            if found is None:
+                found = self._keys[(name, kind, scope)] = f"d{len(self._keys)}"
+                self._key_lines.append(f'<key id="{found}" for="{scope}" attr.name="{self._attribute(name)}" '
+                                       f'attr.type="{kind}"/>\n')
+            lines.append(f'  <data key="{found}">{self._text(str(value))}</data>\n')
+        lines.append(f"</{scope}>\n")
+        self._write("".join(lines))
+
+    def _write(self, text: str) -> None:
+        if _NOT_XML.search(text):
+            raise Unsupported
+        self._body.write(text)
+
+    def node(self, node, data: dict) -> None:
+        self._element("node", f'<node id="{self._attribute(str(node))}"', data)
+
+    def edge(self, source, target, key, data: dict) -> None:
+        attribute = self._attribute
+        self._element("edge", f'<edge source="{attribute(str(source))}" target="{attribute(str(target))}" '
+                              f'id="{attribute(str(key))}"', data)
+
+    def finish(self, out: TextIO) -> None:
+        """The whole document into `out` (`body` is read back from its start)."""
+        head = "".join((_GRAPHML_HEAD, *reversed(self._key_lines),
+                        f'<graph edgedefault="{"directed" if self._directed else "undirected"}">'))
+        if _NOT_XML.search(head):
+            raise Unsupported
+        out.write(head)
+        self._body.seek(0)
+        shutil.copyfileobj(self._body, out)
+        out.write("</graph></graphml>")
+
+
 def graphml_text(graph: nx.Graph) -> str | None:
     """The document `nx.write_graphml(graph, path)` writes (lxml present), or None (see the module doc)."""
     if not graph.is_multigraph() or graph.graph:
         return None
-    attribute, text = _memoized(_lxml_attribute), _memoized(_text)
-    keys: dict[tuple[str, str, str], str] = {}
-    key_lines: list[str] = []
-    out: list[str] = []
-    add = out.append
+    stream, out = GraphmlStream(io.StringIO(), graph.is_directed()), io.StringIO()
     try:
-        for scope, items in (("node", ((n, None, None, d) for n, d in graph.nodes(data=True))),
-                             ("edge", graph.edges(keys=True, data=True))):
-            for first, target, key, data in items:
-                if scope == "node":
-                    start = f'<node id="{attribute(str(first))}"'
-                else:
-                    start = (f'<edge source="{attribute(str(first))}" target="{attribute(str(target))}" '
-                             f'id="{attribute(str(key))}"')
-                if not data:
-                    add(start + "/>\n")
-                    continue
-                add(start + ">\n")
-                for name, value in data.items():
-                    kind = _TYPES.get(type(value))
-                    if kind is None:
-                        raise _Unsupported
-                    name = str(name)
-                    found = keys.get((name, kind, scope))
-                    if found is None:
-                        found = keys[(name, kind, scope)] = f"d{len(keys)}"
-                        key_lines.append(f'<key id="{found}" for="{scope}" attr.name="{attribute(name)}" '
-                                         f'attr.type="{kind}"/>\n')
-                    add(f'  <data key="{found}">{text(str(value))}</data>\n')
-                add(f"</{scope}>\n")
-    except _Unsupported:
+        for node, data in graph.nodes(data=True):
+            stream.node(node, data)
+        for source, target, key, data in graph.edges(keys=True, data=True):
+            stream.edge(source, target, key, data)
+        stream.finish(out)
+    except Unsupported:
         return None
-    edges = "directed" if graph.is_directed() else "undirected"
-    document = "".join((_GRAPHML_HEAD, *reversed(key_lines), f'<graph edgedefault="{edges}">', *out,
-                        "</graph></graphml>"))
-    return None if _NOT_XML.search(document) else document
+    return out.getvalue()
 
 
 def _gexf_value(value, kind: str) -> str:
@@ -140,65 +173,110 @@ def _gexf_value(value, kind: str) -> str:
     return text
 
 
+def _gexf_lines(text: str) -> str:
+    """A part of the document as `gexf_text` leaves it: non-ASCII as `&#N;`, lines split as
+    `str.splitlines` splits them and ended by LF (the part ends with a line break)."""
+    text = text.encode("ascii", "xmlcharrefreplace").decode("ascii")
+    return "\n".join(text.splitlines()) + "\n"
+
+
+class GexfStream:
+    """A GEXF 1.2 document written element by element, as `gexf_text` writes it: every node (`node`)
+    before any edge (`edge`), their lines to `body`, the attribute declarations kept, and `finish`
+    writes the head, the declarations and the body copied back. Raises `Unsupported` as GraphmlStream."""
+
+    def __init__(self, body: TextIO, directed: bool = True):
+        self._body, self._directed = body, directed
+        self._attribute = _memoized(_etree_attribute)
+        self._attributes: dict[str, dict[str, str]] = {"node": {}, "edge": {}}
+        self._declared: dict[str, list[str]] = {"node": [], "edge": []}
+        self._classes: list[str] = []  # in order of first use: networkx inserts each new <attributes> first
+        self._nodes = self._edges = 0
+
+    def _attvalues(self, scope: str, data: dict, indent: str) -> str:
+        attributes, attribute = self._attributes, self._attribute
+        lines = [f"{indent}<attvalues>\n"]
+        for name, value in data.items():
+            kind = _TYPES.get(type(value))
+            if kind is None:
+                raise Unsupported
+            name = "networkx_key" if name == "key" else str(name)
+            found = attributes[scope].get(name)
+            if found is None:
+                found = attributes[scope][name] = str(sum(len(a) for a in attributes.values()))
+                if scope not in self._classes:
+                    self._classes.append(scope)
+                self._declared[scope].append(f'      <attribute id="{found}" title="{attribute(name)}" '
+                                             f'type="{kind}" />\n')
+            lines.append(f'{indent}  <attvalue for="{found}" value="{attribute(_gexf_value(value, kind))}" />\n')
+        lines.append(f"{indent}</attvalues>\n")
+        return "".join(lines)
+
+    def _write(self, text: str) -> None:
+        self._body.write(_gexf_lines(text))
+
+    def node(self, node, data: dict) -> None:
+        if not _GEXF_NODE_SPECIAL.isdisjoint(data):
+            raise Unsupported
+        if not self._nodes:
+            self._write("    <nodes>\n")
+        self._nodes += 1
+        label = self._attribute(str(data.get("label", node)))
+        start = f'      <node id="{self._attribute(str(node))}" label="{label}"'
+        rest = {k: v for k, v in data.items() if k != "label"} if "label" in data else data
+        self._write(f"{start}>\n{self._attvalues('node', rest, '        ')}      </node>\n" if rest
+                    else f"{start} />\n")
+
+    def _close_nodes(self) -> None:
+        if self._nodes >= 0:
+            self._write("    </nodes>\n" if self._nodes else "    <nodes />\n")
+            self._nodes = -1
+
+    def edge(self, source, target, key, data: dict) -> None:
+        if not _GEXF_EDGE_SPECIAL.isdisjoint(data):
+            raise Unsupported
+        self._close_nodes()
+        if not self._edges:
+            self._write("    <edges>\n")
+        attribute = self._attribute
+        start = f'      <edge source="{attribute(str(source))}" target="{attribute(str(target))}" id="{self._edges}"'
+        self._edges += 1
+        if "label" in data:
+            start += f' label="{attribute(str(data["label"]))}"'
+        if "weight" in data:
+            start += f' weight="{attribute(str(data["weight"]))}"'
+        rest = {k: v for k, v in data.items() if k != "label" and k != "weight"}
+        rest["key"] = key
+        self._write(f"{start}>\n{self._attvalues('edge', rest, '        ')}      </edge>\n")
+
+    def finish(self, out: TextIO) -> None:
+        """The whole document into `out` (`body` is read back from its start)."""
+        self._close_nodes()
+        self._write("    </edges>\n" if self._edges else "    <edges />\n")
+        parts = ["<?xml version='1.0' encoding='utf-8'?>\n",
+                 _GEXF_HEAD.format(version=nx.__version__, edges="directed" if self._directed else "undirected")]
+        for scope in reversed(self._classes):
+            parts.append(f'    <attributes mode="static" class="{scope}">\n')
+            parts.extend(self._declared[scope])
+            parts.append("    </attributes>\n")
+        out.write(_gexf_lines("".join(parts)))
+        self._body.seek(0)
+        shutil.copyfileobj(self._body, out)
+        out.write("  </graph>\n</gexf>\n")
+
+
 def gexf_text(graph: nx.Graph) -> str | None:
     """The document `kg.export.network.write_gexf` wrote from `nx.generate_gexf(graph)`: the lines
     joined by LF with a final LF, `<meta>` without its date, and the XML declaration first; or None."""
     if not graph.is_multigraph() or graph.graph:
         return None
-    attribute = _memoized(_etree_attribute)
-    attributes: dict[str, dict[str, str]] = {"node": {}, "edge": {}}
-    declared: dict[str, list[str]] = {"node": [], "edge": []}
-    classes: list[str] = []  # in order of first use: networkx inserts each new <attributes> first
-
-    def attvalues(scope: str, data: dict, indent: str) -> str:
-        lines = [f"{indent}<attvalues>\n"]
-        for name, value in data.items():
-            kind = _TYPES.get(type(value))
-            if kind is None:
-                raise _Unsupported
-            name = "networkx_key" if name == "key" else str(name)
-            found = attributes[scope].get(name)
-            if found is None:
-                found = attributes[scope][name] = str(sum(len(a) for a in attributes.values()))
-                if scope not in classes:
-                    classes.append(scope)
-                declared[scope].append(f'      <attribute id="{found}" title="{attribute(name)}" '
-                                       f'type="{kind}" />\n')
-            lines.append(f'{indent}  <attvalue for="{found}" value="{attribute(_gexf_value(value, kind))}" />\n')
-        lines.append(f"{indent}</attvalues>\n")
-        return "".join(lines)
-
-    nodes: list[str] = []
-    edges: list[str] = []
+    stream, out = GexfStream(io.StringIO(), graph.is_directed()), io.StringIO()
     try:
         for node, data in graph.nodes(data=True):
-            if not _GEXF_NODE_SPECIAL.isdisjoint(data):
-                raise _Unsupported
-            label = attribute(str(data.get("label", node)))
-            start = f'      <node id="{attribute(str(node))}" label="{label}"'
-            rest = {k: v for k, v in data.items() if k != "label"} if "label" in data else data
-            nodes.append(f"{start}>\n{attvalues('node', rest, '        ')}      </node>\n" if rest else f"{start} />\n")
-        for number, (source, target, key, data) in enumerate(graph.edges(keys=True, data=True)):
-            if not _GEXF_EDGE_SPECIAL.isdisjoint(data):
-                raise _Unsupported
-            start = (f'      <edge source="{attribute(str(source))}" target="{attribute(str(target))}" '
-                     f'id="{number}"')
-            if "label" in data:
-                start += f' label="{attribute(str(data["label"]))}"'
-            if "weight" in data:
-                start += f' weight="{attribute(str(data["weight"]))}"'
-            rest = {k: v for k, v in data.items() if k != "label" and k != "weight"}
-            rest["key"] = key
-            edges.append(f"{start}>\n{attvalues('edge', rest, '        ')}      </edge>\n")
-    except _Unsupported:
+            stream.node(node, data)
+        for source, target, key, data in graph.edges(keys=True, data=True):
+            stream.edge(source, target, key, data)
+        stream.finish(out)
+    except Unsupported:
         return None
-    parts = [_GEXF_HEAD.format(version=nx.__version__, edges="directed" if graph.is_directed() else "undirected")]
-    for scope in reversed(classes):
-        parts.append(f'    <attributes mode="static" class="{scope}">\n')
-        parts.extend(declared[scope])
-        parts.append("    </attributes>\n")
-    for name, items in (("nodes", nodes), ("edges", edges)):
-        parts.extend((f"    <{name}>\n", *items, f"    </{name}>\n") if items else (f"    <{name} />\n",))
-    parts.append("  </graph>\n</gexf>")
-    text = "".join(parts).encode("ascii", "xmlcharrefreplace").decode("ascii")
-    return "<?xml version='1.0' encoding='utf-8'?>\n" + "\n".join(text.splitlines()) + "\n"
+    return out.getvalue()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable
 from pathlib import Path
 
 import networkx as nx
@@ -121,7 +122,7 @@ def _scalar(value):
     return "" if value is None else value
 
 
-def _scalars(data: dict, drop: tuple[str, ...]) -> dict:
+def scalars(data: dict, drop: tuple[str, ...]) -> dict:
     """The attributes as scalars (lists kept); a structured value (a dict: `amount`, `geo`) as one
     attribute per field, `amount_value` 150000000 and `amount_currency` "USD", its `type` left out."""
     flat: dict = {}
@@ -137,27 +138,44 @@ def _scalars(data: dict, drop: tuple[str, ...]) -> dict:
     return flat
 
 
+def key_types(rows: Iterable[dict]) -> tuple[set[str], dict[str, type]]:
+    """What `uniform_row` needs from every row of scalars (`scalars`): the keys that are a boolean or
+    number somewhere (`single`), and the type each key that holds several types becomes (`mixed`)."""
+    scalar: dict[str, set[type]] = {}
+    listed: set[str] = set()
+    for data in rows:
+        for k, v in data.items():
+            if type(v) is list:
+                listed.add(k)
+            else:
+                scalar.setdefault(k, set()).add(type(v))
+    single = {k for k, found in scalar.items() if found & {bool, int, float}}
+    types = {k: set(found) for k, found in scalar.items()}
+    for k in listed:
+        types.setdefault(f"{k}_values" if k in single else k, set()).add(str)
+    mixed: dict[str, type] = {k: float if found == {int, float} else str for k, found in types.items()
+                              if len(found) > 1}
+    return single, mixed
+
+
+def uniform_row(data: dict, single: set[str], mixed: dict[str, type]) -> dict:
+    """A row of scalars with each key of one type throughout (see `_uniform`)."""
+    flat = {}
+    for k, v in data.items():
+        if type(v) is list:
+            k, v = (f"{k}_values" if k in single else k), "; ".join(str(x) for x in v)
+        flat[k] = v
+    return {k: mixed[k](v) if k in mixed else v for k, v in flat.items()} if mixed else flat
+
+
 def _uniform(items, drop: tuple[str, ...]) -> list[tuple]:
     """(key, data) rows of scalars, each key of one type throughout. A list (`types`, `alt_labels`)
     is a "; "-joined string; where a key is a boolean or number elsewhere (sources disagree on this
     node), the list goes to `KEY_values` so that KEY keeps its type. Integers among doubles become doubles;
     any other mix of types makes the key text."""
-    rows = [(key, _scalars(data, drop)) for key, data in items]
-    single = {k for _, data in rows for k, v in data.items() if type(v) in (bool, int, float)}
-    types: dict[str, set[type]] = {}
-    joined = []
-    for key, data in rows:
-        flat = {}
-        for k, v in data.items():
-            if type(v) is list:
-                k, v = (f"{k}_values" if k in single else k), "; ".join(str(x) for x in v)
-            flat[k] = v
-            types.setdefault(k, set()).add(type(v))
-        joined.append((key, flat))
-    mixed = {k: float if found == {int, float} else str for k, found in types.items() if len(found) > 1}
-    if not mixed:
-        return joined
-    return [(key, {k: mixed[k](v) if k in mixed else v for k, v in data.items()}) for key, data in joined]
+    rows = [(key, scalars(data, drop)) for key, data in items]
+    single, mixed = key_types(data for _, data in rows)
+    return [(key, uniform_row(data, single, mixed)) for key, data in rows]
 
 
 @collector_paused

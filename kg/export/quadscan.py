@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from functools import lru_cache
+from typing import Protocol
 
 import pyoxigraph as ox
 from rdflib import BNode, Dataset, URIRef
@@ -79,10 +80,17 @@ def rows_of(dataset) -> Iterable[tuple]:
     return [(convert(s), convert(p), convert(o)) for s, p, o, _ in dataset.quads((None, None, None, None))]
 
 
+class RowSink(Protocol):
+    """What takes a build's rows graph by graph as the dumps are written (`Collected`,
+    kg.export.netspill.NetworkSpill)."""
+
+    def add(self, rows: Iterable[tuple]) -> None: ...
+
+
 class Collected:
     """What one pass over the quads gathers (keys of subjects and objects: see `term_key`)."""
 
-    def __init__(self, rows: Iterable[tuple] = ()):
+    def __init__(self, rows: Iterable[tuple] = (), caches: tuple[dict, dict] | None = None):
         self.types: dict[str, set[str]] = defaultdict(set)
         self.machinery: set[str] = set()
         self.values: set[str] = set()
@@ -97,8 +105,9 @@ class Collected:
         self.rest: list[tuple[str, str, Term]] = []  # every other quad, for attributes and edges
         # Terms are read once: a subject once per run of its triples (rows may be read from disk
         # and let go: no cache by id), a predicate (with what to do with it) and a class once in all.
-        self._predicates: dict[ox.NamedNode, tuple[str, int]] = {}
-        self._classes: dict[ox.NamedNode, tuple[str, int]] = {}  # -> (CURIE, 1 machinery / 2 value / 0 neither)
+        # (`caches`: those of another Collected, shared: kg.export.netspill reads each graph with a new one)
+        self._predicates: dict[ox.NamedNode, tuple[str, int]] = {} if caches is None else caches[0]
+        self._classes: dict[ox.NamedNode, tuple[str, int]] = {} if caches is None else caches[1]
         self.add(rows)
 
     def add(self, rows: Iterable[tuple]) -> None:

@@ -18,7 +18,7 @@ from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
 from kg.export.atomic import atomic_path, write_atomic
 from kg.export.jsonld import run_chunks, write_jsonld
-from kg.export.quadscan import Collected
+from kg.export.quadscan import RowSink
 from kg.graph.namespaces import PREFIXES
 from kg.graph.quads import GraphRun, QuadCollector, SortedQuads
 from kg.graph.spool import BUILT, SpooledQuads
@@ -109,7 +109,7 @@ def write_dump(quads: SortedQuads | SpooledQuads, path: Path, rdf_format: ox.Rdf
 
 
 def write_dumps(quads: SortedQuads | SpooledQuads | Iterable[ox.Quad], out_dir: Path,
-                base_iri: str = "https://w3id.org/evkg/id/", collected: Collected | None = None) -> dict[str, Path]:
+                base_iri: str = "https://w3id.org/evkg/id/", collected: RowSink | None = None) -> dict[str, Path]:
     """Write the four dumps atomically; return their paths by file name. TriG and JSON-LD are
     written in one pass over the graphs (`collected`, if given, gathers the network projection's
     rows in the same pass): graphs on disk are read and parsed once for the three."""
@@ -127,7 +127,7 @@ def write_flat_dumps(quads: SortedQuads | SpooledQuads, out_dir: Path) -> None:
 
 
 def write_graph_dumps(quads: SortedQuads | SpooledQuads, out_dir: Path, base_iri: str,
-                      collected: Collected | None = None) -> None:
+                      collected: RowSink | None = None) -> None:
     """TriG and JSON-LD, in one pass over the graphs (see `write_dumps`)."""
     with atomic_path(out_dir / "graph.trig") as trig, atomic_path(out_dir / "graph.jsonld") as jsonld, \
             open(jsonld, "wb") as jsonld_out:
@@ -136,7 +136,7 @@ def write_graph_dumps(quads: SortedQuads | SpooledQuads, out_dir: Path, base_iri
 
 
 def _one_pass(quads: SortedQuads | SpooledQuads, jsonld: BinaryIO, base_iri: str,
-              collected: Collected | None) -> Iterator[ox.Quad]:
+              collected: RowSink | None) -> Iterator[ox.Quad]:
     """Every quad, in order, for the TriG writer that pulls them; as each graph goes by, its JSON-LD
     is written and its rows handed to `collected`. Each graph's quads are held until the JSON-LD
     writer has taken its rows (it yields once a graph is done; it skips an empty one)."""

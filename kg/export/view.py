@@ -15,11 +15,20 @@ import networkx as nx
 
 from kg.export.atomic import write_text_atomic
 from kg.export.pyvis_net import render_network, view_network
-from kg.export.view_data import COLOURS, DEFAULT_TOP, HIDDEN_KINDS, LAYOUT_THRESHOLD, SHAPES, view_data
+from kg.export.view_data import (
+    COLOURS,
+    DEFAULT_TOP,
+    HIDDEN_KINDS,
+    LAYOUT_THRESHOLD,
+    MAX_EVIDENCE,
+    MAX_NODES,
+    SHAPES,
+    view_data,
+)
 from kg.export.view_layout import layout
 from kg.util.nogc import collector_paused
 
-__all__ = ["COLOURS", "DEFAULT_TOP", "HIDDEN_KINDS", "LAYOUT_THRESHOLD", "SHAPES", "layout", "notebook_view",
+__all__ = ["COLOURS", "DEFAULT_TOP", "HIDDEN_KINDS", "LAYOUT_THRESHOLD", "MAX_EVIDENCE", "MAX_NODES", "SHAPES", "layout", "notebook_view",
            "render_view", "view_data", "write_view"]
 
 

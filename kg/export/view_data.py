@@ -30,6 +30,9 @@ SHAPES = {
 LAYOUT_THRESHOLD = 300  # above this many nodes: positions computed here, physics off
 DEFAULT_TOP = 2000  # at most this many nodes drawn at first (the page's "most central" control)
 MAX_EVIDENCE = 20  # sentences per node in the page; the rest are counted
+# A build's page holds at most this many nodes: the most connected (distinct neighbours in the whole
+# network, ties in IRI order), and the heading says how many of how many (kg.export.netspill).
+MAX_NODES = 5000
 LABEL_CHARS = 40  # longer labels are cut on the canvas (the panel shows them whole)
 # Kinds not drawn as nodes until their box in the legend is ticked: statements would be half of the
 # nodes (42 of 93 on the samples); their words are in the panel of their speaker and their event.
@@ -84,7 +87,7 @@ def _evidence(data: dict, article_index: dict[str, int], arts: set[int], max_evi
 
 
 def _node(graph: nx.MultiDiGraph, node: str, i: int, kind: str, arts: set[int], evidence: list[dict],
-          importance: float, peak: float, community: int, max_evidence: int) -> dict[str, Any]:
+          importance: float, peak: float, community: int, max_evidence: int, total: int) -> dict[str, Any]:
     data = graph.nodes[node]
     label, colour = str(data.get("label", node)), COLOURS[kind]
     return {
@@ -93,7 +96,7 @@ def _node(graph: nx.MultiDiGraph, node: str, i: int, kind: str, arts: set[int], 
         "color": {"background": colour, "border": "#333", "highlight": {"background": colour, "border": "#000"}},
         "name": label, "iri": str(node), "kind": kind, "types": [str(t) for t in data.get("types", [])],
         "alt": [str(a) for a in data.get("alt_labels", [])], "imp": round(importance, 4), "community": community,
-        "arts": sorted(arts), "ev": evidence, "more": max(0, len(data.get("evidence", [])) - max_evidence),
+        "arts": sorted(arts), "ev": evidence, "more": max(0, total - max_evidence),
         "attrs": {str(k): _plain(v) for k, v in sorted(data.items(), key=lambda kv: str(kv[0])) if k not in _SKIP_ATTRS},
     }
 
@@ -105,9 +108,11 @@ def _edge(i: int, source: int, target: int, relation: str, weight: int) -> dict[
 
 
 def view_data(graph: nx.MultiDiGraph, title: str = "Event knowledge graph", *, top: int = DEFAULT_TOP,
-              layout_threshold: int = LAYOUT_THRESHOLD, max_evidence: int = MAX_EVIDENCE, seed: int = 0) -> dict:
+              layout_threshold: int = LAYOUT_THRESHOLD, max_evidence: int = MAX_EVIDENCE, seed: int = 0,
+              evidence_counts: dict[str, int] | None = None) -> dict:
     """{"nodes", "edges", "options" (vis-network's), "meta" (title, articles, centrality order, kinds,
-    the view's settings)}. Does not change `graph`."""
+    the view's settings)}. Does not change `graph`. `evidence_counts`: each node's number of
+    sentences when its `evidence` holds only the first ones (a build keeps `max_evidence` a node)."""
     simple = simple_graph(graph)
     importance_of, community_of = node_scores(graph, seed=seed, simple=simple)
     ids = list(graph.nodes)
@@ -129,8 +134,11 @@ def view_data(graph: nx.MultiDiGraph, title: str = "Event knowledge graph", *, t
         if node in article_index:
             arts.add(article_index[node])
         evidence = _evidence(graph.nodes[node], article_index, arts, max_evidence)
+        total = len(graph.nodes[node].get("evidence", []))
+        if evidence_counts is not None:
+            total = evidence_counts.get(node, total)
         entry = _node(graph, node, i, kind_of[node], arts, evidence, float(importance_of[node]), peak,
-                      community_of[node], max_evidence)
+                      community_of[node], max_evidence, total)
         if node in positions:
             entry["x"], entry["y"] = positions[node]
         nodes.append(entry)

@@ -3,18 +3,18 @@ the dumps, GraphML and GEXF, the view, the tables, the map and the report."""
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 
 from kg.config import spare_core
 from kg.export.atomic import remove_stale_temporaries, staged_outputs
-from kg.export.network import flatten, write_gexf, write_graphml
-from kg.export.projection import network_of
-from kg.export.quadscan import Collected
+from kg.export.netfiles import write_network_files
+from kg.export.netspill import NetworkSpill, Projection
 from kg.export.rdf import write_flat_dumps, write_graph_dumps
 from kg.export.report import write_report
 from kg.export.stats import compute_stats
 from kg.export.tables import TABLE_NAMES, TABLES, write_tables_and_map
-from kg.export.view import write_view
+from kg.export.view import MAX_EVIDENCE, MAX_NODES, write_view
 from kg.graph.quads import SortedQuads
 from kg.graph.spool import SpooledQuads
 from kg.run import progress as stages
@@ -36,18 +36,29 @@ def write_outputs(quads: SortedQuads | SpooledQuads, report: dict[str, object], 
         # the tables and the map read only those two dumps: they are made beside everything else
         # when a core is spare (else after the view, as the last step)
         with (in_background if spare_core() else run_later)(write_tables_and_map, staging) as tables:
-            found = Collected()  # the projection's pass over the graphs is made with the dumps'
-            write_graph_dumps(quads, staging, base_iri, found)
-            stage(progress, stages.NETWORK)
-            network = network_of(found)
+            with tempfile.TemporaryDirectory(prefix="kg-network-") as folder:
+                found = NetworkSpill(Path(folder))  # gathered in the dumps' pass over the graphs, evidence on disk
+                try:
+                    write_graph_dumps(quads, staging, base_iri, found)
+                    stage(progress, stages.NETWORK)
+                    view = write_network_files(found, staging / "graph.graphml", staging / "graph.gexf",
+                                               MAX_EVIDENCE, MAX_NODES)
+                finally:
+                    found.close()
             del found
-            flat = flatten(network)  # GraphML and GEXF hold the same flattened graph
-            write_graphml(network, staging / "graph.graphml", flat)
-            write_gexf(network, staging / "graph.gexf", flat)
             stage(progress, stages.VIEW)
-            write_view(network, staging / "graph.html")
-            del network, flat
+            write_view(view.graph, staging / "graph.html", view_title(view), evidence_counts=view.counts)
+            del view
             stage(progress, stages.TABLES)
             report.update(tables.result())
         report["stats"] = compute_stats(staging / TABLES, report)
         write_report(report, staging / "report.json")
+
+
+def view_title(view: Projection) -> str:
+    """The page's heading; a page that holds only the most connected nodes says so."""
+    title = "Event knowledge graph"
+    if view.capped:
+        title += (f": the {view.graph.number_of_nodes():,} most connected of {view.nodes:,} nodes "
+                  f"({view.graph.number_of_edges():,} of {view.edges:,} edges; all in graph.graphml)")
+    return title
