@@ -14,8 +14,6 @@ MAX_FUNCTION_LINES = 60
 LONG_FUNCTIONS = {
     # JSON-LD written in chunks as the quads stream past, one graph at a time
     "kg/export/jsonld.py:run_chunks": "one streaming writer",
-    # the GEXF document in one pass (nodes, then edges, with their attribute declarations)
-    "kg/export/graphfiles.py:gexf_text": "one streaming writer",
 }
 LONG_MODULES: dict[str, str] = {}
 
