@@ -98,8 +98,9 @@ def pipeline(model: str, gazetteer: Gazetteer) -> "Language":
 
 # Above this many articles the graph stage writes each graph to disk (kg.graph.spool): at 1,000
 # generated articles 0.84 -> 0.48 GB after the graph stage; the dumps and the projection take about
-# 1.2 times as long (benchmarks/spool_stages.py, README "The graph stage on disk").
-SPOOL_ABOVE_ARTICLES = 2_000
+# 1.2 times as long (benchmarks/spool_stages.py, README "The graph stage on disk"). At 2,000 the
+# sorted quads in memory made the whole build's peak (1.8 GB against 0.9 GB spooled).
+SPOOL_ABOVE_ARTICLES = 500
 
 Extraction = tuple[ArticleMentions, ArticleFacts]
 # An engine extracts articles and yields each with its result (or why it was skipped), in any order.
