@@ -66,3 +66,18 @@ def test_the_step_stops_when_the_build_is_killed():
 def test_run_later_runs_the_step_here_when_asked():
     with run_later(os.getpid) as deferred:
         assert deferred.result() == os.getpid()
+
+
+@pytest.mark.parametrize("beside", [True, False])
+def test_the_outputs_are_the_same_with_the_tables_beside_or_after(beside, sample_out, tmp_path, monkeypatch):
+    """A build decides at its start whether the tables run beside the other outputs (a spare core);
+    either way every file is the same as the shared sample build's."""
+    import kg.run.build as build_module
+    from kg.config import Settings
+    from tests.conftest import SAMPLES
+
+    monkeypatch.setattr(build_module, "spare_core", lambda: beside)
+    build_module.build([SAMPLES], tmp_path / "out", Settings())
+    names = sorted(p.relative_to(sample_out) for p in sample_out.rglob("*") if p.is_file())
+    assert names == sorted(p.relative_to(tmp_path / "out") for p in (tmp_path / "out").rglob("*") if p.is_file())
+    assert [n for n in names if (sample_out / n).read_bytes() != (tmp_path / "out" / n).read_bytes()] == []

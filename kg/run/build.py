@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kg import __version__
-from kg.config import Settings
+from kg.config import Settings, spare_core
 from kg.dataset.store import CACHE, DIGESTS, ExtractionCache, open_store, stored_articles
 from kg.dataset.sync import sync
 from kg.errors import InputError
@@ -200,6 +200,7 @@ def build(inputs: Iterable[str | Path], out_dir: Path | None, settings: Settings
 def _build(inputs: Iterable[str | Path], out_dir: Path | None, settings: Settings, progress: Progress | None,
            store_dir: Path | None, engine: Engine | None) -> BuildResult:
     IriMinter(settings.base_iri)  # a bad base IRI is an error before the extraction, not after it
+    beside = spare_core()  # tables beside the other outputs (kg.run.outputs): decided before spaCy loads the cores
     stage(progress, stages.READING)
     read: Inputs = read_inputs(inputs, settings.follow_links)
     store = open_store(store_dir) if store_dir is not None else None
@@ -223,7 +224,7 @@ def _build(inputs: Iterable[str | Path], out_dir: Path | None, settings: Setting
     if not articles:
         raise NothingToBuild(tuple(skipped))
     digests = store_dir / DIGESTS if store_dir is not None else None
-    return _finish(articles, packed, skipped, gazetteer, settings, out_dir, store, progress, digests)
+    return _finish(articles, packed, skipped, gazetteer, settings, out_dir, store, progress, digests, beside)
 
 
 def resolved_articles(articles: Sequence[Article], packed: dict[str, PackedExtraction], resolution: Resolution,
@@ -262,7 +263,7 @@ def _identities(articles: Sequence[Article], packed: dict[str, PackedExtraction]
 @collector_paused  # all of it: a collection between two steps would walk every object the steps made
 def _finish(articles: tuple[Article, ...], packed: dict[str, PackedExtraction], skipped: list[Skipped],
             gazetteer: Gazetteer, settings: Settings, out_dir: Path | None, store,
-            progress: Progress | None = None, digests: Path | None = None) -> BuildResult:
+            progress: Progress | None = None, digests: Path | None = None, beside: bool | None = None) -> BuildResult:
     """Resolution, the dataset, and every output, from the extracted articles (`digests`: the
     store's record of its graphs, kg.dataset.sync)."""
     stage(progress, stages.RESOLVING)
@@ -294,5 +295,5 @@ def _finish(articles: tuple[Article, ...], packed: dict[str, PackedExtraction], 
             if selection is not None and selection.partial:  # the kept graphs' quads counted too
                 report["totals"]["quads"] = synced.quads  # type: ignore[index]
         if out_dir is not None:
-            write_outputs(quads, report, out_dir, settings.base_iri, progress)
+            write_outputs(quads, report, out_dir, settings.base_iri, progress, beside)
     return BuildResult(out_dir, report, tuple(skipped))

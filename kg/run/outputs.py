@@ -26,16 +26,19 @@ OUTPUT_FILES = ("graph.trig", "graph.nq", "graph.ttl", "graph.jsonld", "graph.ht
 
 
 def write_outputs(quads: SortedQuads | SpooledQuads, report: dict[str, object], out_dir: Path, base_iri: str,
-                  progress: Progress | None = None) -> None:
+                  progress: Progress | None = None, beside: bool | None = None) -> None:
     """Write every output into `out_dir`; it changes only once all are written. `report` gets the
-    tables' and the map's counts and the stats, and is written last."""
+    tables' and the map's counts and the stats, and is written last. `beside`: whether the tables
+    run in a background process (default: if a core is spare now; a build decides when it starts,
+    since its own spaCy processes raise the load average it would read here)."""
     remove_stale_temporaries(out_dir)
     with staged_outputs(out_dir) as staging:
         stage(progress, stages.DUMPS)
         write_flat_dumps(quads, staging)
         # the tables and the map read only those two dumps: they are made beside everything else
         # when a core is spare (else after the view, as the last step)
-        with (in_background if spare_core() else run_later)(write_tables_and_map, staging) as tables:
+        beside = spare_core() if beside is None else beside
+        with (in_background if beside else run_later)(write_tables_and_map, staging) as tables:
             with tempfile.TemporaryDirectory(prefix="kg-network-") as folder:
                 found = NetworkSpill(Path(folder))  # gathered in the dumps' pass over the graphs, evidence on disk
                 try:
