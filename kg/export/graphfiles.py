@@ -150,18 +150,7 @@ class GraphmlStream:
 
 def graphml_text(graph: nx.Graph) -> str | None:
     """The document `nx.write_graphml(graph, path)` writes (lxml present), or None (see the module doc)."""
-    if not graph.is_multigraph() or graph.graph:
-        return None
-    stream, out = GraphmlStream(io.StringIO(), graph.is_directed()), io.StringIO()
-    try:
-        for node, data in graph.nodes(data=True):
-            stream.node(node, data)
-        for source, target, key, data in graph.edges(keys=True, data=True):
-            stream.edge(source, target, key, data)
-        stream.finish(out)
-    except Unsupported:
-        return None
-    return out.getvalue()
+    return _streamed(graph, GraphmlStream)
 
 
 def _gexf_value(value, kind: str) -> str:
@@ -268,9 +257,14 @@ class GexfStream:
 def gexf_text(graph: nx.Graph) -> str | None:
     """The document `kg.export.network.write_gexf` wrote from `nx.generate_gexf(graph)`: the lines
     joined by LF with a final LF, `<meta>` without its date, and the XML declaration first; or None."""
+    return _streamed(graph, GexfStream)
+
+
+def _streamed(graph: nx.Graph, kind: type[GraphmlStream] | type[GexfStream]) -> str | None:
+    """The whole document of `graph` through a stream of `kind`, or None if it cannot write it."""
     if not graph.is_multigraph() or graph.graph:
         return None
-    stream, out = GexfStream(io.StringIO(), graph.is_directed()), io.StringIO()
+    stream, out = kind(io.StringIO(), graph.is_directed()), io.StringIO()
     try:
         for node, data in graph.nodes(data=True):
             stream.node(node, data)

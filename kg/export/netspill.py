@@ -36,10 +36,11 @@ from kg.export.projection import (
     _collapse,
     _text_label,
     _value,
+    annotation_mentions,
     main_kind,
     relation_name,
 )
-from kg.export.quadscan import END, HAS_SOURCE, SENTENCE_END, SENTENCE_START, START, Collected, Term, curie, term_key
+from kg.export.quadscan import Collected, Term, curie, term_key
 
 _SCHEMA = ("CREATE TABLE evidence (node TEXT, article TEXT, b INTEGER, e INTEGER, sentence TEXT, spans TEXT);"
            "CREATE TABLE mentions (node TEXT, article TEXT, n INTEGER);")
@@ -88,29 +89,14 @@ class NetworkSpill:
 
     def _spill(self, unit: Collected) -> None:
         """Mention counts and sentences of the unit's annotations (as projection._add_evidence)."""
-        first, bodies, targets, selectors = unit.first, unit.bodies, unit.targets, unit.selectors
         mentions: Counter[tuple[str, str]] = Counter()
         sentences: dict[tuple[str, str, int, int], set] = defaultdict(set)
-        for ann, body in unit.has_body:
-            for target in targets.get(ann, ()):
-                source_term = first.get((target, HAS_SOURCE))
-                if source_term is None:
-                    continue
-                source = term_key(source_term)
-                mentions[(body, source)] += 1
-                start: int | None = None
-                end: int | None = None
-                for selector in selectors.get(target, ()):
-                    begin = first.get((selector, START))
-                    if begin is not None:
-                        start, end = _offset(begin), _offset(first[(selector, END)])
-                text = bodies.get(source)
-                if start is None or end is None or text is None:
-                    continue
-                given_start, given_end = first.get((ann, SENTENCE_START)), first.get((ann, SENTENCE_END))
-                s_start = _offset(given_start) if given_start is not None else max(0, start - 80)
-                s_end = _offset(given_end) if given_end is not None else min(len(text), end + 80)
+        for body, source, mention in annotation_mentions(unit, _offset):
+            mentions[(body, source)] += 1
+            if mention is not None:
+                s_start, s_end, start, end = mention
                 sentences[(body, source, s_start, s_end)].add((start - s_start, end - s_start))
+        bodies = unit.bodies
         cursor = self._db.cursor()
         cursor.executemany("INSERT INTO mentions VALUES (?, ?, ?)", [(b, s, n) for (b, s), n in mentions.items()])
         cursor.executemany("INSERT INTO evidence VALUES (?, ?, ?, ?, ?, ?)", [
@@ -154,21 +140,13 @@ class NetworkSpill:
     def _evidence(self, nodes: list[str]) -> Iterator[tuple[str, Iterator[tuple]]]:
         """(node, its evidence rows sorted by article and sentence) for every node, in order."""
         cursor = self._db.execute("SELECT node, article, b, e, sentence, spans FROM evidence ORDER BY node, article, b, e")
-        groups = groupby(cursor, key=lambda row: row[0])
-        current = next(groups, None)
-        for node in nodes:
-            while current is not None and current[0] < node:
-                current = next(groups, None)
-            yield node, (current[1] if current is not None and current[0] == node else iter(()))
+        for node, rows in _by_node(cursor, nodes):
+            yield node, iter(rows)
 
     def _mentions(self, nodes: list[str]) -> Iterator[tuple[str, list[tuple[str, int]]]]:
         cursor = self._db.execute("SELECT node, article, SUM(n) FROM mentions GROUP BY node, article ORDER BY node, article")
-        groups = groupby(cursor, key=lambda row: row[0])
-        current = next(groups, None)
-        for node in nodes:
-            while current is not None and current[0] < node:
-                current = next(groups, None)
-            yield node, ([(a, n) for _, a, n in current[1]] if current is not None and current[0] == node else [])
+        for node, rows in _by_node(cursor, nodes):
+            yield node, [(a, n) for _, a, n in rows]
 
     def _edges(self, node: str, mentions: list[tuple[str, int]], node_set: set[str]) -> Iterator[tuple]:
         """The node's out-edges in networkx's order: its mentioned_in edges were added first, then the facts."""
@@ -265,6 +243,17 @@ class Projection:
     @property
     def capped(self) -> bool:
         return self.graph.number_of_nodes() < self.nodes
+
+
+def _by_node(rows: Iterable[tuple], nodes: list[str]) -> Iterator[tuple[str, Iterable[tuple]]]:
+    """(node, its rows) for every node of `nodes` (sorted), from rows sorted by node (first column);
+    a node without rows gets none. Each node's rows must be read before the next is asked for."""
+    groups = groupby(rows, key=lambda row: row[0])
+    current = next(groups, None)
+    for node in nodes:
+        while current is not None and current[0] < node:
+            current = next(groups, None)
+        yield node, (current[1] if current is not None and current[0] == node else ())
 
 
 def _offset(term: Term) -> int:

@@ -25,7 +25,7 @@ import json
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
 from functools import lru_cache
 
@@ -34,7 +34,18 @@ import pyoxigraph as ox
 from rdflib import Dataset, Literal, URIRef
 from rdflib.namespace import PROV, RDF, RDFS, SKOS, XSD
 
-from kg.export.quadscan import END, HAS_SOURCE, SENTENCE_END, SENTENCE_START, START, Collected, curie, rows_of, term_key
+from kg.export.quadscan import (
+    END,
+    HAS_SOURCE,
+    SENTENCE_END,
+    SENTENCE_START,
+    START,
+    Collected,
+    Term,
+    curie,
+    rows_of,
+    term_key,
+)
 from kg.graph.namespaces import KGO, SCHEMA
 from kg.graph.quads import SortedQuads
 from kg.graph.spool import SpooledQuads
@@ -191,9 +202,38 @@ def _blank(types: Iterable[str], properties: Iterable[tuple[str, object]]) -> di
     return {k: sorted(set(v), key=str)[0] if len(set(v)) == 1 else sorted(set(v), key=str) for k, v in sorted(found.items())}
 
 
+def annotation_mentions(found: Collected, offset: Callable[[Term], int]
+                        ) -> Iterator[tuple[str, str, tuple[int, int, int, int] | None]]:
+    """(body, source article, (sentence start, sentence end, start, end) or None) of every target of
+    every annotation with a source: what the evidence of a node is made of. The sentence is the
+    annotation's own, else 80 characters either side; None when the offsets or the article's text
+    are missing (the mention still counts). `offset` reads an offset literal."""
+    first, bodies, targets, selectors = found.first, found.bodies, found.targets, found.selectors
+    for ann, body in found.has_body:
+        for target in targets.get(ann, ()):
+            source_term = first.get((target, HAS_SOURCE))
+            if source_term is None:
+                continue
+            source = term_key(source_term)
+            start: int | None = None
+            end: int | None = None
+            for selector in selectors.get(target, ()):
+                begin = first.get((selector, START))
+                if begin is not None:
+                    start, end = offset(begin), offset(first[(selector, END)])
+            text = bodies.get(source)
+            if start is None or end is None or text is None:
+                yield body, source, None
+                continue
+            given_start, given_end = first.get((ann, SENTENCE_START)), first.get((ann, SENTENCE_END))
+            s_start = offset(given_start) if given_start is not None else max(0, start - 80)
+            s_end = offset(given_end) if given_end is not None else min(len(text), end + 80)
+            yield body, source, (s_start, s_end, start, end)
+
+
 def _add_evidence(found: Collected, graph: nx.MultiDiGraph) -> None:
     """`mentioned_in` edges and, per node, the sentences with the mentioned spans."""
-    first, bodies, targets, selectors, nodes = found.first, found.bodies, found.targets, found.selectors, graph.nodes
+    bodies, nodes = found.bodies, graph.nodes
     mentions: Counter[tuple[str, str]] = Counter()
     sentences: dict[str, dict[tuple[str, int, int], set]] = defaultdict(lambda: defaultdict(set))
     numbers: dict[ox.Literal, int] = {}  # offsets repeat: each literal read once
@@ -204,27 +244,12 @@ def _add_evidence(found: Collected, graph: nx.MultiDiGraph) -> None:
             found = numbers[term] = int(_value(term))
         return found
 
-    for ann, body in found.has_body:
+    for body, source, mention in annotation_mentions(found, offset):
         if body not in nodes:
             continue
-        for target in targets.get(ann, ()):
-            source_term = first.get((target, HAS_SOURCE))
-            if source_term is None:
-                continue
-            source = term_key(source_term)
-            mentions[(body, source)] += 1
-            start: int | None = None
-            end: int | None = None
-            for selector in selectors.get(target, ()):
-                begin = first.get((selector, START))
-                if begin is not None:
-                    start, end = offset(begin), offset(first[(selector, END)])
-            text = bodies.get(source)
-            if start is None or end is None or text is None:
-                continue
-            given_start, given_end = first.get((ann, SENTENCE_START)), first.get((ann, SENTENCE_END))
-            s_start = offset(given_start) if given_start is not None else max(0, start - 80)
-            s_end = offset(given_end) if given_end is not None else min(len(text), end + 80)
+        mentions[(body, source)] += 1
+        if mention is not None:
+            s_start, s_end, start, end = mention
             sentences[body][(source, s_start, s_end)].add((start - s_start, end - s_start))
     for node, spans_by_sentence in sentences.items():
         nodes[node]["evidence"] = [
