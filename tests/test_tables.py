@@ -154,3 +154,21 @@ def test_a_big_dataset_gets_its_tables_from_a_store_on_disk_with_the_same_bytes(
         assert (tmp_path / "tables" / f"{name}.csv").read_bytes() == (sample_out / "tables" / f"{name}.csv").read_bytes()
     assert (tmp_path / "events.geojson").read_bytes() == (sample_out / "events.geojson").read_bytes()
     assert written["tables"]["entities"] > 10
+
+
+def test_tables_sorted_on_disk_and_written_in_many_row_groups_have_the_same_rows(sample_out, tmp_path, monkeypatch):
+    """A corpus whose rows do not fit in one run of the sort: the runs are merged on disk, the
+    CSV has the same bytes, and the Parquet (many row groups) the same rows."""
+    from kg.export import tables
+    from kg.util import extsort
+
+    monkeypatch.setattr(extsort, "RUN_SIZE", 7)
+    monkeypatch.setattr(tables._ParquetRows, "GROUP_ROWS", 5)
+    counts = tables.write_tables(sample_out / "graph.nq", tmp_path)
+    assert counts["mentions"] > 3 * 7
+    for name in TABLES:
+        assert (tmp_path / f"{name}.csv").read_bytes() == (sample_out / "tables" / f"{name}.csv").read_bytes()
+        many, one = pq.ParquetFile(tmp_path / f"{name}.parquet"), pq.ParquetFile(sample_out / "tables" / f"{name}.parquet")
+        assert many.metadata.num_row_groups == max(1, -(-counts[name] // 5))
+        assert many.read().to_pylist() == one.read().to_pylist()
+    assert not list(tmp_path.glob(".*"))  # no run of the sort and no temporary file left

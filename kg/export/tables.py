@@ -21,17 +21,18 @@ every run). An event's or package's label is the one its mention's own article g
 from __future__ import annotations
 
 import csv
-import io
 import itertools
 import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 
-from kg.export.atomic import write_text_atomic
+from kg.export.atomic import atomic_path
 from kg.export.geojson import write_geojson
 from kg.graph.namespaces import PREFIXES, select
+from kg.util.extsort import external_sorted
 
 TABLES = "tables"  # the folder in OUT
 SEPARATOR = " | "
@@ -125,31 +126,29 @@ def _local_names(iris: str) -> str:
     return SEPARATOR.join(i.rsplit("#", 1)[-1] for i in iris.split(SEPARATOR)) if iris else ""
 
 
-def table_rows(store: ox.Store, name: str) -> list[list[str]]:
-    """The rows of one table, sorted; the store's default graph is the merge of its graphs."""
+def table_rows(store: ox.Store, name: str, folder: Path | None = None) -> Iterator[list[str]]:
+    """The rows of one table, sorted; the store's default graph is the merge of its graphs. Sorted
+    on disk (in `folder`, or the system's temporary folder) when there are many: a build's mentions
+    grow with its corpus, and held in memory with their sort keys they took ~1.3 KB a row."""
     _, query = QUERIES[name]
     solutions = select(store, query, prefixes=PREFIXES)
-    rows = [[_cell(solution[v]) for v in solutions.variables] for solution in solutions]
-    for row in rows:
-        if name == "entities":
-            row[1] = _kind(row[1])
-        elif name == "events":
-            row[1], row[2] = _event_type(row[1]), _local_names(row[2])
-        elif name == "statements":
-            row[5], row[6] = _local_names(row[5]), _local_names(row[6])
-    return sorted(rows, key=_sort_key)
+    variables = solutions.variables
+    rows = (_shaped(name, [_cell(solution[v]) for v in variables]) for solution in solutions)
+    return external_sorted(rows, _sort_key, folder)
+
+
+def _shaped(name: str, row: list[str]) -> list[str]:
+    if name == "entities":
+        row[1] = _kind(row[1])
+    elif name == "events":
+        row[1], row[2] = _event_type(row[1]), _local_names(row[2])
+    elif name == "statements":
+        row[5], row[6] = _local_names(row[5]), _local_names(row[6])
+    return row
 
 
 def _sort_key(row: list[str]) -> tuple:
     return tuple((0, int(c), "") if c.isdigit() else (1, 0, c) for c in row)
-
-
-def to_csv(header: Iterable[str], rows: Iterable[list[str]]) -> str:
-    buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer, lineterminator="\r\n")  # RFC 4180
-    writer.writerow(list(header))
-    writer.writerows(rows)
-    return buffer.getvalue()
 
 
 # Above this size of N-Quads the tables' store is on disk, loaded in batches of quads: at 2.9 million
@@ -196,29 +195,70 @@ def _batches(quads: Iterable[ox.Quad]) -> Iterator[list[ox.Quad]]:
 
 def write_tables(nquads: Path | ox.Store, folder: Path) -> dict[str, int]:
     """Every table of the dataset in `nquads` (a dump, or a `merged_store`) into `folder` (CSV, and
-    Parquet with pyarrow); returns the row count of each."""
+    Parquet with pyarrow); returns the row count of each. Rows are streamed to the files."""
     store = merged_store(nquads) if isinstance(nquads, Path) else nquads
     folder.mkdir(parents=True, exist_ok=True)
-    counts = {}
-    for name, (header, _) in QUERIES.items():
-        rows = table_rows(store, name)
-        write_text_atomic(folder / f"{name}.csv", to_csv(header, rows))
-        _write_parquet(folder / f"{name}.parquet", header, rows)
-        counts[name] = len(rows)
-    return counts
+    return {name: _write_table(store, name, folder) for name in QUERIES}
 
 
-def _write_parquet(path: Path, header: tuple[str, ...], rows: list[list[str]]) -> None:
-    """The same table as Parquet (all columns strings, as in the CSV) when pyarrow is installed."""
-    try:
-        import pyarrow as pa
-        import pyarrow.parquet as pq
-    except ImportError:
-        return
-    columns = {name: [row[i] for row in rows] for i, name in enumerate(header)}
-    temporary = path.with_name(f".{path.name}.tmp")
-    pq.write_table(pa.table(columns, schema=pa.schema([(h, pa.string()) for h in header])), temporary)
-    temporary.replace(path)
+def _write_table(store: ox.Store, name: str, folder: Path) -> int:
+    header = QUERIES[name][0]
+    count = 0
+    with atomic_path(folder / f"{name}.csv") as csv_path, _ParquetRows(folder / f"{name}.parquet", header) as parquet:
+        with csv_path.open("w", encoding="utf-8", newline="") as handle:
+            writer = csv.writer(handle, lineterminator="\r\n")  # RFC 4180
+            writer.writerow(header)
+            for row in table_rows(store, name, folder):
+                writer.writerow(row)
+                parquet.add(row)
+                count += 1
+    return count
+
+
+class _ParquetRows:
+    """The same table as Parquet (all columns strings, as in the CSV) when pyarrow is installed,
+    written a row group of `GROUP_ROWS` rows at a time (one group for smaller tables, as before)."""
+
+    GROUP_ROWS = 65_536
+
+    def __init__(self, path: Path, header: tuple[str, ...]):
+        self._path, self._header = path, header
+        self._temporary = path.with_name(f".{path.name}.tmp")
+        self._rows: list[list[str]] = []
+        self._writer: Any = None
+        self._groups = 0
+
+    def __enter__(self) -> _ParquetRows:
+        try:
+            import pyarrow as pa
+            import pyarrow.parquet as pq
+        except ImportError:
+            return self
+        self._pa, self._schema = pa, pa.schema([(h, pa.string()) for h in self._header])
+        self._writer = pq.ParquetWriter(self._temporary, self._schema)
+        return self
+
+    def add(self, row: list[str]) -> None:
+        if self._writer is not None:
+            self._rows.append(row)
+            if len(self._rows) == self.GROUP_ROWS:
+                self._flush()
+
+    def _flush(self) -> None:
+        columns = {name: [row[i] for row in self._rows] for i, name in enumerate(self._header)}
+        self._writer.write_table(self._pa.table(columns, schema=self._schema), row_group_size=self.GROUP_ROWS)
+        self._rows, self._groups = [], self._groups + 1
+
+    def __exit__(self, kind, error, trace) -> None:
+        if self._writer is None:
+            return
+        if kind is None and (self._rows or not self._groups):  # an empty table is one empty group, as before
+            self._flush()
+        self._writer.close()
+        if kind is None:
+            self._temporary.replace(self._path)
+        else:
+            self._temporary.unlink(missing_ok=True)
 
 
 def write_tables_and_map(out: Path) -> dict[str, dict[str, int]]:
