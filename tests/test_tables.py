@@ -172,3 +172,30 @@ def test_tables_sorted_on_disk_and_written_in_many_row_groups_have_the_same_rows
         assert many.metadata.num_row_groups == max(1, -(-counts[name] // 5))
         assert many.read().to_pylist() == one.read().to_pylist()
     assert not list(tmp_path.glob(".*"))  # no run of the sort and no temporary file left
+
+
+def test_the_store_of_the_tables_holds_every_predicate_their_queries_match():
+    """The tables' store is loaded with only the predicates `predicates_read` names: each query's
+    patterns, parsed by rdflib, must match no other (and none with a variable or a path)."""
+    from rdflib.plugins.sparql import prepareQuery
+    from rdflib.term import URIRef
+
+    from kg.export.geojson import QUERY as MAP_QUERY
+    from kg.export.tables import QUERIES, predicates_read
+
+    def matched(node, found):
+        if isinstance(node, dict):
+            if getattr(node, "name", "") == "BGP":
+                found |= {p for _, p, _ in node["triples"]}
+            for value in node.values():
+                matched(value, found)
+        elif isinstance(node, (list, tuple)):
+            for value in node:
+                matched(value, found)
+        return found
+
+    for query in (MAP_QUERY, *(q for _, q in QUERIES.values())):
+        predicates = matched(prepareQuery(query, initNs=PREFIXES).algebra, set())
+        assert predicates and all(isinstance(p, URIRef) for p in predicates)
+        assert {str(p) for p in predicates} <= predicates_read()
+    assert PREFIXES["kgo"] + "sentenceStart" not in predicates_read()  # what no table reads is left out

@@ -27,7 +27,7 @@ from kg.graph.namespaces import PREFIXES, select
 
 _GENERIC = frozenset({PREFIXES["sem"] + "Event"})
 _SEP = "\x1f"
-_QUERY = f"""
+QUERY = f"""
 SELECT ?event ?place (MIN(?lat) AS ?latitude) (MIN(?lon) AS ?longitude) (MIN(?pl) AS ?place_label)
        (MIN(?l) AS ?label) (GROUP_CONCAT(DISTINCT STR(?class); separator="{_SEP}") AS ?classes)
        (GROUP_CONCAT(DISTINCT STR(?date); separator="{_SEP}") AS ?dates)
@@ -51,7 +51,7 @@ def _local(iri: str) -> str:
 def event_features(store: ox.Store) -> list[dict]:
     """The Features of the events in `store` (its default graph: the merge of the article graphs)."""
     features: list[dict] = []
-    for row in select(store, _QUERY, PREFIXES):
+    for row in select(store, QUERY, PREFIXES):
         latitude, longitude = float(row["latitude"].value), float(row["longitude"].value)
         dates = _values(row["dates"])
         types = [_local(c) for c in _values(row["classes"]) if c not in _GENERIC]

@@ -30,8 +30,9 @@ from typing import Any
 import pyoxigraph as ox
 
 from kg.export.atomic import atomic_path
+from kg.export.geojson import QUERY as MAP_QUERY
 from kg.export.geojson import write_geojson
-from kg.graph.namespaces import PREFIXES, select
+from kg.graph.namespaces import PREFIXES, named_in, select
 from kg.util.extsort import external_sorted
 
 TABLES = "tables"  # the folder in OUT
@@ -160,28 +161,34 @@ def _sort_key(row: list[str]) -> tuple:
 ON_DISK_BYTES = 128 * 1024 * 1024
 
 
-def merged_store(nquads: Path, merged: Path | None = None, folder: Path | None = None) -> ox.Store:
+def merged_store(nquads: Path, merged: Path | None = None, folder: Path | None = None,
+                 predicates: frozenset[str] | None = None) -> ox.Store:
     """A store of the N-Quads dump whose default graph is the merge of all its graphs, each triple
     once (as `kg query` has it): a union would repeat an entity's label and classes once per article
-    and multiply the joins. `merged`, the build's Turtle dump (those merged triples), is bulk-loaded
-    into the default graph when given: 14 % less memory than inserting them by SPARQL. In memory,
-    or in `folder` (an empty folder, removed by the caller) when given."""
-    if folder is None:
-        store = ox.Store()
-        store.bulk_load(path=str(nquads), format=ox.RdfFormat.N_QUADS)
-        if merged is not None:
-            store.bulk_load(path=str(merged), format=ox.RdfFormat.TURTLE, to_graph=ox.DefaultGraph())
-    else:  # Oxigraph's bulk loader holds ~1.8 GB whatever the size: batches of quads keep it near 0.2 GB
-        store = ox.Store(str(folder))
-        for batch in _batches(ox.parse(path=str(nquads), format=ox.RdfFormat.N_QUADS)):
+    and multiply the joins. `merged`, the build's Turtle dump (those merged triples), is loaded into
+    the default graph when given: 14 % less memory than inserting them by SPARQL. In memory, or in
+    `folder` (an empty folder, removed by the caller) when given. With `predicates`, only the quads
+    whose predicate is one of them (the tables and the map leave a third of a dump unread: sentence
+    positions, extractor names, quote prefixes and suffixes)."""
+    store = ox.Store() if folder is None else ox.Store(str(folder))
+    wanted = None if predicates is None else {ox.NamedNode(p) for p in predicates}
+    # Oxigraph's bulk loader holds ~1.8 GB on disk whatever the size: batches keep it near 0.2 GB
+    for batch in _batches(_quads(nquads, wanted)):
+        store.bulk_extend(batch)
+    if merged is not None:
+        for batch in _batches(_quads(merged, wanted, ox.RdfFormat.TURTLE)):
             store.bulk_extend(batch)
-        if merged is not None:
-            triples = ox.parse(path=str(merged), format=ox.RdfFormat.TURTLE)
-            for batch in _batches(ox.Quad(t.subject, t.predicate, t.object) for t in triples):
-                store.bulk_extend(batch)
-    if merged is None:
+    else:
         store.update("INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
     return store
+
+
+def _quads(path: Path, predicates: set[ox.NamedNode] | None,
+           rdf_format: ox.RdfFormat = ox.RdfFormat.N_QUADS) -> Iterator[ox.Quad]:
+    """The quads of a dump (a Turtle file's triples are in the default graph), those with one of
+    `predicates` when given."""
+    quads = ox.parse(path=str(path), format=rdf_format)
+    return iter(quads) if predicates is None else (quad for quad in quads if quad.predicate in predicates)
 
 
 _BATCH_QUADS = 100_000
@@ -261,13 +268,18 @@ class _ParquetRows:
             self._temporary.unlink(missing_ok=True)
 
 
+def predicates_read() -> frozenset[str]:
+    """What the tables' and the map's queries can match: the store need hold nothing else."""
+    return named_in(MAP_QUERY, *(query for _, query in QUERIES.values()))
+
+
 def write_tables_and_map(out: Path) -> dict[str, dict[str, int]]:
     """tables/ and events.geojson in `out` from its graph.nq and graph.ttl, through a store that is
     on disk (in `out`, removed after) when the dataset is big: in memory it would grow with the corpus."""
     nquads = out / "graph.nq"
     with tempfile.TemporaryDirectory(prefix=".tables-store-", dir=out) as folder:
         on_disk = nquads.stat().st_size > ON_DISK_BYTES
-        store = merged_store(nquads, out / "graph.ttl", Path(folder) if on_disk else None)
+        store = merged_store(nquads, out / "graph.ttl", Path(folder) if on_disk else None, predicates_read())
         written = {"tables": write_tables(store, out / TABLES),
                    "map": {"events.geojson": write_geojson(store, out / "events.geojson")}}
         del store  # closes an on-disk store before its folder goes

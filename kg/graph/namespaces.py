@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from rdflib import Namespace
@@ -31,6 +32,18 @@ PREFIXES = {
 }
 # The one SPARQL prologue: every query kg runs itself starts with it (kg query prepends it on one line)
 SPARQL_PROLOGUE = "".join(f"PREFIX {prefix}: <{iri}>\n" for prefix, iri in PREFIXES.items())
+
+_PREFIXED_NAME = re.compile(r"\b([a-z]+):([A-Za-z_][\w-]*)")
+
+
+def named_in(*queries: str) -> frozenset[str]:
+    """Every IRI the queries name with one of kg's prefixes, and rdf:type (their "a"): a superset of
+    the predicates they match, as long as none has a variable or a full IRI as predicate (the tables'
+    and the map's queries do not; tests/test_tables.py checks it against rdflib's parse)."""
+    names = {PREFIXES[prefix] + local for query in queries for prefix, local in _PREFIXED_NAME.findall(query)
+             if prefix in PREFIXES}
+    return frozenset({*names, PREFIXES["rdf"] + "type"})
+
 
 __all__ = ["SCHEMA", "SEM", "OA", "GEO", "KGO", "PROV", "RDF", "RDFS", "SKOS", "XSD", "OWL", "PREFIXES", "SPARQL_PROLOGUE"]
 
