@@ -48,11 +48,13 @@ def named_in(*queries: str) -> frozenset[str]:
 __all__ = ["SCHEMA", "SEM", "OA", "GEO", "KGO", "PROV", "RDF", "RDFS", "SKOS", "XSD", "OWL", "PREFIXES", "SPARQL_PROLOGUE"]
 
 
-def select(store: "ox.Store", query: str, prefixes: dict[str, str] | None = None) -> "ox.QuerySolutions":
-    """The rows of a SELECT query (pyoxigraph's `query` may also give a boolean or triples)."""
+def select(store: "ox.Store", query: str, prefixes: dict[str, str] | None = None,
+           named_graphs: "list[ox.NamedNode | ox.BlankNode] | None" = None) -> "ox.QuerySolutions":
+    """The rows of a SELECT query (pyoxigraph's `query` may also give a boolean or triples); with
+    `named_graphs`, its GRAPH patterns see only those graphs."""
     import pyoxigraph as ox
 
-    result = store.query(query, prefixes=prefixes)
+    result = store.query(query, prefixes=prefixes, named_graphs=named_graphs)
     if not isinstance(result, ox.QuerySolutions):
         raise TypeError(f"not a SELECT query: {' '.join(query.split())[:80]!r}")
     return result
