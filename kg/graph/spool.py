@@ -80,13 +80,10 @@ class QuadSpool:
 
     def _flush_run(self) -> None:
         path = self._folder / f"merged-{len(self._runs):05d}.keys"
-        distinct: set[str] = set()
-        while self._run:  # each graph's string let go as its keys are taken
-            distinct.update(self._run.pop().split("\n"))
         with open(path, "w", encoding="utf-8", newline="\n") as out:
-            out.writelines(k + "\n" for k in sorted(distinct))
+            out.writelines(k + "\n" for k in sorted({k for keys in self._run for k in keys.split("\n")}))
         self._runs.append(path)
-        self._pending = 0
+        self._run, self._pending = [], 0
 
     def finish(self) -> SpooledQuads:
         self._file.close()
