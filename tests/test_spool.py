@@ -187,28 +187,3 @@ def test_shards_read_together_are_the_sorted_quads(sample_out, tmp_path, monkeyp
         write_dumps(quads, tmp_path / name)
     for dump in DUMPS:
         assert (tmp_path / "from-shards" / dump).read_bytes() == (tmp_path / "memory" / dump).read_bytes(), dump
-
-
-def test_a_run_of_merged_keys_is_held_as_one_string_a_graph(tmp_path):
-    """Until a run is written, the spool holds its keys as one string a graph, not one a key: many
-    small strings kept among the graph stage's short-lived objects left Python's heap in pieces."""
-    import gc
-    import tracemalloc
-
-    p = ox.NamedNode("https://example.org/p")
-    graphs = [(ox.NamedNode(f"https://example.org/graph/{g}"),
-               [(ox.NamedNode(f"https://example.org/s/{g}/{i}"), p, ox.Literal(f"value {i}")) for i in range(100)])
-              for g in range(50)]
-    spool = QuadSpool(tmp_path)
-    tracemalloc.start()
-    try:
-        before = sum(stat.count for stat in tracemalloc.take_snapshot().statistics("filename"))
-        for name, triples in graphs:
-            spool.add_graph(name, triples)
-        gc.collect()
-        held = sum(stat.count for stat in tracemalloc.take_snapshot().statistics("filename")) - before
-    finally:
-        tracemalloc.stop()
-    assert held < 20 * len(graphs), held  # 5,000 keys: held one a key, over 5,000 objects
-    quads = spool.finish()
-    assert len(list(quads.merged)) == 5000 and quads.count == 5000
