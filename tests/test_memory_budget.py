@@ -29,6 +29,27 @@ def test_the_default_budget_and_the_measure_are_real():
     assert 10 * 2**20 < tree_rss(os.getpid()) < limit
 
 
+def test_release_memory_gives_back_what_a_paused_collector_kept():
+    import gc
+    import os
+
+    from kg.run.memory import release_memory
+
+    release_memory()
+    before = tree_rss(os.getpid())
+    gc.disable()
+    try:
+        for _ in range(20):  # 20 cycles of 10 MB each: only the cyclic collector frees them
+            cycle: list = [bytearray(10 * 2**20)]
+            cycle.append(cycle)
+        del cycle
+        assert tree_rss(os.getpid()) > before + 150 * 2**20
+        release_memory()
+        assert tree_rss(os.getpid()) < before + 50 * 2**20
+    finally:
+        gc.enable()
+
+
 def test_a_build_over_its_budget_stops_and_leaves_the_previous_outputs(tmp_path, sample_out):
     out = tmp_path / "out"
     for name in OUTPUT_FILES:

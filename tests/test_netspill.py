@@ -180,3 +180,40 @@ def test_a_big_network_gives_the_view_its_most_connected_nodes(sample_out, tmp_p
                                       "all in graph.graphml)")
     assert "most connected" in render_view(view, view_title(projection), evidence_counts=projection.counts)
     spill.close()
+
+
+def test_node_properties_are_on_disk_and_come_back_whole(tmp_path):
+    """A node's (predicate, object) pairs go to the file as the graphs are read (they grew with the
+    corpus in memory: articles, events and statements are nodes of their own); a structured value
+    typed in a later graph than one of its properties still gets them all, as in the whole projection."""
+    place, value = _n(f"{EX}place/odesa"), _n(f"{EX}place/odesa/geo")
+    keywords = _n(SCHEMA.keywords)
+    many = tuple((place, keywords, ox.Literal(f"keyword number {i}", language="en")) for i in range(3000))
+    small, large = article_rows(1, 2, many[:10]), article_rows(1, 2, many)
+
+    def held(rows, folder) -> int:
+        folder.mkdir()
+        spill = NetworkSpill(folder)
+        tracemalloc.start()
+        try:
+            before = tracemalloc.get_traced_memory()[0]
+            spill.add(rows)
+            gc.collect()
+            return tracemalloc.get_traced_memory()[0] - before
+        finally:
+            tracemalloc.stop()
+            spill.close()
+
+    assert held(large, tmp_path / "b") - held(small, tmp_path / "a") < 64_000
+    later = [(value, TYPE, _n(SCHEMA.GeoCoordinates)), (value, _n(SCHEMA.longitude), ox.Literal("30.7"))]
+    graphs = [large + [(place, _n(SCHEMA.geo), value), (value, _n(SCHEMA.latitude), ox.Literal("46.5"))],
+              article_rows(2, 1, tuple(later))]
+    (tmp_path / "c").mkdir()
+    spill = spill_of(graphs, tmp_path / "c")
+    whole = network_of(Collected(row for rows in graphs for row in rows))
+    full = spill.project().graph
+    assert list(full.nodes(data=True)) == list(whole.nodes(data=True))
+    assert list(full.edges(keys=True, data=True)) == list(whole.edges(keys=True, data=True))
+    assert len(full.nodes[place.value]["keywords"]) == 3000
+    assert full.nodes[place.value]["geo"] == {"latitude": "46.5", "longitude": "30.7", "type": "schema:GeoCoordinates"}
+    spill.close()

@@ -79,6 +79,15 @@ def test_jsonld_written_directly_equals_oxigraph_compacted(sample_out, corpus_ou
     assert graph_runs(odd)[1][0] == ox.BlankNode("g") and len(graph_runs(odd)) == 2
 
 
+def test_jsonld_cache_of_spellings_is_bounded_and_changes_nothing(sample_out, monkeypatch):
+    from kg.export import jsonld
+
+    quads = _nq(sample_out)
+    whole = jsonld_document(quads, BASE)
+    monkeypatch.setattr(jsonld, "SPELLED_IRIS", 3)  # started again every few IRIs: the same document
+    assert jsonld_document(quads, BASE) == whole == (sample_out / "graph.jsonld").read_bytes()
+
+
 def test_projection_is_the_same_from_quads_and_from_rdflib(sample_out):
     from_quads, from_rdflib = to_networkx(_nq(sample_out)), to_networkx(load_dataset(sample_out))
     assert list(from_quads.nodes(data=True)) == list(from_rdflib.nodes(data=True))

@@ -2,12 +2,13 @@
 gathered graph by graph while the dumps are written, with the evidence on disk.
 
 `NetworkSpill.add(rows)` reads one graph's rows (kg.export.rdf.write_dumps hands it each graph) with
-`Collected`, keeps per node only what is bounded by the node (its types, labels, alt labels and the
-distinct (predicate, object) pairs it is the subject of) and writes the rest to an SQLite file in
-its folder: each (node, article) mention count and each (node, sentence) with its mentioned spans.
+`Collected`, keeps per node only its types, labels and alt labels (and the properties of structured
+values and blank nodes, which are folded into the nodes that point to them) and writes the rest to an
+SQLite file in its folder: the (predicate, object) pairs each node is the subject of, each (node,
+article) mention count and each (node, sentence) with its mentioned spans.
 An annotation, its target, its selectors and its article's text are in one graph (as kg writes them).
-`project` then walks the nodes in order, each with its evidence read back sorted from the file
-(never more than one node's at a time), into GraphML and GEXF streams (kg.export.graphfiles,
+`project` then walks the nodes in order, each with its properties and evidence read back sorted from
+the file (never more than one node's at a time), into GraphML and GEXF streams (kg.export.graphfiles,
 written by kg.export.netfiles) and a networkx graph for the view: at most `max_evidence` sentences
 a node (the view shows no more; it is given how many there are), and above `view_limit` nodes only
 the most connected. The files are byte for byte those of the whole projection (`network_of`).
@@ -20,13 +21,13 @@ import sqlite3
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from itertools import groupby
 from pathlib import Path
 
 import networkx as nx
 import pyoxigraph as ox
 
 from kg.export.graphfiles import Unsupported
+from kg.export.netrows import Terms, by_node, read_evidence, stored
 from kg.export.network import key_types, scalars, uniform_row
 from kg.export.projection import (
     _NO_SURFACE_LABELS,
@@ -43,7 +44,9 @@ from kg.export.projection import (
 from kg.export.quadscan import Collected, Term, curie, term_key
 
 _SCHEMA = ("CREATE TABLE evidence (node TEXT, article TEXT, b INTEGER, e INTEGER, sentence TEXT, spans TEXT);"
-           "CREATE TABLE mentions (node TEXT, article TEXT, n INTEGER);")
+           "CREATE TABLE mentions (node TEXT, article TEXT, n INTEGER);"
+           "CREATE TABLE props (node TEXT, p TEXT, kind INTEGER, value TEXT, datatype TEXT, language TEXT);")
+_PROPS = "SELECT node, p, kind, value, datatype, language FROM props"
 
 
 class NetworkSpill:
@@ -59,9 +62,12 @@ class NetworkSpill:
         self.labels: dict[str, str] = {}
         self.headlines: dict[str, str] = {}
         self.alt_labels: dict[str, set[str]] = defaultdict(set)
-        self.props: dict[str, dict[tuple[str, Term], None]] = defaultdict(dict)  # distinct (predicate, object)
+        # distinct (predicate, object) of structured values and blank nodes (a node's are in the file)
+        self.props: dict[str, dict[tuple[str, Term], None]] = defaultdict(dict)
         self._caches: tuple[dict, dict] = ({}, {})
         self._folded: dict[str, str] = {}
+        self._terms = Terms()
+        self._indexed = False
 
     def close(self) -> None:
         self._db.close()
@@ -83,9 +89,13 @@ class NetworkSpill:
         for s, texts in unit.alt_labels.items():
             self.alt_labels[s] |= texts
         values, props = self.values, self.props
+        spilled: dict[tuple, None] = {}
         for s, p, o in unit.rest:  # what only a value's or blank node's fold reads is not kept for others
-            if p not in _NOT_ATTRIBUTES or s in values or s.startswith("_:"):
+            if s in values or s.startswith("_:"):
                 props[s][(p, o)] = None
+            elif p not in _NOT_ATTRIBUTES:
+                spilled[(s, p, *stored(o))] = None
+        self._db.executemany("INSERT INTO props VALUES (?, ?, ?, ?, ?, ?)", spilled)
 
     def _spill(self, unit: Collected) -> None:
         """Mention counts and sentences of the unit's annotations (as projection._add_evidence)."""
@@ -112,15 +122,24 @@ class NetworkSpill:
 
     def _fold_value(self, key: str) -> str:
         found = self._folded.get(key)
-        if found is None:
-            found = self._folded[key] = json.dumps(_blank(self.types.get(key, ()), self.props.get(key, {})),
-                                                   sort_keys=True)
+        if found is None:  # (a value typed in a later graph than one of its properties: those are in the file)
+            props = {**self.props.get(key, {}), **self._terms.pairs(self._db.execute(_PROPS + " WHERE node = ?", (key,)))}
+            found = self._folded[key] = json.dumps(_blank(self.types.get(key, ()), props), sort_keys=True)
         return found
 
-    def node_data(self, node: str, node_set: set[str]) -> dict:
-        """The node's attributes but its evidence (label, kind, types, alt_labels, then the literals)."""
+    def _props(self, nodes: list[str]) -> Iterator[dict[tuple[str, Term], None]]:
+        """The distinct (predicate, object) pairs of every node, in order, read from the file."""
+        if not self._indexed:
+            self._db.execute("CREATE INDEX props_by_node ON props (node)")
+            self._indexed = True
+        for _, rows in by_node(self._db.execute(_PROPS + " ORDER BY node"), nodes):
+            yield self._terms.pairs(rows)
+
+    def node_data(self, node: str, node_set: set[str], props: dict[tuple[str, Term], None]) -> dict:
+        """The node's attributes but its evidence (label, kind, types, alt_labels, then the literals);
+        `props`: its (predicate, object) pairs."""
         literals: dict[str, set] = defaultdict(set)
-        for p, o in self.props.get(node, {}):
+        for p, o in props:
             if p in _NOT_ATTRIBUTES:
                 continue
             kind = type(o)
@@ -140,22 +159,23 @@ class NetworkSpill:
     def _evidence(self, nodes: list[str]) -> Iterator[tuple[str, Iterator[tuple]]]:
         """(node, its evidence rows sorted by article and sentence) for every node, in order."""
         cursor = self._db.execute("SELECT node, article, b, e, sentence, spans FROM evidence ORDER BY node, article, b, e")
-        for node, rows in _by_node(cursor, nodes):
+        for node, rows in by_node(cursor, nodes):
             yield node, iter(rows)
 
     def _mentions(self, nodes: list[str]) -> Iterator[tuple[str, list[tuple[str, int]]]]:
         cursor = self._db.execute("SELECT node, article, SUM(n) FROM mentions GROUP BY node, article ORDER BY node, article")
-        for node, rows in _by_node(cursor, nodes):
+        for node, rows in by_node(cursor, nodes):
             yield node, [(a, n) for _, a, n in rows]
 
-    def _edges(self, node: str, mentions: list[tuple[str, int]], node_set: set[str]) -> Iterator[tuple]:
+    def _edges(self, node: str, mentions: list[tuple[str, int]], node_set: set[str],
+               props: dict[tuple[str, Term], None]) -> Iterator[tuple]:
         """The node's out-edges in networkx's order: its mentioned_in edges were added first, then the facts."""
         adjacent: dict[str, dict[str, dict]] = {}
         for article, count in mentions:
             if article in node_set and article != node:
                 adjacent.setdefault(article, {})["mentioned_in"] = {
                     "relation": "mentioned_in", "predicate": "oa:hasTarget", "weight": count}
-        facts = sorted({(o.value, relation_name(p), curie(p)) for p, o in self.props.get(node, {})
+        facts = sorted({(o.value, relation_name(p), curie(p)) for p, o in props
                         if p not in _NOT_ATTRIBUTES and type(o) is ox.NamedNode and o.value in node_set})
         for obj, relation, predicate in facts:
             adjacent.setdefault(obj, {}).setdefault(relation, {}).update(relation=relation, predicate=predicate,
@@ -169,9 +189,9 @@ class NetworkSpill:
         index = {node: i for i, node in enumerate(nodes)}
         size, edges = len(nodes), 0
         pairs: set[int] = set()
-        for node, mentions in self._mentions(nodes):
+        for (node, mentions), props in zip(self._mentions(nodes), self._props(nodes)):
             i = index[node]
-            for _, target, _, _ in self._edges(node, mentions, node_set):
+            for _, target, _, _ in self._edges(node, mentions, node_set, props):
                 edges += 1
                 j = index[target]
                 if i != j:
@@ -197,14 +217,15 @@ class NetworkSpill:
         single: set[str] = set()
         mixed: dict[str, type] = {}
         if streams:
-            single, mixed = key_types(scalars(self.node_data(n, node_set), ("evidence",)) for n in nodes)
+            single, mixed = key_types(scalars(self.node_data(n, node_set, props), ("evidence",))
+                                      for n, props in zip(nodes, self._props(nodes)))
         graph = nx.MultiDiGraph()
         counts: dict[str, int] = {}
-        for node, rows in self._evidence(nodes):
+        for (node, rows), props in zip(self._evidence(nodes), self._props(nodes)):
             if node not in keep and not streams:
                 continue
-            data = self.node_data(node, node_set)
-            evidence, count, surfaces = _read_evidence(rows, max_evidence)
+            data = self.node_data(node, node_set, props)
+            evidence, count, surfaces = read_evidence(rows, max_evidence)
             if data["kind"] not in _NO_SURFACE_LABELS and count:
                 surfaces = {s for s in surfaces if s.strip()} - {data["label"]}
                 if surfaces - set(data["alt_labels"]):
@@ -221,8 +242,8 @@ class NetworkSpill:
                 data = dict(data)
                 graph.add_node(node, **{k: data.pop(k) for k in ("label", "kind", "types", "alt_labels")},
                                evidence=evidence, **data)
-        for node, mentions in self._mentions(nodes):
-            for source, target, key, data in self._edges(node, mentions, node_set):
+        for (node, mentions), props in zip(self._mentions(nodes), self._props(nodes)):
+            for source, target, key, data in self._edges(node, mentions, node_set, props):
                 if source in keep and target in keep:
                     graph.add_edge(source, target, key=key, **data)
                 for stream in streams:
@@ -245,37 +266,8 @@ class Projection:
         return self.graph.number_of_nodes() < self.nodes
 
 
-def _by_node(rows: Iterable[tuple], nodes: list[str]) -> Iterator[tuple[str, Iterable[tuple]]]:
-    """(node, its rows) for every node of `nodes` (sorted), from rows sorted by node (first column);
-    a node without rows gets none. Each node's rows must be read before the next is asked for."""
-    groups = groupby(rows, key=lambda row: row[0])
-    current = next(groups, None)
-    for node in nodes:
-        while current is not None and current[0] < node:
-            current = next(groups, None)
-        yield node, (current[1] if current is not None and current[0] == node else ())
-
-
 def _offset(term: Term) -> int:
     """An offset literal as the projection reads it (digits read directly: projection._value caches
     every literal it reads, and offsets are as many as the mentions)."""
     text = term.value
     return int(text) if text.isascii() and text.isdigit() else int(_value(term))
-
-
-def _read_evidence(rows: Iterator[tuple], max_evidence: int | None) -> tuple[list[dict], int, set[str]]:
-    """A node's evidence items (the first `max_evidence`), how many there are, and the words mentioned."""
-    evidence: list[dict] = []
-    surfaces: set[str] = set()
-    count = 0
-    for (article, _, _), same in groupby(rows, key=lambda row: (row[1], row[2], row[3])):
-        spans: set[tuple[int, int]] = set()
-        sentence = ""
-        for row in same:
-            sentence = row[4]
-            spans.update((x, y) for x, y in json.loads(row[5]))
-        count += 1
-        surfaces.update(sentence[x:y] for x, y in spans)
-        if max_evidence is None or len(evidence) < max_evidence:
-            evidence.append({"article": article, "sentence": sentence, "spans": [list(s) for s in sorted(spans)]})
-    return evidence, count, surfaces

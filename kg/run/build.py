@@ -3,10 +3,9 @@
 Outputs are written only once everything is built, into a hidden folder in OUT, and then moved
 into place together, so a failed or stopped build leaves the previous outputs as they were.
 
-Memory: besides the articles themselves, what is kept of each article between its extraction and
-its graph is its results, pickled and compressed (`PackedExtraction`, ~2 KB). Resolution reads
-them twice for what it must know of entities; then each article is unpacked and resolved as its
-graph is written.
+Memory: what is kept of each article between its extraction and its graph is its results, pickled
+and compressed (`PackedExtraction`, ~2 KB): read twice by resolution, then unpacked and resolved
+one at a time as each graph is written, and let go after the graph stage.
 """
 
 from __future__ import annotations
@@ -46,6 +45,7 @@ from kg.resolve.model import ResolvedArticle
 from kg.resolve.resolver import Resolution, resolve
 from kg.run import progress as stages
 from kg.run.incremental import GraphSelection
+from kg.run.memory import release_memory
 from kg.run.outputs import write_outputs
 from kg.run.progress import Progress, counted, stage
 from kg.run.signature import extraction_signature
@@ -271,9 +271,8 @@ def _finish(articles: tuple[Article, ...], packed: dict[str, PackedExtraction], 
     resolution = resolve(lambda: (packed[a.key].mentions() for a in articles), labels)
     mentioned: dict[str, tuple[str, ...]] = {}
     dropped: Counter[str] = Counter()
-    resolved = resolved_articles(articles, packed, resolution, mentioned, dropped)
-    written = stage(progress, stages.GRAPH, len(articles))
-    resolved = counted(resolved, written)
+    resolved = counted(resolved_articles(articles, packed, resolution, mentioned, dropped),
+                       stage(progress, stages.GRAPH, len(articles)))
     selection = None  # with a store, the graphs whose inputs changed (kg.run.incremental)
     if store is not None and digests is not None:
         selection = GraphSelection(digests, resolution.entities, gazetteer, IriMinter(settings.base_iri),
@@ -288,6 +287,8 @@ def _finish(articles: tuple[Article, ...], packed: dict[str, PackedExtraction], 
                               resolution.entities, mentioned, len(quads),
                               {"kg_version": __version__, "model": settings.model, "base_iri": settings.base_iri})
         report["dropped_facts"] = dict(sorted(dropped.items()))
+        packed.clear()  # (the caller's dict); what the stage freed is given back before the dumps and tables
+        release_memory()
         if store is not None:
             stage(progress, stages.STORE)
             synced = selection.sync(store, quads) if selection is not None else sync(store, quads, digests)

@@ -10,6 +10,8 @@ is not seen: each output file is the previous one or a complete new one.
 from __future__ import annotations
 
 import _thread
+import ctypes
+import gc
 import os
 import re
 import signal
@@ -78,6 +80,18 @@ def tree_rss(pid: int) -> int:
         except (OSError, ValueError, IndexError):
             continue
     return total
+
+
+def release_memory() -> None:
+    """Give back what a finished step freed: its reference cycles (a build runs with the collector
+    paused: kg.util.nogc; a networkx graph is a cycle), then the C heap's free pages to the system
+    (glibc's `malloc_trim`; elsewhere nothing more), so that the next steps, and the background
+    tables process beside them, do not run on top of memory this process no longer uses."""
+    gc.collect()
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc
+        pass
 
 
 @contextmanager

@@ -19,6 +19,7 @@ from kg.graph.quads import SortedQuads
 from kg.graph.spool import SpooledQuads
 from kg.run import progress as stages
 from kg.run.background import in_background, run_later
+from kg.run.memory import release_memory
 from kg.run.progress import Progress, stage
 
 OUTPUT_FILES = ("graph.trig", "graph.nq", "graph.ttl", "graph.jsonld", "graph.html", "graph.graphml", "graph.gexf",
@@ -43,15 +44,18 @@ def write_outputs(quads: SortedQuads | SpooledQuads, report: dict[str, object], 
                 found = NetworkSpill(Path(folder))  # gathered in the dumps' pass over the graphs, evidence on disk
                 try:
                     write_graph_dumps(quads, staging, base_iri, found)
+                    release_memory()
                     stage(progress, stages.NETWORK)
                     view = write_network_files(found, staging / "graph.graphml", staging / "graph.gexf",
                                                MAX_EVIDENCE, MAX_NODES)
                 finally:
                     found.close()
             del found
+            release_memory()  # the spill's aggregates
             stage(progress, stages.VIEW)
             write_view(view.graph, staging / "graph.html", view_title(view), evidence_counts=view.counts)
             del view
+            release_memory()  # the view's graphs (cycles): not held while the tables finish
             stage(progress, stages.TABLES)
             report.update(tables.result())
         report["stats"] = compute_stats(staging / TABLES, report)
