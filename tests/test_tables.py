@@ -163,7 +163,7 @@ def test_tables_sorted_on_disk_and_written_in_many_row_groups_have_the_same_rows
     from kg.util import extsort
 
     monkeypatch.setattr(extsort, "RUN_SIZE", 7)
-    monkeypatch.setattr(tables._ParquetRows, "GROUP_ROWS", 5)
+    monkeypatch.setattr(tables.ParquetRows, "GROUP_ROWS", 5)
     monkeypatch.setattr(tables, "GRAPHS_PER_QUERY", 1)  # each article's graph asked for on its own
     counts = tables.write_tables(sample_out / "graph.nq", tmp_path)
     assert counts["mentions"] > 3 * 7

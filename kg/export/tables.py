@@ -25,13 +25,13 @@ import itertools
 import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any
 
 import pyoxigraph as ox
 
 from kg.export.atomic import atomic_path
 from kg.export.geojson import QUERY as MAP_QUERY
 from kg.export.geojson import write_geojson
+from kg.export.parquet import ParquetRows
 from kg.graph.namespaces import PREFIXES, named_in, select
 from kg.util.extsort import external_sorted
 
@@ -227,7 +227,7 @@ def write_tables(nquads: Path | ox.Store, folder: Path) -> dict[str, int]:
 def _write_table(store: ox.Store, name: str, folder: Path) -> int:
     header = QUERIES[name][0]
     count = 0
-    with atomic_path(folder / f"{name}.csv") as csv_path, _ParquetRows(folder / f"{name}.parquet", header) as parquet:
+    with atomic_path(folder / f"{name}.csv") as csv_path, ParquetRows(folder / f"{name}.parquet", header) as parquet:
         with csv_path.open("w", encoding="utf-8", newline="") as handle:
             writer = csv.writer(handle, lineterminator="\r\n")  # RFC 4180
             writer.writerow(header)
@@ -236,52 +236,6 @@ def _write_table(store: ox.Store, name: str, folder: Path) -> int:
                 parquet.add(row)
                 count += 1
     return count
-
-
-class _ParquetRows:
-    """The same table as Parquet (all columns strings, as in the CSV) when pyarrow is installed,
-    written a row group of `GROUP_ROWS` rows at a time (one group for smaller tables, as before)."""
-
-    GROUP_ROWS = 65_536
-
-    def __init__(self, path: Path, header: tuple[str, ...]):
-        self._path, self._header = path, header
-        self._temporary = path.with_name(f".{path.name}.tmp")
-        self._rows: list[list[str]] = []
-        self._writer: Any = None
-        self._groups = 0
-
-    def __enter__(self) -> _ParquetRows:
-        try:
-            import pyarrow as pa
-            import pyarrow.parquet as pq
-        except ImportError:
-            return self
-        self._pa, self._schema = pa, pa.schema([(h, pa.string()) for h in self._header])
-        self._writer = pq.ParquetWriter(self._temporary, self._schema)
-        return self
-
-    def add(self, row: list[str]) -> None:
-        if self._writer is not None:
-            self._rows.append(row)
-            if len(self._rows) == self.GROUP_ROWS:
-                self._flush()
-
-    def _flush(self) -> None:
-        columns = {name: [row[i] for row in self._rows] for i, name in enumerate(self._header)}
-        self._writer.write_table(self._pa.table(columns, schema=self._schema), row_group_size=self.GROUP_ROWS)
-        self._rows, self._groups = [], self._groups + 1
-
-    def __exit__(self, kind, error, trace) -> None:
-        if self._writer is None:
-            return
-        if kind is None and (self._rows or not self._groups):  # an empty table is one empty group, as before
-            self._flush()
-        self._writer.close()
-        if kind is None:
-            self._temporary.replace(self._path)
-        else:
-            self._temporary.unlink(missing_ok=True)
 
 
 def predicates_read() -> frozenset[str]:

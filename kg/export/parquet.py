@@ -1,0 +1,54 @@
+"""A table written to Parquet as its rows stream (kg.export.tables): all columns strings, as in
+the CSV, a row group at a time; nothing is written when pyarrow is not installed (it is an extra:
+`pip install 'kg-events[tables]'`)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+
+class ParquetRows:
+    """The same table as Parquet (all columns strings, as in the CSV) when pyarrow is installed,
+    written a row group of `GROUP_ROWS` rows at a time (one group for smaller tables, as before)."""
+
+    GROUP_ROWS = 65_536
+
+    def __init__(self, path: Path, header: tuple[str, ...]):
+        self._path, self._header = path, header
+        self._temporary = path.with_name(f".{path.name}.tmp")
+        self._rows: list[list[str]] = []
+        self._writer: Any = None
+        self._groups = 0
+
+    def __enter__(self) -> ParquetRows:
+        try:
+            import pyarrow as pa
+            import pyarrow.parquet as pq
+        except ImportError:
+            return self
+        self._pa, self._schema = pa, pa.schema([(h, pa.string()) for h in self._header])
+        self._writer = pq.ParquetWriter(self._temporary, self._schema)
+        return self
+
+    def add(self, row: list[str]) -> None:
+        if self._writer is not None:
+            self._rows.append(row)
+            if len(self._rows) == self.GROUP_ROWS:
+                self._flush()
+
+    def _flush(self) -> None:
+        columns = {name: [row[i] for row in self._rows] for i, name in enumerate(self._header)}
+        self._writer.write_table(self._pa.table(columns, schema=self._schema), row_group_size=self.GROUP_ROWS)
+        self._rows, self._groups = [], self._groups + 1
+
+    def __exit__(self, kind, error, trace) -> None:
+        if self._writer is None:
+            return
+        if kind is None and (self._rows or not self._groups):  # an empty table is one empty group, as before
+            self._flush()
+        self._writer.close()
+        if kind is None:
+            self._temporary.replace(self._path)
+        else:
+            self._temporary.unlink(missing_ok=True)
