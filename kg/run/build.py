@@ -39,10 +39,11 @@ from kg.nlp.mention import ArticleMentions
 from kg.nlp.packed import PackedExtraction
 from kg.nlp.pipeline import load_pipeline
 from kg.resolve.event_identity import event_identities
-from kg.resolve.facts import FactResolver, affiliations, event_sightings, grant_sightings
+from kg.resolve.facts import FactResolver, affiliations
 from kg.resolve.grant_identity import grant_identities
 from kg.resolve.model import ResolvedArticle
 from kg.resolve.resolver import Resolution, resolve
+from kg.resolve.sightings import Sightings
 from kg.run import progress as stages
 from kg.run.incremental import GraphSelection
 from kg.run.memory import release_memory
@@ -248,16 +249,11 @@ def _identities(articles: Sequence[Article], packed: dict[str, PackedExtraction]
                 resolution: Resolution) -> tuple[dict[tuple[str, int], str], dict[tuple[str, int], str]]:
     """The key of every event mention and of every aid-package mention, decided from all of them
     (one pass over the articles first)."""
-    sightings, grants, roles = [], [], []
+    found = Sightings()
     for article in articles:
-        mentions, facts = packed[article.key].unpack()
-        resolved = resolution.article(mentions)
-        entity_of = {(rm.mention.start, rm.mention.end): rm.entity_key for rm in resolved}
-        roles += [(rm.entity_key, rm.affiliation_key) for rm in resolved if rm.affiliation_key]
-        sightings += event_sightings(facts, entity_of, article.published)
-        grants += grant_sightings(facts, entity_of, article.published)
+        found.add(*packed[article.key].unpack(), article.published, resolution)
     # a person's act is also that of whom the person acts for ("Putin's invasion" is Russia's)
-    return event_identities(sightings, affiliations(roles)), grant_identities(grants)
+    return event_identities(found.events, affiliations(found.roles)), grant_identities(found.grants)
 
 
 @collector_paused  # all of it: a collection between two steps would walk every object the steps made

@@ -26,11 +26,10 @@ from kg.graph.spool import QuadSpool
 from kg.ingest import Article, Skipped
 from kg.nlp.gazetteer import Gazetteer
 from kg.nlp.packed import PackedExtraction
-from kg.resolve.event_identity import Sighting
-from kg.resolve.facts import FactResolver, StatementSighting, event_sightings, grant_sightings, statement_sightings
-from kg.resolve.grant_identity import GrantSighting
+from kg.resolve.facts import FactResolver
 from kg.resolve.model import ResolvedArticle
 from kg.resolve.resolver import EntitySightings, PersonSightings, Resolution, entity_sightings, person_sightings
+from kg.resolve.sightings import Sightings
 from kg.run.build import Extraction
 from kg.run.dask_worker import PartitionResult, extract_partition
 from kg.util.nogc import collector_paused
@@ -128,31 +127,13 @@ def entities_shard(index: int, folder: str) -> EntitySightings:
     return entity_sightings((packed.mentions() for _, packed in load_part(Path(folder), index)), persons)
 
 
-@dataclass(frozen=True)
-class Sightings:
-    """What a partition's articles tell of the identities decided from every article (kg.run.build
-    `_identities`): persons' roles, event, aid-package and statement sightings, in article-key order."""
-
-    roles: list[tuple[str, str]]
-    events: list[Sighting]
-    grants: list[GrantSighting]
-    statements: list[StatementSighting]
-    articles: int
-
-
 def sightings_shard(index: int, folder: str) -> Sightings:
     """Runs on a worker: the sightings of partition `index`'s articles, with the build's Resolution."""
     resolution = load_resolution(Path(folder))
     part = load_part(Path(folder), index)
-    found = Sightings([], [], [], [], len(part))
+    found = Sightings(with_statements=True)  # (their identities are decided by the client too)
     for article, packed in part:
-        mentions, facts = packed.unpack()
-        resolved = resolution.article(mentions)
-        entity_of = {(rm.mention.start, rm.mention.end): rm.entity_key for rm in resolved}
-        found.roles.extend((rm.entity_key, rm.affiliation_key) for rm in resolved if rm.affiliation_key)
-        found.events.extend(event_sightings(facts, entity_of, article.published))
-        found.grants.extend(grant_sightings(facts, entity_of, article.published))
-        found.statements.extend(statement_sightings(facts, entity_of))
+        found.add(*packed.unpack(), article.published, resolution)
     return found
 
 
