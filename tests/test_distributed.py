@@ -388,7 +388,7 @@ def test_an_article_that_kills_its_worker_is_skipped_and_the_others_are_built(cl
     finally:
         cluster.unregister_worker_plugin(KillWorkerOn.name)
         cluster.run_on_scheduler(_allowed_failures, value=old)
-    cluster.wait_for_workers(2)
+    cluster.wait_for_workers(2, timeout=180)  # a replacement that never comes fails, not hangs
     assert set(cluster.scheduler_info()["workers"]) - workers  # workers died and were replaced
     assert tasks and all(t["status"] == "OK" for t in tasks)  # the stream lists only tasks that finished
     report = json.loads((tmp_path / "dask" / "report.json").read_text(encoding="utf-8"))
@@ -547,7 +547,7 @@ def test_a_worker_killed_while_writing_shards_is_replaced_and_its_shard_written_
     finally:
         cluster.unregister_worker_plugin(KillWorkerAfterShard.name)
         cluster.run_on_scheduler(_allowed_failures, value=old)
-    cluster.wait_for_workers(2)
+    cluster.wait_for_workers(2, timeout=180)
     assert marker.exists() and set(cluster.scheduler_info()["workers"]) - workers  # a worker died, another came
     # the task of the dead worker's partition ran again over its files: each partition's shard once in the end
     assert len(tasks["graph_shard"]) == 2 and all(t["status"] == "OK" for t in tasks["graph_shard"])
@@ -565,7 +565,7 @@ def test_an_article_that_kills_its_worker_in_a_sharded_build_is_skipped(cluster,
     finally:
         cluster.unregister_worker_plugin(KillWorkerOn.name)
         cluster.run_on_scheduler(_allowed_failures, value=old)
-    cluster.wait_for_workers(2)
+    cluster.wait_for_workers(2, timeout=180)
     report = json.loads((tmp_path / "dask" / "report.json").read_text(encoding="utf-8"))
     assert list(report["articles"]) == ["harbour-daily"]
     assert report["skipped"][0]["reason"] == "extraction failed: the worker process died on it (KilledWorker)"
