@@ -8,17 +8,18 @@ from __future__ import annotations
 
 import csv
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
 
 TOP_SPEAKERS = 10
 
 
-def _rows(folder: Path, name: str) -> list[dict[str, str]]:
+def _rows(folder: Path, name: str) -> Iterator[dict[str, str]]:
+    """The table's rows one at a time: held together, a big build's statements took gigabytes."""
     path = folder / f"{name}.csv"
-    if not path.is_file():
-        return []
-    with path.open(encoding="utf-8", newline="") as handle:
-        return list(csv.DictReader(handle))
+    if path.is_file():
+        with path.open(encoding="utf-8", newline="") as handle:
+            yield from csv.DictReader(handle)
 
 
 def _sorted(counter: Counter) -> dict[str, int]:
@@ -28,7 +29,7 @@ def _sorted(counter: Counter) -> dict[str, int]:
 
 def compute_stats(tables: Path, report: dict) -> dict[str, object]:
     """The statistics of a build from its tables folder and its report (as written to report.json)."""
-    entities = _rows(tables, "entities")
+    kinds = Counter(row["kind"] or "Other" for row in _rows(tables, "entities"))
     events: dict[str, tuple[str, str]] = {}  # an event counts once, with its earliest stated date
     for row in _rows(tables, "events"):
         date = min((d for d in row["date"].split(" | ") if d), default="")
@@ -38,7 +39,7 @@ def compute_stats(tables: Path, report: dict) -> dict[str, object]:
     statements = {row["statement"]: row["speaker_label"] for row in _rows(tables, "statements")}
     articles = report.get("articles", {})
     return {
-        "entities_by_kind": _sorted(Counter(row["kind"] or "Other" for row in entities)),
+        "entities_by_kind": _sorted(kinds),
         "events_by_type": _sorted(Counter(kind for kind, _ in events.values())),
         "events_by_month": dict(sorted(Counter(date[:7] or "undated" for _, date in events.values()).items())),
         "top_speakers": dict(list(_sorted(Counter(statements.values())).items())[:TOP_SPEAKERS]),
