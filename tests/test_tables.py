@@ -181,6 +181,7 @@ def test_the_store_of_the_tables_holds_every_predicate_their_queries_match():
     from rdflib.plugins.sparql import prepareQuery
     from rdflib.term import URIRef
 
+    from kg.export.geojson import KEYS_QUERY
     from kg.export.geojson import QUERY as MAP_QUERY
     from kg.export.tables import QUERIES, predicates_read
 
@@ -195,7 +196,7 @@ def test_the_store_of_the_tables_holds_every_predicate_their_queries_match():
                 matched(value, found)
         return found
 
-    for query in (MAP_QUERY, *(q for _, q in QUERIES.values())):
+    for query in (MAP_QUERY, KEYS_QUERY, *(q for _, q in QUERIES.values())):
         predicates = matched(prepareQuery(query, initNs=PREFIXES).algebra, set())
         assert predicates and all(isinstance(p, URIRef) for p in predicates)
         assert {str(p) for p in predicates} <= predicates_read()

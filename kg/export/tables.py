@@ -29,6 +29,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg.export.atomic import atomic_path
+from kg.export.geojson import KEYS_QUERY as MAP_KEYS_QUERY
 from kg.export.geojson import QUERY as MAP_QUERY
 from kg.export.geojson import write_geojson
 from kg.export.parquet import ParquetRows
@@ -240,7 +241,7 @@ def _write_table(store: ox.Store, name: str, folder: Path) -> int:
 
 def predicates_read() -> frozenset[str]:
     """What the tables' and the map's queries can match: the store need hold nothing else."""
-    return named_in(MAP_QUERY, *(query for _, query in QUERIES.values()))
+    return named_in(MAP_QUERY, MAP_KEYS_QUERY, *(query for _, query in QUERIES.values()))
 
 
 def write_tables_and_map(out: Path) -> dict[str, dict[str, int]]:
