@@ -175,6 +175,23 @@ def test_tables_sorted_on_disk_and_written_in_many_row_groups_have_the_same_rows
     assert not list(tmp_path.glob(".*"))  # no run of the sort and no temporary file left
 
 
+def test_a_parquet_table_appears_whole_or_not_at_all(tmp_path):
+    """A table that fails part way leaves neither a Parquet file nor its temporary file; one that
+    succeeds is moved into place readable by all (kg.export.atomic), with every row."""
+    from kg.export.parquet import ParquetRows
+
+    failed = tmp_path / "failed.parquet"
+    with pytest.raises(RuntimeError), ParquetRows(failed, ("a", "b")) as rows:
+        rows.add(["1", "2"])
+        raise RuntimeError("the query stopped")
+    assert not failed.exists() and not list(tmp_path.iterdir())
+    written = tmp_path / "written.parquet"
+    with ParquetRows(written, ("a", "b")) as rows:
+        rows.add(["1", "2"])
+    assert pq.read_table(written).to_pylist() == [{"a": "1", "b": "2"}]
+    assert written.stat().st_mode & 0o777 == 0o644 and [p.name for p in tmp_path.iterdir()] == ["written.parquet"]
+
+
 def test_the_store_of_the_tables_holds_every_predicate_their_queries_match():
     """The tables' store is loaded with only the predicates `predicates_read` names: each query's
     patterns, parsed by rdflib, must match no other (and none with a variable or a path)."""

@@ -4,8 +4,11 @@ the CSV, a row group at a time; nothing is written when pyarrow is not installed
 
 from __future__ import annotations
 
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
+
+from kg.export.atomic import atomic_path
 
 
 class ParquetRows:
@@ -16,7 +19,7 @@ class ParquetRows:
 
     def __init__(self, path: Path, header: tuple[str, ...]):
         self._path, self._header = path, header
-        self._temporary = path.with_name(f".{path.name}.tmp")
+        self._files = ExitStack()  # the file appears, complete, only when the table is (kg.export.atomic)
         self._rows: list[list[str]] = []
         self._writer: Any = None
         self._groups = 0
@@ -28,7 +31,8 @@ class ParquetRows:
         except ImportError:
             return self
         self._pa, self._schema = pa, pa.schema([(h, pa.string()) for h in self._header])
-        self._writer = pq.ParquetWriter(self._temporary, self._schema)
+        temporary = self._files.enter_context(atomic_path(self._path))
+        self._writer = pq.ParquetWriter(temporary, self._schema)
         return self
 
     def add(self, row: list[str]) -> None:
@@ -45,10 +49,11 @@ class ParquetRows:
     def __exit__(self, kind, error, trace) -> None:
         if self._writer is None:
             return
-        if kind is None and (self._rows or not self._groups):  # an empty table is one empty group, as before
-            self._flush()
-        self._writer.close()
-        if kind is None:
-            self._temporary.replace(self._path)
-        else:
-            self._temporary.unlink(missing_ok=True)
+        try:
+            if kind is None and (self._rows or not self._groups):  # an empty table is one empty group, as before
+                self._flush()
+            self._writer.close()
+        except BaseException as failure:
+            self._files.__exit__(type(failure), failure, failure.__traceback__)  # the temporary file removed
+            raise
+        self._files.__exit__(kind, error, trace)  # renamed into place, or removed if the table failed
