@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from kg.run.memory import default_limit, parse_size, tree_rss
+from kg.run.memory import MemoryLimitExceeded, default_limit, memory_budget, parse_size, tree_pss, tree_rss
 from kg.run.outputs import OUTPUT_FILES
 from tests.conftest import SAMPLES
 
@@ -27,6 +27,32 @@ def test_the_default_budget_and_the_measure_are_real():
     limit = default_limit()
     assert limit is not None and 2**28 < limit
     assert 10 * 2**20 < tree_rss(os.getpid()) < limit
+
+
+def test_pages_a_forked_child_shares_count_once_in_the_tree_and_the_budget():
+    """A forked spaCy worker shares the build's loaded model: RSS summed over the tree counts those
+    pages twice, PSS once; the budget stops a build on what the tree uses, not on the double count."""
+    import os
+    import time
+
+    shared = bytearray(300 * 2**20)
+    shared[::4096] = b"\x01" * len(shared[::4096])  # every page resident before the fork
+    child = os.fork()
+    if child == 0:  # the child only sleeps: it writes nothing, so every page stays shared
+        time.sleep(30)
+        os._exit(0)
+    try:
+        time.sleep(0.5)
+        rss, pss = tree_rss(os.getpid()), tree_pss(os.getpid())
+        assert rss - pss > 250 * 2**20  # the 300 MB counted twice by RSS, once by PSS
+        with memory_budget((rss + pss) // 2, interval=0.05):  # over by RSS, under by PSS: goes on
+            time.sleep(0.5)
+        with pytest.raises(MemoryLimitExceeded), memory_budget(pss - 100 * 2**20, interval=0.05):
+            time.sleep(5)
+    finally:
+        os.kill(child, 9)
+        os.waitpid(child, 0)
+    del shared
 
 
 def test_release_memory_gives_back_what_a_paused_collector_kept():

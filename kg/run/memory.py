@@ -1,7 +1,7 @@
 """A memory budget for a build (`kg build --max-memory`): stop cleanly before the machine does.
 
-A watcher thread samples the resident memory of the build's process tree (the spaCy worker
-processes included) a few times a second; past the budget it interrupts the build, which then
+A watcher thread samples the memory of the build's process tree (the spaCy worker processes
+included, the pages they share with the build counted once) a few times a second; past the budget it interrupts the build, which then
 stops with exit status 3 and a message instead of being killed by the kernel's OOM killer with
 nothing said. Outputs are written atomically, file by file, so what the build had not finished
 is not seen: each output file is the previous one or a complete new one.
@@ -65,20 +65,50 @@ def default_limit() -> int | None:
     return int(min(limits) * 0.8) if limits else None
 
 
-def tree_rss(pid: int) -> int:
-    """Resident bytes of a process and all its descendants (Linux /proc; 0 where unreadable)."""
-    page, total, pending, seen = os.sysconf("SC_PAGE_SIZE"), 0, [pid], set()
+def tree_pids(pid: int) -> list[int]:
+    """A process and all its descendants (Linux /proc; those that ended meanwhile are left out)."""
+    found, pending, seen = [], [pid], set()
     while pending:
         current = pending.pop()
         if current in seen:
             continue
         seen.add(current)
         try:
-            total += int(Path(f"/proc/{current}/statm").read_text().split()[1]) * page
-            for task in Path(f"/proc/{current}/task").iterdir():
-                pending += [int(p) for p in (task / "children").read_text().split()]
-        except (OSError, ValueError, IndexError):
+            children = [int(p) for task in Path(f"/proc/{current}/task").iterdir()
+                        for p in (task / "children").read_text().split()]
+        except (OSError, ValueError):
             continue
+        found.append(current)
+        pending += children
+    return found
+
+
+def tree_rss(pid: int) -> int:
+    """Resident bytes of a process and all its descendants (0 where unreadable). A page that
+    several of them share (a forked spaCy worker shares the parent's loaded model) is counted in
+    each: an upper bound of what the tree uses, cheap to read (see `tree_pss`)."""
+    return sum(_rss(current) for current in tree_pids(pid))
+
+
+def _rss(pid: int) -> int:
+    try:
+        return int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
+def tree_pss(pid: int) -> int:
+    """What the process tree uses, a shared page counted once: the sum of the processes'
+    proportional set sizes (each shared page divided among its sharers; /proc/PID/smaps_rollup,
+    Linux 4.14+). Reading it walks the page tables (about 20 ms a GB), so it is read when the cheap
+    `tree_rss` is not enough; a process whose PSS cannot be read counts with its RSS."""
+    total = 0
+    for current in tree_pids(pid):
+        try:
+            rollup = Path(f"/proc/{current}/smaps_rollup").read_text()
+            total += next(int(line.split()[1]) for line in rollup.splitlines() if line.startswith("Pss:")) * 1024
+        except (OSError, ValueError, IndexError, StopIteration):
+            total += _rss(current)
     return total
 
 
@@ -106,6 +136,8 @@ def memory_budget(limit: int | None, interval: float = 0.2) -> Iterator[None]:
     def watch() -> None:
         while not stop.wait(interval):
             used = tree_rss(os.getpid())
+            if used > limit:  # RSS counts a page shared by forked workers in each: confirm with PSS
+                used = tree_pss(os.getpid())
             if used > limit:
                 over.append(used)
                 _thread.interrupt_main()  # again each interval, should a library swallow one
@@ -127,7 +159,18 @@ def memory_budget(limit: int | None, interval: float = 0.2) -> Iterator[None]:
                                       "--max-memory, or build the articles in smaller parts into a --store") from None
         raise
     finally:
-        stop.set()
-        watcher.join()
+        _stop_watching(stop, watcher, over)
         if restore:
             signal.signal(signal.SIGINT, handler)
+
+
+def _stop_watching(stop: threading.Event, watcher: threading.Thread, over: list[int]) -> None:
+    """Stop the watcher. Over the budget it interrupts again each interval, so one more interrupt
+    can arrive while it stops: the budget's error is already on its way, the interrupt is dropped."""
+    while watcher.is_alive():
+        try:
+            stop.set()
+            watcher.join()
+        except KeyboardInterrupt:
+            if not over:
+                raise
