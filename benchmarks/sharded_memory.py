@@ -9,8 +9,10 @@ single-threaded worker processes, it runs through the command line:
 2. `kg build CORPUS -o OUT --engine dask --scheduler ADDRESS` (extraction on the workers only);
 3. `kg build CORPUS -o OUT --engine dask --scheduler ADDRESS --shards DIR` (the whole build on the workers);
 
-and records each `kg build` process's peak resident memory (ru_maxrss of that process alone: the
-cluster's processes are not its children), its wall time, and whether the three wrote the same bytes.
+and records each `kg build` process's peak resident memory (ru_maxrss of its largest process: the
+client), the peak RSS and PSS of the client's process tree (the client and the background tables
+step it may start, sampled; the cluster's processes are not its children: kg.run.memory), its wall
+time, and whether the three wrote the same bytes.
 Writes a table and JSON (docs/benchmarks/sharded-memory.json by default). Nothing here is a test.
 """
 
@@ -18,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import filecmp
+import itertools
 import json
 import os
 import subprocess
@@ -29,17 +32,34 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 DEFAULT_JSON = ROOT / "docs" / "benchmarks" / "sharded-memory.json"
+sys.path.insert(0, str(ROOT))
+
+from kg.run.memory import tree_pss, tree_rss  # noqa: E402 - the checkout's kg, after the path is set
+
 # runs `kg build ARGS` as its only child and prints that child's peak RSS (KiB) on the last line
 PEAK = ("import resource, subprocess, sys; subprocess.run(sys.argv[1:], check=True, capture_output=True); "
         "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
 
 
-def peak_build(*args: str) -> tuple[float, float]:
-    """(peak RSS in MB, seconds) of one `python -m kg build ARGS -q`."""
+def peak_build(*args: str) -> tuple[float, float, float, float]:
+    """(peak RSS of its largest process, peak RSS and PSS of its process tree, in MB; seconds) of one
+    `python -m kg build ARGS -q`. The tree is the client and what it starts (the background tables
+    step); the cluster's processes are not in it."""
     start = time.perf_counter()
-    done = subprocess.run([sys.executable, "-c", PEAK, sys.executable, "-m", "kg", "build", *args, "-q"], cwd=ROOT,
-                          check=True, capture_output=True, text=True)
-    return int(done.stdout.split()[-1]) / 1024, time.perf_counter() - start
+    wrapper = subprocess.Popen([sys.executable, "-c", PEAK, sys.executable, "-m", "kg", "build", *args, "-q"],
+                               cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    rss = pss = 0
+    for sample in itertools.count():
+        if wrapper.poll() is not None:
+            break
+        rss = max(rss, tree_rss(wrapper.pid))
+        if sample % 5 == 0:  # PSS walks the page tables: twice a second
+            pss = max(pss, tree_pss(wrapper.pid))
+        time.sleep(0.1)
+    out, err = wrapper.communicate()
+    if wrapper.returncode != 0:
+        raise SystemExit(f"kg build {' '.join(args)} failed:\n{err[-2000:]}")
+    return int(out.split()[-1]) / 1024, rss / 2**20, pss / 2**20, time.perf_counter() - start
 
 
 def _warm(model: str) -> str:
@@ -92,19 +112,21 @@ def main() -> None:
             row: dict[str, object] = {"corpus": str(corpus), "articles": n, "loadavg": os.getloadavg()[0]}
             outs = {name: out / f"out-{i}" for i, name in enumerate(runs)}
             for name, extra in runs.items():
-                mb, seconds = peak_build(str(corpus), "-o", str(outs[name]), *extra)
-                row[name] = {"peak_mb": round(mb), "seconds": round(seconds, 1)}
-                print(f"{n} articles, {name}: client peak {mb:.0f} MB, {seconds:.0f} s", file=sys.stderr, flush=True)
+                mb, tree_mb, tree_pss_mb, seconds = peak_build(str(corpus), "-o", str(outs[name]), *extra)
+                row[name] = {"peak_mb": round(mb), "tree_peak_mb": round(tree_mb), "tree_pss_peak_mb": round(tree_pss_mb),
+                             "seconds": round(seconds, 1), "loadavg_end": os.getloadavg()[0]}
+                print(f"{n} articles, {name}: client peak {mb:.0f} MB (with its children: RSS {tree_mb:.0f}, "
+                      f"PSS {tree_pss_mb:.0f} MB), {seconds:.0f} s", file=sys.stderr, flush=True)
             first, *others = outs.values()
             row["identical"] = all(same_outputs(first, o) for o in others) if others else None  # one run: nothing to compare
             rows.append(row)
-    lines = [f"Client peak RSS (MB) and wall time (s): {args.workers} Dask workers x 1 thread, "
-             f"partitions of {args.partition_size}",
-             f"{'articles':>8} | {'local 1 process':>17} | {'dask, extraction':>17} | {'dask --shards':>17} | same bytes"]
+    lines = [f"Client peak RSS / its process tree's peak PSS (MB), wall time (s): {args.workers} Dask workers x 1 "
+             f"thread, partitions of {args.partition_size}",
+             f"{'articles':>8} | {'local 1 process':>24} | {'dask, extraction':>24} | {'dask --shards':>24} | same bytes"]
     for row in rows:
-        cells = [f"{row[k]['peak_mb']:>6} MB {row[k]['seconds']:>5} s" if k in row else "-" for k in  # type: ignore[index]
-                 ("local --processes 1", "dask (extraction only)", "dask --shards")]
-        lines.append(f"{row['articles']:>8} | " + " | ".join(f"{c:>17}" for c in cells) + f" | {row['identical']}")
+        cells = [f"{row[k]['peak_mb']:>6} / {row[k]['tree_pss_peak_mb']:>6} MB {row[k]['seconds']:>6} s"  # type: ignore[index]
+                 if k in row else "-" for k in ("local --processes 1", "dask (extraction only)", "dask --shards")]
+        lines.append(f"{row['articles']:>8} | " + " | ".join(f"{c:>24}" for c in cells) + f" | {row['identical']}")
     table = "\n".join(lines)
     print(table)
     args.json.parent.mkdir(parents=True, exist_ok=True)
