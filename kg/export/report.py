@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Sequence
 from pathlib import Path
 
 from kg.export.atomic import write_text_atomic
@@ -11,7 +12,7 @@ from kg.ingest import Article, Skipped
 from kg.resolve.model import Entity
 
 
-def build_report(articles: tuple[Article, ...], skipped: tuple[Skipped, ...], entities: tuple[Entity, ...],
+def build_report(articles: Sequence[Article], skipped: tuple[Skipped, ...], entities: tuple[Entity, ...],
                  mentioned: dict[str, tuple[str, ...]], quad_count: int, settings: dict[str, object]) -> dict[str, object]:
     """A JSON-ready summary of a build. Contains nothing run-dependent (no times, no paths of temp files).
 

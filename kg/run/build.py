@@ -207,21 +207,23 @@ def _build(inputs: Iterable[str | Path], out_dir: Path | None, settings: Setting
     store = open_store(store_dir) if store_dir is not None else None
     by_key = {a.key: a for a in stored_articles(store)} if store is not None else {}
     by_key.update({a.key: a for a in read.articles})  # an input replaces the stored article of its key
-    candidates = tuple(by_key[k] for k in sorted(by_key))
+    candidates = [by_key[k] for k in sorted(by_key)]
+    skipped = list(read.skipped)
+    del read, by_key  # the articles held once (their texts are the most of a build's input), here
     if not candidates:
-        raise NothingToBuild(read.skipped)
+        raise NothingToBuild(tuple(skipped))
     gazetteer = Gazetteer.load()
     cache = ExtractionCache(store_dir / CACHE, extraction_signature(settings)) if store_dir is not None else None
     extracted = stage(progress, stages.EXTRACTING, len(candidates))
     packed: dict[str, PackedExtraction] = {}  # what is kept of each article until its graph is written
-    skipped = list(read.skipped)
     for item in extract(candidates, settings, gazetteer, extracted, cache, engine):
         if isinstance(item, Skipped):
             skipped.append(item)
         else:
             kept = item if isinstance(item, PackedExtraction) else PackedExtraction.pack(*item)
             packed[kept.article_key] = kept
-    articles = tuple(a for a in candidates if a.key in packed)
+    articles = [a for a in candidates if a.key in packed]  # let go by _finish once its graph stage is done
+    del candidates
     if not articles:
         raise NothingToBuild(tuple(skipped))
     digests = store_dir / DIGESTS if store_dir is not None else None
@@ -257,11 +259,12 @@ def _identities(articles: Sequence[Article], packed: dict[str, PackedExtraction]
 
 
 @collector_paused  # all of it: a collection between two steps would walk every object the steps made
-def _finish(articles: tuple[Article, ...], packed: dict[str, PackedExtraction], skipped: list[Skipped],
+def _finish(articles: list[Article], packed: dict[str, PackedExtraction], skipped: list[Skipped],
             gazetteer: Gazetteer, settings: Settings, out_dir: Path | None, store,
             progress: Progress | None = None, digests: Path | None = None, beside: bool | None = None) -> BuildResult:
     """Resolution, the dataset, and every output, from the extracted articles (`digests`: the
-    store's record of its graphs, kg.dataset.sync)."""
+    store's record of its graphs, kg.dataset.sync). `articles` and `packed` (the caller's) are
+    emptied once the graphs and the report are made: the outputs are written from the graphs."""
     stage(progress, stages.RESOLVING)
     labels = {e.key: e.label for e in gazetteer.entries()}
     resolution = resolve(lambda: (packed[a.key].mentions() for a in articles), labels)
@@ -283,7 +286,9 @@ def _finish(articles: tuple[Article, ...], packed: dict[str, PackedExtraction], 
                               resolution.entities, mentioned, len(quads),
                               {"kg_version": __version__, "model": settings.model, "base_iri": settings.base_iri})
         report["dropped_facts"] = dict(sorted(dropped.items()))
-        packed.clear()  # (the caller's dict); what the stage freed is given back before the dumps and tables
+        packed.clear()  # what the stage freed is given back before the dumps and tables
+        articles.clear()
+        mentioned.clear()
         release_memory()
         if store is not None:
             stage(progress, stages.STORE)
