@@ -8,10 +8,10 @@ the resident memory of its whole process tree (spaCy's workers and the backgroun
 included: kg.run.memory.tree_rss) is sampled ten times a second, and each sample is counted
 against the stage the build's progress lines say it is in. RSS summed over the tree counts a page
 that forked spaCy workers share with the build in each of them; the tree's PSS (each shared page
-counted once: kg.run.memory.tree_pss, slower to read) is sampled twice a second beside it. Printed: per size the wall time, the peak
-of each stage and of the whole run; then, for the largest size against the smallest, the ratios the
-issue sets targets for (whole-run peak <= 1.3 x and < 2.5 GB at 20,000; time <= 10.5 x for 10 x
-the articles). Sizes run one after the other, never together (the machine has 2 cores).
+counted once: kg.run.memory.tree_pss, slower to read) is sampled twice a second beside it.
+Printed: per size the wall time, the peak of each stage and of the whole run (RSS and PSS);
+then, for the largest size against the smallest, the ratios the issue sets targets for (whole-run
+peak <= 1.3 x and < 2.5 GB at 20,000; time <= 10.5 x for 10 x the articles). Sizes run one after the other, never together (the machine has 2 cores).
 """
 
 from __future__ import annotations

@@ -1,9 +1,9 @@
 """A memory budget for a build (`kg build --max-memory`): stop cleanly before the machine does.
 
 A watcher thread samples the memory of the build's process tree (the spaCy worker processes
-included, the pages they share with the build counted once) a few times a second; past the budget it interrupts the build, which then
-stops with exit status 3 and a message instead of being killed by the kernel's OOM killer with
-nothing said. Outputs are written atomically, file by file, so what the build had not finished
+included, the pages they share with the build counted once) a few times a second; past the budget
+it interrupts the build, which then stops with exit status 2 and a message instead of being killed
+by the kernel's OOM killer with nothing said. Outputs are written atomically, file by file, so what the build had not finished
 is not seen: each output file is the previous one or a complete new one.
 """
 
