@@ -263,8 +263,7 @@ def _finish(articles: list[Article], packed: dict[str, PackedExtraction], skippe
             gazetteer: Gazetteer, settings: Settings, out_dir: Path | None, store,
             progress: Progress | None = None, digests: Path | None = None, beside: bool | None = None) -> BuildResult:
     """Resolution, the dataset, and every output, from the extracted articles (`digests`: the
-    store's record of its graphs, kg.dataset.sync). `articles` and `packed` (the caller's) are
-    emptied once the graphs and the report are made: the outputs are written from the graphs."""
+    store's record of its graphs, kg.dataset.sync). Empties `articles` and `packed` once the graphs are made."""
     stage(progress, stages.RESOLVING)
     labels = {e.key: e.label for e in gazetteer.entries()}
     resolution = resolve(lambda: (packed[a.key].mentions() for a in articles), labels)
