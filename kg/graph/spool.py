@@ -2,9 +2,10 @@
 
 `QuadSpool` takes each article's named graph once it is complete, sorts it (the order of
 kg.graph.quads), writes its N-Quads text to a spool file and forgets it: what stays in memory is an
-index (graph, offset, length), each graph's digest, and the default graph (two triples an article
-and the totals). The merged triples (every triple of every graph once, for Turtle and the store's
-default graph) are kept as sorted runs of keys on disk and merged when read.
+index (graph, offset, length) and each graph's digest. The default graph (two triples an article
+and the totals) is gathered in memory and, once finished, written to a file of its own and read
+back when asked for. The merged triples (every triple of every graph once, for Turtle and the
+store's default graph) are kept as sorted runs of keys on disk and merged when read.
 
 `SpooledQuads` reads like `SortedQuads`: `graphs` gives (graph, rows) in the same order (the
 default graph first, then the named graphs by their N-Quads spelling), `merged` the merged triples
@@ -81,14 +82,17 @@ class QuadSpool:
 
     def finish(self) -> SpooledQuads:
         self._file.close()
-        keyed = Spellings().keyed(self._default)
-        keys = sorted(keyed)
+        keys = sorted(Spellings().keyed(self._default))
+        self._default = []  # from here on in its file, read back when asked for: it grows with the entities and events
+        default = self._folder / "default.nt"
+        with open(default, "w", encoding="utf-8", newline="\n") as out:
+            out.writelines(key_line(k, " .") for k in keys)
         self._add_merged(keys)
         if self._run or not self._runs:
             self._flush_run()
         order = sorted(self._index)
         return SpooledQuads([self._folder / "graphs.nq"], [(s, *self._index[s], 0) for s in order],
-                            [keyed[k] for k in keys], tuple(self._runs), self.count + len(keys), self.digests)
+                            default, tuple(self._runs), self.count + len(keys), self.digests)
 
     def save(self, folder: Path, name: str) -> None:
         """Write what was added as the shard `name` into `folder` (kg.run.sharded): its graphs'
@@ -114,9 +118,10 @@ class QuadSpool:
 class SpooledQuads:
     """A build's sorted quads in a spool folder (see the module doc); read as often as needed."""
 
-    def __init__(self, paths: list[Path], index: list[tuple[str, int, int, int]], default: list[Triple],
+    def __init__(self, paths: list[Path], index: list[tuple[str, int, int, int]], default: list[Triple] | Path,
                  runs: tuple[Path, ...], count: int, digests: dict[str, str]):
-        """`index`: (graph spelling, offset, length, which of `paths`) of each named graph, sorted."""
+        """`index`: (graph spelling, offset, length, which of `paths`) of each named graph, sorted;
+        `default`: the default graph's rows, in order, or an N-Triples file of them."""
         self._paths, self._index, self._default, self._runs = paths, index, default, runs
         self.count, self.digests = count, digests
 
@@ -130,14 +135,19 @@ class SpooledQuads:
 
     @property
     def default(self) -> list[Triple]:
-        """The rows of the default graph (held in memory: nothing is read)."""
-        return self._default
+        """The rows of the default graph (read from its file each time, when it has one)."""
+        return _rows(self._default_quads())
+
+    def _default_quads(self) -> list[ox.Quad]:
+        if isinstance(self._default, Path):
+            return list(ox.parse(self._default.read_bytes(), ox.RdfFormat.N_TRIPLES))
+        return [ox.Quad(s, p, o) for s, p, o in self._default]
 
     def quad_runs(self) -> Iterator[tuple[ox.NamedNode | ox.DefaultGraph, list[Triple], list[ox.Quad]]]:
         """(graph, rows, its `ox.Quad`s) of each graph, in order: each graph parsed once, and the
         quads the parser made handed on as they are (a TriG writer takes them without new ones)."""
-        default = ox.DefaultGraph()
-        yield default, self._default, [ox.Quad(s, p, o, default) for s, p, o in self._default]
+        quads = self._default_quads()
+        yield ox.DefaultGraph(), _rows(quads), quads
         for graph, quads in self._parsed():
             yield graph, _rows(quads), quads
 
@@ -191,13 +201,15 @@ class SpooledQuads:
     def nquads_chunks(self) -> Iterator[bytes]:
         """The N-Quads text of the dataset, in order (the default graph's spelled here, the named
         graphs' as the spool holds them)."""
-        keys = sorted(Spellings().keyed(self._default))
-        yield "".join(key_line(k, " .") for k in keys).encode()
+        if isinstance(self._default, Path):
+            yield self._default.read_bytes()  # spelled as below when the spool was finished
+        else:
+            yield "".join(key_line(k, " .") for k in sorted(Spellings().keyed(self._default))).encode()
         yield from (data for _, data in self._texts())
 
     def iter_quads(self) -> Iterator[ox.Quad]:
         """Every quad, in order: the default graph's made here, the others as the parser makes them."""
-        yield from (ox.Quad(s, p, o) for s, p, o in self._default)
+        yield from self._default_quads()
         for _, quads in self._parsed():
             yield from quads
 
