@@ -136,7 +136,7 @@ class SpooledQuads:
     @property
     def default(self) -> list[Triple]:
         """The rows of the default graph (read from its file each time, when it has one)."""
-        return _rows(self._default_quads())
+        return _rows(self._default_quads()) if isinstance(self._default, Path) else self._default
 
     def _default_quads(self) -> list[ox.Quad]:
         if isinstance(self._default, Path):
