@@ -138,14 +138,14 @@ def test_a_package_told_twice_shows_each_mention_with_its_own_label_every_time(t
 def test_a_big_dataset_gets_its_tables_from_a_store_on_disk_with_the_same_bytes(sample_out, tmp_path, monkeypatch):
     import shutil
 
-    from kg.export import tables
+    from kg.export import table_stores, tables
 
     for name in ("graph.nq", "graph.ttl"):
         shutil.copyfile(sample_out / name, tmp_path / name)
     made = []
     real_store = tables.ox.Store
     monkeypatch.setattr(tables, "ON_DISK_BYTES", 0)  # every dataset counts as big
-    monkeypatch.setattr(tables, "_BATCH_QUADS", 97)  # loaded in many batches of quads
+    monkeypatch.setattr(table_stores, "BATCH_QUADS", 97)  # loaded in many batches of quads
     monkeypatch.setattr(tables.ox, "Store", lambda *args: made.append(args) or real_store(*args))
     written = tables.write_tables_and_map(tmp_path)
     assert made and made[0] and str(made[0][0]).startswith(str(tmp_path))  # a folder was given: on disk

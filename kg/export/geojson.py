@@ -36,12 +36,13 @@ SELECT ?event ?place (MIN(?lat) AS ?latitude) (MIN(?lon) AS ?longitude) (MIN(?pl
   OPTIONAL {{ ?place rdfs:label ?pl }} OPTIONAL {{ ?event rdfs:label ?l }}
   OPTIONAL {{ ?event sem:hasTimeStamp ?date }}
 }} GROUP BY ?event ?place"""
-# The articles of each event, apart: joined in the query above, each event's mentions multiplied its
+# The articles of each event, apart and from each article's own graph (kg.export.tables asks it of a
+# few hundred graphs at a time): joined in the query above, each event's mentions multiplied its
 # labels and dates (as many as its sources) before the grouping, which held 2 GB at 20,000 articles.
 KEYS_QUERY = """
-SELECT DISTINCT ?event ?key WHERE {
+SELECT DISTINCT ?event ?key WHERE { GRAPH ?g {
   ?event a sem:Event . ?a oa:hasBody ?event ; oa:hasTarget ?t . ?t oa:hasSource ?article . ?article kgo:articleKey ?key
-}"""
+} }"""
 
 
 def _values(cell: ox.Literal | None) -> list[str]:
@@ -52,12 +53,10 @@ def _local(iri: str) -> str:
     return iri.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
 
 
-def event_features(store: ox.Store) -> list[dict]:
-    """The Features of the events in `store` (its default graph: the merge of the article graphs)."""
+def event_features(store: ox.Store, keys: dict[str, set[str]]) -> list[dict]:
+    """The Features of the events in `store` (its default graph: the merge of the article graphs);
+    `keys`: the articles each event is reported in (KEYS_QUERY's rows)."""
     features: list[dict] = []
-    keys: dict[str, set[str]] = {}
-    for row in select(store, KEYS_QUERY, PREFIXES):
-        keys.setdefault(row["event"].value, set()).add(row["key"].value)
     for row in select(store, QUERY, PREFIXES):
         latitude, longitude = float(row["latitude"].value), float(row["longitude"].value)
         dates = _values(row["dates"])
@@ -84,8 +83,9 @@ def geojson_text(features: list[dict]) -> str:
     return '{"type": "FeatureCollection", "features": [\n' + body + ("\n" if lines else "") + "]}\n"
 
 
-def write_geojson(store: ox.Store, path: Path) -> int:
-    """`path` (events.geojson) from the merged `store`; returns the number of Features."""
-    features = event_features(store)
+def write_geojson(store: ox.Store, path: Path, keys: dict[str, set[str]]) -> int:
+    """`path` (events.geojson) from the merged `store` and each event's articles; returns the number
+    of Features."""
+    features = event_features(store, keys)
     write_text_atomic(path, geojson_text(features))
     return len(features)

@@ -2,8 +2,10 @@
 
 One CSV file per kind of row, UTF-8, RFC 4180 (CRLF line ends, quotes doubled), rows sorted, so
 that building twice gives the same bytes; Parquet files beside them when `pyarrow` is installed
-(`pip install 'kg-events[tables]'`). Each table is a SPARQL query over the written N-Quads dump (an
-article's key is joined inside its own graph: joined outside, Oxigraph's plan was 50 times slower):
+(`pip install 'kg-events[tables]'`). Each table is a SPARQL query over the written dumps: the entities'
+over their merge, the others over each article's own graph and the labels of what it links to
+(kg.export.table_stores); an article's key is joined inside its graph (joined outside, Oxigraph's
+plan was 50 times slower):
 
 - `entities.csv`: one row per entity: IRI, kind, label, other labels, article and mention counts,
   GeoNames id, latitude and longitude (WGS 84; places and countries from the gazetteer);
@@ -21,9 +23,10 @@ every run). An event's or package's label is the one its mention's own article g
 from __future__ import annotations
 
 import csv
-import itertools
+import pickle
 import tempfile
 from collections.abc import Iterable, Iterator
+from contextlib import ExitStack
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -33,8 +36,9 @@ from kg.export.geojson import KEYS_QUERY as MAP_KEYS_QUERY
 from kg.export.geojson import QUERY as MAP_QUERY
 from kg.export.geojson import write_geojson
 from kg.export.parquet import ParquetRows
+from kg.export.table_stores import entity_store, graph_batches
 from kg.graph.namespaces import PREFIXES, named_in, select
-from kg.util.extsort import external_sorted
+from kg.util.extsort import external_sorted, pickled_batches
 
 TABLES = "tables"  # the folder in OUT
 SEPARATOR = " | "
@@ -128,31 +132,27 @@ def _local_names(iris: str) -> str:
     return SEPARATOR.join(i.rsplit("#", 1)[-1] for i in iris.split(SEPARATOR)) if iris else ""
 
 
-def table_rows(store: ox.Store, name: str, folder: Path | None = None) -> Iterator[list[str]]:
-    """The rows of one table, sorted; the store's default graph is the merge of its graphs. Sorted
-    on disk (in `folder`, or the system's temporary folder) when there are many: a build's mentions
-    grow with its corpus, and held in memory with their sort keys they took ~1.3 KB a row."""
-    return external_sorted((_shaped(name, row) for row in _solutions(store, name)), _sort_key, folder)
-
-
-# Tables whose rows each come from one article's graph are asked for GRAPHS_PER_QUERY graphs at a
-# time: Oxigraph holds every solution of a GROUP BY before it groups them, and over a whole corpus
-# that grew with it (6,000 generated articles: 164 MB for the events' 28,501 rows). The union of
-# the slices' rows is the whole query's, since no group spans two graphs.
-GRAPHS_PER_QUERY = 256
+ARTICLE_TABLES = TABLE_NAMES[1:]  # rows that each come from one article's graph
+# What the article tables read outside an article's graph: the labels, in the merge, of what it links
+# to with these (the speaker of a statement; `_labelled`'s predicates). tests/test_tables.py checks it.
+LABEL_LINKS = frozenset(PREFIXES[prefix] + local for prefix, local in (
+    ("schema", "creator"), ("sem", "hasPlace"), ("kgo", "agent"), ("kgo", "target"), ("schema", "about"),
+    ("schema", "funder"), ("kgo", "recipient"), ("kgo", "announcer")))
+ENTITY_PREDICATES = named_in(QUERIES["entities"][1], MAP_QUERY)
+ARTICLE_PREDICATES = named_in(MAP_KEYS_QUERY, *(QUERIES[name][1] for name in ARTICLE_TABLES))
+# Article graphs held in one in-memory store at a time (each query's GROUP BY holds all its
+# solutions before grouping them): 2,000 generated articles, tables and map: 256 graphs 410 MB,
+# 64 graphs 277 MB, 32 graphs 251 MB, of which ~90 MB pyarrow and ~60 MB a run of the sort.
+GRAPHS_PER_QUERY = 32
+# Above this size of N-Quads the entity store is on disk: in memory a store takes about 3.3 times
+# the N-Quads' size of what it holds.
+ON_DISK_BYTES = 128 * 1024 * 1024
 
 
 def _solutions(store: ox.Store, name: str) -> Iterator[list[str]]:
-    _, query = QUERIES[name]
-    if name == "entities":  # one row per entity, from the merged default graph: as many as entities
-        slices: list[list[ox.NamedNode | ox.BlankNode] | None] = [None]
-    else:
-        graphs = list(store.named_graphs())
-        slices = [graphs[i:i + GRAPHS_PER_QUERY] for i in range(0, len(graphs), GRAPHS_PER_QUERY)]
-    for part in slices:
-        solutions = select(store, query, prefixes=PREFIXES, named_graphs=part)
-        variables = solutions.variables
-        yield from ([_cell(solution[v]) for v in variables] for solution in solutions)
+    solutions = select(store, QUERIES[name][1], prefixes=PREFIXES)
+    variables = solutions.variables
+    return (_shaped(name, [_cell(solution[v]) for v in variables]) for solution in solutions)
 
 
 def _shaped(name: str, row: list[str]) -> list[str]:
@@ -169,70 +169,57 @@ def _sort_key(row: list[str]) -> tuple:
     return tuple((0, int(c), "") if c.isdigit() else (1, 0, c) for c in row)
 
 
-# Above this size of N-Quads the tables' store is on disk, loaded in batches of quads: at 2.9 million
-# quads 0.42 GB and 46 s for the store and the tables, against 1.9 GB and 28 s in memory (and 1.8 GB
-# on disk through Oxigraph's bulk loader, which holds that much whatever the size). In memory the
-# store takes about 3.3 times the N-Quads' size (300 generated articles, 100 MB: 427 MB and 4 s, on
-# disk 237 MB and 10 s), so at 128 MB the in-memory store stays under about 0.5 GB: at 512 MB it
-# reached 1.4 GB at 1,000 articles, the peak of a whole build, which one of 2,000 did not have.
-ON_DISK_BYTES = 128 * 1024 * 1024
+def _spill_article_rows(nquads: Path, entities: ox.Store, scratch: Path) -> tuple[dict[str, Path], dict[str, set[str]]]:
+    """One pass over the article graphs: each article table's rows, unsorted, pickled a batch at a
+    time into `scratch`; and the keys of the articles that report each event (for the map)."""
+    spilled = {name: scratch / f"{name}.rows" for name in ARTICLE_TABLES}
+    keys: dict[str, set[str]] = {}
+    with ExitStack() as files:
+        handles = {name: files.enter_context(path.open("wb")) for name, path in spilled.items()}
+        for store in graph_batches(nquads, ARTICLE_PREDICATES, LABEL_LINKS, entities, GRAPHS_PER_QUERY):
+            for name, handle in handles.items():
+                pickle.dump(list(_solutions(store, name)), handle, protocol=pickle.HIGHEST_PROTOCOL)
+            for row in select(store, MAP_KEYS_QUERY, PREFIXES):
+                keys.setdefault(row["event"].value, set()).add(row["key"].value)
+    return spilled, keys
 
 
-def merged_store(nquads: Path, merged: Path | None = None, folder: Path | None = None,
-                 predicates: frozenset[str] | None = None) -> ox.Store:
-    """A store of the N-Quads dump whose default graph is the merge of all its graphs, each triple
-    once (as `kg query` has it): a union would repeat an entity's label and classes once per article
-    and multiply the joins. `merged`, the build's Turtle dump (those merged triples), is loaded into
-    the default graph when given: 14 % less memory than inserting them by SPARQL. In memory, or in
-    `folder` (an empty folder, removed by the caller) when given. With `predicates`, only the quads
-    whose predicate is one of them (the tables and the map leave a third of a dump unread: sentence
-    positions, extractor names, quote prefixes and suffixes)."""
-    store = ox.Store() if folder is None else ox.Store(str(folder))
-    wanted = None if predicates is None else {ox.NamedNode(p) for p in predicates}
-    # Oxigraph's bulk loader holds ~1.8 GB on disk whatever the size: batches keep it near 0.2 GB
-    for batch in _batches(_quads(nquads, wanted)):
-        store.bulk_extend(batch)
-    if merged is not None:
-        for batch in _batches(_quads(merged, wanted, ox.RdfFormat.TURTLE)):
-            store.bulk_extend(batch)
-    else:
-        store.update("INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
-    return store
+def _spilled_rows(path: Path) -> Iterator[list[str]]:
+    with path.open("rb") as handle:
+        yield from pickled_batches(handle)
 
 
-def _quads(path: Path, predicates: set[ox.NamedNode] | None,
-           rdf_format: ox.RdfFormat = ox.RdfFormat.N_QUADS) -> Iterator[ox.Quad]:
-    """The quads of a dump (a Turtle file's triples are in the default graph), those with one of
-    `predicates` when given."""
-    quads = ox.parse(path=str(path), format=rdf_format)
-    return iter(quads) if predicates is None else (quad for quad in quads if quad.predicate in predicates)
-
-
-_BATCH_QUADS = 100_000
-
-
-def _batches(quads: Iterable[ox.Quad]) -> Iterator[list[ox.Quad]]:
-    it = iter(quads)
-    while batch := list(itertools.islice(it, _BATCH_QUADS)):
-        yield batch
-
-
-def write_tables(nquads: Path | ox.Store, folder: Path) -> dict[str, int]:
-    """Every table of the dataset in `nquads` (a dump, or a `merged_store`) into `folder` (CSV, and
-    Parquet with pyarrow); returns the row count of each. Rows are streamed to the files."""
-    store = merged_store(nquads) if isinstance(nquads, Path) else nquads
+def write_tables(nquads: Path, folder: Path) -> dict[str, int]:
+    """Every table of the dataset in the N-Quads dump `nquads` into `folder` (CSV, and Parquet with
+    pyarrow); returns the row count of each. Rows are streamed to the files."""
     folder.mkdir(parents=True, exist_ok=True)
-    return {name: _write_table(store, name, folder) for name in QUERIES}
+    with tempfile.TemporaryDirectory(prefix=".tables-", dir=folder) as scratch:
+        return _write(nquads, nquads, folder, Path(scratch))["tables"]
 
 
-def _write_table(store: ox.Store, name: str, folder: Path) -> int:
+def _write(nquads: Path, merged: Path, folder: Path, scratch: Path, geojson: Path | None = None) -> dict:
+    on_disk = nquads.stat().st_size > ON_DISK_BYTES
+    entities = entity_store(merged, ENTITY_PREDICATES, scratch / "store" if on_disk else None)
+    folder.mkdir(parents=True, exist_ok=True)
+    spilled, keys = _spill_article_rows(nquads, entities, scratch)
+    counts = {"entities": _write_table(_solutions(entities, "entities"), "entities", folder)}
+    for name, path in spilled.items():
+        counts[name] = _write_table(_spilled_rows(path), name, folder)
+        path.unlink()
+    written: dict[str, dict[str, int]] = {"tables": counts}
+    if geojson is not None:
+        written["map"] = {geojson.name: write_geojson(entities, geojson, keys)}
+    return written
+
+
+def _write_table(rows: Iterable[list[str]], name: str, folder: Path) -> int:
     header = QUERIES[name][0]
     count = 0
     with atomic_path(folder / f"{name}.csv") as csv_path, ParquetRows(folder / f"{name}.parquet", header) as parquet:
         with csv_path.open("w", encoding="utf-8", newline="") as handle:
             writer = csv.writer(handle, lineterminator="\r\n")  # RFC 4180
             writer.writerow(header)
-            for row in table_rows(store, name, folder):
+            for row in external_sorted(rows, _sort_key, folder):
                 writer.writerow(row)
                 parquet.add(row)
                 count += 1
@@ -240,18 +227,12 @@ def _write_table(store: ox.Store, name: str, folder: Path) -> int:
 
 
 def predicates_read() -> frozenset[str]:
-    """What the tables' and the map's queries can match: the store need hold nothing else."""
-    return named_in(MAP_QUERY, MAP_KEYS_QUERY, *(query for _, query in QUERIES.values()))
+    """What the tables' and the map's queries can match: the stores need hold nothing else."""
+    return ENTITY_PREDICATES | ARTICLE_PREDICATES
 
 
 def write_tables_and_map(out: Path) -> dict[str, dict[str, int]]:
-    """tables/ and events.geojson in `out` from its graph.nq and graph.ttl, through a store that is
-    on disk (in `out`, removed after) when the dataset is big: in memory it would grow with the corpus."""
-    nquads = out / "graph.nq"
-    with tempfile.TemporaryDirectory(prefix=".tables-store-", dir=out) as folder:
-        on_disk = nquads.stat().st_size > ON_DISK_BYTES
-        store = merged_store(nquads, out / "graph.ttl", Path(folder) if on_disk else None, predicates_read())
-        written = {"tables": write_tables(store, out / TABLES),
-                   "map": {"events.geojson": write_geojson(store, out / "events.geojson")}}
-        del store  # closes an on-disk store before its folder goes
-    return written
+    """tables/ and events.geojson in `out` from its graph.nq and graph.ttl; the entity store is on
+    disk (in `out`, removed after) when the dataset is big."""
+    with tempfile.TemporaryDirectory(prefix=".tables-store-", dir=out) as scratch:
+        return _write(out / "graph.nq", out / "graph.ttl", out / TABLES, Path(scratch), out / "events.geojson")

@@ -41,7 +41,7 @@ def external_sorted(items: Iterable[T], key: Callable[[T], Any], folder: Path | 
         del run
         handles = [path.open("rb") for path in runs]
         try:
-            yield from heapq.merge(*(_read_run(handle) for handle in handles), key=key)
+            yield from heapq.merge(*(pickled_batches(handle) for handle in handles), key=key)
         finally:
             for handle in handles:
                 handle.close()
@@ -54,7 +54,8 @@ def _spilled(run: list[T], path: Path) -> Path:
     return path
 
 
-def _read_run(handle: IO[bytes]) -> Iterator[Any]:
+def pickled_batches(handle: IO[bytes]) -> Iterator[Any]:
+    """The items of each list pickled in turn into `handle`, in order."""
     while True:
         try:
             batch = pickle.load(handle)
