@@ -82,10 +82,20 @@ def test_a_spooled_build_writes_the_same_outputs(tmp_path, monkeypatch):
             spooled.append(self.count)
             return super().finish()
 
+    spilled = []
+
+    class RecordedArticles(build_module.SpilledArticles):
+        def __iter__(self):
+            spilled.append(len(self))
+            return super().__iter__()
+
     monkeypatch.setattr(build_module, "SPOOL_ABOVE_ARTICLES", 0)
     monkeypatch.setattr(build_module, "QuadSpool", Recorded)
+    monkeypatch.setattr("kg.run.held_articles.SpilledArticles", RecordedArticles)
     build_module.build([samples], tmp_path / "spool", Settings(n_process=1))
     assert spooled and spooled[0] > 1000  # the graphs went through the spool
+    built = json.loads((tmp_path / "memory" / "report.json").read_text(encoding="utf-8"))["totals"]["articles"]
+    assert len(spilled) >= 4 and set(spilled) == {built}  # the articles through a file, read back on each pass
     for name in OUTPUT_FILES:
         assert (tmp_path / "spool" / name).read_bytes() == (tmp_path / "memory" / name).read_bytes(), name
 

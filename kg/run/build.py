@@ -4,8 +4,8 @@ Outputs are written only once everything is built, into a hidden folder in OUT, 
 into place together, so a failed or stopped build leaves the previous outputs as they were.
 
 Memory: what is kept of each article between its extraction and its graph is its results, pickled
-and compressed (`PackedExtraction`, ~2 KB): read twice by resolution, then unpacked and resolved
-one at a time as each graph is written, and let go after the graph stage.
+and compressed (`PackedExtraction`, ~2 KB), and the article, on disk for a big build
+(kg.run.held_articles); read in passes, one article at a time, and let go after the graph stage.
 """
 
 from __future__ import annotations
@@ -45,6 +45,7 @@ from kg.resolve.model import ResolvedArticle
 from kg.resolve.resolver import Resolution, resolve
 from kg.resolve.sightings import Sightings
 from kg.run import progress as stages
+from kg.run.held_articles import SpilledArticles, held_articles
 from kg.run.incremental import GraphSelection
 from kg.run.memory import release_memory
 from kg.run.outputs import write_outputs
@@ -222,12 +223,11 @@ def _build(inputs: Iterable[str | Path], out_dir: Path | None, settings: Setting
         else:
             kept = item if isinstance(item, PackedExtraction) else PackedExtraction.pack(*item)
             packed[kept.article_key] = kept
-    articles = [a for a in candidates if a.key in packed]  # let go by _finish once its graph stage is done
-    del candidates
-    if not articles:
+    if not packed:
         raise NothingToBuild(tuple(skipped))
     digests = store_dir / DIGESTS if store_dir is not None else None
-    return _finish(articles, packed, skipped, gazetteer, settings, out_dir, store, progress, digests, beside)
+    with held_articles(candidates, packed, len(packed) > SPOOL_ABOVE_ARTICLES) as articles:  # empties candidates
+        return _finish(articles, packed, skipped, gazetteer, settings, out_dir, store, progress, digests, beside)
 
 
 def resolved_articles(articles: Sequence[Article], packed: dict[str, PackedExtraction], resolution: Resolution,
@@ -259,7 +259,7 @@ def _identities(articles: Sequence[Article], packed: dict[str, PackedExtraction]
 
 
 @collector_paused  # all of it: a collection between two steps would walk every object the steps made
-def _finish(articles: list[Article], packed: dict[str, PackedExtraction], skipped: list[Skipped],
+def _finish(articles: list[Article] | SpilledArticles, packed: dict[str, PackedExtraction], skipped: list[Skipped],
             gazetteer: Gazetteer, settings: Settings, out_dir: Path | None, store,
             progress: Progress | None = None, digests: Path | None = None, beside: bool | None = None) -> BuildResult:
     """Resolution, the dataset, and every output, from the extracted articles (`digests`: the
