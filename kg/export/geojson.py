@@ -37,7 +37,7 @@ SELECT ?event ?place (MIN(?lat) AS ?latitude) (MIN(?lon) AS ?longitude) (MIN(?pl
   OPTIONAL {{ ?event sem:hasTimeStamp ?date }}
 }} GROUP BY ?event ?place"""
 # The articles of each event, apart and from each article's own graph (kg.export.tables asks it of a
-# few hundred graphs at a time): joined in the query above, each event's mentions multiplied its
+# few dozen graphs at a time): joined in the query above, each event's mentions multiplied its
 # labels and dates (as many as its sources) before the grouping, which held 2 GB at 20,000 articles.
 KEYS_QUERY = """
 SELECT DISTINCT ?event ?key WHERE { GRAPH ?g {

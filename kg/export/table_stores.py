@@ -4,7 +4,7 @@ What is said of entities and events across articles (their classes, labels, coun
 points) is read from `entity_store`: the merged triples with the predicates asked for, without the
 classes of the nodes there is one of per mention (annotations, their targets and selectors,
 mentions, sentences, statements, articles, graphs). What one article says (its mentions, events,
-statements, aid packages) is read from `graph_batches`: small in-memory stores of a few hundred
+statements, aid packages) is read from `graph_batches`: small in-memory stores of a few dozen
 article graphs at a time, each with the labels, from the merge, of what its graphs link to.
 
 Before, one store held a whole dump and its merge; on disk for a big one, and it grew with each

@@ -134,7 +134,7 @@ def _local_names(iris: str) -> str:
 
 ARTICLE_TABLES = TABLE_NAMES[1:]  # rows that each come from one article's graph
 # What the article tables read outside an article's graph: the labels, in the merge, of what it links
-# to with these (the speaker of a statement; `_labelled`'s predicates). tests/test_tables.py checks it.
+# to with these (the speaker of a statement; `_labelled`'s predicates). tests/test_table_stores.py checks it.
 LABEL_LINKS = frozenset(PREFIXES[prefix] + local for prefix, local in (
     ("schema", "creator"), ("sem", "hasPlace"), ("kgo", "agent"), ("kgo", "target"), ("schema", "about"),
     ("schema", "funder"), ("kgo", "recipient"), ("kgo", "announcer")))
@@ -198,6 +198,8 @@ def write_tables(nquads: Path, folder: Path) -> dict[str, int]:
 
 
 def _write(nquads: Path, merged: Path, folder: Path, scratch: Path, geojson: Path | None = None) -> dict:
+    """The tables into `folder` (and the map into `geojson`) from a dump and its merge (`merged`:
+    its Turtle, or the dump itself); `scratch` holds the entity store and the spilled rows."""
     on_disk = nquads.stat().st_size > ON_DISK_BYTES
     entities = entity_store(merged, ENTITY_PREDICATES, scratch / "store" if on_disk else None)
     folder.mkdir(parents=True, exist_ok=True)
