@@ -3,7 +3,8 @@
     .venv/bin/python benchmarks/memory_curve.py --sizes 2000 20000 --work out/bench/curve [--processes 1]
 
 For each size a corpus is generated (benchmarks/generate_corpus.py, kept in WORK for later runs) and
-`python -m kg build CORPUS -o OUT` runs in a new process with its default settings. While it runs,
+`python -m kg build CORPUS -o OUT` runs in a new process with its default settings (OUT is removed
+once measured: 20,000 articles' outputs take ~15 GB). While it runs,
 the resident memory of its whole process tree (spaCy's workers and the background tables step
 included: kg.run.memory.tree_rss) is sampled ten times a second, and each sample is counted
 against the stage the build's progress lines say it is in. RSS summed over the tree counts a page
@@ -20,6 +21,7 @@ import argparse
 import itertools
 import json
 import os
+import shutil
 import subprocess
 import sys
 import threading
@@ -88,6 +90,7 @@ def main() -> None:
             write_corpus(corpus, n)
         load = os.getloadavg()[0]
         run = measure(corpus, args.work / f"out-{n}", args.processes)
+        shutil.rmtree(args.work / f"out-{n}", ignore_errors=True)  # 20,000 articles' outputs: ~15 GB
         run["load_start"] = load
         runs[n] = run
         stages = "  ".join(f"{name} {mb:,.0f}" for name, mb in run["stage_peaks_mb"].items())

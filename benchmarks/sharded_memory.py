@@ -23,6 +23,7 @@ import filecmp
 import itertools
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -120,6 +121,8 @@ def main() -> None:
             first, *others = outs.values()
             row["identical"] = all(same_outputs(first, o) for o in others) if others else None  # one run: nothing to compare
             rows.append(row)
+            shutil.rmtree(out, ignore_errors=True)  # a 20,000-article corpus's outputs and shards: ~27 GB
+    shutil.rmtree(work, ignore_errors=True)
     lines = [f"Client peak RSS / its process tree's peak PSS (MB), wall time (s): {args.workers} Dask workers x 1 "
              f"thread, partitions of {args.partition_size}",
              f"{'articles':>8} | {'local 1 process':>24} | {'dask, extraction':>24} | {'dask --shards':>24} | same bytes"]
