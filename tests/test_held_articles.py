@@ -24,7 +24,9 @@ def test_spilled_articles_read_back_whole_and_in_order_on_every_pass(tmp_path):
     with pytest.raises(IndexError):
         spilled[40]
     spilled.clear()
-    assert len(spilled) == 0 and list(spilled) == []
+    assert len(spilled) == 0 and list(spilled) == [] and not (tmp_path / "articles.pickle").exists()
+    with pytest.raises(IndexError):
+        spilled[0]
 
 
 @pytest.mark.parametrize("on_disk", [False, True])

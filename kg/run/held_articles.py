@@ -38,6 +38,8 @@ class SpilledArticles(Sequence[Article]):
 
     def __iter__(self) -> Iterator[Article]:
         count = len(self._offsets)
+        if not count:  # cleared: the file is gone
+            return
         with self._path.open("rb", buffering=_BUFFER) as handle:
             for _ in range(count):
                 yield pickle.load(handle)
@@ -51,13 +53,15 @@ class SpilledArticles(Sequence[Article]):
     def __getitem__(self, index: int | slice) -> Article | list[Article]:
         if isinstance(index, slice):
             return [self[i] for i in range(*index.indices(len(self)))]
+        offset = self._offsets[index]
         with self._path.open("rb") as handle:
-            handle.seek(self._offsets[index])
+            handle.seek(offset)
             return pickle.load(handle)
 
     def clear(self) -> None:
-        """Forget every article (the file goes with its folder)."""
+        """Forget every article and remove the file (a big build's outputs come after)."""
         self._offsets = array("q")
+        self._path.unlink(missing_ok=True)
 
 
 @contextmanager
