@@ -80,6 +80,5 @@ def graph_batches(nquads: Path, predicates: Collection[str], links: Collection[s
 
 
 def _with_labels(store: ox.Store, nodes: set[ox.NamedNode], labels: ox.Store) -> ox.Store:
-    store.bulk_extend([label for node in sorted(nodes, key=str)
-                       for label in labels.quads_for_pattern(node, _LABEL, None, ox.DefaultGraph())])
+    store.bulk_extend([label for node in nodes for label in labels.quads_for_pattern(node, _LABEL, None, ox.DefaultGraph())])
     return store

@@ -266,7 +266,7 @@ def _finish(articles: list[Article] | SpilledArticles, packed: dict[str, PackedE
     store's record of its graphs, kg.dataset.sync). Empties `articles` and `packed` once the graphs are made."""
     stage(progress, stages.RESOLVING)
     labels = {e.key: e.label for e in gazetteer.entries()}
-    resolution = resolve(lambda: (packed[a.key].mentions() for a in articles), labels)
+    resolution = resolve(lambda: (packed[k].mentions() for k in sorted(packed)), labels)  # articles' order, unread
     mentioned: dict[str, tuple[str, ...]] = {}
     dropped: Counter[str] = Counter()
     resolved = counted(resolved_articles(articles, packed, resolution, mentioned, dropped),
