@@ -160,6 +160,26 @@ def test_dead_engines_are_replaced_within_a_second(server):
     assert [server.query(CHEAP)[0] for _ in range(5)] == [200] * 5
 
 
+def _dead(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] in ("Z", "X")
+    except OSError:
+        return True
+
+
+def test_engines_that_died_while_idle_cost_no_query_a_failure(server):
+    pids = server.engines()
+    for pid in pids:
+        subprocess.run(["kill", "-9", str(pid)], check=False)
+    deadline = time.monotonic() + 5
+    while not all(map(_dead, pids)) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert pids and all(map(_dead, pids))
+    # every idle engine is dead before the queries come: each is found so, replaced, and not used
+    assert [server.query(CHEAP)[0] for _ in range(6)] == [200] * 6
+    assert any("an idle engine had died" in line for line in server.log), server.log
+
+
 def _post_refused_early(port: int, query: str, timeout: float) -> tuple[int, bytes]:
     """POST a query and read the answer even if the server answered and closed before the request
     was all sent (a refusal may come first: http.client would stop at the broken pipe, a browser

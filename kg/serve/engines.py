@@ -151,13 +151,25 @@ class EnginePool:
         signature = query_shape(query)
         if self._known_slow(signature):  # its shape ran past its budget before: straight to the slow lane
             return self._slow_lane(query, signature, accept, caps)
-        engine = self.idle.take(self._known_cheap(signature), self.queue_wait)
+        engine = self._live_idle_engine(self._known_cheap(signature))
         if engine is None:
             return Answer(503, TEXT, b"busy: every query engine is taken, try again\n")
         if self._known_slow(signature):  # one of its shape moved to the slow lane while this one waited
             self.idle.put(engine)
             return self._slow_lane(query, signature, accept, caps)
         return _FastRun(self, engine, signature).run(query, accept, caps)
+
+    def _live_idle_engine(self, proven: bool) -> Engine | None:
+        """An idle engine that is still running, or None after `queue_wait`: one that died while idle
+        (killed, out of memory) is replaced and the next one taken, so no query fails for it."""
+        deadline = time.monotonic() + self.queue_wait
+        while (engine := self.idle.take(proven, max(0.0, deadline - time.monotonic()))) is not None:
+            if engine.process.poll() is None:
+                return engine
+            sys.stderr.write(f"kg serve: an idle engine had died ({engine.last_error()}); replaced\n")
+            self._kill(engine)
+            self._replace_fast(engine.home)
+        return None
 
     def _fail(self, engine: Engine, reason: str) -> Answer:
         """A dead or wedged engine: killed, replaced off the request path, and said so."""
