@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import collections
 import re
+import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -151,7 +152,7 @@ class FactResolver:
         # aid-package keys in time (kg.resolve.grant_identity); without them, funder, amount and currency
         self._grant_identities = grant_identities
         # speaker -> [(statement key, the content words of its first text)]
-        self._remarks: dict[str, list[tuple[str, set[str]]]] = {}
+        self._remarks: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
         # statement keys and scores decided beforehand (`remarks`: a build in parts, kg.run.sharded)
         self._remark_keys = remark_keys
         self._previous: str | None = None
@@ -273,15 +274,16 @@ def _speaker_key(article_key: str, statement: Statement, lookup) -> str | None:
     return None
 
 
-def _remark_key(known: list[tuple[str, set[str]]], speaker: str, text: str) -> tuple[str, float]:
+def _remark_key(known: list[tuple[str, tuple[str, ...]]], speaker: str, text: str) -> tuple[str, float]:
     """The key of the remark `text` is a rendering of (the most similar earlier one of its speaker,
     at least SAME_REMARK: `similarity`), or a new key. The earlier remarks' words are kept, not made
     again at each comparison (a speaker's remarks are compared with every earlier one)."""
     words = _words(text)
     best_key, best = None, 0.0
     for key, first in known:
-        union = len(first | words)
-        score = len(first & words) / union if union else 0.0
+        shared = len(words.intersection(first))
+        union = len(first) + len(words) - shared  # `first` holds each word once
+        score = shared / union if union else 0.0
         if score > best:
             best_key, best = key, score
     if best_key is not None and best >= SAME_REMARK:
@@ -291,5 +293,6 @@ def _remark_key(known: list[tuple[str, set[str]]], speaker: str, text: str) -> t
     suffix, base = 2, key
     while any(k == key for k, _ in known):
         key, suffix = f"{base}-{suffix}", suffix + 1
-    known.append((key, words))
+    # kept for the whole build, one entry a remark: a tuple of shared strings is a seventh of a set of copies
+    known.append((key, tuple(map(sys.intern, words))))
     return key, 1.0
