@@ -43,7 +43,8 @@ def _both(sample_out, folder, run_keys=250_000):
 @pytest.mark.parametrize("run_keys", [50, 250_000])  # many sorted runs of merged keys, or one
 def test_spooled_quads_are_the_sorted_quads(sample_out, tmp_path, run_keys):
     expected, spooled, spool, graphs = _both(sample_out, tmp_path, run_keys)
-    assert len(spool._runs) > 1 if run_keys == 50 else len(spool._runs) == 1
+    merged, default = spool._merged.paths, spool._default.paths  # the default graph's runs are merged runs too
+    assert len(merged) > 1 and len(default) > 1 if run_keys == 50 else len(merged) == len(default) == 1
     assert len(spooled) == len(expected) == sum(len(set(t)) for t in graphs.values())
     assert spooled.digests == expected.digests
     assert [(g, rows) for g, rows in spooled.graphs] == expected.graphs
@@ -154,6 +155,7 @@ def test_shards_read_together_are_the_sorted_quads(sample_out, tmp_path, monkeyp
     """Spools saved as shards (kg.run.sharded: one per partition, with the default-graph triples of
     its own graphs) read as one, with the rest of the default graph given: the same quads, merged
     triples, digests and dumps as in memory; many runs of merged keys are merged in groups first."""
+    from kg.graph import runs as runs_module
     from kg.graph import spool as spool_module
 
     graphs = _by_graph(sample_out / "graph.nq")
@@ -185,7 +187,7 @@ def test_shards_read_together_are_the_sorted_quads(sample_out, tmp_path, monkeyp
     assert not [name for name in before if name.startswith(".")]  # no temporary left
     save(0, tmp_path / "again")  # a task run again writes the same files over its own
     assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
-    monkeypatch.setattr(spool_module, "MAX_OPEN_RUNS", 3)
+    monkeypatch.setattr(runs_module, "MAX_OPEN_RUNS", 3)
     (tmp_path / "read").mkdir()
     read = spool_module.read_shards(folder, [f"shard-{n}" for n in range(3)], default, tmp_path / "read")
     runs = sum(len(json.loads((folder / f"shard-{n}.json").read_text())["runs"]) for n in range(3))

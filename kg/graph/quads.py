@@ -13,10 +13,15 @@ import hashlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
+from typing import Protocol
 
 import pyoxigraph as ox
 
 _TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
+
+
+class Appender(Protocol):
+    def append(self, triple: tuple, /) -> None: ...
 
 
 class GraphWriter:
@@ -24,7 +29,7 @@ class GraphWriter:
 
     __slots__ = ("add",)
 
-    def __init__(self, triples: list):
+    def __init__(self, triples: list | Appender):
         self.add = triples.append
 
 
@@ -153,6 +158,13 @@ class Spellings:
                 obj = objects[id(o)] = str(o)
             keyed[subject + predicate + obj] = triple
         return keyed
+
+
+def triple_key(triple: tuple) -> str:
+    """A triple's sort key, as `Spellings.keyed` makes it (without its cache: for terms that do not live on)."""
+    s, p, o = triple
+    text = str(p)
+    return f"{s}\0{'1' if text != _TYPE else '0'}{text}\0{o}"
 
 
 def _same(rows: list[Triple]) -> list[Triple]:

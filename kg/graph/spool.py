@@ -18,18 +18,17 @@ reader, so that a store sync parses only the graphs whose digest changed.
 
 from __future__ import annotations
 
-import heapq
 import json
 import os
 from collections.abc import Callable, Iterable, Iterator
 from functools import partial
-from itertools import groupby
 from pathlib import Path
 from typing import BinaryIO
 
 import pyoxigraph as ox
 
-from kg.graph.quads import GraphRun, GraphWriter, SortedQuads, Spellings, Triple, graph_digest, key_line
+from kg.graph.quads import GraphRun, GraphWriter, SortedQuads, Spellings, Triple, graph_digest, key_line, triple_key
+from kg.graph.runs import SortedRuns, fewer_runs, merged_keys
 
 RUN_KEYS = 250_000  # distinct merged keys held before they are written as a sorted run (~60 MB)
 _BATCH = 20_000  # merged triples parsed back at a time
@@ -42,17 +41,18 @@ class QuadSpool:
         self._folder, self._run_keys = folder, run_keys
         self._file = open(folder / "graphs.nq", "wb")  # noqa: SIM115 (closed by finish)
         self._index: dict[str, tuple[int, int]] = {}  # graph spelling -> (offset, length) in the file
-        self._default: list = []
-        self._run: set[str] = set()
-        self._runs: list[Path] = []
+        # the default graph (two triples an article, then the totals: it grows with the entities,
+        # events and statements) and the merged triples, each as sorted runs of keys on disk
+        self._default = SortedRuns(folder, "default", run_keys)
+        self._merged = SortedRuns(folder, "merged", run_keys)
         self.count = 0
         self.digests: dict[str, str] = {}
 
     def graph(self, name: ox.NamedNode | None = None) -> GraphWriter:
-        """The default graph (kept in memory); named graphs come whole through `add_graph`."""
+        """The default graph (each triple's key kept, in runs); named graphs come whole through `add_graph`."""
         if name is not None:
             raise ValueError("a spool takes a named graph whole: add_graph(name, triples)")
-        return GraphWriter(self._default)
+        return GraphWriter(_KeyAdder(self._default))
 
     def add_graph(self, name: ox.NamedNode, triples: list) -> None:
         """A complete named graph: sorted, written, and let go."""
@@ -66,33 +66,21 @@ class QuadSpool:
         self._index[spelling] = (self._file.tell(), len(data))
         self._file.write(data)
         self.count += len(keys)
-        self._add_merged(keys)
-
-    def _add_merged(self, keys: list[str]) -> None:
-        self._run.update(keys)
-        if len(self._run) >= self._run_keys:
-            self._flush_run()
-
-    def _flush_run(self) -> None:
-        path = self._folder / f"merged-{len(self._runs):05d}.keys"
-        with open(path, "w", encoding="utf-8", newline="\n") as out:
-            out.writelines(k + "\n" for k in sorted(self._run))
-        self._runs.append(path)
-        self._run = set()
+        self._merged.update(keys)
 
     def finish(self) -> SpooledQuads:
         self._file.close()
-        keys = sorted(Spellings().keyed(self._default))
-        self._default = []  # from here on in its file, read back when asked for: it grows with the entities and events
-        default = self._folder / "default.nt"
+        default_runs = self._default.finish()
+        default = self._folder / "default.nt"  # read back when asked for
+        count = 0
         with open(default, "w", encoding="utf-8", newline="\n") as out:
-            out.writelines(key_line(k, " .") for k in keys)
-        self._add_merged(keys)
-        if self._run or not self._runs:
-            self._flush_run()
-        order = sorted(self._index)
+            for key in merged_keys(default_runs):
+                out.write(key_line(key, " ."))
+                count += 1
+        order = sorted(self._index)  # the default graph's runs are runs of merged triples too
         return SpooledQuads([self._folder / "graphs.nq"], [(s, *self._index[s], 0) for s in order],
-                            default, tuple(self._runs), self.count + len(keys), self.digests)
+                            default, fewer_runs([*self._merged.finish(), *default_runs], self._folder),
+                            self.count + count, self.digests)
 
     def save(self, folder: Path, name: str) -> None:
         """Write what was added as the shard `name` into `folder` (kg.run.sharded): its graphs'
@@ -100,19 +88,28 @@ class QuadSpool:
         (the graphs' places and digests, the default graph's keys, the runs). Each file is written
         under a temporary name and renamed: writing the same shard again (a task run twice) is safe."""
         self._file.close()
-        default = sorted(Spellings().keyed(self._default))
-        self._add_merged(default)
-        if self._run or not self._runs:
-            self._flush_run()
-        runs = [f"{name}.merged-{n:05d}.keys" for n in range(len(self._runs))]
+        default_runs = self._default.finish()
+        default = list(merged_keys(default_runs))  # a shard's: two triples an article
+        paths = [*self._merged.finish(), *default_runs]
+        runs = [f"{name}.merged-{n:05d}.keys" for n in range(len(paths))]
         os.replace(self._folder / "graphs.nq", folder / f"{name}.nq")
-        for run, target in zip(self._runs, runs):
+        for run, target in zip(paths, runs):
             os.replace(run, folder / target)
         index = {"graphs": [(s, *self._index[s]) for s in sorted(self._index)], "digests": self.digests,
                  "default": default, "runs": runs, "count": self.count}
         temporary = folder / f".{name}.json.{os.getpid()}"
         temporary.write_text(json.dumps(index), encoding="utf-8")
         os.replace(temporary, folder / f"{name}.json")
+
+
+class _KeyAdder:
+    """What `GraphWriter` appends to: each triple goes into `runs` as its key (its terms are not kept)."""
+
+    def __init__(self, runs: SortedRuns):
+        self._runs = runs
+
+    def append(self, triple: tuple) -> None:
+        self._runs.add(triple_key(triple))
 
 
 class SpooledQuads:
@@ -189,14 +186,9 @@ class SpooledQuads:
 
     def iter_triples(self) -> Iterator[ox.Triple]:
         """The merged triples as the parser makes them (see `merged`)."""
-        files = [open(run, encoding="utf-8") for run in self._runs]  # noqa: SIM115 (closed below)
-        try:
-            lines = (key for key, _ in groupby(heapq.merge(*files)))
-            while batch := [key_line(k.rstrip("\n"), " .") for _, k in zip(range(_BATCH), lines)]:
-                yield from (q.triple for q in ox.parse("".join(batch).encode(), ox.RdfFormat.N_TRIPLES))
-        finally:
-            for f in files:
-                f.close()
+        keys = merged_keys(self._runs)
+        while batch := [key_line(k, " .") for _, k in zip(range(_BATCH), keys)]:
+            yield from (q.triple for q in ox.parse("".join(batch).encode(), ox.RdfFormat.N_TRIPLES))
 
     def nquads_chunks(self) -> Iterator[bytes]:
         """The N-Quads text of the dataset, in order (the default graph's spelled here, the named
@@ -226,8 +218,6 @@ def _rows(quads: Iterable[ox.Quad]) -> list[Triple]:
 BUILT = (SortedQuads, SpooledQuads)  # what the graph stage hands on, in memory or on disk
 
 
-MAX_OPEN_RUNS = 200  # sorted runs merged at once; more are first merged in groups into bigger runs
-
 
 def read_shards(folder: Path, names: Iterable[str], default: Iterable[Triple], work: Path) -> SpooledQuads:
     """The shards `names` saved in `folder` (`QuadSpool.save`) read as one `SpooledQuads`, whose
@@ -254,24 +244,5 @@ def read_shards(folder: Path, names: Iterable[str], default: Iterable[Triple], w
     keys = sorted(keyed)
     own = work / "default.keys"
     own.write_text("".join(k + "\n" for k in keys), encoding="utf-8", newline="\n")
-    return SpooledQuads(paths, index, [keyed[k] for k in keys], _fewer_runs([*runs, own], work), count + len(keys),
+    return SpooledQuads(paths, index, [keyed[k] for k in keys], fewer_runs([*runs, own], work), count + len(keys),
                         digests)
-
-
-def _fewer_runs(runs: list[Path], work: Path) -> tuple[Path, ...]:
-    """`runs`, merged in groups into files in `work` until at most MAX_OPEN_RUNS are left."""
-    level = 0
-    while len(runs) > MAX_OPEN_RUNS:
-        merged = []
-        for n in range(0, len(runs), MAX_OPEN_RUNS):
-            path = work / f"runs-{level}-{n:07d}.keys"
-            files = [open(run, encoding="utf-8") for run in runs[n:n + MAX_OPEN_RUNS]]  # noqa: SIM115
-            try:
-                with open(path, "w", encoding="utf-8", newline="\n") as out:
-                    out.writelines(key for key, _ in groupby(heapq.merge(*files)))
-            finally:
-                for f in files:
-                    f.close()
-            merged.append(path)
-        runs, level = merged, level + 1
-    return tuple(runs)

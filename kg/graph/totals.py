@@ -9,7 +9,7 @@ they are the same whether the dataset was built at once, one article at a time, 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 import pyoxigraph as ox
 
@@ -39,11 +39,11 @@ class AnnotationTotals:
             self.mentions[body] += len(found)
             self.articles[body] += 1
 
-    def triples(self) -> list[tuple]:
-        """(subject, predicate, object) triples for the default graph."""
-        return [(body, predicate, ox.Literal(str(counts[body]), datatype=_COUNT))
+    def triples(self) -> Iterator[tuple]:
+        """(subject, predicate, object) triples for the default graph, made as they are read."""
+        return ((body, predicate, ox.Literal(str(counts[body]), datatype=_COUNT))
                 for body in self.mentions for predicate, counts in ((MENTION_COUNT, self.mentions),
-                                                                   (ARTICLE_COUNT, self.articles))]
+                                                                   (ARTICLE_COUNT, self.articles)))
 
 
 def count_annotations(named_graphs: Iterable[tuple[object, Iterable[tuple]]]) -> list[tuple]:
@@ -52,7 +52,7 @@ def count_annotations(named_graphs: Iterable[tuple[object, Iterable[tuple]]]) ->
     totals = AnnotationTotals()
     for _, triples in named_graphs:
         totals.add(triples)
-    return totals.triples()
+    return list(totals.triples())
 
 
 def annotation_totals(quads: Iterable[ox.Quad]) -> list[ox.Quad]:
