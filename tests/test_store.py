@@ -150,10 +150,39 @@ def test_a_large_change_applied_graph_by_graph_gives_the_same_store(tmp_path, mo
     assert not any(q.graph_name == ox.NamedNode("urn:kg:staging:default") for q in stores["whole"])
 
 
+def test_a_big_first_sync_reads_the_merged_triples_as_it_adds_them(tmp_path, monkeypatch):
+    """A first sync over ONE_TRANSACTION_BYTES, of a build on disk: each new graph added as quads, the
+    default graph's triples read from the build as they are added (not a list of them all); the same
+    store as one transaction, and again when the record of the last sync is gone."""
+    from kg.dataset import sync as store_module
+    from kg.dataset.store import DIGESTS
+    from kg.run import build as build_module
+
+    monkeypatch.setattr(build_module, "SPOOL_ABOVE_ARTICLES", 1)  # the graphs on disk, as in a big build
+    applied = []
+    by_graph = store_module._apply_graph_by_graph
+    monkeypatch.setattr(store_module, "_apply_graph_by_graph",
+                        lambda store, writes, default: applied.append(type(default[1])) or by_graph(store, writes, default))
+    stores = {}
+    for name, limit in (("whole", store_module.ONE_TRANSACTION_BYTES), ("by-graph", 0)):
+        monkeypatch.setattr(store_module, "ONE_TRANSACTION_BYTES", limit)
+        monkeypatch.setattr(store_module, "DEFAULT_BATCH", 7 if limit == 0 else store_module.DEFAULT_BATCH)
+        store_dir = tmp_path / name
+        build([SAMPLES], None, Settings(), store_dir=store_dir)
+        stores[name] = quads(store_dir)
+        (store_dir / DIGESTS).unlink()  # no record: everything compared again, nothing to change
+        report = build([SAMPLES], None, Settings(), store_dir=store_dir).report["store"]
+        assert not report["graphs_added"] and not report["graphs_replaced"], name
+        assert quads(store_dir) == stores[name], name
+    assert stores["whole"] == stores["by-graph"] and len(stores["whole"]) > 1000
+    assert applied and all(kind is not list for kind in applied), applied  # a generator, read as added
+    assert any(isinstance(q.graph_name, ox.DefaultGraph) for q in stores["by-graph"])
+
+
 def test_terms_are_compared_as_oxigraph_stores_them():
     """A graph is unchanged only when it reads back the same: kg's terms normalised as Oxigraph
     normalises them (a latitude of "18.0" is stored as "18"; a count as xsd:integer)."""
-    from kg.dataset.sync import _stored
+    from kg.dataset.default_graph import stored_term as _stored
 
     xsd = "http://www.w3.org/2001/XMLSchema#"
     values = [("18.0", "decimal"), ("0.850", "decimal"), ("-0.0", "decimal"), ("30.523333", "decimal"), ("100", "decimal"),

@@ -21,15 +21,15 @@ peak of a build without a store).
 
 from __future__ import annotations
 
-import hashlib
+import itertools
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 import pyoxigraph as ox
 
+from kg.dataset.default_graph import GraphWrite, default_changes, default_changes_of, graph_quads
 from kg.errors import InputError
 from kg.graph.quads import QuadCollector, SortedQuads
 from kg.graph.spool import BUILT, SpooledQuads
@@ -40,14 +40,6 @@ DEFAULT_BATCH = 100_000  # triples of the merged default graph added per transac
 # raised when what the record holds changes; 2: SortedQuads.digests; 3: each graph's digest, its
 # number of quads and the fingerprint of what it was built from (kg.run.incremental)
 DIGESTS_FORMAT = "kg-graph-digests 3"
-_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
-_XSD = "http://www.w3.org/2001/XMLSchema#"
-_INTEGER = ox.NamedNode(_XSD + "integer")
-_DECIMAL = ox.NamedNode(_XSD + "decimal")
-# Oxigraph stores the types derived from xsd:integer as xsd:integer: compare them as it holds them
-_DERIVED_INTEGERS = frozenset(_XSD + t for t in (
-    "int", "long", "short", "byte", "nonNegativeInteger", "positiveInteger", "negativeInteger",
-    "nonPositiveInteger", "unsignedLong", "unsignedInt", "unsignedShort", "unsignedByte"))
 
 
 @dataclass(frozen=True)
@@ -66,30 +58,6 @@ class SyncReport:
         return found
 
 
-def _stored(term):
-    """A term as the store holds it: integer types as xsd:integer, decimals without trailing zeros."""
-    if type(term) is not ox.Literal:
-        return term
-    datatype = term.datatype.value
-    if datatype in _DERIVED_INTEGERS:
-        return ox.Literal(term.value, datatype=_INTEGER)
-    if datatype == _DECIMAL.value and "." in term.value:
-        try:
-            value = format(Decimal(term.value).normalize(), "f")
-        except InvalidOperation:
-            return term
-        return ox.Literal("0" if value in ("-0", "0") else value, datatype=_DECIMAL)
-    return term
-
-
-def _graph_quads(graph: ox.NamedNode, rows: Iterable[tuple]) -> set[ox.Quad]:
-    return {ox.Quad(s, p, _stored(o), graph) for s, p, o in rows}
-
-
-def _digest(s, p, o) -> bytes:
-    return hashlib.blake2b(f"{s} {p} {o}".encode(), digest_size=16).digest()
-
-
 def _data(graph: ox.NamedNode | None, triples: Iterable[tuple]) -> str:
     """Triples as the body of INSERT DATA / DELETE DATA (N-Triples terms are SPARQL terms)."""
     text = " .\n".join(f"{s} {p} {o}" for s, p, o in triples)
@@ -97,30 +65,15 @@ def _data(graph: ox.NamedNode | None, triples: Iterable[tuple]) -> str:
     return f"{{ GRAPH {graph} {{ {body} }} }}" if graph is not None else f"{{ {body} }}"
 
 
-def _default_changes(store: ox.Store, quads: SortedQuads | SpooledQuads) -> tuple[list[tuple], list[tuple]]:
-    """(triples to delete, triples to insert) that make the store's default graph the merge of all
-    the build's graphs, compared by digest."""
-    new = {_digest(s, p, _stored(o)) for s, p, o in quads.merged}
-    removed: list[tuple] = []
-    kept: set[bytes] = set()
-    for q in store.quads_for_pattern(None, None, None, ox.DefaultGraph()):
-        key = _digest(q.subject, q.predicate, q.object)
-        if key in new:
-            kept.add(key)
-        else:
-            removed.append((q.subject, q.predicate, q.object))
-    added = [(s, p, _stored(o)) for s, p, o in quads.merged if _digest(s, p, _stored(o)) not in kept]
-    return sorted(removed, key=str), sorted(added, key=str)
-
-
 Record = dict[str, tuple[str, int, str]]  # graph IRI -> (digest, number of quads, fingerprint)
 
 
 def _plan(store: ox.Store, quads: SortedQuads | SpooledQuads, recorded: Record | None):
-    """The named graphs to write (graph, its rows, the quads it replaces), every built graph's digest
-    and number of quads, and the report. A graph whose digest is the one recorded at the last sync is
-    not read from the store, nor from the build's quads (on disk, `SpooledQuads`, it is not even parsed)."""
-    writes: list[tuple[ox.NamedNode, list, set[ox.Quad]]] = []
+    """The named graphs to write, every built graph's digest and number of quads, and the report. A
+    graph whose digest is the one recorded at the last sync is not read from the store, nor from the
+    build's quads (on disk, `SpooledQuads`, it is not even parsed); a changed one is read to be
+    compared and let go, and read again when written."""
+    writes: list[GraphWrite] = []
     digests: dict[str, tuple[str, int]] = {}
     added: list[str] = []
     replaced: list[str] = []
@@ -137,70 +90,49 @@ def _plan(store: ox.Store, quads: SortedQuads | SpooledQuads, recorded: Record |
         rows = read()
         digests[graph.value] = (digest, len(rows))
         old = set(store.quads_for_pattern(None, None, None, graph))
-        if old == _graph_quads(graph, rows):
+        if old == graph_quads(graph, rows):
             unchanged += 1
             continue
         (replaced if old else added).append(graph.value)
-        writes.append((graph, rows, old))
+        writes.append(GraphWrite(graph, read, len(rows), old))
     return writes, digests, SyncReport(tuple(added), tuple(replaced), unchanged)
 
 
-def _held_by_named_graph(store: ox.Store, triple: tuple, besides: set) -> bool:
-    subject, predicate, obj = triple
-    return any(not isinstance(q.graph_name, ox.DefaultGraph) and q.graph_name not in besides
-               for q in store.quads_for_pattern(subject, predicate, obj, None))
-
-
-def _default_changes_of(store: ox.Store, default: list[tuple], writes: list) -> tuple[list[tuple], list[tuple]]:
-    """The default graph's change from the changed graphs alone (the store's default graph being the
-    merge of its graphs and the build's own default-graph triples, as the last complete sync left
-    it): their triples not there yet are added; their old triples no other graph holds are removed;
-    the build's own default triples (extraction graphs, totals) replace the old ones."""
-    own = {(s, p, _stored(o)) for s, p, o in default}  # (the named graphs are not read)
-    patterns = {(None, p, o if p == _TYPE else None) for _, p, o in own}
-    changed = {graph for graph, _, _ in writes}
-    old_own = {(q.subject, q.predicate, q.object) for subject, predicate, obj in patterns
-               for q in store.quads_for_pattern(subject, predicate, obj, ox.DefaultGraph())}
-    removed = {t for t in old_own - own if not _held_by_named_graph(store, t, set())}
-    new_rows = {(s, p, _stored(o)) for _, rows, _ in writes for s, p, o in rows}
-    added = {t for t in own - old_own}
-    added |= {(s, p, o) for s, p, o in new_rows if next(store.quads_for_pattern(s, p, o, ox.DefaultGraph()), None) is None}
-    for _, _, old in writes:
-        removed |= {t for t in ((q.subject, q.predicate, q.object) for q in old)
-                    if t not in new_rows and t not in own and not _held_by_named_graph(store, t, changed)}
-    return sorted(removed, key=str), sorted(added - removed, key=str)
-
-
-def _operations(store: ox.Store, writes: list, default: tuple[list, list]) -> Iterator[list[str]]:
+def _operations(store: ox.Store, writes: list[GraphWrite], default: tuple[list, list]) -> Iterator[list[str]]:
     """The SPARQL operations, one group per graph, the default graph last; made one at a time."""
     stale = sorted((g for g in store.named_graphs() if g.value.startswith(_STAGING)), key=str)
     if stale:
         yield [f"DROP SILENT GRAPH {g}" for g in stale]
-    for graph, rows, old in writes:
-        new = sorted(((q.subject, q.predicate, q.object) for q in _graph_quads(graph, rows)), key=str)
-        yield ([f"DROP SILENT GRAPH {graph}"] if old else []) + [f"INSERT DATA {_data(graph, new)}"]
+    for write in writes:
+        new = sorted(((q.subject, q.predicate, q.object) for q in graph_quads(write.graph, write.rows())), key=str)
+        yield ([f"DROP SILENT GRAPH {write.graph}"] if write.old else []) + [f"INSERT DATA {_data(write.graph, new)}"]
     removed, more = default
     if removed or more:
         yield (([f"DELETE DATA {_data(None, removed)}"] if removed else [])
                + ([f"INSERT DATA {_data(None, more)}"] if more else []))
 
 
-def _apply_graph_by_graph(store: ox.Store, writes: list, default: tuple[list, list]) -> None:
-    """A big change: each named graph in its own transaction, then the default graph's removals in
-    one and its additions in bounded batches (its text in one update would be gigabytes)."""
-    for group in _operations(store, writes, ([], [])):
+def _apply_graph_by_graph(store: ox.Store, writes: list[GraphWrite], default: tuple[list, Iterable[tuple]]) -> None:
+    """A big change: each named graph in its own transaction (a new one added as quads, with no
+    update text to make and parse), then the default graph's removals in one and its additions in
+    bounded batches (its text in one update would be gigabytes), read as they are added."""
+    for group in _operations(store, [w for w in writes if w.old], ([], [])):
         store.update(" ;\n".join(group))
+    for write in writes:
+        if not write.old:
+            store.extend(graph_quads(write.graph, write.rows()))  # one transaction
     removed, more = default
     if removed:
         store.update(f"DELETE DATA {_data(None, removed)}")
-    for start in range(0, len(more), DEFAULT_BATCH):
-        store.extend(ox.Quad(s, p, o) for s, p, o in more[start:start + DEFAULT_BATCH])
+    triples = iter(more)
+    while batch := [ox.Quad(s, p, o) for s, p, o in itertools.islice(triples, DEFAULT_BATCH)]:
+        store.extend(batch)
 
 
-def _size(writes: list, default: tuple[list, list]) -> int:
+def _size(writes: list[GraphWrite], default: tuple[list, list] = ([], [])) -> int:
     """About the length of the change's text (to choose one transaction or one per graph)."""
-    rows = sum(len(rows) for _, rows, _ in writes) + len(default[0]) + len(default[1])
-    sample = [row for _, rows, _ in writes[:20] for row in rows[:50]] or default[1][:1000] or default[0][:1000]
+    rows = sum(write.count for write in writes) + len(default[0]) + len(default[1])
+    sample = [row for write in writes[:20] for row in write.rows()[:50]] or default[1][:1000] or default[0][:1000]
     per_row = sum(len(f"{s} {p} {o} .\n") for s, p, o in sample) / max(1, len(sample))
     return int(rows * per_row)
 
@@ -232,14 +164,7 @@ def sync(store: ox.Store, quads: SortedQuads | SpooledQuads | Iterable[ox.Quad],
             kept += 1
     if digests is not None:
         digests.unlink(missing_ok=True)
-    own = quads.default if default is None else default
-    changes = _default_changes_of(store, own, writes) if recorded is not None else _default_changes(store, quads)
-    if _size(writes, changes) <= ONE_TRANSACTION_BYTES:
-        operations = [op for group in _operations(store, writes, changes) for op in group]
-        if operations:
-            store.update(" ;\n".join(operations))
-    else:
-        _apply_graph_by_graph(store, writes, changes)
+    _apply(store, writes, quads, default, recorded is not None)
     store.flush()
     if digests is not None:
         from kg.export.atomic import write_text_atomic  # imported here: the store is read without it
@@ -247,8 +172,31 @@ def sync(store: ox.Store, quads: SortedQuads | SpooledQuads | Iterable[ox.Quad],
         fps = fingerprints or {}
         graphs = {g: [d, n, fps.get(g, "")] for g, (d, n) in graph_digests.items()}
         write_text_atomic(digests, json.dumps({"format": DIGESTS_FORMAT, "graphs": graphs}, sort_keys=True))
-    count = sum(n for _, n in graph_digests.values()) + len({(s, p, o) for s, p, o in own})
+    count = len(quads) if default is None else sum(n for _, n in graph_digests.values()) + len(set(default))
     return SyncReport(report.added, report.replaced, report.unchanged + kept, count)
+
+
+def _apply(store: ox.Store, writes: list[GraphWrite], quads: SortedQuads | SpooledQuads, default: list | None,
+           recorded: bool) -> None:
+    """Write the change: in one transaction when small, else graph by graph. With the record of the
+    last sync the default graph's change comes from the changed graphs alone, unless the build is
+    full and its named graphs alone are a big change: then, as without a record, it is compared
+    with every merged triple, and when big, those to add are read as they are written."""
+    big = _size(writes) > ONE_TRANSACTION_BYTES  # the named graphs alone
+    if default is None and (big or not recorded):
+        removed, more = default_changes(store, lambda: quads.merged)
+        if big:
+            _apply_graph_by_graph(store, writes, (removed, more))
+            return
+        changes = (removed, sorted(more, key=str))
+    else:
+        changes = default_changes_of(store, quads.default if default is None else default, writes)
+    if not big and _size(writes, changes) <= ONE_TRANSACTION_BYTES:
+        operations = [op for group in _operations(store, writes, changes) for op in group]
+        if operations:
+            store.update(" ;\n".join(operations))
+    else:
+        _apply_graph_by_graph(store, writes, changes)
 
 
 def _collected(quads: Iterable[ox.Quad]) -> SortedQuads:
