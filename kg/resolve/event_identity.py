@@ -36,7 +36,7 @@ from kg.resolve.event_joins import REPORT_DAYS, SAME_EVENT_DAYS, joined
 from kg.util.slug import slugify
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # one a mention of an event: no __dict__ each
 class Sighting:
     """What decides one event mention's identity."""
 

@@ -24,7 +24,7 @@ SAME_PACKAGE_DAYS = 1
 AMOUNT_RATIO = 1.25  # "$460 million" and "$500 million" for one package; "$200 million" is another
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class GrantSighting:
     article_key: str
     index: int  # in the article's grants
