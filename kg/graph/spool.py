@@ -72,11 +72,7 @@ class QuadSpool:
         self._file.close()
         default_runs = self._default.finish()
         default = self._folder / "default.nt"  # read back when asked for
-        count = 0
-        with open(default, "w", encoding="utf-8", newline="\n") as out:
-            for key in merged_keys(default_runs):
-                out.write(key_line(key, " ."))
-                count += 1
+        count = write_default(default_runs, default)
         order = sorted(self._index)  # the default graph's runs are runs of merged triples too
         return SpooledQuads([self._folder / "graphs.nq"], [(s, *self._index[s], 0) for s in order],
                             default, fewer_runs([*self._merged.finish(), *default_runs], self._folder),
@@ -193,11 +189,14 @@ class SpooledQuads:
     def nquads_chunks(self) -> Iterator[bytes]:
         """The N-Quads text of the dataset, in order (the default graph's spelled here, the named
         graphs' as the spool holds them)."""
-        if isinstance(self._default, Path):
-            yield self._default.read_bytes()  # spelled as below when the spool was finished
-        else:
-            yield "".join(key_line(k, " .") for k in sorted(Spellings().keyed(self._default))).encode()
+        yield self.default_nquads()
         yield from (data for _, data in self._texts())
+
+    def default_nquads(self) -> bytes:
+        """The default graph's N-Quads text (its file's, spelled as here when the spool was finished)."""
+        if isinstance(self._default, Path):
+            return self._default.read_bytes()
+        return "".join(key_line(k, " .") for k in sorted(Spellings().keyed(self._default))).encode()
 
     def iter_quads(self) -> Iterator[ox.Quad]:
         """Every quad, in order: the default graph's made here, the others as the parser makes them."""
@@ -222,13 +221,13 @@ BUILT = (SortedQuads, SpooledQuads)  # what the graph stage hands on, in memory 
 def read_shards(folder: Path, names: Iterable[str], default: Iterable[Triple], work: Path) -> SpooledQuads:
     """The shards `names` saved in `folder` (`QuadSpool.save`) read as one `SpooledQuads`, whose
     default graph is `default` plus the shards' own default triples (`work`: an empty folder for
-    the default graph's run and merged runs, which the caller removes)."""
+    the default graph's runs and file, and merged runs, which the caller removes)."""
     index: list[tuple[str, int, int, int]] = []
     paths: list[Path] = []
     digests: dict[str, str] = {}
     runs: list[Path] = []
     count = 0
-    lines: list[str] = []
+    own = SortedRuns(work, "default", RUN_KEYS)
     for file, name in enumerate(names):
         shard = json.loads((folder / f"{name}.json").read_text(encoding="utf-8"))
         paths.append(folder / f"{name}.nq")
@@ -236,13 +235,20 @@ def read_shards(folder: Path, names: Iterable[str], default: Iterable[Triple], w
         digests.update(shard["digests"])
         runs += [folder / run for run in shard["runs"]]
         count += shard["count"]
-        lines += [key_line(k, " .") for k in shard["default"]]
+        own.update(shard["default"])
     index.sort()
-    triples = [(t.subject, t.predicate, t.object) for t in
-               (q.triple for q in ox.parse("".join(lines).encode(), ox.RdfFormat.N_TRIPLES))]
-    keyed = Spellings().keyed(triples + list(default))
-    keys = sorted(keyed)
-    own = work / "default.keys"
-    own.write_text("".join(k + "\n" for k in keys), encoding="utf-8", newline="\n")
-    return SpooledQuads(paths, index, [keyed[k] for k in keys], fewer_runs([*runs, own], work), count + len(keys),
-                        digests)
+    for triple in default:
+        own.add(triple_key(triple))
+    own_runs = own.finish()
+    count += write_default(own_runs, work / "default.nt")
+    return SpooledQuads(paths, index, work / "default.nt", fewer_runs([*runs, *own_runs], work), count, digests)
+
+
+def write_default(runs: list[Path], path: Path) -> int:
+    """The default graph's keys, in sorted `runs`, as N-Triples in `path`; how many triples."""
+    count = 0
+    with open(path, "w", encoding="utf-8", newline="\n") as out:
+        for key in merged_keys(runs):
+            out.write(key_line(key, " ."))
+            count += 1
+    return count

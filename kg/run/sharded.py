@@ -40,7 +40,6 @@ from kg.dataset.sync import sync
 from kg.errors import InputError
 from kg.export.report import build_report
 from kg.graph.iris import IriMinter
-from kg.graph.quads import Spellings, key_line
 from kg.graph.spool import SpooledQuads, read_shards
 from kg.graph.totals import AnnotationTotals
 from kg.ingest import Article, Skipped, read_inputs
@@ -275,8 +274,7 @@ def _map(engine: DaskEngine, n: int, task: Callable, *args: object,
 
 def _save_default(folder: Path, quads: SpooledQuads) -> None:
     """The default graph as DIR/default.nq: with the shards' N-Quads, the whole dataset."""
-    keys = sorted(Spellings().keyed(quads.default))
-    shards.write_atomic(folder / DEFAULT_NQ, "".join(key_line(k, " .") for k in keys).encode())
+    shards.write_atomic(folder / DEFAULT_NQ, quads.default_nquads())
 
 
 def _report(results: list[ShardResult], skipped: list[Skipped], resolution: Resolution, quad_count: int,
