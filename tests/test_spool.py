@@ -59,6 +59,26 @@ def test_spooled_quads_are_the_sorted_quads(sample_out, tmp_path, run_keys):
     assert sorted(to_networkx(spooled).nodes(data="label")) == sorted(to_networkx(expected).nodes(data="label"))
 
 
+def test_the_default_graph_read_in_parts_writes_the_same_dumps(sample_out, tmp_path, monkeypatch):
+    """The dumps read a spooled default graph in parts (DEFAULT_PART quads, a subject whole in one):
+    the same bytes as from memory, and every part's subjects its own."""
+    from kg.graph import spool as spool_module
+
+    monkeypatch.setattr(spool_module, "DEFAULT_PART", 5)
+    expected, spooled, _, _ = _both(sample_out, tmp_path)
+    parts = [rows for graph, rows in spooled.graphs if isinstance(graph, ox.DefaultGraph)]
+    assert len(parts) > 3 and [row for rows in parts for row in rows] == expected.default
+    subjects = [{s for s, _, _ in rows} for rows in parts]
+    assert all(not (a & b) for n, a in enumerate(subjects) for b in subjects[n + 1:])
+    assert list(spooled.iter_quads()) == list(expected.iter_quads())
+    for name, quads in (("memory", expected), ("spool", spooled)):
+        (tmp_path / name).mkdir()
+        write_dumps(quads, tmp_path / name)
+    for dump in DUMPS:
+        assert (tmp_path / "spool" / dump).read_bytes() == (tmp_path / "memory" / dump).read_bytes(), dump
+    assert sorted(to_networkx(spooled).nodes(data="label")) == sorted(to_networkx(expected).nodes(data="label"))
+
+
 def test_a_graph_is_added_once(tmp_path):
     spool = QuadSpool(tmp_path)
     name = ox.NamedNode("https://example.org/graph/a")
@@ -91,6 +111,7 @@ def test_a_spooled_build_writes_the_same_outputs(tmp_path, monkeypatch):
             return super().__iter__()
 
     monkeypatch.setattr(build_module, "SPOOL_ABOVE_ARTICLES", 0)
+    monkeypatch.setattr("kg.graph.spool.DEFAULT_PART", 7)  # the default graph read back in parts
     monkeypatch.setattr(build_module, "QuadSpool", Recorded)
     monkeypatch.setattr("kg.run.held_articles.SpilledArticles", RecordedArticles)
     build_module.build([samples], tmp_path / "spool", Settings(n_process=1))

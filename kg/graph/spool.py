@@ -32,6 +32,7 @@ from kg.graph.runs import SortedRuns, fewer_runs, merged_keys
 
 RUN_KEYS = 250_000  # distinct merged keys held before they are written as a sorted run (~60 MB)
 _BATCH = 20_000  # merged triples parsed back at a time
+DEFAULT_PART = 20_000  # default-graph quads read back at a time for the dumps (kg.export.rdf)
 
 
 class QuadSpool:
@@ -136,11 +137,28 @@ class SpooledQuads:
             return list(ox.parse(self._default.read_bytes(), ox.RdfFormat.N_TRIPLES))
         return [ox.Quad(s, p, o) for s, p, o in self._default]
 
+    def _default_parts(self) -> Iterator[list[ox.Quad]]:
+        """The default graph's quads in parts of about DEFAULT_PART, each subject's whole in one (it
+        grows with the entities, events and statements: at 20,000 articles it would be ~370,000 quads
+        held at once); one part, perhaps empty, when it is in memory or small."""
+        if not isinstance(self._default, Path):
+            yield self._default_quads()
+            return
+        with open(self._default, "rb") as lines:
+            part: list[bytes] = []
+            for line in lines:
+                if len(part) >= DEFAULT_PART and line.split(b" ", 1)[0] != part[-1].split(b" ", 1)[0]:
+                    yield list(ox.parse(b"".join(part), ox.RdfFormat.N_TRIPLES))
+                    part = []
+                part.append(line)
+            yield list(ox.parse(b"".join(part), ox.RdfFormat.N_TRIPLES))
+
     def quad_runs(self) -> Iterator[tuple[ox.NamedNode | ox.DefaultGraph, list[Triple], list[ox.Quad]]]:
         """(graph, rows, its `ox.Quad`s) of each graph, in order: each graph parsed once, and the
-        quads the parser made handed on as they are (a TriG writer takes them without new ones)."""
-        quads = self._default_quads()
-        yield ox.DefaultGraph(), _rows(quads), quads
+        quads the parser made handed on as they are (a TriG writer takes them without new ones).
+        The default graph may come as several runs, in order, a subject's rows whole in one."""
+        for quads in self._default_parts():
+            yield ox.DefaultGraph(), _rows(quads), quads
         for graph, quads in self._parsed():
             yield graph, _rows(quads), quads
 
@@ -200,7 +218,8 @@ class SpooledQuads:
 
     def iter_quads(self) -> Iterator[ox.Quad]:
         """Every quad, in order: the default graph's made here, the others as the parser makes them."""
-        yield from self._default_quads()
+        for part in self._default_parts():
+            yield from part
         for _, quads in self._parsed():
             yield from quads
 
