@@ -16,7 +16,9 @@ by graph; a graph whose digest is the one recorded at the last sync is not read 
 compared with the store's on its own, the text of a change is made only when it is sent, and the
 merged default graph is compared through 16-byte digests of its triples rather than sets of quads
 (at 1,000 generated articles the peak of a first `--store` build fell from 6.6 GB to about the
-peak of a build without a store).
+peak of a build without a store). A changed graph is read to be compared, let go, and read again
+when written; a big change's default-graph triples are read from the build as they are added
+(kg.dataset.default_graph): a first build of 20,000 articles held 23.7 GB here before.
 """
 
 from __future__ import annotations

@@ -3,12 +3,13 @@
 `QuadSpool` takes each article's named graph once it is complete, sorts it (the order of
 kg.graph.quads), writes its N-Quads text to a spool file and forgets it: what stays in memory is an
 index (graph, offset, length) and each graph's digest. The default graph (two triples an article
-and the totals) is gathered in memory and, once finished, written to a file of its own and read
-back when asked for. The merged triples (every triple of every graph once, for Turtle and the
-store's default graph) are kept as sorted runs of keys on disk and merged when read.
+and the totals) goes to sorted runs of keys on disk as it is written (kg.graph.runs) and, once
+finished, to a file of its own, read back when asked for (by the dumps, in parts). The merged
+triples (every triple of every graph once, for Turtle and the store's default graph) are kept as
+sorted runs of keys on disk too, and merged when read.
 
 `SpooledQuads` reads like `SortedQuads`: `graphs` gives (graph, rows) in the same order (the
-default graph first, then the named graphs by their N-Quads spelling), `merged` the merged triples
+default graph first, perhaps in several parts, then the named graphs by their N-Quads spelling), `merged` the merged triples
 in order; each time they are read, graph by graph and in batches, from the files. The text of the
 N-Quads dump is the spool's own (`nquads_chunks`), so nothing is spelled twice. `quad_runs` gives
 each graph's rows with the quads the parser made (kg.export.rdf writes TriG and JSON-LD and gathers
@@ -39,7 +40,7 @@ class QuadSpool:
     """Collects a build's graphs into `folder` (an empty folder the caller removes)."""
 
     def __init__(self, folder: Path, run_keys: int = RUN_KEYS):
-        self._folder, self._run_keys = folder, run_keys
+        self._folder = folder
         self._file = open(folder / "graphs.nq", "wb")  # noqa: SIM115 (closed by finish)
         self._index: dict[str, tuple[int, int]] = {}  # graph spelling -> (offset, length) in the file
         # the default graph (two triples an article, then the totals: it grows with the entities,
