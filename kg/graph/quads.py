@@ -151,8 +151,7 @@ class Spellings:
                 subject = subjects[id(s)] = f"{s}\0"
             predicate = predicates.get(id(p))
             if predicate is None:
-                text = str(p)
-                predicate = predicates[id(p)] = ("1" if text != _TYPE else "0") + text + "\0"
+                predicate = predicates[id(p)] = _predicate_part(str(p))
             obj = objects.get(id(o))
             if obj is None:
                 obj = objects[id(o)] = str(o)
@@ -163,8 +162,12 @@ class Spellings:
 def triple_key(triple: tuple) -> str:
     """A triple's sort key, as `Spellings.keyed` makes it (without its cache: for terms that do not live on)."""
     s, p, o = triple
-    text = str(p)
-    return f"{s}\0{'1' if text != _TYPE else '0'}{text}\0{o}"
+    return f"{s}\0{_predicate_part(str(p))}{o}"
+
+
+def _predicate_part(spelling: str) -> str:
+    """A predicate's part of a sort key: rdf:type first ("0"), then the others ("1"); "\0" ends it."""
+    return ("1" if spelling != _TYPE else "0") + spelling + "\0"
 
 
 def _same(rows: list[Triple]) -> list[Triple]:

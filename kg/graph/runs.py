@@ -60,13 +60,8 @@ def fewer_runs(runs: list[Path], work: Path) -> tuple[Path, ...]:
         merged = []
         for n in range(0, len(runs), MAX_OPEN_RUNS):
             path = work / f"runs-{level}-{n:07d}.keys"
-            files = [open(run, encoding="utf-8") for run in runs[n:n + MAX_OPEN_RUNS]]  # noqa: SIM115
-            try:
-                with open(path, "w", encoding="utf-8", newline="\n") as out:
-                    out.writelines(key for key, _ in groupby(heapq.merge(*files)))
-            finally:
-                for f in files:
-                    f.close()
+            with open(path, "w", encoding="utf-8", newline="\n") as out:
+                out.writelines(key + "\n" for key in merged_keys(runs[n:n + MAX_OPEN_RUNS]))
             merged.append(path)
         runs, level = merged, level + 1
     return tuple(runs)
