@@ -176,7 +176,7 @@ def write_graphs(articles: Iterable[ResolvedArticle], entities: Iterable[Entity]
     of their annotations are returned, not written (a shard of a build holds only some articles:
     kg.run.sharded adds the shards' totals up)."""
     default = collector.graph()
-    totals = AnnotationTotals()
+    totals = AnnotationTotals(collector.folder if isinstance(collector, QuadSpool) else None)
     terms = Terms(iris)
     context = _Context(entities, gazetteer, terms)
     labels = {k: e.label for k, e in context.entities.items()}

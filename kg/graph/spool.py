@@ -31,7 +31,7 @@ import pyoxigraph as ox
 from kg.graph.quads import GraphRun, GraphWriter, SortedQuads, Spellings, Triple, graph_digest, key_line, triple_key
 from kg.graph.runs import SortedRuns, fewer_runs, merged_keys
 
-RUN_KEYS = 250_000  # distinct merged keys held before they are written as a sorted run (~60 MB)
+RUN_KEYS = 50_000  # distinct keys held before they are written as a sorted run (~12 MB each: default, merged)
 _BATCH = 20_000  # merged triples parsed back at a time
 DEFAULT_PART = 20_000  # default-graph quads read back at a time for the dumps (kg.export.rdf)
 
@@ -40,6 +40,7 @@ class QuadSpool:
     """Collects a build's graphs into `folder` (an empty folder the caller removes)."""
 
     def __init__(self, folder: Path, run_keys: int = RUN_KEYS):
+        self.folder = folder  # the build's other runs on disk may go here too (kg.graph.totals)
         self._folder = folder
         self._file = open(folder / "graphs.nq", "wb")  # noqa: SIM115 (closed by finish)
         self._index: dict[str, tuple[int, int]] = {}  # graph spelling -> (offset, length) in the file

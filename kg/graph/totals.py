@@ -8,11 +8,16 @@ they are the same whether the dataset was built at once, one article at a time, 
 
 from __future__ import annotations
 
+import heapq
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
+from itertools import groupby
+from operator import itemgetter
+from pathlib import Path
 
 import pyoxigraph as ox
 
+from kg.graph.runs import MAX_OPEN_RUNS
 from kg.graph.terms import O_KGO, O_OA, O_XSD
 
 _HAS_BODY = O_OA.hasBody
@@ -21,29 +26,87 @@ ARTICLE_COUNT = O_KGO.articleCount
 _COUNT = O_XSD.nonNegativeInteger
 
 
+RUN_BODIES = 20_000  # bodies counted in memory before they are written as a sorted run (~6 MB)
+
+
 class AnnotationTotals:
     """The totals, added up one article's graph at a time (an annotation's IRI names its article,
-    so no annotation is in two graphs): memory grows with the bodies, not with the annotations."""
+    so no annotation is in two graphs). With a `folder`, the counts go to sorted runs on disk every
+    `limit` bodies and are summed when read: memory stays bounded although the bodies (most of them
+    statements and events) grow with the articles (about 12 an article in generated news)."""
 
-    def __init__(self) -> None:
-        self.mentions: dict[ox.NamedNode, int] = defaultdict(int)
-        self.articles: dict[ox.NamedNode, int] = defaultdict(int)
+    def __init__(self, folder: Path | None = None, limit: int | None = None) -> None:
+        self._folder, self._limit = folder, RUN_BODIES if limit is None else limit
+        self._counts: dict[str, list[int]] = {}  # body IRI -> [annotations, articles]
+        self._runs: list[Path] = []
+        self._written = 0
 
     def add(self, triples: Iterable[tuple]) -> None:
         """One article's graph."""
-        annotations: dict[ox.NamedNode, set] = defaultdict(set)
+        annotations: dict[str, set] = defaultdict(set)
         for s, p, o in triples:
             if p == _HAS_BODY:
-                annotations[o].add(s)
+                annotations[o.value].add(s)
         for body, found in annotations.items():
-            self.mentions[body] += len(found)
-            self.articles[body] += 1
+            self.add_counts(body, len(found), 1)
+
+    def add_counts(self, body: str, mentions: int, articles: int) -> None:
+        """Counts of `body` (an IRI) made elsewhere (kg.run.sharded adds up its shards' totals)."""
+        counted = self._counts.get(body)
+        if counted is None:
+            self._counts[body] = [mentions, articles]
+            if self._folder is not None and len(self._counts) >= self._limit:
+                self._flush()
+        else:
+            counted[0] += mentions
+            counted[1] += articles
+
+    def _flush(self) -> None:
+        self._write(((body, m, a) for body, (m, a) in sorted(self._counts.items())))
+        self._counts = {}
+        if len(self._runs) >= MAX_OPEN_RUNS:  # a million articles: ~600 runs; merged into one
+            self._write(self._merged(), compacted=True)
+
+    def _write(self, rows: Iterable[tuple[str, int, int]], compacted: bool = False) -> None:
+        assert self._folder is not None
+        path = self._folder / f"totals-{self._written:05d}.counts"
+        self._written += 1
+        with open(path, "w", encoding="utf-8", newline="\n") as out:  # a tab sorts before any IRI character
+            out.writelines(f"{body}\t{m}\t{a}\n" for body, m, a in rows)
+        if compacted:
+            for run in self._runs:
+                run.unlink()
+            self._runs = []
+        self._runs.append(path)
+
+    def counts(self) -> Iterator[tuple[str, int, int]]:
+        """(body IRI, annotations, articles) of every body, in the IRIs' order."""
+        if not self._runs:
+            yield from ((body, m, a) for body, (m, a) in sorted(self._counts.items()))
+            return
+        if self._counts:
+            self._flush()
+        yield from self._merged()
+
+    def _merged(self) -> Iterator[tuple[str, int, int]]:
+        files = [open(run, encoding="utf-8") for run in self._runs]  # noqa: SIM115 (closed below)
+        try:
+            rows = (line.rstrip("\n").split("\t") for line in heapq.merge(*files))
+            for body, same in groupby(rows, key=itemgetter(0)):
+                m = a = 0
+                for _, mentions, articles in same:
+                    m, a = m + int(mentions), a + int(articles)
+                yield body, m, a
+        finally:
+            for f in files:
+                f.close()
 
     def triples(self) -> Iterator[tuple]:
         """(subject, predicate, object) triples for the default graph, made as they are read."""
-        return ((body, predicate, ox.Literal(str(counts[body]), datatype=_COUNT))
-                for body in self.mentions for predicate, counts in ((MENTION_COUNT, self.mentions),
-                                                                   (ARTICLE_COUNT, self.articles)))
+        for body, mentions, articles in self.counts():
+            node = ox.NamedNode(body)
+            yield node, MENTION_COUNT, ox.Literal(str(mentions), datatype=_COUNT)
+            yield node, ARTICLE_COUNT, ox.Literal(str(articles), datatype=_COUNT)
 
 
 def count_annotations(named_graphs: Iterable[tuple[object, Iterable[tuple]]]) -> list[tuple]:

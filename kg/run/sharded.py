@@ -29,9 +29,8 @@ import tempfile
 from bisect import bisect_right
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import replace
 from pathlib import Path
-
-import pyoxigraph as ox
 
 from kg import __version__
 from kg.config import Settings
@@ -168,18 +167,16 @@ def _finish(engine: DaskEngine, folder: Path, firsts: list[str], skipped: list[S
     if not built:
         raise NothingToBuild(tuple(skipped))
     graphs = stage(progress, stages.GRAPH, built)
-    results = []
-    for result in _map(engine, len(firsts), shards.graph_shard, str(folder), settings.base_iri, f"kg@{__version__}",
-                       per_partition=identities):
-        results.append(result)
-        graphs(len(result.articles))
-    _clear_temporaries(folder)
-    totals = AnnotationTotals()
-    for result in results:
-        for body, (mentions, articles) in result.totals.items():
-            totals.mentions[ox.NamedNode(body)] += mentions
-            totals.articles[ox.NamedNode(body)] += articles
     with tempfile.TemporaryDirectory(prefix="kg-shards-") as work:
+        totals = AnnotationTotals(Path(work))  # added up as the shards come, on disk (they grow with the corpus)
+        results = []
+        for result in _map(engine, len(firsts), shards.graph_shard, str(folder), settings.base_iri,
+                           f"kg@{__version__}", per_partition=identities):
+            for body, (mentions, articles) in result.totals.items():
+                totals.add_counts(body, mentions, articles)
+            results.append(replace(result, totals={}))
+            graphs(len(result.articles))
+        _clear_temporaries(folder)
         quads = read_shards(folder, [shards.shard_name(i) for i in range(len(firsts))], totals.triples(), Path(work))
         _save_default(folder, quads)
         report = _report(results, skipped, resolution, len(quads), settings)

@@ -30,8 +30,8 @@ from kg.resolve.facts import FactResolver
 from kg.resolve.model import ResolvedArticle
 from kg.resolve.resolver import EntitySightings, PersonSightings, Resolution, entity_sightings, person_sightings
 from kg.resolve.sightings import Sightings
-from kg.run.build import Extraction
 from kg.run.dask_worker import PartitionResult, extract_partition
+from kg.run.extraction import Extraction
 from kg.util.nogc import collector_paused
 
 Packed = list[tuple[Article, PackedExtraction]]  # a partition's extracted articles, in article-key order
@@ -155,9 +155,9 @@ def _graph_shard(index: int, folder: Path, resolution: Resolution, identities: I
         spool = QuadSpool(Path(work))
         totals = write_graphs(_resolved(part, resolution, facts, mentioned), resolution.entities, Gazetteer.load(),
                               IriMinter(base_iri), extractor, spool)
+        sums = {body: (m, a) for body, m, a in totals.counts()}  # read before the work folder goes
         spool.save(folder, shard_name(index))
     report = build_report(tuple(a for a, _ in part), (), resolution.entities, mentioned, 0, {})
-    sums = {body.value: (n, totals.articles[body]) for body, n in totals.mentions.items()}
     return ShardResult(worker, sums, report["articles"], sum(len(m) for m in mentioned.values()),  # type: ignore[arg-type]
                        dict(facts.dropped))
 
