@@ -5,7 +5,7 @@
 
 On one corpus made by generate_corpus.py, alternating the order round by round, it times:
 
-1. extraction (`kg.run.build.extract`, the stage an engine replaces), with the pipeline already loaded
+1. extraction (`kg.run.extraction.extract`, the stage an engine replaces), with the pipeline already loaded
    everywhere: the local engine with 1 spaCy process, with `--processes 2`, and the Dask engine on a
    LocalCluster of `--workers` single-threaded worker processes (warmed up: the workers have loaded
    the pipeline before timing);
@@ -37,7 +37,7 @@ DEFAULT_JSON = ROOT / "docs" / "benchmarks" / "engines.json"
 def _warm(model: str) -> str:
     """Runs on each worker: load the pipeline, as the first partition would."""
     from kg.nlp.gazetteer import Gazetteer
-    from kg.run.build import pipeline
+    from kg.run.extraction import pipeline
 
     pipeline(model, Gazetteer.load())
     return model
@@ -45,7 +45,7 @@ def _warm(model: str) -> str:
 
 def time_extraction(articles, settings, engine=None) -> float:
     from kg.nlp.gazetteer import Gazetteer
-    from kg.run.build import extract
+    from kg.run.extraction import extract
 
     start = time.perf_counter()
     results = list(extract(articles, settings, Gazetteer.load(), engine=engine))
@@ -74,7 +74,7 @@ def main() -> None:
     from kg.config import Settings
     from kg.ingest import read_inputs
     from kg.nlp.gazetteer import Gazetteer
-    from kg.run.build import pipeline
+    from kg.run.extraction import pipeline
 
     started = time.time()
     machine = {"python": platform.python_version(), "cpus": os.cpu_count(), "loadavg_start": os.getloadavg()}

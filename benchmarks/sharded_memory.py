@@ -65,7 +65,7 @@ def peak_build(*args: str) -> tuple[float, float, float, float]:
 
 def _warm(model: str) -> str:
     from kg.nlp.gazetteer import Gazetteer
-    from kg.run.build import pipeline
+    from kg.run.extraction import pipeline
 
     pipeline(model, Gazetteer.load())
     return model

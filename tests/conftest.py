@@ -104,7 +104,7 @@ def sample_store(sample_out) -> ox.Store:
 def nlp():
     """The build's spaCy pipeline (with the gazetteer rulers), loaded once for the session."""
     from kg.nlp.gazetteer import Gazetteer
-    from kg.run.build import pipeline
+    from kg.run.extraction import pipeline
 
     return pipeline(Settings().model, Gazetteer.load())
 

@@ -189,7 +189,7 @@ def test_the_build_pipeline_takes_texts_with_their_context_and_gives_back_only_t
     dev = require_corpus(DEV)
     from kg.nlp.components.context import ArticleContext
     from kg.nlp.gazetteer import Gazetteer
-    from kg.run.build import pipeline
+    from kg.run.extraction import pipeline
 
     nlp = pipeline(Settings().model, Gazetteer.load())
     assert nlp.pipe_names[-1] == "kg_results_only"

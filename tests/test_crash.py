@@ -61,7 +61,7 @@ from kg.nlp.gazetteer import Gazetteer
 
 inputs = [Path(p) for p in sys.argv[1:]]
 settings = Settings.from_env()
-kg.run.build.pipeline(settings.model, Gazetteer.load())  # warm: forked children build with it
+kg.run.extraction.pipeline(settings.model, Gazetteer.load())  # warm: forked children build with it
 
 def child(out, store=False):
     pid = os.fork()

@@ -8,7 +8,7 @@ import subprocess
 import sys
 import time
 
-import kg.run.build
+import kg.run.extraction
 from kg.config import Settings
 from kg.nlp.deadline import GUARDED_CHARS, run_with_deadline
 from kg.run.build import build
@@ -41,7 +41,7 @@ def test_a_long_article_parsed_in_a_child_gives_what_the_batch_gives(tmp_path, m
     source = tmp_path / "long.txt"
     source.write_text(long_article(GUARDED_CHARS + 5_000), encoding="utf-8")
     guarded = build([source], tmp_path / "guarded", Settings())
-    monkeypatch.setattr(kg.run.build, "GUARDED_CHARS", 10**9)
+    monkeypatch.setattr(kg.run.extraction, "GUARDED_CHARS", 10**9)
     build([source], tmp_path / "batched", Settings())
     assert guarded.report["totals"]["articles"] == 1 and not guarded.skipped
     for name in ("graph.nq", "graph.graphml"):

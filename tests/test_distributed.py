@@ -69,10 +69,10 @@ def dask_build(client: Client, *args: str):
 
 
 def pipeline_loads(client: Client) -> dict[str, tuple[int, int]]:
-    """Per worker process: how often kg.run.build.pipeline loaded spaCy (misses) and reused it (hits)."""
+    """Per worker process: how often kg.run.extraction.pipeline loaded spaCy (misses) and reused it (hits)."""
 
     def loads() -> tuple[int, int]:
-        from kg.run.build import _packaged_pipeline
+        from kg.run.extraction import _packaged_pipeline
 
         info = _packaged_pipeline.cache_info()
         return info.misses, info.hits

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from kg.ingest import Article
-from kg.run.held_articles import SpilledArticles, held_articles
+from kg.run.held_articles import SpilledArticles, extracted_only, held_articles
 
 
 def _articles(n):
@@ -30,13 +30,17 @@ def test_spilled_articles_read_back_whole_and_in_order_on_every_pass(tmp_path):
 
 
 @pytest.mark.parametrize("on_disk", [False, True])
-def test_held_articles_keep_the_extracted_ones_and_let_the_input_list_go(on_disk):
+def test_held_articles_let_the_input_list_go_and_keep_the_extracted_ones(on_disk):
     articles = _articles(10)
     expected = [a for a in articles if a.key != "a004"]
     given = list(articles)
-    with held_articles(given, {a.key for a in expected}, on_disk) as held:
+    with held_articles(given, on_disk) as held:
         assert given == []  # not held twice
         assert isinstance(held, SpilledArticles) == on_disk
-        assert list(held) == expected and len(held) == 9
-        folder = held._path.parent if on_disk else None
+        assert list(held) == articles
+        assert extracted_only(held, {a.key for a in articles}) is held  # all extracted: nothing written again
+        kept = extracted_only(held, {a.key for a in expected})
+        assert list(kept) == expected and len(kept) == 9
+        assert len(held) == (0 if on_disk else 9)  # the spill of all ten is gone; a list is filtered in place
+        folder = kept._path.parent if on_disk else None
     assert folder is None or not folder.exists()  # the spill removed with its folder

@@ -11,7 +11,8 @@ from kg.dataset.store import ExtractionCache
 from kg.ingest import Article
 from kg.nlp.gazetteer import Gazetteer
 from kg.nlp.mention import ArticleMentions, Mention, Role
-from kg.run.build import extract, extraction_signature
+from kg.run.extraction import extract
+from kg.run.signature import extraction_signature
 from kg.vocab import EntityKind
 
 TEXT = ("KHARKIV, March 3 (Lowland Wire) - Ukraine's air force said on Monday that Russia launched "

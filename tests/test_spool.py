@@ -16,6 +16,7 @@ from kg.export.rdf import DUMPS, write_dumps
 from kg.graph.namespaces import PREFIXES
 from kg.graph.quads import QuadCollector
 from kg.graph.spool import QuadSpool
+from kg.graph.totals import AnnotationTotals, count_annotations
 
 
 def _by_graph(path):
@@ -110,15 +111,26 @@ def test_a_spooled_build_writes_the_same_outputs(tmp_path, monkeypatch):
             spilled.append(len(self))
             return super().__iter__()
 
+    runs = []
+    flush = AnnotationTotals._flush
+
+    def recorded_flush(self):
+        runs.append(len(self._counts))
+        flush(self)
+
     monkeypatch.setattr(build_module, "SPOOL_ABOVE_ARTICLES", 0)
     monkeypatch.setattr("kg.graph.spool.DEFAULT_PART", 7)  # the default graph read back in parts
+    monkeypatch.setattr("kg.graph.totals.RUN_BODIES", 5)  # the totals summed from runs of 5 bodies
+    monkeypatch.setattr(AnnotationTotals, "_flush", recorded_flush)
     monkeypatch.setattr(build_module, "QuadSpool", Recorded)
     monkeypatch.setattr("kg.run.held_articles.SpilledArticles", RecordedArticles)
     build_module.build([samples], tmp_path / "spool", Settings(n_process=1))
     assert spooled and spooled[0] > 1000  # the graphs went through the spool
     built = json.loads((tmp_path / "memory" / "report.json").read_text(encoding="utf-8"))["totals"]["articles"]
-    # the articles through a file, read back three times (dates for identities, the graphs, the report)
-    assert spilled == [built] * 3
+    # the articles through a file, read back five times (their lengths and texts for spaCy, dates for
+    # identities, the graphs, the report)
+    assert spilled == [built] * 5
+    assert len(runs) > 3 and max(runs) == 5
     for name in OUTPUT_FILES:
         assert (tmp_path / "spool" / name).read_bytes() == (tmp_path / "memory" / name).read_bytes(), name
 
@@ -221,3 +233,23 @@ def test_shards_read_together_are_the_sorted_quads(sample_out, tmp_path, monkeyp
         write_dumps(quads, tmp_path / name)
     for dump in DUMPS:
         assert (tmp_path / "from-shards" / dump).read_bytes() == (tmp_path / "memory" / dump).read_bytes(), dump
+
+
+@pytest.mark.parametrize("open_runs", [2, 200])  # runs merged into one as they come, or only when read
+def test_totals_summed_from_runs_on_disk_are_the_totals_in_memory(sample_out, tmp_path, monkeypatch, open_runs):
+    """A body counted in several runs (its articles far apart) is summed once; the order is the IRIs'."""
+    monkeypatch.setattr("kg.graph.totals.MAX_OPEN_RUNS", open_runs)
+    graphs = [(name, triples) for name, triples in _by_graph(sample_out / "graph.nq").items()
+              if not isinstance(name, ox.DefaultGraph)]
+    on_disk = AnnotationTotals(tmp_path, limit=3)
+    for _, triples in graphs + graphs:  # every graph twice: each body in two runs at least
+        on_disk.add(triples)
+    in_memory = AnnotationTotals()
+    for _, triples in graphs + graphs:
+        in_memory.add(triples)
+    counts = list(on_disk.counts())
+    assert len(list(tmp_path.glob("totals-*.counts"))) == (1 if open_runs == 2 else len(on_disk._runs)) > 0
+    assert on_disk._written > 2
+    assert counts == list(in_memory.counts()) == sorted(counts)
+    assert sorted(on_disk.triples()) == sorted(in_memory.triples()) == sorted(count_annotations(graphs + graphs))
+    assert all(a % 2 == 0 and m >= a for _, m, a in counts)

@@ -324,7 +324,8 @@ def test_the_cache_keeps_extractions_packed_and_reads_what_an_older_kg_wrote(tmp
     from kg.dataset.store import ExtractionCache
     from kg.ingest import Article
     from kg.nlp.gazetteer import Gazetteer
-    from kg.run.build import extract, extraction_signature
+    from kg.run.extraction import extract
+    from kg.run.signature import extraction_signature
 
     article = Article(key="a-council", text=COUNCIL, source="test")
     settings = Settings(n_process=1)

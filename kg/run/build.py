@@ -10,15 +10,11 @@ and compressed (`PackedExtraction`, ~2 KB), and the article, on disk for a big b
 
 from __future__ import annotations
 
-import itertools
 import tempfile
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date
-from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from kg import __version__
 from kg.config import Settings, spare_core
@@ -29,15 +25,9 @@ from kg.export.report import build_report
 from kg.graph.build import build_quads
 from kg.graph.iris import IriMinter
 from kg.graph.spool import QuadSpool
-from kg.ingest import MAX_ARTICLE_CHARS, Article, Inputs, Skipped, read_inputs
-from kg.nlp.components import facts_of, mentions_of, set_article
-from kg.nlp.components.context import ArticleContext, add_results_only
-from kg.nlp.deadline import GUARDED_CHARS, run_with_deadline
-from kg.nlp.facts import ArticleFacts
+from kg.ingest import Article, Inputs, Skipped, read_inputs
 from kg.nlp.gazetteer import Gazetteer
-from kg.nlp.mention import ArticleMentions
 from kg.nlp.packed import PackedExtraction
-from kg.nlp.pipeline import load_pipeline
 from kg.resolve.event_identity import event_identities
 from kg.resolve.facts import FactResolver, affiliations
 from kg.resolve.grant_identity import grant_identities
@@ -45,7 +35,8 @@ from kg.resolve.model import ResolvedArticle
 from kg.resolve.resolver import Resolution, resolve
 from kg.resolve.sightings import Sightings
 from kg.run import progress as stages
-from kg.run.held_articles import SpilledArticles, held_articles
+from kg.run.extraction import Engine, extract
+from kg.run.held_articles import SpilledArticles, extracted_only, held_articles
 from kg.run.incremental import GraphSelection
 from kg.run.memory import release_memory
 from kg.run.outputs import write_outputs
@@ -53,9 +44,12 @@ from kg.run.progress import Progress, counted, stage
 from kg.run.signature import extraction_signature
 from kg.util.nogc import collector_paused
 
-if TYPE_CHECKING:
-    from spacy.language import Language
-    from spacy.tokens import Doc
+# Above this many articles the graph stage writes each graph to disk (kg.graph.spool), and the
+# articles are held in a file (kg.run.held_articles): at 1,000 generated articles 0.84 -> 0.48 GB
+# after the graph stage; the dumps and the projection take about 1.2 times as long
+# (benchmarks/spool_stages.py, README "The graph stage on disk"). At 2,000 the sorted quads in
+# memory made the whole build's peak (1.8 GB against 0.9 GB spooled).
+SPOOL_ABOVE_ARTICLES = 500
 
 
 class NothingToBuild(InputError):
@@ -71,116 +65,6 @@ class BuildResult:
     out_dir: Path | None
     report: dict[str, object]
     skipped: tuple[Skipped, ...]
-
-
-def _published(article: Article) -> date | None:
-    try:
-        return date.fromisoformat(article.published[:10]) if article.published else None
-    except ValueError:
-        return None
-
-
-@lru_cache(maxsize=2)
-def _packaged_pipeline(model: str) -> "Language":
-    return _load(model, Gazetteer.load())
-
-
-def _load(model: str, gazetteer: Gazetteer) -> "Language":
-    nlp = load_pipeline(model, gazetteer)
-    add_results_only(nlp)  # a Doc parsed for the build comes back from a worker as its results only
-    return nlp
-
-
-def pipeline(model: str, gazetteer: Gazetteer) -> "Language":
-    """The spaCy pipeline with the gazetteer's rulers and kg's extractors (kg.nlp.components.context:
-    `kg_results_only` last), loaded once per process for the packaged gazetteer (loading takes
-    seconds; every later build in the process reuses it)."""
-    return _packaged_pipeline(model) if gazetteer is Gazetteer.load() else _load(model, gazetteer)
-
-
-# Above this many articles the graph stage writes each graph to disk (kg.graph.spool): at 1,000
-# generated articles 0.84 -> 0.48 GB after the graph stage; the dumps and the projection take about
-# 1.2 times as long (benchmarks/spool_stages.py, README "The graph stage on disk"). At 2,000 the
-# sorted quads in memory made the whole build's peak (1.8 GB against 0.9 GB spooled).
-SPOOL_ABOVE_ARTICLES = 500
-
-Extraction = tuple[ArticleMentions, ArticleFacts]
-# An engine extracts articles and yields each with its result (or why it was skipped), in any order.
-Engine = Callable[[Sequence[Article], Settings, Gazetteer], Iterable[tuple[Article, "Extraction | Skipped"]]]
-
-
-def extract(articles: Iterable[Article], settings: Settings, gazetteer: Gazetteer,
-            progress: Callable[[int], None] | None = None,
-            cache: ExtractionCache | None = None,
-            engine: Engine | None = None) -> Iterator[Extraction | PackedExtraction | Skipped]:
-    """Extract mentions, then facts, from each article with `engine` (default: `extract_local`).
-
-    Articles whose extraction is in `cache` are not parsed again (they come as the cache keeps
-    them, `PackedExtraction`s); the others are added to it.
-    """
-    todo: list[Article] = []
-    for article in articles:
-        cached = cache.get_packed(article) if cache is not None else None  # packed: not unpickled here
-        if cached is not None:
-            yield cached
-            if progress:
-                progress(1)
-        else:
-            todo.append(article)
-    if not todo:
-        return
-    for article, extracted in (engine or extract_local)(todo, settings, gazetteer):
-        if cache is not None and not isinstance(extracted, Skipped):
-            cache.put(article, extracted)
-        yield extracted
-        if progress:
-            progress(1)
-
-
-def extract_local(articles: Sequence[Article], settings: Settings,
-                  gazetteer: Gazetteer) -> Iterator[tuple[Article, Extraction | Skipped]]:
-    """The local engine: spaCy over the articles (batched, `settings.n_process` processes), kg's
-    extractors included (kg.nlp.components: they run in spaCy's worker processes too)."""
-    nlp = pipeline(settings.model, gazetteer)
-    fitting: dict[str, Article] = {}
-    long: list[Article] = []
-    limit = min(nlp.max_length, MAX_ARTICLE_CHARS)  # spaCy cannot be stopped mid-document: bound the length
-    for article in articles:
-        if len(article.text) > limit:
-            yield article, Skipped(article.source,
-                                   f"article longer than {limit} characters; split it into smaller articles")
-        elif len(article.text) > GUARDED_CHARS:
-            long.append(article)
-        else:
-            fitting[article.key] = article
-
-    def doc_of(article: Article) -> "Doc":
-        return set_article(nlp.make_doc(article.text), article.key, _published(article))
-
-    def context(article: Article) -> ArticleContext:
-        published = _published(article)
-        return ArticleContext(article.key, published.isoformat() if published else None)
-
-    # texts, not Docs: spaCy's worker processes tokenize them, and send back the results only
-    docs = nlp.pipe(((a.text, context(a)) for a in fitting.values()), as_tuples=True,
-                    batch_size=settings.batch_size, n_process=settings.processes_for(len(fitting)))
-    results: Iterator[tuple[Article, Extraction]] = ((fitting[c.key], _extraction(doc)) for doc, c in docs)
-    for article in long:  # each in a child process killed at the deadline
-
-        def work(article: Article = article) -> Extraction:
-            return _extraction(nlp(doc_of(article)))
-
-        outcome = run_with_deadline(work, settings.article_seconds)
-        if outcome.value is None:
-            yield article, Skipped(article.source, f"{outcome.failure}; split it into smaller articles")
-        else:
-            results = itertools.chain(results, [(article, outcome.value)])
-    yield from results
-
-
-def _extraction(doc: "Doc") -> Extraction:
-    """What kg's components stored on a Doc: its mentions and facts."""
-    return mentions_of(doc), facts_of(doc)
 
 
 def build(inputs: Iterable[str | Path], out_dir: Path | None, settings: Settings,
@@ -215,18 +99,20 @@ def _build(inputs: Iterable[str | Path], out_dir: Path | None, settings: Setting
         raise NothingToBuild(tuple(skipped))
     gazetteer = Gazetteer.load()
     cache = ExtractionCache(store_dir / CACHE, extraction_signature(settings)) if store_dir is not None else None
-    extracted = stage(progress, stages.EXTRACTING, len(candidates))
-    packed: dict[str, PackedExtraction] = {}  # what is kept of each article until its graph is written
-    for item in extract(candidates, settings, gazetteer, extracted, cache, engine):
-        if isinstance(item, Skipped):
-            skipped.append(item)
-        else:
-            kept = item if isinstance(item, PackedExtraction) else PackedExtraction.pack(*item)
-            packed[kept.article_key] = kept
-    if not packed:
-        raise NothingToBuild(tuple(skipped))
     digests = store_dir / DIGESTS if store_dir is not None else None
-    with held_articles(candidates, packed, len(packed) > SPOOL_ABOVE_ARTICLES) as articles:  # empties candidates
+    # a big build's articles go to a file before spaCy reads them (their texts grew with the corpus)
+    with held_articles(candidates, len(candidates) > SPOOL_ABOVE_ARTICLES) as held:  # empties candidates
+        extracted = stage(progress, stages.EXTRACTING, len(held))
+        packed: dict[str, PackedExtraction] = {}  # what is kept of each article until its graph is written
+        for item in extract(held, settings, gazetteer, extracted, cache, engine):
+            if isinstance(item, Skipped):
+                skipped.append(item)
+            else:
+                kept = item if isinstance(item, PackedExtraction) else PackedExtraction.pack(*item)
+                packed[kept.article_key] = kept
+        if not packed:
+            raise NothingToBuild(tuple(skipped))
+        articles = extracted_only(held, packed)
         return _finish(articles, packed, skipped, gazetteer, settings, out_dir, store, progress, digests, beside)
 
 

@@ -3,7 +3,7 @@
 The client (the `kg build` process) reads the inputs, sends the articles that need extracting to
 the workers in partitions, and merges the per-article results back in input order. Resolution,
 the dataset and every output then run on the client exactly as with the local engine, so the
-dumps are byte-identical. Each worker process loads the spaCy pipeline once (`kg.run.build.pipeline`
+dumps are byte-identical. Each worker process loads the spaCy pipeline once (`kg.run.extraction.pipeline`
 is cached per process) and keeps it for every later partition.
 
 Failures:
@@ -33,8 +33,9 @@ from kg.errors import ResourceError
 from kg.ingest import Article, Skipped
 from kg.nlp.gazetteer import Gazetteer
 from kg.nlp.pipeline import ModelNotFound
-from kg.run.build import Extraction, extraction_signature
 from kg.run.dask_worker import PartitionResult, extract_partition, failure
+from kg.run.extraction import Extraction
+from kg.run.signature import extraction_signature
 
 WORKER_CHECK = 2.0  # while tasks wait, seconds between checks that the scheduler still has a worker
 INSTALL_HINT = "the dask engine needs Dask distributed: pip install 'kg-events[dask]'"

@@ -14,7 +14,8 @@ from kg.config import Settings
 from kg.ingest import Article, Skipped
 from kg.nlp.deadline import GUARDED_CHARS
 from kg.nlp.gazetteer import Gazetteer
-from kg.run.build import Extraction, extract_local, extraction_signature, pipeline
+from kg.run.extraction import Extraction, extract_local, pipeline
+from kg.run.signature import extraction_signature
 
 _WORKER_LOCK = threading.Lock()  # one extraction at a time per worker process (spaCy objects are not thread-safe)
 

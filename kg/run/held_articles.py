@@ -1,8 +1,8 @@
-"""The build's articles between their extraction and the end of the graph stage, on disk when many.
+"""The build's articles from their reading to the end of the graph stage, on disk when many.
 
-Resolution reads the articles' keys and dates, the graph stage their texts, the report their
+The extraction reads their texts (kg.run.extraction), resolution their keys and dates, the graph stage their texts, the report their the articles' keys and dates, the graph stage their texts, the report their
 metadata and lengths: each a pass in article-key order. Held in memory, their texts were most of
-what a build held after extraction and grew with the corpus (20,000 generated articles: about 150
+what a build held while extracting and grew with the corpus (20,000 generated articles: about 150
 MB). `SpilledArticles` writes them, pickled one by one, to a file and reads them back on each pass;
 what stays in memory is one offset an article.
 """
@@ -12,7 +12,7 @@ from __future__ import annotations
 import pickle
 import tempfile
 from array import array
-from collections.abc import Container, Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import overload
@@ -66,17 +66,31 @@ class SpilledArticles(Sequence[Article]):
 
 
 @contextmanager
-def held_articles(articles: list[Article], keep: Container[str],
-                  on_disk: bool) -> Iterator[list[Article] | SpilledArticles]:
-    """Those of `articles` whose key is in `keep`, in order: a list, or `on_disk` `SpilledArticles`
-    in a temporary folder removed after. `articles` is emptied (held twice, their texts would be too)."""
+def held_articles(articles: list[Article], on_disk: bool) -> Iterator[list[Article] | SpilledArticles]:
+    """`articles` as a list, or `on_disk`: `SpilledArticles` in a temporary folder removed after.
+    `articles` is emptied (held twice, their texts would be too)."""
     if not on_disk:
-        kept = [a for a in articles if a.key in keep]
+        kept = list(articles)
         articles.clear()
         yield kept
         return
     with tempfile.TemporaryDirectory(prefix="kg-articles-") as folder:
-        spilled = SpilledArticles((a for a in articles if a.key in keep), Path(folder) / "articles.pickle")
+        spilled = SpilledArticles(articles, Path(folder) / "articles.pickle")
         articles.clear()
         release_memory()  # the texts' pages given back: else they stay in the heap (20,000 articles: ~150 MB)
         yield spilled
+
+
+def extracted_only(held: list[Article] | SpilledArticles,
+                   extracted: Collection[str]) -> list[Article] | SpilledArticles:
+    """Those of `held` whose key is in `extracted` (the keys of some of them), in order: `held` itself
+    when it is all of them; else the others are let go (a spill is written again, without them)."""
+    if len(extracted) == len(held):
+        return held
+    kept = (a for a in held if a.key in extracted)
+    if isinstance(held, list):
+        held[:] = list(kept)
+        return held
+    spilled = SpilledArticles(kept, held._path.with_name("extracted.pickle"))
+    held.clear()
+    return spilled

@@ -1,0 +1,131 @@
+"""The extraction stage: spaCy and kg's extractors over the articles, one engine or another.
+
+The articles are read as they are parsed (a big build's from a file, kg.run.held_articles): what is
+held is the articles spaCy has taken and not yet given back, a few batches, not the corpus.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from datetime import date
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+from kg.config import Settings
+from kg.dataset.store import ExtractionCache
+from kg.ingest import MAX_ARTICLE_CHARS, Article, Skipped
+from kg.nlp.components import facts_of, mentions_of, set_article
+from kg.nlp.components.context import ArticleContext, add_results_only
+from kg.nlp.deadline import GUARDED_CHARS, run_with_deadline
+from kg.nlp.facts import ArticleFacts
+from kg.nlp.gazetteer import Gazetteer
+from kg.nlp.mention import ArticleMentions
+from kg.nlp.packed import PackedExtraction
+from kg.nlp.pipeline import load_pipeline
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokens import Doc
+
+Extraction = tuple[ArticleMentions, ArticleFacts]
+# An engine extracts articles and yields each with its result (or why it was skipped), in any order.
+Engine = Callable[[Sequence[Article], Settings, Gazetteer], Iterable[tuple[Article, "Extraction | Skipped"]]]
+
+
+def _published(article: Article) -> date | None:
+    try:
+        return date.fromisoformat(article.published[:10]) if article.published else None
+    except ValueError:
+        return None
+
+
+@lru_cache(maxsize=2)
+def _packaged_pipeline(model: str) -> "Language":
+    return _load(model, Gazetteer.load())
+
+
+def _load(model: str, gazetteer: Gazetteer) -> "Language":
+    nlp = load_pipeline(model, gazetteer)
+    add_results_only(nlp)  # a Doc parsed for the build comes back from a worker as its results only
+    return nlp
+
+
+def pipeline(model: str, gazetteer: Gazetteer) -> "Language":
+    """The spaCy pipeline with the gazetteer's rulers and kg's extractors (kg.nlp.components.context:
+    `kg_results_only` last), loaded once per process for the packaged gazetteer (loading takes
+    seconds; every later build in the process reuses it)."""
+    return _packaged_pipeline(model) if gazetteer is Gazetteer.load() else _load(model, gazetteer)
+
+
+def extract(articles: Sequence[Article], settings: Settings, gazetteer: Gazetteer,
+            progress: Callable[[int], None] | None = None,
+            cache: ExtractionCache | None = None,
+            engine: Engine | None = None) -> Iterator[Extraction | PackedExtraction | Skipped]:
+    """Extract mentions, then facts, from each article with `engine` (default: `extract_local`).
+
+    Articles whose extraction is in `cache` are not parsed again (they come as the cache keeps
+    them, `PackedExtraction`s); the others are added to it."""
+    todo: Sequence[Article] = articles
+    if cache is not None:
+        todo = []
+        for article in articles:
+            cached = cache.get_packed(article)  # packed: not unpickled here
+            if cached is not None:
+                yield cached
+                if progress:
+                    progress(1)
+            else:
+                todo.append(article)
+    if not todo:
+        return
+    for article, extracted in (engine or extract_local)(todo, settings, gazetteer):
+        if cache is not None and not isinstance(extracted, Skipped):
+            cache.put(article, extracted)
+        yield extracted
+        if progress:
+            progress(1)
+
+
+def extract_local(articles: Sequence[Article], settings: Settings,
+                  gazetteer: Gazetteer) -> Iterator[tuple[Article, Extraction | Skipped]]:
+    """The local engine: spaCy over the articles (batched, `settings.n_process` processes), kg's
+    extractors included (kg.nlp.components: they run in spaCy's worker processes too). The articles
+    are read once, as spaCy takes them."""
+    nlp = pipeline(settings.model, gazetteer)
+    limit = min(nlp.max_length, MAX_ARTICLE_CHARS)  # spaCy cannot be stopped mid-document: bound the length
+    for article in articles:  # first those that are not parsed with the others (a pass of their lengths)
+        if len(article.text) > limit:
+            yield article, Skipped(article.source,
+                                   f"article longer than {limit} characters; split it into smaller articles")
+        elif len(article.text) > GUARDED_CHARS:  # alone, in a child process killed at the deadline
+            yield article, _with_deadline(nlp, article, settings)
+    taken: dict[str, Article] = {}  # given to spaCy, not yet back
+
+    def fitting() -> Iterator[tuple[str, ArticleContext]]:
+        for article in articles:
+            if len(article.text) <= min(limit, GUARDED_CHARS):
+                taken[article.key] = article
+                published = _published(article)
+                yield article.text, ArticleContext(article.key, published.isoformat() if published else None)
+
+    # texts, not Docs: spaCy's worker processes tokenize them, and send back the results only
+    docs = nlp.pipe(fitting(), as_tuples=True, batch_size=settings.batch_size,
+                    n_process=settings.processes_for(len(articles)))
+    yield from ((taken.pop(context.key), _extraction(doc)) for doc, context in docs)
+
+
+def _with_deadline(nlp: "Language", article: Article, settings: Settings) -> Extraction | Skipped:
+    def work() -> Extraction:
+        return _extraction(nlp(set_article(nlp.make_doc(article.text), article.key, _published(article))))
+
+    outcome = run_with_deadline(work, settings.article_seconds)
+    if outcome.value is None:
+        return Skipped(article.source, f"{outcome.failure}; split it into smaller articles")
+    return outcome.value
+
+
+def _extraction(doc: "Doc") -> Extraction:
+    """What kg's components stored on a Doc: its mentions and facts."""
+    return mentions_of(doc), facts_of(doc)
+
+
