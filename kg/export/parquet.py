@@ -42,8 +42,13 @@ class ParquetRows:
                 self._flush()
 
     def _flush(self) -> None:
-        columns = {name: [row[i] for row in self._rows] for i, name in enumerate(self._header)}
-        self._writer.write_table(self._pa.table(columns, schema=self._schema), row_group_size=self.GROUP_ROWS)
+        # the columns in malloc's memory, given back once written: pyarrow's default pool kept it
+        # (the tables' step of a 6,000-article build ended 45 MB higher)
+        pool = self._pa.system_memory_pool()
+        columns = [self._pa.array([row[i] for row in self._rows], self._pa.string(), memory_pool=pool)
+                   for i in range(len(self._header))]
+        table = self._pa.Table.from_arrays(columns, schema=self._schema)
+        self._writer.write_table(table, row_group_size=self.GROUP_ROWS)
         self._rows, self._groups = [], self._groups + 1
 
     def __exit__(self, kind, error, trace) -> None:
