@@ -4,8 +4,9 @@ Outputs are written only once everything is built, into a hidden folder in OUT, 
 into place together, so a failed or stopped build leaves the previous outputs as they were.
 
 Memory: what is kept of each article between its extraction and its graph is its results, pickled
-and compressed (`PackedExtraction`, ~2 KB), and the article, on disk for a big build
-(kg.run.held_articles); read in passes, one article at a time, and let go after the graph stage.
+and compressed (`PackedExtraction`, ~2 KB), and the article, on disk for a big build from its
+reading on (kg.run.held_articles); read in passes (spaCy's included), one article at a time, and
+let go after the graph stage.
 """
 
 from __future__ import annotations
