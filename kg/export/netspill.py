@@ -57,7 +57,10 @@ class NetworkSpill:
         self._db = sqlite3.connect(folder / "network.sqlite")
         self._db.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA temp_store=FILE;"
                                "PRAGMA cache_size=-8000;" + _SCHEMA)
-        self.types: dict[str, set[str]] = defaultdict(set)
+        # each node's types: a frozenset shared by every node of the same types (a set each was
+        # 216 bytes a node, 14.5 MB of 6,000 generated articles' 60,000 nodes)
+        self.types: dict[str, frozenset[str]] = {}
+        self._type_sets: dict[frozenset[str], frozenset[str]] = {}
         self.values: set[str] = set()
         self.labels: dict[str, str] = {}
         self.headlines: dict[str, str] = {}
@@ -81,7 +84,8 @@ class NetworkSpill:
     def _fold(self, unit: Collected) -> None:
         for s, found in unit.types.items():
             if s not in unit.machinery:
-                self.types[s] |= found
+                types = self.types.get(s, frozenset()) | found
+                self.types[s] = self._type_sets.setdefault(types, types)
         self.values |= unit.values
         for mine, theirs in ((self.labels, unit.labels), (self.headlines, unit.headlines)):
             for s, text in theirs.items():
