@@ -41,7 +41,6 @@ class QuadSpool:
 
     def __init__(self, folder: Path, run_keys: int = RUN_KEYS):
         self.folder = folder  # the build's other runs on disk may go here too (kg.graph.totals)
-        self._folder = folder
         self._file = open(folder / "graphs.nq", "wb")  # noqa: SIM115 (closed by finish)
         self._index: dict[str, tuple[int, int]] = {}  # graph spelling -> (offset, length) in the file
         # the default graph (two triples an article, then the totals: it grows with the entities,
@@ -74,11 +73,11 @@ class QuadSpool:
     def finish(self) -> SpooledQuads:
         self._file.close()
         default_runs = self._default.finish()
-        default = self._folder / "default.nt"  # read back when asked for
+        default = self.folder / "default.nt"  # read back when asked for
         count = write_default(default_runs, default)
         order = sorted(self._index)  # the default graph's runs are runs of merged triples too
-        return SpooledQuads([self._folder / "graphs.nq"], [(s, *self._index[s], 0) for s in order],
-                            default, fewer_runs([*self._merged.finish(), *default_runs], self._folder),
+        return SpooledQuads([self.folder / "graphs.nq"], [(s, *self._index[s], 0) for s in order],
+                            default, fewer_runs([*self._merged.finish(), *default_runs], self.folder),
                             self.count + count, self.digests)
 
     def save(self, folder: Path, name: str) -> None:
@@ -91,7 +90,7 @@ class QuadSpool:
         default = list(merged_keys(default_runs))  # a shard's: two triples an article
         paths = [*self._merged.finish(), *default_runs]
         runs = [f"{name}.merged-{n:05d}.keys" for n in range(len(paths))]
-        os.replace(self._folder / "graphs.nq", folder / f"{name}.nq")
+        os.replace(self.folder / "graphs.nq", folder / f"{name}.nq")
         for run, target in zip(paths, runs):
             os.replace(run, folder / target)
         index = {"graphs": [(s, *self._index[s]) for s in sorted(self._index)], "digests": self.digests,

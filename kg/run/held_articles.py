@@ -1,10 +1,10 @@
 """The build's articles from their reading to the end of the graph stage, on disk when many.
 
-The extraction reads their texts (kg.run.extraction), resolution their keys and dates, the graph stage their texts, the report their the articles' keys and dates, the graph stage their texts, the report their
-metadata and lengths: each a pass in article-key order. Held in memory, their texts were most of
-what a build held while extracting and grew with the corpus (20,000 generated articles: about 150
-MB). `SpilledArticles` writes them, pickled one by one, to a file and reads them back on each pass;
-what stays in memory is one offset an article.
+The extraction reads their texts (kg.run.extraction), resolution their keys and dates, the graph
+stage their texts, the report their metadata and lengths: each a pass in article-key order. Held in
+memory, their texts were most of what a build held while extracting and grew with the corpus
+(20,000 generated articles: about 150 MB). `SpilledArticles` writes them, pickled one by one, to a
+file and reads them back on each pass; what stays in memory is one offset an article.
 """
 
 from __future__ import annotations
