@@ -45,9 +45,14 @@ class SortedRuns:
 
 def merged_keys(runs: Iterable[Path]) -> Iterator[str]:
     """The keys of sorted runs, in order, each once."""
+    yield from (key for key, _ in groupby(merged_lines(runs)))
+
+
+def merged_lines(runs: Iterable[Path]) -> Iterator[str]:
+    """Every line of sorted runs (each line's newline dropped), in order, a line in several runs as often."""
     files = [open(run, encoding="utf-8") for run in runs]  # noqa: SIM115 (closed below)
     try:
-        yield from (key.rstrip("\n") for key, _ in groupby(heapq.merge(*files)))
+        yield from (line.rstrip("\n") for line in heapq.merge(*files))
     finally:
         for f in files:
             f.close()

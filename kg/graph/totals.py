@@ -8,7 +8,6 @@ they are the same whether the dataset was built at once, one article at a time, 
 
 from __future__ import annotations
 
-import heapq
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from itertools import groupby
@@ -17,7 +16,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from kg.graph.runs import MAX_OPEN_RUNS
+from kg.graph.runs import MAX_OPEN_RUNS, merged_lines
 from kg.graph.terms import O_KGO, O_OA, O_XSD
 
 _HAS_BODY = O_OA.hasBody
@@ -89,17 +88,12 @@ class AnnotationTotals:
         yield from self._merged()
 
     def _merged(self) -> Iterator[tuple[str, int, int]]:
-        files = [open(run, encoding="utf-8") for run in self._runs]  # noqa: SIM115 (closed below)
-        try:
-            rows = (line.rstrip("\n").split("\t") for line in heapq.merge(*files))
-            for body, same in groupby(rows, key=itemgetter(0)):
-                m = a = 0
-                for _, mentions, articles in same:
-                    m, a = m + int(mentions), a + int(articles)
-                yield body, m, a
-        finally:
-            for f in files:
-                f.close()
+        rows = (line.split("\t") for line in merged_lines(self._runs))
+        for body, same in groupby(rows, key=itemgetter(0)):
+            m = a = 0
+            for _, mentions, articles in same:
+                m, a = m + int(mentions), a + int(articles)
+            yield body, m, a
 
     def triples(self) -> Iterator[tuple]:
         """(subject, predicate, object) triples for the default graph, made as they are read."""
