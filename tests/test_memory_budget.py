@@ -76,6 +76,37 @@ def test_release_memory_gives_back_what_a_paused_collector_kept():
         gc.enable()
 
 
+def test_survivors_held_in_a_paused_step_are_not_walked_again_and_are_thawed_on_return():
+    import gc
+
+    from kg.run.memory import release_memory
+    from kg.util.nogc import collector_paused
+
+    held = [[index] for index in range(10_000)]  # long-lived objects, like a small build's quads
+    seen: dict[str, int] = {}
+
+    @collector_paused
+    def step() -> None:
+        release_memory(hold_survivors=True)
+        seen["frozen"] = gc.get_freeze_count()
+        cycle: list = []
+        cycle.append(cycle)
+        seen["walked"] = len(gc.get_objects())  # what a later collection walks: the newer objects only
+        del cycle
+
+    assert gc.get_freeze_count() == 0
+    step()
+    assert seen["frozen"] >= len(held) and seen["walked"] < 1_000
+    assert gc.get_freeze_count() == 0 and gc.isenabled()
+    gc.freeze()  # a caller's own freeze is left as it is, and nothing more is frozen
+    try:
+        frozen = gc.get_freeze_count()
+        step()
+        assert seen["frozen"] == frozen and gc.get_freeze_count() == frozen
+    finally:
+        gc.unfreeze()
+
+
 def test_a_build_over_its_budget_stops_and_leaves_the_previous_outputs(tmp_path, sample_out):
     out = tmp_path / "out"
     for name in OUTPUT_FILES:

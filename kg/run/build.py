@@ -176,7 +176,7 @@ def _finish(articles: list[Article] | SpilledArticles, packed: dict[str, PackedE
         packed.clear()  # what the stage freed is given back before the dumps and tables
         articles.clear()
         mentioned.clear()
-        release_memory()
+        release_memory(hold_survivors=True)  # the quads, entities and report: not walked again by the outputs'
         if store is not None:
             stage(progress, stages.STORE)
             synced = selection.sync(store, quads) if selection is not None else sync(store, quads, digests)

@@ -21,16 +21,19 @@ R = TypeVar("R")
 
 
 def collector_paused(function: Callable[P, R]) -> Callable[P, R]:
-    """`function` with the collector off while it runs (and on again after, if it was on)."""
+    """`function` with the collector off while it runs (and on again after, if it was on); what it
+    froze (`gc.freeze`) thawed when it returns, unless something was frozen before it ran."""
 
     @wraps(function)
     def paused(*args: P.args, **kwargs: P.kwargs) -> R:
-        if not gc.isenabled():
-            return function(*args, **kwargs)
+        enabled, thawed = gc.isenabled(), gc.get_freeze_count() == 0
         gc.disable()
         try:
             return function(*args, **kwargs)
         finally:
-            gc.enable()
+            if thawed:  # what the call froze (kg.run.memory.release_memory) is walked again from now on
+                gc.unfreeze()
+            if enabled:
+                gc.enable()
 
     return paused
