@@ -187,6 +187,7 @@ def test_the_build_pipeline_takes_texts_with_their_context_and_gives_back_only_t
     context, and `kg_results_only` sends back an empty Doc with the results, with 1 or 2 processes,
     the same results as a Doc given its article by `set_article`; a Doc without a context passes whole."""
     dev = require_corpus(DEV)
+    from kg.nlp.components import packed_of
     from kg.nlp.components.context import ArticleContext
     from kg.nlp.gazetteer import Gazetteer
     from kg.run.extraction import pipeline
@@ -203,4 +204,8 @@ def test_the_build_pipeline_takes_texts_with_their_context_and_gives_back_only_t
         assert [context.key for _, context in back] == [r["id"] for r in records]
         assert all(len(doc) == 0 for doc, _ in back)
         assert [(doc._.kg_mentions, doc._.kg_facts) for doc, _ in back] == expected
+        packed = [packed_of(doc, context.key) for doc, context in back]  # what a build keeps, not unpickled
+        assert [(p.article_key, p.unpack()) for p in packed] == [(r["id"], e) for r, e in zip(records, expected)]
     assert sum(len(mentions.mentions) for mentions, _ in expected) > 50
+    with pytest.raises(ValueError, match="'kg_mentions' and 'kg_facts' have not run"):
+        packed_of(nlp.make_doc("No pipeline ran on this."), "a-key")

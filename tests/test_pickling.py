@@ -24,8 +24,8 @@ def test_an_extraction_read_back_from_the_cache_is_the_one_written(tmp_path):
     article = Article(key="lowland-wire-1", text=TEXT, source="test", published="2025-03-03")
     settings = Settings(n_process=1)
     cache = ExtractionCache(tmp_path / "cache", extraction_signature(settings))
-    (written,) = extract([article], settings, Gazetteer.load(), cache=cache)
-    mentions, facts = written
+    (packed,) = extract([article], settings, Gazetteer.load(), cache=cache)
+    written = mentions, facts = packed.unpack()
     assert any(m.role is not None for m in mentions.mentions) and facts.events
     assert cache.get(article) == written
     assert pickle.loads(pickle.dumps(written)) == written

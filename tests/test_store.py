@@ -330,9 +330,10 @@ def test_the_cache_keeps_extractions_packed_and_reads_what_an_older_kg_wrote(tmp
     article = Article(key="a-council", text=COUNCIL, source="test")
     settings = Settings(n_process=1)
     cache = ExtractionCache(tmp_path / "cache", extraction_signature(settings))
-    (written,) = extract([article], settings, Gazetteer.load(), cache=cache)
+    (fresh,) = extract([article], settings, Gazetteer.load(), cache=cache)
     (packed,) = extract([article], settings, Gazetteer.load(), cache=cache)
-    assert packed.article_key == "a-council" and packed.unpack() == written
+    written = fresh.unpack()
+    assert packed.article_key == fresh.article_key == "a-council" and packed.unpack() == written
     (entry,) = (tmp_path / "cache").iterdir()
     entry.with_suffix(".pickle").write_bytes(pickle.dumps(written, protocol=4))  # as kg wrote it before
     entry.write_bytes(b"damaged")

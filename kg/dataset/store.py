@@ -126,9 +126,8 @@ class ExtractionCache:
         ok = isinstance(value, tuple) and len(value) == 2
         return value if ok and isinstance(value[0], ArticleMentions) and isinstance(value[1], ArticleFacts) else None
 
-    def put(self, article: Article, value: tuple[ArticleMentions, ArticleFacts]) -> None:
+    def put(self, article: Article, packed: PackedExtraction) -> None:
         from kg.export.atomic import write_atomic
 
-        packed = PackedExtraction.pack(*value)
         data = pickle.dumps((packed.mentions_data, packed.facts_data), protocol=5)
         write_atomic(self._path(article), lambda tmp: tmp.write_bytes(data))

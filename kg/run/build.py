@@ -109,8 +109,7 @@ def _build(inputs: Iterable[str | Path], out_dir: Path | None, settings: Setting
             if isinstance(item, Skipped):
                 skipped.append(item)
             else:
-                kept = item if isinstance(item, PackedExtraction) else PackedExtraction.pack(*item)
-                packed[kept.article_key] = kept
+                packed[item.article_key] = item
         if not packed:
             raise NothingToBuild(tuple(skipped))
         release_memory()  # what spaCy freed (20,000 articles: resolving began 150 MB higher without it)

@@ -32,9 +32,9 @@ from kg.config import CONNECT_TIMEOUT, DEFAULT_PARTITION_SIZE, WORKER_TIMEOUT, S
 from kg.errors import ResourceError
 from kg.ingest import Article, Skipped
 from kg.nlp.gazetteer import Gazetteer
+from kg.nlp.packed import PackedExtraction
 from kg.nlp.pipeline import ModelNotFound
 from kg.run.dask_worker import PartitionResult, extract_partition, failure
-from kg.run.extraction import Extraction
 from kg.run.signature import extraction_signature
 
 WORKER_CHECK = 2.0  # while tasks wait, seconds between checks that the scheduler still has a worker
@@ -152,7 +152,7 @@ class DaskEngine:
         return max(2, 2 * sum(w.get("nthreads", 1) for w in workers.values()))
 
     def __call__(self, articles: Sequence[Article], settings: Settings,
-                 gazetteer: Gazetteer) -> Iterator[tuple[Article, Extraction | Skipped]]:
+                 gazetteer: Gazetteer) -> Iterator[tuple[Article, PackedExtraction | Skipped]]:
         """Extract `articles` on the cluster; yield each with its result, in input order."""
         if self._client is None:
             raise EngineError("DaskEngine used outside its `with` block")
@@ -171,7 +171,7 @@ class DaskEngine:
 
         for _ in range(self._window()):
             submit_next()
-        done: dict[int, dict[str, Extraction | Skipped]] = {}
+        done: dict[int, dict[str, PackedExtraction | Skipped]] = {}
         next_index = 0
         while index_of:
             for future in self._wait(list(index_of), first=True):
@@ -184,7 +184,7 @@ class DaskEngine:
                 next_index += 1
 
     def _collect(self, future, part: tuple[Article, ...], settings: Settings,
-                 expected: str) -> dict[str, Extraction | Skipped]:
+                 expected: str) -> dict[str, PackedExtraction | Skipped]:
         """One partition's results by article key.
 
         A failed partition (its worker died: KilledWorker) is run again one article per task. A task

@@ -14,7 +14,8 @@ from kg.config import Settings
 from kg.ingest import Article, Skipped
 from kg.nlp.deadline import GUARDED_CHARS
 from kg.nlp.gazetteer import Gazetteer
-from kg.run.extraction import Extraction, extract_local, pipeline
+from kg.nlp.packed import PackedExtraction
+from kg.run.extraction import extract_local, pipeline
 from kg.run.signature import extraction_signature
 
 _WORKER_LOCK = threading.Lock()  # one extraction at a time per worker process (spaCy objects are not thread-safe)
@@ -26,7 +27,7 @@ class PartitionResult:
 
     worker: str
     signature: str
-    results: tuple[tuple[str, Extraction | Skipped], ...]
+    results: tuple[tuple[str, PackedExtraction | Skipped], ...]
 
 
 def failure(article: Article, err: BaseException) -> Skipped:

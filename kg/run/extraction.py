@@ -14,22 +14,19 @@ from typing import TYPE_CHECKING
 from kg.config import Settings
 from kg.dataset.store import ExtractionCache
 from kg.ingest import MAX_ARTICLE_CHARS, Article, Skipped
-from kg.nlp.components import facts_of, mentions_of, set_article
+from kg.nlp.components import packed_of, set_article
 from kg.nlp.components.context import ArticleContext, add_results_only
 from kg.nlp.deadline import GUARDED_CHARS, run_with_deadline
-from kg.nlp.facts import ArticleFacts
 from kg.nlp.gazetteer import Gazetteer
-from kg.nlp.mention import ArticleMentions
 from kg.nlp.packed import PackedExtraction
 from kg.nlp.pipeline import load_pipeline
 
 if TYPE_CHECKING:
     from spacy.language import Language
-    from spacy.tokens import Doc
 
-Extraction = tuple[ArticleMentions, ArticleFacts]
-# An engine extracts articles and yields each with its result (or why it was skipped), in any order.
-Engine = Callable[[Sequence[Article], Settings, Gazetteer], Iterable[tuple[Article, "Extraction | Skipped"]]]
+# An engine extracts articles and yields each with its mentions and facts, packed as spaCy's
+# components keep them (or why it was skipped), in any order.
+Engine = Callable[[Sequence[Article], Settings, Gazetteer], Iterable[tuple[Article, "PackedExtraction | Skipped"]]]
 
 
 def _published(article: Article) -> date | None:
@@ -60,11 +57,11 @@ def pipeline(model: str, gazetteer: Gazetteer) -> "Language":
 def extract(articles: Sequence[Article], settings: Settings, gazetteer: Gazetteer,
             progress: Callable[[int], None] | None = None,
             cache: ExtractionCache | None = None,
-            engine: Engine | None = None) -> Iterator[Extraction | PackedExtraction | Skipped]:
-    """Extract mentions, then facts, from each article with `engine` (default: `extract_local`).
+            engine: Engine | None = None) -> Iterator[PackedExtraction | Skipped]:
+    """Extract mentions, then facts, from each article with `engine` (default: `extract_local`),
+    packed (kg.nlp.packed: what a build keeps of an article until its graph is written).
 
-    Articles whose extraction is in `cache` are not parsed again (they come as the cache keeps
-    them, `PackedExtraction`s); the others are added to it."""
+    Articles whose extraction is in `cache` are not parsed again; the others are added to it."""
     todo: Sequence[Article] = articles
     if cache is not None:
         todo = []
@@ -87,7 +84,7 @@ def extract(articles: Sequence[Article], settings: Settings, gazetteer: Gazettee
 
 
 def extract_local(articles: Sequence[Article], settings: Settings,
-                  gazetteer: Gazetteer) -> Iterator[tuple[Article, Extraction | Skipped]]:
+                  gazetteer: Gazetteer) -> Iterator[tuple[Article, PackedExtraction | Skipped]]:
     """The local engine: spaCy over the articles (batched, `settings.n_process` processes), kg's
     extractors included (kg.nlp.components: they run in spaCy's worker processes too). The articles
     are read once, as spaCy takes them."""
@@ -111,21 +108,16 @@ def extract_local(articles: Sequence[Article], settings: Settings,
     # texts, not Docs: spaCy's worker processes tokenize them, and send back the results only
     docs = nlp.pipe(fitting(), as_tuples=True, batch_size=settings.batch_size,
                     n_process=settings.processes_for(len(articles)))
-    yield from ((taken.pop(context.key), _extraction(doc)) for doc, context in docs)
+    yield from ((taken.pop(context.key), packed_of(doc, context.key)) for doc, context in docs)
 
 
-def _with_deadline(nlp: "Language", article: Article, settings: Settings) -> Extraction | Skipped:
-    def work() -> Extraction:
-        return _extraction(nlp(set_article(nlp.make_doc(article.text), article.key, _published(article))))
+def _with_deadline(nlp: "Language", article: Article, settings: Settings) -> PackedExtraction | Skipped:
+    def work() -> PackedExtraction:
+        doc = nlp(set_article(nlp.make_doc(article.text), article.key, _published(article)))
+        return packed_of(doc, article.key)
 
     outcome = run_with_deadline(work, settings.article_seconds)
     if outcome.value is None:
         return Skipped(article.source, f"{outcome.failure}; split it into smaller articles")
     return outcome.value
-
-
-def _extraction(doc: "Doc") -> Extraction:
-    """What kg's components stored on a Doc: its mentions and facts."""
-    return mentions_of(doc), facts_of(doc)
-
 

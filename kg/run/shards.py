@@ -31,7 +31,6 @@ from kg.resolve.model import ResolvedArticle
 from kg.resolve.resolver import EntitySightings, PersonSightings, Resolution, entity_sightings, person_sightings
 from kg.resolve.sightings import Sightings
 from kg.run.dask_worker import PartitionResult, extract_partition
-from kg.run.extraction import Extraction
 from kg.util.nogc import collector_paused
 
 Packed = list[tuple[Article, PackedExtraction]]  # a partition's extracted articles, in article-key order
@@ -53,11 +52,10 @@ def write_atomic(path: Path, data: bytes) -> None:
 
 
 def save_part(folder: Path, index: int, articles: Sequence[Article],
-              results: Sequence[tuple[str, Extraction | Skipped]]) -> None:
+              results: Sequence[tuple[str, PackedExtraction | Skipped]]) -> None:
     """Partition `index`'s extracted articles (in the order of `articles`) into `folder`."""
     by_key = dict(results)
-    kept = [(a, PackedExtraction.pack(*by_key[a.key])) for a in articles  # type: ignore[misc]
-            if not isinstance(by_key[a.key], Skipped)]
+    kept = [(a, by_key[a.key]) for a in articles if not isinstance(by_key[a.key], Skipped)]
     write_atomic(folder / part_name(index), pickle.dumps(kept, protocol=5))
 
 

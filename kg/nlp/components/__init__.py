@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING
 
 from kg.nlp.components.extractors import (
     ARTICLE, EVENTS, FACTORIES, FACTS, GRANTS, MENTIONS, STATEMENTS, _Extractor, facts_of, make_events, make_facts,
-    make_grants, make_mentions, make_statements, mentions_of, result, set_article,
+    make_grants, make_mentions, make_statements, mentions_of, packed_of, result, set_article,
 )
 from kg.nlp.lexicon import DEFAULT_LANGUAGE
 
@@ -38,7 +38,7 @@ if TYPE_CHECKING:
     from kg.nlp.lexicon import Lexicon
 
 __all__ = ["ARTICLE", "EVENTS", "FACTS", "GRANTS", "MENTIONS", "STATEMENTS", "add_extractors", "facts_of",
-           "mentions_of", "make_events",
+           "mentions_of", "make_events", "packed_of",
            "make_facts", "make_grants", "make_mentions", "make_statements", "register", "result", "set_article"]
 
 

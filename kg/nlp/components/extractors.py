@@ -28,7 +28,7 @@ from kg.nlp.gazetteer import Gazetteer
 from kg.nlp.grants import extract_grants
 from kg.nlp.lexicon import DEFAULT_LANGUAGE, Lexicon, use
 from kg.nlp.mention import ArticleMentions
-from kg.nlp.packed import pack_value, unpack_as, unpack_value
+from kg.nlp.packed import PackedExtraction, pack_value, unpack_as, unpack_value
 from kg.nlp.pipeline import model_signature
 from kg.nlp.statements import extract_statements
 
@@ -71,6 +71,16 @@ def mentions_of(doc: "Doc") -> ArticleMentions:
 def facts_of(doc: "Doc") -> ArticleFacts:
     """What `kg_facts` found in `doc` (a ValueError if it did not run)."""
     return _typed(doc, FACTS, ArticleFacts)
+
+
+def packed_of(doc: "Doc", article_key: str) -> PackedExtraction:
+    """What `kg_mentions` and `kg_facts` found in `doc`, article `article_key`, as they keep it
+    (packed: `kg build` holds it so until the article's graph is written, and does not unpickle it
+    to pack it again). The key is given: `nlp.pipe(..., as_tuples=True)` takes the Doc's context off it."""
+    mentions, facts = doc.user_data.get(MENTIONS), doc.user_data.get(FACTS)
+    if mentions is None or facts is None:
+        raise ValueError(f"spaCy components {MENTIONS!r} and {FACTS!r} have not run on this Doc")
+    return PackedExtraction(article_key, mentions, facts)
 
 
 def _typed(doc: "Doc", name: str, kind: type[T]) -> T:
