@@ -151,32 +151,45 @@ def test_a_large_change_applied_graph_by_graph_gives_the_same_store(tmp_path, mo
 
 
 def test_a_big_first_sync_reads_the_merged_triples_as_it_adds_them(tmp_path, monkeypatch):
-    """A first sync over ONE_TRANSACTION_BYTES, of a build on disk: each new graph added as quads, the
-    default graph's triples read from the build as they are added (not a list of them all); the same
-    store as one transaction, and again when the record of the last sync is gone."""
+    """A first sync of a build on disk: into an empty store through Oxigraph's bulk loader, into a
+    store holding only what an older kg left (a staging graph) graph by graph over
+    ONE_TRANSACTION_BYTES; either way the default graph's triples are read from the build as they
+    are added (not a list of them all), and the store is the one a single transaction makes, and
+    again when the record of the last sync is gone."""
     from kg.dataset import sync as store_module
     from kg.dataset.store import DIGESTS
     from kg.run import build as build_module
 
     monkeypatch.setattr(build_module, "SPOOL_ABOVE_ARTICLES", 1)  # the graphs on disk, as in a big build
-    applied = []
-    by_graph = store_module._apply_graph_by_graph
+    applied: dict[str, list] = {"by-graph": [], "bulk": []}
+    by_graph, bulk = store_module._apply_graph_by_graph, store_module._bulk_load
     monkeypatch.setattr(store_module, "_apply_graph_by_graph",
-                        lambda store, writes, default: applied.append(type(default[1])) or by_graph(store, writes, default))
+                        lambda store, writes, default: applied["by-graph"].append(type(default[1]))
+                        or by_graph(store, writes, default))
+    monkeypatch.setattr(store_module, "_bulk_load",
+                        lambda store, writes, merged: applied["bulk"].append(type(merged)) or bulk(store, writes, merged))
     stores = {}
-    for name, limit in (("whole", store_module.ONE_TRANSACTION_BYTES), ("by-graph", 0)):
+    for name, limit in (("whole", store_module.ONE_TRANSACTION_BYTES), ("by-graph", 0), ("bulk", 0)):
         monkeypatch.setattr(store_module, "ONE_TRANSACTION_BYTES", limit)
         monkeypatch.setattr(store_module, "DEFAULT_BATCH", 7 if limit == 0 else store_module.DEFAULT_BATCH)
         store_dir = tmp_path / name
+        if name != "bulk":  # not empty: what an older kg left, dropped by the sync
+            leftover = open_store(store_dir)
+            leftover.add(ox.Quad(ox.NamedNode("urn:x:s"), ox.NamedNode("urn:x:p"), ox.Literal("left over"),
+                                 ox.NamedNode("urn:kg:staging:default")))
+            leftover.flush()
+            del leftover
         build([SAMPLES], None, Settings(), store_dir=store_dir)
         stores[name] = quads(store_dir)
         (store_dir / DIGESTS).unlink()  # no record: everything compared again, nothing to change
         report = build([SAMPLES], None, Settings(), store_dir=store_dir).report["store"]
         assert not report["graphs_added"] and not report["graphs_replaced"], name
         assert quads(store_dir) == stores[name], name
-    assert stores["whole"] == stores["by-graph"] and len(stores["whole"]) > 1000
-    assert applied and all(kind is not list for kind in applied), applied  # a generator, read as added
-    assert any(isinstance(q.graph_name, ox.DefaultGraph) for q in stores["by-graph"])
+    assert stores["whole"] == stores["by-graph"] == stores["bulk"] and len(stores["whole"]) > 1000
+    assert len(applied["bulk"]) == 1 and applied["by-graph"]  # the empty store's first build only
+    assert all(kind is not list for kind in applied["bulk"] + applied["by-graph"]), applied  # read as added
+    assert any(isinstance(q.graph_name, ox.DefaultGraph) for q in stores["bulk"])
+    assert not any(q.graph_name == ox.NamedNode("urn:kg:staging:default") for q in stores["by-graph"])
 
 
 def test_terms_are_compared_as_oxigraph_stores_them():

@@ -5,7 +5,9 @@ moment, sees the store as it was or as it is after, never between, and never a s
 change whose text is over ONE_TRANSACTION_BYTES (a first build of a few hundred articles or more)
 is applied graph by graph instead: each named graph in one transaction (every graph old or new),
 then the merged default graph, last, in batches of DEFAULT_BATCH triples; a build killed while those
-are written leaves the default graph partly merged until the next build completes it.
+are written leaves the default graph partly merged until the next build completes it. The first
+build into an empty store goes through Oxigraph's bulk loader (several times faster), with the same
+caveat: killed meanwhile, it leaves part of the dataset, which the next build completes.
 
 A partial sync (kg.run.incremental: the build made only the graphs whose fingerprint changed) keeps
 every other graph as stored, with the digest and number of quads recorded for it, and takes the
@@ -92,7 +94,7 @@ def _plan(store: ox.Store, quads: SortedQuads | SpooledQuads, recorded: Record |
         rows = read()
         digests[graph.value] = (digest, len(rows))
         old = set(store.quads_for_pattern(None, None, None, graph))
-        if old == graph_quads(graph, rows):
+        if (old or not rows) and old == graph_quads(graph, rows):  # none stored: added, nothing to compare
             unchanged += 1
             continue
         (replaced if old else added).append(graph.value)
@@ -129,6 +131,24 @@ def _apply_graph_by_graph(store: ox.Store, writes: list[GraphWrite], default: tu
     triples = iter(more)
     while batch := [ox.Quad(s, p, o) for s, p, o in itertools.islice(triples, DEFAULT_BATCH)]:
         store.extend(batch)
+
+
+def _empty(store: ox.Store) -> bool:
+    return next(store.quads_for_pattern(None, None, None, None), None) is None  # not len(): a full scan
+
+
+def _bulk_load(store: ox.Store, writes: list[GraphWrite], merged: Iterable[tuple]) -> None:
+    """The first build into an empty store: every graph, then the merged default graph, through
+    Oxigraph's bulk loader, several times faster than transactions (300 generated articles: 21 s
+    against 5), without their guarantee: a build killed meanwhile leaves part of the dataset, which
+    the next sync compares and completes (the record of digests is written after)."""
+    def every_quad() -> Iterator[ox.Quad]:
+        for write in writes:
+            graph = write.graph
+            yield from (ox.Quad(s, p, o, graph) for s, p, o in write.rows())
+        yield from (ox.Quad(s, p, o) for s, p, o in merged)  # read as they are loaded, not held
+
+    store.bulk_extend(every_quad())
 
 
 def _size(writes: list[GraphWrite], default: tuple[list, list] = ([], [])) -> int:
@@ -184,6 +204,9 @@ def _apply(store: ox.Store, writes: list[GraphWrite], quads: SortedQuads | Spool
     last sync the default graph's change comes from the changed graphs alone, unless the build is
     full and its named graphs alone are a big change: then, as without a record, it is compared
     with every merged triple, and when big, those to add are read as they are written."""
+    if default is None and _empty(store):  # a first build
+        _bulk_load(store, writes, quads.merged)
+        return
     big = _size(writes) > ONE_TRANSACTION_BYTES  # the named graphs alone
     if default is None and (big or not recorded):
         removed, more = default_changes(store, lambda: quads.merged)
