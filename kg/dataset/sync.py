@@ -139,8 +139,8 @@ def _empty(store: ox.Store) -> bool:
 
 def _bulk_load(store: ox.Store, writes: list[GraphWrite], merged: Iterable[tuple]) -> None:
     """The first build into an empty store: every graph, then the merged default graph, through
-    Oxigraph's bulk loader, several times faster than transactions (300 generated articles: 21 s
-    against 5), without their guarantee: a build killed meanwhile leaves part of the dataset, which
+    Oxigraph's bulk loader, several times faster than transactions (300 generated articles: 23 s
+    against 6), without their guarantee: a build killed meanwhile leaves part of the dataset, which
     the next sync compares and completes (the record of digests is written after)."""
     def every_quad() -> Iterator[ox.Quad]:
         for write in writes:

@@ -120,4 +120,3 @@ def _with_deadline(nlp: "Language", article: Article, settings: Settings) -> Pac
     if outcome.value is None:
         return Skipped(article.source, f"{outcome.failure}; split it into smaller articles")
     return outcome.value
-
