@@ -29,7 +29,7 @@ def test_busy_cores_sees_a_process_spinning_on_one_of_this_process_cores():
 def test_busy_cores_is_none_where_the_tick_counts_cannot_be_read(monkeypatch, tmp_path):
     monkeypatch.setattr(cpu, "PROC_STAT", tmp_path / "absent")
     assert cpu.busy_cores(0.01) is None
-    (tmp_path / "stat").write_text("intr 1 2 3\n")
+    (tmp_path / "stat").write_text("\nintr 1 2 3\n")
     monkeypatch.setattr(cpu, "PROC_STAT", Path(tmp_path / "stat"))
     assert cpu.busy_cores(0.01) is None
 

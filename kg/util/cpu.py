@@ -39,9 +39,9 @@ def _ticks(cpus: set[str]) -> tuple[int, int] | None:
         return None
     busy = total = 0
     for line in lines:
-        name, *fields = line.split()
-        if name in cpus and len(fields) >= 8:
-            ticks = [int(field) for field in fields[:8]]
+        fields = line.split()
+        if len(fields) > 8 and fields[0] in cpus:
+            ticks = [int(field) for field in fields[1:9]]
             busy += sum(ticks) - ticks[3] - ticks[4]
             total += sum(ticks)
     return (busy, total) if total else None
