@@ -182,30 +182,49 @@ def test_spacy_finds_the_components_by_entry_point_with_their_config(tmp_path):
     assert done.stdout.split() == ["en", "en"]
 
 
-def test_the_build_pipeline_takes_texts_with_their_context_and_gives_back_only_the_results():
-    """`kg build` gives spaCy (text, ArticleContext): the extractors read the key and date from the
-    context, and `kg_results_only` sends back an empty Doc with the results, with 1 or 2 processes,
-    the same results as a Doc given its article by `set_article`; a Doc without a context passes whole."""
+def test_the_build_pipeline_takes_texts_with_their_article_and_gives_back_only_the_results():
+    """`kg build` gives spaCy `ArticleText`s: with 2 processes the workers make the Docs (not the
+    calling process), the extractors read the key and date `ArticleTokenizer` gives them, and
+    `kg_results_only` sends back an empty Doc with the results; with 1 or 2 processes, the results
+    of a Doc given its article by `set_article`. A plain text passes whole."""
     dev = require_corpus(DEV)
     from kg.nlp.components import packed_of
-    from kg.nlp.components.context import ArticleContext
+    from kg.nlp.components.context import ArticleText, ArticleTokenizer
     from kg.nlp.gazetteer import Gazetteer
     from kg.run.extraction import pipeline
 
     nlp = pipeline(Settings().model, Gazetteer.load())
-    assert nlp.pipe_names[-1] == "kg_results_only"
+    assert nlp.pipe_names[-1] == "kg_results_only" and isinstance(nlp.tokenizer, ArticleTokenizer)
     records = [json.loads(line) for line in dev.read_text(encoding="utf-8").splitlines()[:8]]
     expected = [(doc._.kg_mentions, doc._.kg_facts) for doc in nlp.pipe(_docs(nlp, records), batch_size=3)]
-    assert all(len(doc) > 0 for doc in nlp.pipe(_docs(nlp, records[:2])))  # no context: the whole Doc
-    tuples = [(r["text"], ArticleContext(r["id"], r["published"][:10] if r.get("published") else None))
-              for r in records]
-    for n_process in (1, 2):
-        back = list(nlp.pipe(tuples, as_tuples=True, batch_size=3, n_process=n_process))
-        assert [context.key for _, context in back] == [r["id"] for r in records]
-        assert all(len(doc) == 0 for doc, _ in back)
-        assert [(doc._.kg_mentions, doc._.kg_facts) for doc, _ in back] == expected
-        packed = [packed_of(doc, context.key) for doc, context in back]  # what a build keeps, not unpickled
-        assert [(p.article_key, p.unpack()) for p in packed] == [(r["id"], e) for r, e in zip(records, expected)]
+    assert all(len(doc) > 0 for doc in nlp.pipe(r["text"] for r in records[:2]))  # no article: the whole Doc
+    texts = [ArticleText(r["text"], r["id"], r["published"][:10] if r.get("published") else None) for r in records]
+    tokenize = nlp.tokenizer.tokenizer
+    try:
+        nlp.tokenizer.tokenizer = _TokenizedIn(tokenize)
+        for n_process in (1, 2):
+            back = list(nlp.pipe(texts, batch_size=3, n_process=n_process))
+            made_in = {doc.user_data["test_tokenized_in"] for doc in back}
+            assert (made_in == {os.getpid()}) if n_process == 1 else (os.getpid() not in made_in), n_process
+            assert all(len(doc) == 0 for doc in back)
+            assert [(doc._.kg_mentions, doc._.kg_facts) for doc in back] == expected
+            packed = [packed_of(doc, r["id"]) for doc, r in zip(back, records)]  # what a build keeps, not unpickled
+            assert [p.unpack() for p in packed] == expected
+    finally:
+        nlp.tokenizer.tokenizer = tokenize
     assert sum(len(mentions.mentions) for mentions, _ in expected) > 50
     with pytest.raises(ValueError, match="'kg_mentions' and 'kg_facts' have not run"):
         packed_of(nlp.make_doc("No pipeline ran on this."), "a-key")
+
+
+class _TokenizedIn:
+    """A tokenizer that notes in each Doc the process that made it."""
+
+    def __init__(self, tokenizer):
+        self.tokenizer = tokenizer
+
+    def __call__(self, text):
+        doc = self.tokenizer(text)
+        doc.user_data["test_tokenized_in"] = os.getpid()
+        return doc
+

@@ -15,7 +15,7 @@ from kg.config import Settings
 from kg.dataset.store import ExtractionCache
 from kg.ingest import MAX_ARTICLE_CHARS, Article, Skipped
 from kg.nlp.components import packed_of, set_article
-from kg.nlp.components.context import ArticleContext, add_results_only
+from kg.nlp.components.context import ARTICLE, ArticleText, add_results_only
 from kg.nlp.deadline import GUARDED_CHARS, run_with_deadline
 from kg.nlp.gazetteer import Gazetteer
 from kg.nlp.packed import PackedExtraction
@@ -98,17 +98,19 @@ def extract_local(articles: Sequence[Article], settings: Settings,
             yield article, _with_deadline(nlp, article, settings)
     taken: dict[str, Article] = {}  # given to spaCy, not yet back
 
-    def fitting() -> Iterator[tuple[str, ArticleContext]]:
+    def fitting() -> Iterator[ArticleText]:
         for article in articles:
             if len(article.text) <= min(limit, GUARDED_CHARS):
                 taken[article.key] = article
                 published = _published(article)
-                yield article.text, ArticleContext(article.key, published.isoformat() if published else None)
+                yield ArticleText(article.text, article.key, published.isoformat() if published else None)
 
-    # texts, not Docs: spaCy's worker processes tokenize them, and send back the results only
-    docs = nlp.pipe(fitting(), as_tuples=True, batch_size=settings.batch_size,
-                    n_process=settings.processes_for(len(articles)))
-    yield from ((taken.pop(context.key), packed_of(doc, context.key)) for doc, context in docs)
+    # texts, not Docs or (text, context) tuples: spaCy's worker processes make the Docs (kg's
+    # ArticleTokenizer gives each its article), and send back the results only
+    docs = nlp.pipe(fitting(), batch_size=settings.batch_size, n_process=settings.processes_for(len(articles)))
+    for doc in docs:
+        key = doc.user_data[ARTICLE][0]
+        yield taken.pop(key), packed_of(doc, key)
 
 
 def _with_deadline(nlp: "Language", article: Article, settings: Settings) -> PackedExtraction | Skipped:

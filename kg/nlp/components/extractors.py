@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from kg.nlp.article_facts import extract_facts
-from kg.nlp.components.context import article_context
+from kg.nlp.components.context import ARTICLE
 from kg.nlp.events import extract_events
 from kg.nlp.extract import extract_mentions
 from kg.nlp.facts import ArticleFacts
@@ -38,7 +38,6 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 
-ARTICLE = "kg_article"  # user_data key of the per-Doc context: [article key, ISO publication date or None]
 MENTIONS, FACTS, STATEMENTS, EVENTS, GRANTS = "kg_mentions", "kg_facts", "kg_statements", "kg_events", "kg_grants"
 
 
@@ -50,10 +49,8 @@ def set_article(doc: "Doc", key: str, published: date | None) -> "Doc":
 
 
 def _article(doc: "Doc") -> tuple[str, date | None]:
-    """The article key and date `set_article` gave `doc`, else those of its ArticleContext (kg build)."""
-    context = article_context(doc)
-    default = (context.key, context.published) if context is not None else ("", None)
-    key, published = doc.user_data.get(ARTICLE) or default
+    """The article key and date `set_article` gave `doc` (or `ArticleTokenizer`, in kg build)."""
+    key, published = doc.user_data.get(ARTICLE) or ("", None)
     return key, date.fromisoformat(published) if published else None
 
 
@@ -76,7 +73,7 @@ def facts_of(doc: "Doc") -> ArticleFacts:
 def packed_of(doc: "Doc", article_key: str) -> PackedExtraction:
     """What `kg_mentions` and `kg_facts` found in `doc`, article `article_key`, as they keep it
     (packed: `kg build` holds it so until the article's graph is written, and does not unpickle it
-    to pack it again). The key is given: `nlp.pipe(..., as_tuples=True)` takes the Doc's context off it."""
+    to pack it again)."""
     mentions, facts = doc.user_data.get(MENTIONS), doc.user_data.get(FACTS)
     if mentions is None or facts is None:
         raise ValueError(f"spaCy components {MENTIONS!r} and {FACTS!r} have not run on this Doc")
