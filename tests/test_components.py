@@ -208,13 +208,13 @@ def test_the_build_pipeline_takes_texts_with_their_article_and_gives_back_only_t
             assert (made_in == {os.getpid()}) if n_process == 1 else (os.getpid() not in made_in), n_process
             assert all(len(doc) == 0 for doc in back)
             assert [(doc._.kg_mentions, doc._.kg_facts) for doc in back] == expected
-            packed = [packed_of(doc, r["id"]) for doc, r in zip(back, records)]  # what a build keeps, not unpickled
-            assert [p.unpack() for p in packed] == expected
+            packed = [packed_of(doc) for doc in back]  # what a build keeps, not unpickled, under the article's key
+            assert [(p.article_key, p.unpack()) for p in packed] == [(r["id"], e) for r, e in zip(records, expected)]
     finally:
         nlp.tokenizer.tokenizer = tokenize
     assert sum(len(mentions.mentions) for mentions, _ in expected) > 50
     with pytest.raises(ValueError, match="'kg_mentions' and 'kg_facts' have not run"):
-        packed_of(nlp.make_doc("No pipeline ran on this."), "a-key")
+        packed_of(nlp.make_doc("No pipeline ran on this."))
 
 
 class _TokenizedIn:

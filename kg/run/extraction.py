@@ -15,7 +15,7 @@ from kg.config import Settings
 from kg.dataset.store import ExtractionCache
 from kg.ingest import MAX_ARTICLE_CHARS, Article, Skipped
 from kg.nlp.components import packed_of, set_article
-from kg.nlp.components.context import ARTICLE, ArticleText, add_results_only
+from kg.nlp.components.context import ArticleText, add_results_only
 from kg.nlp.deadline import GUARDED_CHARS, run_with_deadline
 from kg.nlp.gazetteer import Gazetteer
 from kg.nlp.packed import PackedExtraction
@@ -109,14 +109,14 @@ def extract_local(articles: Sequence[Article], settings: Settings,
     # ArticleTokenizer gives each its article), and send back the results only
     docs = nlp.pipe(fitting(), batch_size=settings.batch_size, n_process=settings.processes_for(len(articles)))
     for doc in docs:
-        key = doc.user_data[ARTICLE][0]
-        yield taken.pop(key), packed_of(doc, key)
+        packed = packed_of(doc)
+        yield taken.pop(packed.article_key), packed
 
 
 def _with_deadline(nlp: "Language", article: Article, settings: Settings) -> PackedExtraction | Skipped:
     def work() -> PackedExtraction:
         doc = nlp(set_article(nlp.make_doc(article.text), article.key, _published(article)))
-        return packed_of(doc, article.key)
+        return packed_of(doc)
 
     outcome = run_with_deadline(work, settings.article_seconds)
     if outcome.value is None:

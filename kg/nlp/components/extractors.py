@@ -70,14 +70,14 @@ def facts_of(doc: "Doc") -> ArticleFacts:
     return _typed(doc, FACTS, ArticleFacts)
 
 
-def packed_of(doc: "Doc", article_key: str) -> PackedExtraction:
-    """What `kg_mentions` and `kg_facts` found in `doc`, article `article_key`, as they keep it
+def packed_of(doc: "Doc") -> PackedExtraction:
+    """What `kg_mentions` and `kg_facts` found in `doc`, under its article's key, as they keep it
     (packed: `kg build` holds it so until the article's graph is written, and does not unpickle it
     to pack it again)."""
     mentions, facts = doc.user_data.get(MENTIONS), doc.user_data.get(FACTS)
     if mentions is None or facts is None:
         raise ValueError(f"spaCy components {MENTIONS!r} and {FACTS!r} have not run on this Doc")
-    return PackedExtraction(article_key, mentions, facts)
+    return PackedExtraction(_article(doc)[0], mentions, facts)
 
 
 def _typed(doc: "Doc", name: str, kind: type[T]) -> T:
