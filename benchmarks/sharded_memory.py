@@ -42,25 +42,27 @@ PEAK = ("import resource, subprocess, sys; subprocess.run(sys.argv[1:], check=Tr
         "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
 
 
-def peak_build(*args: str) -> tuple[float, float, float, float]:
-    """(peak RSS of its largest process, peak RSS and PSS of its process tree, in MB; seconds) of one
-    `python -m kg build ARGS -q`. The tree is the client and what it starts (the background tables
-    step); the cluster's processes are not in it."""
+def peak_build(*args: str, workers: tuple[int, ...] = ()) -> tuple[float, float, float, float, float]:
+    """(peak RSS of its largest process, peak RSS and PSS of its process tree, in MB; seconds; the
+    largest peak RSS of one of the process trees `workers`, in MB) of one `python -m kg build ARGS -q`.
+    The tree is the client and what it starts (the background tables step); the cluster's
+    processes are not in it (a worker's tree: the worker and the tables step it may start)."""
     start = time.perf_counter()
     wrapper = subprocess.Popen([sys.executable, "-c", PEAK, sys.executable, "-m", "kg", "build", *args, "-q"],
                                cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    rss = pss = 0
+    rss = pss = worker_rss = 0
     for sample in itertools.count():
         if wrapper.poll() is not None:
             break
         rss = max(rss, tree_rss(wrapper.pid))
+        worker_rss = max([worker_rss, *(tree_rss(pid) for pid in workers)])
         if sample % 5 == 0:  # PSS walks the page tables: twice a second
             pss = max(pss, tree_pss(wrapper.pid))
         time.sleep(0.1)
     out, err = wrapper.communicate()
     if wrapper.returncode != 0:
         raise SystemExit(f"kg build {' '.join(args)} failed:\n{err[-2000:]}")
-    return int(out.split()[-1]) / 1024, rss / 2**20, pss / 2**20, time.perf_counter() - start
+    return int(out.split()[-1]) / 1024, rss / 2**20, pss / 2**20, time.perf_counter() - start, worker_rss / 2**20
 
 
 def _warm(model: str) -> str:
@@ -101,6 +103,7 @@ def main() -> None:
             Client(cluster) as client:
         client.wait_for_workers(args.workers)
         client.run(_warm, Settings.from_env().model)
+        worker_pids = tuple(client.run(os.getpid).values())
         dask_args = ("--engine", "dask", "--scheduler", cluster.scheduler_address,
                      "--partition-size", str(args.partition_size))
         for corpus in args.corpora:
@@ -113,11 +116,14 @@ def main() -> None:
             row: dict[str, object] = {"corpus": str(corpus), "articles": n, "loadavg": os.getloadavg()[0]}
             outs = {name: out / f"out-{i}" for i, name in enumerate(runs)}
             for name, extra in runs.items():
-                mb, tree_mb, tree_pss_mb, seconds = peak_build(str(corpus), "-o", str(outs[name]), *extra)
+                mb, tree_mb, tree_pss_mb, seconds, worker_mb = peak_build(str(corpus), "-o", str(outs[name]), *extra,
+                                                                          workers=worker_pids)
                 row[name] = {"peak_mb": round(mb), "tree_peak_mb": round(tree_mb), "tree_pss_peak_mb": round(tree_pss_mb),
-                             "seconds": round(seconds, 1), "loadavg_end": os.getloadavg()[0]}
+                             "seconds": round(seconds, 1), "loadavg_end": os.getloadavg()[0],
+                             "worker_tree_peak_mb": round(worker_mb)}
                 print(f"{n} articles, {name}: client peak {mb:.0f} MB (with its children: RSS {tree_mb:.0f}, "
-                      f"PSS {tree_pss_mb:.0f} MB), {seconds:.0f} s", file=sys.stderr, flush=True)
+                      f"PSS {tree_pss_mb:.0f} MB), {seconds:.0f} s; a worker's peak {worker_mb:.0f} MB",
+                      file=sys.stderr, flush=True)
             first, *others = outs.values()
             row["identical"] = all(same_outputs(first, o) for o in others) if others else None  # one run: nothing to compare
             rows.append(row)

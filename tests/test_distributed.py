@@ -444,7 +444,8 @@ def test_nquads_shards_by_article_bulk_load_into_the_same_store(tmp_path, sample
 
 # --- the whole build on the cluster: kg build --engine dask --shards DIR (kg.run.sharded) ---
 
-SHARD_TASKS = ("extract_shard", "graph_shard")
+SHARD_TASKS = ("extract_shard", "graph_shard")  # one task per partition
+LAST_TASKS = ("identities_shard", "finish_shard")  # one task per build
 
 
 def sharded_build(client: Client, shards: Path, *args: str):
@@ -454,7 +455,7 @@ def sharded_build(client: Client, shards: Path, *args: str):
         done = run_kg("build", *args, "-q", "--engine", "dask", "--scheduler", client.scheduler.address,
                       "--shards", str(shards))
     assert done.returncode == 0, done.stderr
-    tasks = {name: [t for t in stream.data if t["key"].startswith(name)] for name in SHARD_TASKS + (TASK,)}
+    tasks = {name: [t for t in stream.data if t["key"].startswith(name)] for name in SHARD_TASKS + LAST_TASKS + (TASK,)}
     return done, tasks
 
 
@@ -476,6 +477,8 @@ def test_the_whole_build_on_two_workers_equals_the_local_build(cluster, tmp_path
     workers = set(cluster.scheduler_info()["workers"])
     for name in SHARD_TASKS:  # both phases ran on the workers, one task per partition, on both workers
         assert len(tasks[name]) == 4 and {t["worker"] for t in tasks[name]} == workers, name
+    for name in LAST_TASKS:  # the identities and the outputs on a worker
+        assert len(tasks[name]) == 1 and tasks[name][0]["worker"] in workers, name
     assert not tasks[TASK]  # no extraction result came back to the client
     assert "dask: 4 partition(s) extracted on 2 worker(s); their graphs written as shards into" in done.stderr
     assert sorted(p.name for p in shards.glob("shard-*.nq")) == [f"shard-{i:06d}.nq" for i in range(4)]
@@ -503,54 +506,69 @@ def test_a_generated_corpus_built_on_the_cluster_equals_the_local_build(cluster,
     assert report["totals"]["articles"] == 24
 
 
-class KillWorkerAfterShard(WorkerPlugin):
-    """In each worker process: the first time a shard is saved (a marker file records it), the
-    process dies right after writing it, before its task can answer, as if killed."""
+class KillWorkerAfter(WorkerPlugin):
+    """In each worker process: the first time `name` in `owner` ("module" or "module:Class") has
+    run in any worker (a marker file records it), the process dies right after it, before its task
+    can answer, as if killed."""
 
-    name = "kill-worker-after-shard"
+    name = "kill-worker-after"
 
-    def __init__(self, marker: str):
-        self.marker = marker
+    def __init__(self, marker: str, owner: str, function: str):
+        self.marker, self.owner, self.function = marker, owner, function
+
+    def _owner(self):
+        import importlib
+
+        module, _, cls = self.owner.partition(":")
+        found = importlib.import_module(module)
+        return getattr(found, cls) if cls else found
 
     def setup(self, worker) -> None:
         import os
         from pathlib import Path
 
-        from kg.graph.spool import QuadSpool
-
-        real = getattr(QuadSpool.save, "__wrapped__", QuadSpool.save)
+        owner = self._owner()
+        real = getattr(owner, self.function)
+        real = getattr(real, "__wrapped__", real)
         marker = Path(self.marker)
 
-        def save(spool, folder, name):
-            real(spool, folder, name)
+        def dying(*args, **kwargs):
+            done = real(*args, **kwargs)
             if not marker.exists():
-                marker.write_text(name)
+                marker.write_text(self.function)
                 os._exit(1)
+            return done
 
-        save.__wrapped__ = real
-        QuadSpool.save = save
+        dying.__wrapped__ = real
+        setattr(owner, self.function, dying)
 
     def teardown(self, worker) -> None:
-        from kg.graph.spool import QuadSpool
+        owner = self._owner()
+        function = getattr(owner, self.function)
+        setattr(owner, self.function, getattr(function, "__wrapped__", function))
 
-        QuadSpool.save = getattr(QuadSpool.save, "__wrapped__", QuadSpool.save)
 
-
-def test_a_worker_killed_while_writing_shards_is_replaced_and_its_shard_written_again(cluster, tmp_path, sample_out):
+@pytest.mark.parametrize(("owner", "function", "task"), [
+    ("kg.graph.spool:QuadSpool", "save", "graph_shard"),  # a partition's shard written, not yet answered
+    ("kg.run.shard_outputs", "write_outputs_into", "finish_shard"),  # every output written, not yet moved
+])
+def test_a_worker_killed_while_writing_shards_is_replaced_and_its_task_run_again(cluster, tmp_path, sample_out,
+                                                                                 owner, function, task):
     marker = tmp_path / "killed"
     old = cluster.run_on_scheduler(_allowed_failures, value=0)  # the death reaches the client at once
     workers = set(cluster.scheduler_info()["workers"])
-    cluster.register_plugin(KillWorkerAfterShard(str(marker)))
+    cluster.register_plugin(KillWorkerAfter(str(marker), owner, function))
     try:
         _, tasks = sharded_build(cluster, tmp_path / "shards", str(SAMPLES), "-o", str(tmp_path / "dask"),
                                  "--partition-size", "2")
     finally:
-        cluster.unregister_worker_plugin(KillWorkerAfterShard.name)
+        cluster.unregister_worker_plugin(KillWorkerAfter.name)
         cluster.run_on_scheduler(_allowed_failures, value=old)
     cluster.wait_for_workers(2, timeout=180)
     assert marker.exists() and set(cluster.scheduler_info()["workers"]) - workers  # a worker died, another came
-    # the task of the dead worker's partition ran again over its files: each partition's shard once in the end
-    assert len(tasks["graph_shard"]) == 2 and all(t["status"] == "OK" for t in tasks["graph_shard"])
+    # the dead worker's task ran again over its files: in the end each ran once to the end
+    expected = 2 if task == "graph_shard" else 1
+    assert [t["status"] for t in tasks[task]] == ["OK"] * expected
     assert_same_files(tmp_path / "dask", sample_out)
     assert not [p for p in (tmp_path / "shards").iterdir() if p.name.startswith(".")]  # no temporary file left
 

@@ -90,3 +90,14 @@ def staged_outputs(out_dir: Path) -> Iterator[Path]:
                 os.replace(path, target)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+
+
+def move_outputs(source: Path, out_dir: Path) -> None:
+    """The files written into the folder `source` (perhaps on another file system) moved into
+    `out_dir` together, as `staged_outputs` does; `source` is left empty."""
+    remove_stale_temporaries(out_dir)
+    with staged_outputs(out_dir) as staging:
+        for path in sorted(p for p in source.rglob("*") if p.is_file()):
+            target = staging / path.relative_to(source)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.move(path, target)

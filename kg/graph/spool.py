@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import partial
 from pathlib import Path
 from typing import BinaryIO
@@ -238,10 +238,12 @@ BUILT = (SortedQuads, SpooledQuads)  # what the graph stage hands on, in memory 
 
 
 
-def read_shards(folder: Path, names: Iterable[str], default: Iterable[Triple], work: Path) -> SpooledQuads:
+def read_shards(folder: Path, names: Iterable[str], default: Iterable[Triple], work: Path,
+                default_runs: Sequence[Path] = ()) -> SpooledQuads:
     """The shards `names` saved in `folder` (`QuadSpool.save`) read as one `SpooledQuads`, whose
-    default graph is `default` plus the shards' own default triples (`work`: an empty folder for
-    the default graph's runs and file, and merged runs, which the caller removes)."""
+    default graph is `default` and the keys in the sorted runs `default_runs` plus the shards' own
+    default triples (`work`: an empty folder for the default graph's runs and file, and merged
+    runs, which the caller removes)."""
     index: list[tuple[str, int, int, int]] = []
     paths: list[Path] = []
     digests: dict[str, str] = {}
@@ -259,7 +261,7 @@ def read_shards(folder: Path, names: Iterable[str], default: Iterable[Triple], w
     index.sort()
     for triple in default:
         own.add(triple_key(triple))
-    own_runs = own.finish()
+    own_runs = [*own.finish(), *default_runs]
     count += write_default(own_runs, work / "default.nt")
     return SpooledQuads(paths, index, work / "default.nt", fewer_runs([*runs, *own_runs], work), count, digests)
 

@@ -34,32 +34,38 @@ def write_outputs(quads: SortedQuads | SpooledQuads, report: dict[str, object], 
     since its own spaCy processes raise the load average it would read here)."""
     remove_stale_temporaries(out_dir)
     with staged_outputs(out_dir) as staging:
-        stage(progress, stages.DUMPS)
-        write_flat_dumps(quads, staging)
-        # the tables and the map read only those two dumps: they are made beside everything else
-        # when a core is spare (else after the view, as the last step)
-        beside = spare_core() if beside is None else beside
-        with (in_background if beside else run_later)(write_tables_and_map, staging) as tables:
-            with tempfile.TemporaryDirectory(prefix="kg-network-") as folder:
-                found = NetworkSpill(Path(folder))  # gathered in the dumps' pass over the graphs, evidence on disk
-                try:
-                    write_graph_dumps(quads, staging, base_iri, found)
-                    release_memory()
-                    stage(progress, stages.NETWORK)
-                    view = write_network_files(found, staging / "graph.graphml", staging / "graph.gexf",
-                                               MAX_EVIDENCE, MAX_NODES)
-                finally:
-                    found.close()
-            del found
-            release_memory()  # the spill's aggregates
-            stage(progress, stages.VIEW)
-            write_view(view.graph, staging / "graph.html", view_title(view), evidence_counts=view.counts)
-            del view
-            release_memory()  # the view's graphs (cycles): not held while the tables finish
-            stage(progress, stages.TABLES)
-            report.update(tables.result())
-        report["stats"] = compute_stats(staging / TABLES, report)
-        write_report(report, staging / "report.json")
+        write_outputs_into(quads, report, staging, base_iri, progress, beside)
+
+
+def write_outputs_into(quads: SortedQuads | SpooledQuads, report: dict[str, object], staging: Path, base_iri: str,
+                       progress: Progress | None = None, beside: bool | None = None) -> None:
+    """`write_outputs` into the empty folder `staging`, which nobody reads until it is done."""
+    stage(progress, stages.DUMPS)
+    write_flat_dumps(quads, staging)
+    # the tables and the map read only those two dumps: they are made beside everything else
+    # when a core is spare (else after the view, as the last step)
+    beside = spare_core() if beside is None else beside
+    with (in_background if beside else run_later)(write_tables_and_map, staging) as tables:
+        with tempfile.TemporaryDirectory(prefix="kg-network-") as folder:
+            found = NetworkSpill(Path(folder))  # gathered in the dumps' pass over the graphs, evidence on disk
+            try:
+                write_graph_dumps(quads, staging, base_iri, found)
+                release_memory()
+                stage(progress, stages.NETWORK)
+                view = write_network_files(found, staging / "graph.graphml", staging / "graph.gexf",
+                                           MAX_EVIDENCE, MAX_NODES)
+            finally:
+                found.close()
+        del found
+        release_memory()  # the spill's aggregates
+        stage(progress, stages.VIEW)
+        write_view(view.graph, staging / "graph.html", view_title(view), evidence_counts=view.counts)
+        del view
+        release_memory()  # the view's graphs (cycles): not held while the tables finish
+        stage(progress, stages.TABLES)
+        report.update(tables.result())
+    report["stats"] = compute_stats(staging / TABLES, report)
+    write_report(report, staging / "report.json")
 
 
 def view_title(view: Projection) -> str:

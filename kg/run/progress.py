@@ -23,6 +23,8 @@ T = TypeVar("T")
 READING, EXTRACTING, RESOLVING, GRAPH = "reading inputs", "extracting", "resolving entities", "writing the graph"
 STORE, DUMPS, NETWORK = "updating the store", "writing TriG, N-Quads, Turtle, JSON-LD", "writing GraphML, GEXF"
 VIEW, TABLES = "writing the view", "writing tables, map and report"
+# a sharded build (kg.run.sharded): one worker writes the default graph, and the outputs with -o
+OUTPUTS_ON_A_WORKER, DEFAULT_ON_A_WORKER = "writing every output on a worker", "writing the default graph on a worker"
 STAGES = (READING, EXTRACTING, RESOLVING, GRAPH, STORE, DUMPS, NETWORK, VIEW, TABLES)
 
 

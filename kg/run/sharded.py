@@ -5,19 +5,24 @@
 2. Resolution as reductions (kg.resolve.resolver): the workers make each pass of `resolve` over
    their partitions (the persons' full names, surnames and stated countries; then each entity's
    surface forms with counts, kind and gazetteer key), and the client adds them up in article-key
-   order. A third pass finds, per partition, what decides the identities that need every article
-   (kg.run.build `_identities`: events', aid packages'; and statements'); the client decides them
-   and sends each partition its share. The Resolution reaches the workers as DIR/resolution.pkl.
+   order. The Resolution reaches the workers as DIR/resolution.pkl. A third pass saves, per
+   partition, what decides the identities that need every article (kg.run.build `_identities`:
+   events', aid packages'; and statements'); one worker task decides them from every partition's
+   and saves each partition's share (kg.run.shards `identities_shard`).
 3. Each worker resolves its partition's articles and writes their named graphs as a shard of sorted
-   N-Quads with its index and sorted runs of merged keys (kg.graph.spool `QuadSpool.save`); it
-   sends back small aggregates: the annotation totals, the report's entries, the mention count.
-4. The client adds up the totals, makes the default graph (also saved as DIR/default.nq, so that
-   the shards and it bulk-load into any store), and reads the shards as one `SpooledQuads`: every
-   output and the store sync are then the local engine's, byte for byte.
+   N-Quads with its index and sorted runs of merged keys (kg.graph.spool `QuadSpool.save`), and its
+   articles' report entries; it sends back small aggregates: the annotation totals, the mention
+   count, the facts dropped.
+4. The client adds up the totals (as sorted runs on disk in DIR). With `--store` it reads the
+   shards as one `SpooledQuads` and syncs them (the local engine's sync). Then one worker task
+   (kg.run.shard_outputs) reads the shards, saves the default graph as DIR/default.nq (so that the
+   shards and it bulk-load into any store) and writes every output with the local engine's code,
+   byte for byte, into a folder in DIR; the client moves those files into OUT.
 
-What the client holds: the articles until they are sent, the entities, the identities of the
-build's events, aid packages and statements, and per article its graph's place in a shard, its
-digest, its two default-graph triples and its report entry (no quads, no extraction).
+What the client holds: the articles until they are sent, and the sums of the passes (the persons'
+index and the entities, let go once saved as the Resolution); with `--store`, the shards' index
+(each article's graph's place in a shard and its digest) while it syncs. No quads, no extraction,
+no identities, no report entries, no network.
 """
 
 from __future__ import annotations
@@ -26,7 +31,6 @@ import itertools
 import os
 import shutil
 import tempfile
-from bisect import bisect_right
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
@@ -37,28 +41,27 @@ from kg.config import Settings
 from kg.dataset.store import DIGESTS, open_store, stored_articles
 from kg.dataset.sync import sync
 from kg.errors import InputError
+from kg.export.atomic import move_outputs
 from kg.export.report import build_report
 from kg.graph.iris import IriMinter
-from kg.graph.spool import SpooledQuads, read_shards
+from kg.graph.quads import triple_key
+from kg.graph.runs import SortedRuns
+from kg.graph.spool import RUN_KEYS, read_shards
 from kg.graph.totals import AnnotationTotals
 from kg.ingest import Article, Skipped, read_inputs
 from kg.nlp.gazetteer import Gazetteer
-from kg.resolve.event_identity import event_identities
-from kg.resolve.facts import affiliations, remark_keys
-from kg.resolve.grant_identity import grant_identities
 from kg.resolve.resolver import EntitySightings, PersonSightings, Resolution
 from kg.run import progress as stages
 from kg.run import shards
 from kg.run.build import BuildResult, NothingToBuild, extraction_signature
 from kg.run.dask_engine import DaskEngine, EngineError
 from kg.run.dask_worker import PartitionResult
-from kg.run.outputs import write_outputs
 from kg.run.progress import Progress, stage
-from kg.run.shards import Identities, ShardResult
+from kg.run.shard_outputs import finish_shard
+from kg.run.shards import DEFAULT_NQ
 from kg.util.nogc import collector_paused
 
 TRIES = 3  # a partition's task (after extraction) is run again after its worker died, up to this many times in all
-DEFAULT_NQ = "default.nq"
 
 
 def build_sharded(inputs: Iterable[str | Path], out_dir: Path | None, settings: Settings, engine: DaskEngine,
@@ -106,16 +109,19 @@ def _build(inputs: Iterable[str | Path], out_dir: Path | None, settings: Setting
 
 def _clear(folder: Path) -> None:
     """The files of an earlier sharded build in `folder` (a bulk load of shard-*.nq must not find stale ones)."""
-    for pattern in ("part-*.pkl", "shard-*", DEFAULT_NQ, shards.RESOLUTION):
+    for pattern in ("part-*.pkl", "sightings-*.pkl", "identities-*.pkl", "shard-*", DEFAULT_NQ, shards.RESOLUTION):
         for path in folder.glob(pattern):
             path.unlink()
     _clear_temporaries(folder)
 
 
-def _clear_temporaries(folder: Path) -> None:
-    """What tasks whose worker died left half-written in `folder` (once no task runs)."""
+def _clear_temporaries(folder: Path, keep: Path | None = None) -> None:
+    """What tasks whose worker died (or an earlier build that was stopped) left half-written in
+    `folder`, once no task runs; `keep`: a folder of this build's."""
+    temporaries = (".part-", ".shard-", ".sightings-", ".identities-", f".{shards.RESOLUTION}.", f".{DEFAULT_NQ}.",
+                   ".totals.", ".finish.", ".outputs.")
     for path in folder.glob(".*"):
-        if path.name.startswith((".part-", ".shard-", f".{shards.RESOLUTION}.", f".{DEFAULT_NQ}.")):
+        if path.name.startswith(temporaries) and path != keep:
             shutil.rmtree(path) if path.is_dir() else path.unlink()
 
 
@@ -123,8 +129,6 @@ def _extract(engine: DaskEngine, parts: list[tuple[Article, ...] | None], settin
              progress: Callable[[int], None]) -> list[Skipped]:
     """Each partition extracted and saved by a worker; a partition whose worker died is extracted
     again by the engine (article by article if it dies again: kg.run.dask_engine) and saved here."""
-    from dataclasses import replace
-
     settings = replace(settings, n_process=1)
     expected = extraction_signature(settings)
     gazetteer = Gazetteer.load()
@@ -162,30 +166,64 @@ def _extract(engine: DaskEngine, parts: list[tuple[Article, ...] | None], settin
 def _finish(engine: DaskEngine, folder: Path, firsts: list[str], skipped: list[Skipped], settings: Settings,
             out_dir: Path | None, store, progress: Progress | None, digests: Path | None) -> BuildResult:
     stage(progress, stages.RESOLVING)
-    resolution = _resolve(engine, folder, len(firsts))
-    identities, built = _identities(engine, folder, firsts)
+    report = _report(_resolve(engine, folder, len(firsts)), skipped, settings)  # the Resolution is let go
+    built = sum(_map(engine, len(firsts), shards.sightings_shard, str(folder)))
     if not built:
         raise NothingToBuild(tuple(skipped))
+    for _ in _map(engine, 1, shards.identities_shard, str(folder), firsts):
+        pass
     graphs = stage(progress, stages.GRAPH, built)
-    with tempfile.TemporaryDirectory(prefix="kg-shards-") as work:
+    names = [shards.shard_name(i) for i in range(len(firsts))]
+    with tempfile.TemporaryDirectory(dir=folder, prefix=".totals.") as work:
         totals = AnnotationTotals(Path(work))  # added up as the shards come, on disk (they grow with the corpus)
-        results = []
+        mentions, dropped = 0, Counter[str]()
         for result in _map(engine, len(firsts), shards.graph_shard, str(folder), settings.base_iri,
-                           f"kg@{__version__}", per_partition=identities):
-            for body, (mentions, articles) in result.totals.items():
-                totals.add_counts(body, mentions, articles)
-            results.append(replace(result, totals={}))
-            graphs(len(result.articles))
-        _clear_temporaries(folder)
-        quads = read_shards(folder, [shards.shard_name(i) for i in range(len(firsts))], totals.triples(), Path(work))
-        _save_default(folder, quads)
-        report = _report(results, skipped, resolution, len(quads), settings)
+                           f"kg@{__version__}"):
+            for body, (count, articles) in result.totals.items():
+                totals.add_counts(body, count, articles)
+            mentions += result.mentions
+            dropped.update(result.dropped)
+            graphs(result.articles)
+        _clear_temporaries(folder, keep=Path(work))
+        runs = _sorted_keys((triple_key(t) for t in totals.triples()), Path(work))
+        _complete(report, built, mentions, dropped)
         if store is not None:
             stage(progress, stages.STORE)
-            report["store"] = sync(store, quads, digests).as_dict()
-        if out_dir is not None:
-            write_outputs(quads, report, out_dir, settings.base_iri, progress)
+            report["store"] = _sync(store, folder, names, runs, digests)
+        stage(progress, stages.OUTPUTS_ON_A_WORKER if out_dir is not None else stages.DEFAULT_ON_A_WORKER)
+        report = _outputs(engine, folder, names, runs, report, settings.base_iri, out_dir)
+    _clear_temporaries(folder)  # what a last task whose worker died left
     return BuildResult(out_dir, report, tuple(skipped))
+
+
+def _sorted_keys(keys: Iterable[str], work: Path) -> list[Path]:
+    """`keys` as sorted runs in `work` (kg.graph.runs), which the workers can read."""
+    runs = SortedRuns(work, "totals", RUN_KEYS)
+    for key in keys:
+        runs.add(key)
+    return runs.finish()
+
+
+def _sync(store, folder: Path, names: list[str], runs: list[Path], digests: Path | None) -> dict[str, object]:
+    """The shards (with the default graph's `runs`) synced into `store` from the client."""
+    with tempfile.TemporaryDirectory(prefix="kg-shards-") as work:
+        return sync(store, read_shards(folder, names, (), Path(work), runs), digests).as_dict()
+
+
+def _outputs(engine: DaskEngine, folder: Path, names: list[str], runs: list[Path], report: dict[str, object],
+             base_iri: str, out_dir: Path | None) -> dict[str, object]:
+    """DIR/default.nq and every output written by a worker (kg.run.shard_outputs); the outputs
+    then moved into `out_dir`. The report, without its per-article entries."""
+    target = Path(tempfile.mkdtemp(dir=folder, prefix=".outputs.")) if out_dir is not None else None
+    try:
+        (report,) = _map(engine, 1, finish_shard, str(folder), names, [str(r) for r in runs], report, base_iri,
+                         str(target) if target is not None else None)
+        if out_dir is not None and target is not None:
+            move_outputs(target, out_dir)
+        return report
+    finally:
+        if target is not None:
+            shutil.rmtree(target, ignore_errors=True)
 
 
 def _resolve(engine: DaskEngine, folder: Path, n: int) -> Resolution:
@@ -204,30 +242,6 @@ def _resolve(engine: DaskEngine, folder: Path, n: int) -> Resolution:
     resolution = Resolution(entities.entities({e.key: e.label for e in Gazetteer.load().entries()}), index)
     shards.save_resolution(folder, resolution)
     return resolution
-
-
-def _identities(engine: DaskEngine, folder: Path, firsts: list[str]) -> tuple[list[Identities], int]:
-    """Each partition's share of the keys that need every article (kg.run.build `_identities`, and
-    the statements' keys, which a speaker's earlier remarks decide), from the sightings the workers
-    find; and how many articles there are."""
-    sightings: list = []
-    grants: list = []
-    roles: list = []
-    remarks: dict[tuple[str, int], tuple[str, float]] = {}
-    known: dict[str, list] = {}  # each speaker's remarks so far
-    built = 0
-    for found in _map(engine, len(firsts), shards.sightings_shard, str(folder)):
-        roles += found.roles
-        sightings += found.events
-        grants += found.grants
-        remarks.update(remark_keys(found.statements, known))
-        built += found.articles
-    shares = [Identities({}, {}, {}) for _ in firsts]
-    for keys, share in ((event_identities(sightings, affiliations(roles)), "events"),
-                        (grant_identities(grants), "grants"), (remarks, "remarks")):
-        for key, value in keys.items():
-            getattr(shares[bisect_right(firsts, key[0]) - 1], share)[key] = value
-    return shares, built
 
 
 def _map(engine: DaskEngine, n: int, task: Callable, *args: object,
@@ -269,25 +283,16 @@ def _map(engine: DaskEngine, n: int, task: Callable, *args: object,
             next_index += 1
 
 
-def _save_default(folder: Path, quads: SpooledQuads) -> None:
-    """The default graph as DIR/default.nq: with the shards' N-Quads, the whole dataset."""
-    shards.write_atomic(folder / DEFAULT_NQ, quads.default_nquads())
+def _report(resolution: Resolution, skipped: list[Skipped], settings: Settings) -> dict[str, object]:
+    """The local build's report.json without what the graphs give (kg.export.report.build_report)."""
+    return build_report((), tuple(sorted(skipped, key=lambda s: (s.source, s.reason))), resolution.entities, {}, 0,
+                        {"kg_version": __version__, "model": settings.model, "base_iri": settings.base_iri})
 
 
-def _report(results: list[ShardResult], skipped: list[Skipped], resolution: Resolution, quad_count: int,
-            settings: Settings) -> dict[str, object]:
-    """The local build's report.json, from the shards' entries (kg.export.report.build_report)."""
-    report = build_report((), tuple(sorted(skipped, key=lambda s: (s.source, s.reason))), resolution.entities, {},
-                          quad_count, {"kg_version": __version__, "model": settings.model,
-                                       "base_iri": settings.base_iri})
-    articles = {key: entry for r in results for key, entry in r.articles.items()}
+def _complete(report: dict[str, object], built: int, mentions: int, dropped: Counter[str]) -> None:
+    """What the graph shards give the report: how many articles and mentions, the facts dropped."""
     totals = report["totals"]
     assert isinstance(totals, dict)
-    totals["articles"] = len(articles)
-    totals["mentions"] = sum(r.mentions for r in results)
-    report["articles"] = articles
-    dropped: Counter[str] = Counter()
-    for r in results:
-        dropped.update(r.dropped)
+    totals["articles"] = built
+    totals["mentions"] = mentions
     report["dropped_facts"] = dict(sorted(dropped.items()))
-    return report

@@ -3,8 +3,12 @@ side is kg.run.sharded), and the files it leaves in the shared folder DIR.
 
 A partition is a run of articles contiguous in article-key order. For partition N:
 - `part-N.pkl`: its articles and their packed extractions (kg.nlp.packed), written by `extract_shard`;
+- `sightings-N.pkl`: what in its articles decides the identities that need every article (events',
+  aid packages', statements'), written by `sightings_shard`; `identities-N.pkl`: its share of those
+  identities, written for every partition by one task, `identities_shard`;
 - `shard-N.nq`, `shard-N.merged-*.keys`, `shard-N.json`: its named graphs as N-Quads, its sorted
-  runs of merged keys and its index (kg.graph.spool `QuadSpool.save`), written by `graph_shard`.
+  runs of merged keys and its index (kg.graph.spool `QuadSpool.save`), and `shard-N.report.pkl`, its
+  articles' entries in report.json, written by `graph_shard`.
 Every file is written under a temporary name and renamed into place, and what a task writes
 depends only on its inputs: a task run again (its worker died) writes the same bytes over them.
 """
@@ -14,6 +18,7 @@ from __future__ import annotations
 import os
 import pickle
 import tempfile
+from bisect import bisect_right
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,7 +31,9 @@ from kg.graph.spool import QuadSpool
 from kg.ingest import Article, Skipped
 from kg.nlp.gazetteer import Gazetteer
 from kg.nlp.packed import PackedExtraction
-from kg.resolve.facts import FactResolver
+from kg.resolve.event_identity import event_identities
+from kg.resolve.facts import FactResolver, affiliations, remark_keys
+from kg.resolve.grant_identity import grant_identities
 from kg.resolve.model import ResolvedArticle
 from kg.resolve.resolver import EntitySightings, PersonSightings, Resolution, entity_sightings, person_sightings
 from kg.resolve.sightings import Sightings
@@ -89,11 +96,12 @@ class ShardResult:
 
     worker: str
     totals: dict[str, tuple[int, int]]  # annotation body IRI -> (mentions, articles) (kg.graph.totals)
-    articles: dict[str, dict[str, object]]  # the report's entry of each article
+    articles: int
     mentions: int
     dropped: dict[str, int]
 
 
+DEFAULT_NQ = "default.nq"  # the default graph: with the shards' N-Quads, the whole dataset
 RESOLUTION = "resolution.pkl"  # the build's Resolution, written by the client, read by every worker
 _loaded: dict[tuple[str, int, int, int], Resolution] = {}  # the last one read in this process
 
@@ -125,21 +133,61 @@ def entities_shard(index: int, folder: str) -> EntitySightings:
     return entity_sightings((packed.mentions() for _, packed in load_part(Path(folder), index)), persons)
 
 
-def sightings_shard(index: int, folder: str) -> Sightings:
-    """Runs on a worker: the sightings of partition `index`'s articles, with the build's Resolution."""
+def sightings_name(index: int) -> str:
+    return f"sightings-{index:06d}.pkl"
+
+
+def identities_name(index: int) -> str:
+    return f"identities-{index:06d}.pkl"
+
+
+def sightings_shard(index: int, folder: str) -> int:
+    """Runs on a worker: the sightings of partition `index`'s articles, with the build's Resolution,
+    saved into `folder`; how many articles the partition has."""
     resolution = load_resolution(Path(folder))
     part = load_part(Path(folder), index)
-    found = Sightings(with_statements=True)  # (their identities are decided by the client too)
+    found = Sightings(with_statements=True)  # (their identities are decided from every partition's)
     for article, packed in part:
         found.add(*packed.unpack(), article.published, resolution)
-    return found
+    write_atomic(Path(folder) / sightings_name(index), pickle.dumps(found, protocol=5))
+    return found.articles
 
 
-def graph_shard(index: int, folder: str, base_iri: str, extractor: str, identities: Identities) -> ShardResult:
-    """Runs on a worker: resolve partition `index`'s articles, write their named graphs as a shard."""
+def identities_shard(_: int, folder: str, firsts: list[str]) -> None:
+    """Runs on a worker, once for the build: the keys that need every article (kg.run.build
+    `_identities`: events', aid packages'; and statements', which a speaker's earlier remarks
+    decide), from every partition's sightings in article-key order, saved as each partition's
+    share (`firsts`: each partition's first article key)."""
+    roles: list = []
+    events: list = []
+    grants: list = []
+    remarks: dict[tuple[str, int], tuple[str, float]] = {}
+    known: dict[str, list] = {}  # each speaker's remarks so far
+    for index in range(len(firsts)):
+        with open(Path(folder) / sightings_name(index), "rb") as saved:
+            found: Sightings = pickle.load(saved)
+        roles += found.roles
+        events += found.events
+        grants += found.grants
+        remarks.update(remark_keys(found.statements, known))
+        del found
+    shares = [Identities({}, {}, {}) for _ in firsts]
+    for keys, share in ((event_identities(events, affiliations(roles)), "events"),
+                        (grant_identities(grants), "grants"), (remarks, "remarks")):
+        for key, value in keys.items():
+            getattr(shares[bisect_right(firsts, key[0]) - 1], share)[key] = value
+    for index, identities in enumerate(shares):
+        write_atomic(Path(folder) / identities_name(index), pickle.dumps(identities, protocol=5))
+
+
+def graph_shard(index: int, folder: str, base_iri: str, extractor: str) -> ShardResult:
+    """Runs on a worker: resolve partition `index`'s articles, write their named graphs as a shard
+    and their report entries beside it."""
     from distributed import get_worker
 
     resolution = load_resolution(Path(folder))
+    with open(Path(folder) / identities_name(index), "rb") as saved:
+        identities = pickle.load(saved)
     return _graph_shard(index, Path(folder), resolution, identities, base_iri, extractor, get_worker().address)
 
 
@@ -156,8 +204,21 @@ def _graph_shard(index: int, folder: Path, resolution: Resolution, identities: I
         sums = {body: (m, a) for body, m, a in totals.counts()}  # read before the work folder goes
         spool.save(folder, shard_name(index))
     report = build_report(tuple(a for a, _ in part), (), resolution.entities, mentioned, 0, {})
-    return ShardResult(worker, sums, report["articles"], sum(len(m) for m in mentioned.values()),  # type: ignore[arg-type]
-                       dict(facts.dropped))
+    write_atomic(folder / report_name(index), pickle.dumps(report["articles"], protocol=5))
+    return ShardResult(worker, sums, len(part), sum(len(m) for m in mentioned.values()), dict(facts.dropped))
+
+
+def report_name(index: int) -> str:
+    return f"{shard_name(index)}.report.pkl"
+
+
+def report_entries(folder: Path, n: int) -> dict[str, dict[str, object]]:
+    """The report.json entries of every partition's articles, in article-key order."""
+    entries: dict[str, dict[str, object]] = {}
+    for index in range(n):
+        with open(folder / report_name(index), "rb") as saved:
+            entries.update(pickle.load(saved))
+    return entries
 
 
 def _resolved(part: Packed, resolution: Resolution, facts: FactResolver,
