@@ -32,7 +32,7 @@ import os
 import shutil
 import tempfile
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from pathlib import Path
 
@@ -244,11 +244,10 @@ def _resolve(engine: DaskEngine, folder: Path, n: int) -> Resolution:
     return resolution
 
 
-def _map(engine: DaskEngine, n: int, task: Callable, *args: object,
-         per_partition: Sequence[object] | None = None) -> Iterator:
-    """`task(i, *args)` (with `per_partition[i]` after `args`) on the workers for each partition i,
-    a window at a time; the results in partition order. A task that fails (its worker died) is run
-    again, up to TRIES times in all; then EngineError."""
+def _map(engine: DaskEngine, n: int, task: Callable, *args: object) -> Iterator:
+    """`task(i, *args)` on the workers for each partition i (or once, n = 1), a window at a time;
+    the results in partition order. A task that fails (its worker died) is run again, up to TRIES
+    times in all; then EngineError."""
     pending = iter(range(n))
     in_flight: dict[object, int] = {}
     tries: Counter[int] = Counter()
@@ -257,8 +256,7 @@ def _map(engine: DaskEngine, n: int, task: Callable, *args: object,
 
     def submit(i: int) -> None:
         tries[i] += 1
-        extra = (per_partition[i],) if per_partition is not None else ()
-        in_flight[engine.submit(task, i, *args, *extra)] = i
+        in_flight[engine.submit(task, i, *args)] = i
 
     for i in itertools.islice(pending, engine.window()):
         submit(i)
