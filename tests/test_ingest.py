@@ -94,6 +94,23 @@ def test_duplicate_ids_are_resolved_independently_of_order(tmp_path):
     assert [s.reason.split(" (")[0][:12] for s in first.skipped] == ["duplicate of"]
 
 
+def test_articles_read_into_a_spill_are_those_read_into_memory(tmp_path):
+    """A build reads its inputs into a file as they come (kg.ingest.spill): the same articles, in
+    the same key order, with the same keys made unique and the same duplicates skipped."""
+    lines = [json.dumps({"id": key, "text": text, "title": f"On {text}"})
+             for key, text in (("b", "Beta."), ("x", "Alpha."), ("x", "Other."), ("a", "Gamma."), ("b", "Beta."))]
+    (tmp_path / "in.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (tmp_path / "c.txt").write_text("A plain text article.\n", encoding="utf-8")
+    (tmp_path / "spill").mkdir()
+    held = read_inputs([tmp_path / "in.jsonl", tmp_path / "c.txt"])
+    spilled = read_inputs([tmp_path / "in.jsonl", tmp_path / "c.txt"], spill_to=tmp_path / "spill")
+    assert isinstance(held.articles, tuple) and not isinstance(spilled.articles, tuple)
+    assert list(spilled.articles) == list(held.articles) and spilled.skipped == held.skipped
+    assert [a.key for a in held.articles][:2] == ["a", "b"] and len(held.skipped) == 1
+    assert spilled.articles[1:3] == list(held.articles[1:3]) and spilled.articles[-1] == held.articles[-1]
+    assert [p.name for p in (tmp_path / "spill").iterdir()] == ["articles.pickle"]  # the file as read is gone
+
+
 def test_html_article_is_extracted_with_metadata(tmp_path):
     page = """<!doctype html><html><head><title>Port fire | Harbour Daily</title>
     <meta property="og:title" content="Port fire after overnight drone attack">

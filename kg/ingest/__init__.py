@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import errno
-import hashlib
 import os
 import stat
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, replace
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from kg.ingest.article import Article, Skipped
 from kg.ingest.metadata import display_path
 from kg.ingest.readers import MAX_ARTICLE_CHARS, READERS, SUFFIXES, Listed, not_regular_reason
+from kg.ingest.spill import Held, SpillHolder
 
 __all__ = ["Article", "Skipped", "Inputs", "read_inputs", "iter_files", "display_path", "MAX_ARTICLE_CHARS"]
 
@@ -22,7 +22,7 @@ __all__ = ["Article", "Skipped", "Inputs", "read_inputs", "iter_files", "display
 class Inputs:
     """Every article read, sorted by key, and every input skipped."""
 
-    articles: tuple[Article, ...]
+    articles: Sequence[Article]  # a tuple, or SpilledArticles (read_inputs's `spill_to`)
     skipped: tuple[Skipped, ...]
 
 
@@ -105,52 +105,57 @@ def _checked(path: Path, root: str, follow_links: bool, listed: dict[str, Listed
     return path
 
 
-def _text_digest(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:10]
-
-
-def _unique_keys(articles: list[Article]) -> tuple[list[Article], list[Skipped]]:
-    """Drop exact duplicates; give articles that share a key but differ a content suffix.
+def _unique_keys(read: list[Held]) -> tuple[list[tuple[Held, str]], list[Skipped]]:
+    """Drop exact duplicates; give articles that share a key but differ a content suffix. Each kept
+    article with its key, in key order.
 
     Decided from the set of articles alone, so the outcome does not depend on input order.
     """
-    by_key: dict[str, list[Article]] = defaultdict(list)
-    for article in articles:
+    by_key: dict[str, list[Held]] = defaultdict(list)
+    for article in read:
         by_key[article.key].append(article)
-    unique: list[Article] = []
+    unique: list[tuple[Held, str]] = []
     skipped: list[Skipped] = []
     for key, group in by_key.items():
-        by_text: dict[str, Article] = {}
+        by_text: dict[str, Held] = {}
         for article in sorted(group, key=lambda a: a.source):
-            if article.text in by_text:
-                kept = by_text[article.text]
+            if article.digest in by_text:
+                kept = by_text[article.digest]
                 skipped.append(Skipped(article.source, f"duplicate of {kept.source} (same id and text)"))
             else:
-                by_text[article.text] = article
+                by_text[article.digest] = article
         if len(by_text) == 1:
-            unique.extend(by_text.values())
+            unique.extend((a, key) for a in by_text.values())
         else:
-            unique.extend(replace(a, key=f"{key}-{_text_digest(t)}") for t, a in by_text.items())
-    return unique, skipped
+            unique.extend((a, f"{key}-{digest[:10]}") for digest, a in by_text.items())
+    return sorted(unique, key=lambda kept: kept[1]), skipped
 
 
-def read_inputs(paths: Iterable[str | Path], follow_links: bool = False) -> Inputs:
-    """Read all inputs. A bad file or line is recorded as skipped, never fatal for the others."""
-    articles: list[Article] = []
+def read_inputs(paths: Iterable[str | Path], follow_links: bool = False, spill_to: Path | None = None) -> Inputs:
+    """Read all inputs. A bad file or line is recorded as skipped, never fatal for the others.
+    `spill_to`: an empty folder (the caller removes it) to hold the articles in, as they are read
+    (kg.ingest.spill); else they are held in memory."""
+    read: list[Held] = []
     skipped: list[Skipped] = []
     listed: dict[str, Listed] = {}
-    for item in iter_files(paths, follow_links, listed):
-        if isinstance(item, Skipped):
-            skipped.append(item)
-            continue
-        try:
-            for result in READERS[item.suffix.lower()](item, listed.get(str(item))):
-                (skipped if isinstance(result, Skipped) else articles).append(result)  # type: ignore[arg-type]
-        except Exception as err:  # noqa: BLE001 - whatever a reader missed, one bad file never stops the build
-            skipped.append(Skipped(display_path(item), f"cannot read: {type(err).__name__}: {err}"[:300]))
-    articles, duplicates = _unique_keys(articles)
-    skipped.extend(duplicates)
+    with SpillHolder(spill_to) as holder:
+        for item in iter_files(paths, follow_links, listed):
+            if isinstance(item, Skipped):
+                skipped.append(item)
+                continue
+            try:
+                for result in READERS[item.suffix.lower()](item, listed.get(str(item))):
+                    if isinstance(result, Skipped):
+                        skipped.append(result)
+                    else:
+                        read.append(holder.hold(result))
+            except Exception as err:  # noqa: BLE001 - whatever a reader missed, one bad file never stops the build
+                skipped.append(Skipped(display_path(item), f"cannot read: {type(err).__name__}: {err}"[:300]))
+        unique, duplicates = _unique_keys(read)
+        del read
+        skipped.extend(duplicates)
+        articles = holder.in_order(unique)
     return Inputs(
-        articles=tuple(sorted(articles, key=lambda a: a.key)),
+        articles=articles,
         skipped=tuple(sorted(skipped, key=lambda s: (s.source, s.reason))),
     )

@@ -78,24 +78,23 @@ def build(inputs: Iterable[str | Path], out_dir: Path | None, settings: Settings
     Dask cluster); resolution and the outputs are the same whichever engine extracted. `progress`
     shows each stage as it starts (kg.run.progress)."""
     try:
-        return _build(inputs, out_dir, settings, progress, store_dir, engine)
+        with tempfile.TemporaryDirectory(prefix="kg-articles-") as work:  # the articles read wait here
+            return _build(inputs, out_dir, settings, progress, store_dir, engine, Path(work))
     finally:
         if progress is not None:
             progress.close()
 
 
 def _build(inputs: Iterable[str | Path], out_dir: Path | None, settings: Settings, progress: Progress | None,
-           store_dir: Path | None, engine: Engine | None) -> BuildResult:
+           store_dir: Path | None, engine: Engine | None, work: Path) -> BuildResult:
     IriMinter(settings.base_iri)  # a bad base IRI is an error before the extraction, not after it
     beside = spare_core()  # tables beside the other outputs (kg.run.outputs): decided before spaCy loads the cores
     stage(progress, stages.READING)
-    read: Inputs = read_inputs(inputs, settings.follow_links)
+    read: Inputs = read_inputs(inputs, settings.follow_links, spill_to=work)  # on disk as they are read
     store = open_store(store_dir) if store_dir is not None else None
-    by_key = {a.key: a for a in stored_articles(store)} if store is not None else {}
-    by_key.update({a.key: a for a in read.articles})  # an input replaces the stored article of its key
-    candidates = [by_key[k] for k in sorted(by_key)]
+    candidates = with_stored(read.articles, store)
     skipped = list(read.skipped)
-    del read, by_key  # the articles held once (their texts are the most of a build's input), here
+    del read
     if not candidates:
         raise NothingToBuild(tuple(skipped))
     gazetteer = Gazetteer.load()
@@ -115,6 +114,16 @@ def _build(inputs: Iterable[str | Path], out_dir: Path | None, settings: Setting
         release_memory()  # what spaCy freed (20,000 articles: resolving began 150 MB higher without it)
         articles = extracted_only(held, packed)
         return _finish(articles, packed, skipped, gazetteer, settings, out_dir, store, progress, digests, beside)
+
+
+def with_stored(read: Sequence[Article], store) -> Sequence[Article]:
+    """The articles read and, with a store, those it holds that no input replaces, in key order (a
+    list, the articles held once: their texts are the most of a build's input)."""
+    if store is None:
+        return read
+    by_key = {a.key: a for a in stored_articles(store)}
+    by_key.update({a.key: a for a in read})  # an input replaces the stored article of its key
+    return [by_key[k] for k in sorted(by_key)]
 
 
 def resolved_articles(articles: Sequence[Article], packed: dict[str, PackedExtraction], resolution: Resolution,

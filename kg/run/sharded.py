@@ -19,10 +19,9 @@
    shards and it bulk-load into any store) and writes every output with the local engine's code,
    byte for byte, into a folder in DIR; the client moves those files into OUT.
 
-What the client holds: the articles until they are sent, and the sums of the passes (the persons'
-index and the entities, let go once saved as the Resolution); with `--store`, the shards' index
-(each article's graph's place in a shard and its digest) while it syncs. No quads, no extraction,
-no identities, no report entries, no network.
+What the client holds: the partitions in flight (the articles read wait on disk), the sums of the
+passes (let go once saved as the Resolution); with `--store`, while it syncs, the shards' index
+(each graph's place and digest). No quads, extraction, identities, report entries or network.
 """
 
 from __future__ import annotations
@@ -32,13 +31,13 @@ import os
 import shutil
 import tempfile
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
 
 from kg import __version__
 from kg.config import Settings
-from kg.dataset.store import DIGESTS, open_store, stored_articles
+from kg.dataset.store import DIGESTS, open_store
 from kg.dataset.sync import sync
 from kg.errors import InputError
 from kg.export.atomic import move_outputs
@@ -53,7 +52,7 @@ from kg.nlp.gazetteer import Gazetteer
 from kg.resolve.resolver import EntitySightings, PersonSightings, Resolution
 from kg.run import progress as stages
 from kg.run import shards
-from kg.run.build import BuildResult, NothingToBuild, extraction_signature
+from kg.run.build import BuildResult, NothingToBuild, extraction_signature, with_stored
 from kg.run.dask_engine import DaskEngine, EngineError
 from kg.run.dask_worker import PartitionResult
 from kg.run.progress import Progress, stage
@@ -87,22 +86,17 @@ def _build(inputs: Iterable[str | Path], out_dir: Path | None, settings: Setting
     except OSError as err:
         raise InputError(f"cannot use {folder} as the shards folder: {err.strerror or err}") from None
     stage(progress, stages.READING)
-    read = read_inputs(inputs, settings.follow_links)
-    store = open_store(store_dir) if store_dir is not None else None
-    by_key = {a.key: a for a in stored_articles(store)} if store is not None else {}
-    by_key.update({a.key: a for a in read.articles})
-    not_read = list(read.skipped)
-    del read
-    keys = sorted(by_key)
-    if not keys:
-        raise NothingToBuild(tuple(not_read))
-    size = engine.partition_size
-    parts: list[tuple[Article, ...] | None] = [tuple(by_key[k] for k in keys[i:i + size])
-                                               for i in range(0, len(keys), size)]
-    firsts = [keys[i] for i in range(0, len(keys), size)]  # each partition's first article key
-    del by_key, keys  # the partitions hold the articles until they are sent
-    extracted = stage(progress, stages.EXTRACTING, sum(len(p) for p in parts if p))
-    skipped = not_read + _extract(engine, parts, settings, folder, extracted)
+    with tempfile.TemporaryDirectory(prefix="kg-articles-") as spill:  # the articles read, until they are sent
+        read = read_inputs(inputs, settings.follow_links, spill_to=Path(spill))
+        store = open_store(store_dir) if store_dir is not None else None
+        articles, not_read = with_stored(read.articles, store), list(read.skipped)
+        del read
+        if not articles:
+            raise NothingToBuild(tuple(not_read))
+        size = engine.partition_size
+        firsts = [articles[i].key for i in range(0, len(articles), size)]  # each partition's first article key
+        extracted = stage(progress, stages.EXTRACTING, len(articles))
+        skipped = not_read + _extract(engine, articles, settings, folder, extracted)
     return _finish(engine, folder, firsts, skipped, settings, out_dir, store, progress,
                    store_dir / DIGESTS if store_dir is not None else None)
 
@@ -125,19 +119,22 @@ def _clear_temporaries(folder: Path, keep: Path | None = None) -> None:
             shutil.rmtree(path) if path.is_dir() else path.unlink()
 
 
-def _extract(engine: DaskEngine, parts: list[tuple[Article, ...] | None], settings: Settings, folder: Path,
+def _extract(engine: DaskEngine, articles: Sequence[Article], settings: Settings, folder: Path,
              progress: Callable[[int], None]) -> list[Skipped]:
     """Each partition extracted and saved by a worker; a partition whose worker died is extracted
-    again by the engine (article by article if it dies again: kg.run.dask_engine) and saved here."""
+    again by the engine (article by article if it dies again: kg.run.dask_engine) and saved here.
+    Only the partitions in flight are held (`articles` may be on disk)."""
     settings = replace(settings, n_process=1)
     expected = extraction_signature(settings)
     gazetteer = Gazetteer.load()
-    pending = iter(range(len(parts)))
-    in_flight: dict[object, int] = {}
+    size = engine.partition_size
+    pending = iter(range(0, len(articles), size))
+    in_flight: dict[object, tuple[int, tuple[Article, ...]]] = {}
 
     def submit_next() -> None:
-        for i in pending:
-            in_flight[engine.submit(shards.extract_shard, i, parts[i], settings, str(folder))] = i
+        for start in pending:
+            part = tuple(articles[start:start + size])
+            in_flight[engine.submit(shards.extract_shard, start // size, part, settings, str(folder))] = start // size, part
             return
 
     for _ in range(engine.window()):
@@ -145,9 +142,7 @@ def _extract(engine: DaskEngine, parts: list[tuple[Article, ...] | None], settin
     skipped: dict[int, list[Skipped]] = {}
     while in_flight:
         for future in engine.wait_any(list(in_flight)):
-            i = in_flight.pop(future)
-            part = parts[i]
-            assert part is not None
+            i, part = in_flight.pop(future)
             outcome = engine.result(future, expected)
             if isinstance(outcome, PartitionResult):
                 results = outcome.results
@@ -157,7 +152,7 @@ def _extract(engine: DaskEngine, parts: list[tuple[Article, ...] | None], settin
                 shards.save_part(folder, i, part, results)
             skipped[i] = [r for _, r in results if isinstance(r, Skipped)]
             progress(len(part))
-            parts[i] = None  # sent and saved: the client lets the articles go
+            del part  # sent and saved: the client lets the articles go
             submit_next()
     return [s for i in sorted(skipped) for s in skipped[i]]
 

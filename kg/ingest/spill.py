@@ -1,0 +1,120 @@
+"""Articles in a file, pickled one by one, read back in order or by index: what a big build holds
+of its inputs is one offset an article (kg.ingest `read_inputs`, kg.run.held_articles)."""
+
+from __future__ import annotations
+
+import hashlib
+import pickle
+from array import array
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import BinaryIO, overload
+
+from kg.ingest.article import Article
+
+_BUFFER = 1 << 20  # bytes read or written at a time
+
+
+class SpilledArticles(Sequence[Article]):
+    """`articles` in a file at `path` (the caller removes it), in the order given."""
+
+    def __init__(self, articles: Iterable[Article], path: Path):
+        self._path = path
+        self._offsets = array("q")
+        with path.open("wb", buffering=_BUFFER) as out:
+            for article in articles:
+                self._offsets.append(out.tell())
+                pickle.dump(article, out, protocol=pickle.HIGHEST_PROTOCOL)
+
+    def __len__(self) -> int:
+        return len(self._offsets)
+
+    def __iter__(self) -> Iterator[Article]:
+        count = len(self._offsets)
+        if not count:  # cleared: the file is gone
+            return
+        with self._path.open("rb", buffering=_BUFFER) as handle:
+            for _ in range(count):
+                yield pickle.load(handle)
+
+    @overload
+    def __getitem__(self, index: int) -> Article: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Article]: ...
+
+    def __getitem__(self, index: int | slice) -> Article | list[Article]:
+        if isinstance(index, slice):
+            start, stop, step = index.indices(len(self))
+            if step != 1 or start >= stop:
+                return [self[i] for i in range(start, stop, step)]
+            with self._path.open("rb", buffering=_BUFFER) as handle:  # written in order: one read
+                handle.seek(self._offsets[start])
+                return [pickle.load(handle) for _ in range(start, stop)]
+        offset = self._offsets[index]
+        with self._path.open("rb") as handle:
+            handle.seek(offset)
+            return pickle.load(handle)
+
+    def clear(self) -> None:
+        """Forget every article and remove the file (a big build's outputs come after)."""
+        self._offsets = array("q")
+        self._path.unlink(missing_ok=True)
+
+
+@dataclass(frozen=True)
+class Held:
+    """An article as read, before the keys are made unique (kg.ingest `_unique_keys`)."""
+
+    key: str
+    source: str
+    digest: str  # of its text (sha256, hex)
+    ref: Article | int  # the article, or its offset in the spill
+
+
+def _keyed(article: Article, key: str) -> Article:
+    return article if article.key == key else replace(article, key=key)
+
+
+class SpillHolder:
+    """Where `read_inputs` keeps the articles it reads: in memory, or in a spill in `folder`."""
+
+    def __init__(self, folder: Path | None):
+        self._folder = folder
+        self._out: BinaryIO | None = None
+
+    def __enter__(self) -> SpillHolder:
+        if self._folder is not None:
+            self._out = (self._folder / "read.pickle").open("wb", buffering=_BUFFER)
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        if self._out is not None:
+            self._out.close()
+            (self._folder / "read.pickle").unlink(missing_ok=True)  # type: ignore[operator]
+
+    def hold(self, article: Article) -> Held:
+        """`article`'s entry for kg.ingest `_unique_keys`: its key, source, text digest, and the
+        article or its offset in the spill."""
+        digest = hashlib.sha256(article.text.encode("utf-8")).hexdigest()
+        if self._out is None:
+            return Held(article.key, article.source, digest, article)
+        offset = self._out.tell()
+        pickle.dump(article, self._out, protocol=pickle.HIGHEST_PROTOCOL)
+        return Held(article.key, article.source, digest, offset)
+
+    def in_order(self, unique: list[tuple[Held, str]]) -> Sequence[Article]:
+        """The articles of `unique` ((entry, key) pairs in key order), each with its key: a tuple,
+        or `SpilledArticles` in the folder."""
+        if self._out is None:
+            return tuple(_keyed(entry.ref, key) for entry, key in unique)  # type: ignore[arg-type]
+        assert self._folder is not None
+        self._out.close()
+        with (self._folder / "read.pickle").open("rb") as spill:
+            def load(offset: int) -> Article:
+                spill.seek(offset)
+                return pickle.load(spill)
+
+            return SpilledArticles((_keyed(load(entry.ref), key) for entry, key in unique),  # type: ignore[arg-type]
+                                   self._folder / "articles.pickle")
