@@ -133,3 +133,22 @@ def test_html_article_is_extracted_with_metadata(tmp_path):
     assert "grain terminal" in article.text and "three warehouses" in article.text
     for chrome in ("cookies", "Home", "Copyright", "Photo: Jane Roe"):
         assert chrome not in article.text
+
+
+def test_a_jsonl_corpus_is_read_line_by_line_not_held_whole(tmp_path, monkeypatch):
+    """A corpus in one JSONL file (often all of it) is read as its lines come: lines added after its
+    first article was read are read too, and a file grown past the limit since it was opened ends
+    with one clear skip after the articles before it."""
+    from kg.ingest import readers
+
+    monkeypatch.setattr(readers, "MAX_JSONL_BYTES", 200_000)
+    path = tmp_path / "corpus.jsonl"
+    line = json.dumps({"id": "a0", "text": "An article. " * 50}) + "\n"
+    path.write_text(line, encoding="utf-8")
+    read = readers.read_jsonl(path)
+    assert next(read).key == "a0"
+    with path.open("a", encoding="utf-8") as more:  # (a real file's lines are all there when it is opened)
+        more.writelines(line.replace('"a0"', f'"a{i}"') for i in range(1, 400))  # ~250 KB in all
+    rest = list(read)
+    assert [a.key for a in rest[:3]] == ["a1", "a2", "a3"] and 250 < len(rest) < 400
+    assert rest[-1].source.endswith("corpus.jsonl") and rest[-1].reason.startswith("file too large: more than 200,000 bytes")

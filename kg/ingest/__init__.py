@@ -117,7 +117,7 @@ def _unique_keys(read: list[Held]) -> tuple[list[tuple[Held, str]], list[Skipped
     unique: list[tuple[Held, str]] = []
     skipped: list[Skipped] = []
     for key, group in by_key.items():
-        by_text: dict[str, Held] = {}
+        by_text: dict[bytes, Held] = {}
         for article in sorted(group, key=lambda a: a.source):
             if article.digest in by_text:
                 kept = by_text[article.digest]
@@ -127,7 +127,7 @@ def _unique_keys(read: list[Held]) -> tuple[list[tuple[Held, str]], list[Skipped
         if len(by_text) == 1:
             unique.extend((a, key) for a in by_text.values())
         else:
-            unique.extend((a, f"{key}-{digest[:10]}") for digest, a in by_text.items())
+            unique.extend((a, f"{key}-{digest.hex()[:10]}") for digest, a in by_text.items())
     return sorted(unique, key=lambda kept: kept[1]), skipped
 
 

@@ -15,6 +15,7 @@ import stat
 import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 from kg.ingest.article import Article, Skipped
 from kg.ingest.clean import clean_article_text
@@ -48,10 +49,17 @@ Listed = tuple[int, int, bool]  # (device, inode, reached through a link) of a f
 
 
 def _read(path: Path, limit: int, listed: Listed | None = None) -> bytes:
-    """The file's bytes. Opened without blocking and checked on the open descriptor, so that a
-    FIFO or a device (even one swapped in after the folder was listed) is refused, never waited on.
-    A file found in a folder must still be the file found there: a plain file is opened without
-    following a link (one swapped in later is refused), and any other file there since is refused."""
+    """The file's bytes (`_open`)."""
+    with _open(path, limit, listed) as handle:
+        return handle.read(limit + 1)
+
+
+def _open(path: Path, limit: int, listed: Listed | None = None) -> BinaryIO:
+    """The file opened for reading. Opened without blocking and checked on the open descriptor, so
+    that a FIFO or a device (even one swapped in after the folder was listed) is refused, never
+    waited on. A file found in a folder must still be the file found there: a plain file is opened
+    without following a link (one swapped in later is refused), and any other file there since is
+    refused."""
     flags = os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC
     if listed is not None and not listed[2]:
         flags |= os.O_NOFOLLOW
@@ -61,7 +69,8 @@ def _read(path: Path, limit: int, listed: Listed | None = None) -> bytes:
         if err.errno == errno.ELOOP and flags & os.O_NOFOLLOW:
             raise _NotRegular("replaced by a link after the folder was listed; not followed") from None
         raise
-    with open(fd, "rb") as handle:
+    handle = open(fd, "rb")  # noqa: SIM115 - the caller closes it
+    try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
             raise _NotRegular(not_regular_reason(info.st_mode))
@@ -69,7 +78,10 @@ def _read(path: Path, limit: int, listed: Listed | None = None) -> bytes:
             raise _NotRegular("replaced by another file after the folder was listed")
         if info.st_size > limit:
             raise _TooLarge(f"file too large: {info.st_size:,} bytes, more than {limit:,}")
-        return handle.read(limit + 1)
+    except BaseException:
+        handle.close()
+        raise
+    return handle
 
 
 def not_regular_reason(mode: int) -> str:
@@ -176,22 +188,29 @@ def read_html(path: Path, listed: Listed | None = None) -> Iterator[Article | Sk
     )
 
 
-def _jsonl_lines(data: bytes) -> Iterator[tuple[int, str | DecodeError]]:
-    """(line number, text) for each line. A file with a BOM or in UTF-16/32 is decoded whole;
-    otherwise (JSON is UTF-8) each line is decoded on its own, so one line in another encoding
-    or with binary junk affects that line only. Lines end at "\\n" only: U+2028 and other
-    separators that str.splitlines() breaks at may stand inside a JSON string."""
+def _jsonl_lines(handle: BinaryIO) -> Iterator[tuple[int, str | DecodeError]]:
+    """(line number, text) for each line, read as they come (a corpus in one file is not held
+    whole). A file with a BOM or in UTF-16/32 is decoded whole; otherwise (JSON is UTF-8) each line
+    is decoded on its own, so one line in another encoding or with binary junk affects that line
+    only. Lines end at "\\n" only: U+2028 and other separators that str.splitlines() breaks at may
+    stand inside a JSON string."""
+    head = handle.read(65536)
     text = None
-    if data.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
-        text = decode_bytes(data)
-    elif b"\x00" in data[:65536]:
-        text = sniff_utf16(data)
+    if head.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
+        text = decode_bytes(head + handle.read(MAX_JSONL_BYTES))
+    elif b"\x00" in head:
+        text = sniff_utf16(head + handle.read(MAX_JSONL_BYTES))
     if text is not None:
         for number, line in enumerate(text.split("\n"), start=1):
             yield number, line.removesuffix("\r")
         return
-    for number, raw in enumerate(data.split(b"\n"), start=1):
-        raw = raw.removesuffix(b"\r")
+    handle.seek(0)
+    size = 0
+    for number, raw in enumerate(handle, start=1):  # a binary file's lines end at b"\n" only
+        size += len(raw)
+        if size > MAX_JSONL_BYTES:  # it grew since it was opened
+            raise _TooLarge(f"file too large: more than {MAX_JSONL_BYTES:,} bytes")
+        raw = raw.removesuffix(b"\n").removesuffix(b"\r")
         if not raw.strip():
             yield number, ""
             continue
@@ -205,10 +224,19 @@ def read_jsonl(path: Path, listed: Listed | None = None) -> Iterator[Article | S
     """One article per line: `text` required; `id`, `url`, `title`, `published`, `publisher` optional."""
     shown = display_path(path)
     try:
-        lines = list(_jsonl_lines(_read(path, MAX_JSONL_BYTES, listed)))
-    except (OSError, DecodeError, _TooLarge) as err:
+        handle = _open(path, MAX_JSONL_BYTES, listed)
+    except (OSError, _TooLarge) as err:
         yield Skipped(shown, _reason(err))
         return
+    with handle:
+        try:
+            yield from _jsonl_articles(path, shown, _jsonl_lines(handle))
+        except (OSError, DecodeError, _TooLarge) as err:  # the file could not be read to its end
+            yield Skipped(shown, _reason(err))
+
+
+def _jsonl_articles(path: Path, shown: str, lines: Iterator[tuple[int, str | DecodeError]]
+                    ) -> Iterator[Article | Skipped]:
     for number, line in lines:
         source = f"{shown}:{number}"
         if isinstance(line, DecodeError):

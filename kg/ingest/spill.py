@@ -69,7 +69,7 @@ class Held:
 
     key: str
     source: str
-    digest: str  # of its text (sha256, hex)
+    digest: bytes  # of its text (sha256)
     ref: Article | int  # the article, or its offset in the spill
 
 
@@ -97,7 +97,7 @@ class SpillHolder:
     def hold(self, article: Article) -> Held:
         """`article`'s entry for kg.ingest `_unique_keys`: its key, source, text digest, and the
         article or its offset in the spill."""
-        digest = hashlib.sha256(article.text.encode("utf-8")).hexdigest()
+        digest = hashlib.sha256(article.text.encode("utf-8")).digest()
         if self._out is None:
             return Held(article.key, article.source, digest, article)
         offset = self._out.tell()
