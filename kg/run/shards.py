@@ -96,7 +96,7 @@ class ShardResult:
 
     worker: str
     totals: dict[str, tuple[int, int]]  # annotation body IRI -> (mentions, articles) (kg.graph.totals)
-    articles: int
+    articles: int  # how many articles the shard holds
     mentions: int
     dropped: dict[str, int]
 
