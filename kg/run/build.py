@@ -4,9 +4,9 @@ Outputs are written only once everything is built, into a hidden folder in OUT, 
 into place together, so a failed or stopped build leaves the previous outputs as they were.
 
 Memory: what is kept of each article between its extraction and its graph is its results, pickled
-and compressed (`PackedExtraction`, ~2 KB), and the article, on disk for a big build from its
-reading on (kg.run.held_articles); read in passes (spaCy's included), one article at a time, and
-let go after the graph stage.
+and compressed (`PackedExtraction`, ~2 KB), and the article, on disk from its reading on
+(kg.ingest.spill; with --store, a big build's from its extraction on: kg.run.held_articles); read
+in passes (spaCy's included), one article at a time, and let go after the graph stage.
 """
 
 from __future__ import annotations
@@ -46,7 +46,7 @@ from kg.run.signature import extraction_signature
 from kg.util.nogc import collector_paused
 
 # Above this many articles the graph stage writes each graph to disk (kg.graph.spool), and the
-# articles are held in a file (kg.run.held_articles): at 1,000 generated articles 0.84 -> 0.48 GB
+# articles of a --store build are held in a file (kg.run.held_articles): at 1,000 generated articles 0.84 -> 0.48 GB
 # after the graph stage; the dumps and the projection take about 1.2 times as long
 # (benchmarks/spool_stages.py, README "The graph stage on disk"). At 2,000 the sorted quads in
 # memory made the whole build's peak (1.8 GB against 0.9 GB spooled).

@@ -3,8 +3,10 @@
 The extraction reads their texts (kg.run.extraction), resolution their keys and dates, the graph
 stage their texts, the report their metadata and lengths: each a pass in article-key order. Held in
 memory, their texts were most of what a build held while extracting and grew with the corpus
-(20,000 generated articles: about 150 MB). `SpilledArticles` writes them, pickled one by one, to a
-file and reads them back on each pass; what stays in memory is one offset an article.
+(20,000 generated articles: about 150 MB). `SpilledArticles` (kg.ingest.spill) writes them, pickled
+one by one, to a file and reads them back on each pass; what stays in memory is one offset an
+article. `read_inputs` gives them so (a build reads onto disk); a --store build's list of stored and
+read articles is written out here.
 """
 
 from __future__ import annotations
