@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import errno
+import hashlib
 import os
 import stat
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from kg.ingest.article import Article, Skipped
 from kg.ingest.metadata import display_path
 from kg.ingest.readers import MAX_ARTICLE_CHARS, READERS, SUFFIXES, Listed, not_regular_reason
-from kg.ingest.spill import Held, SpillHolder
+from kg.ingest.spill import Held, SpilledArticles
 
 __all__ = ["Article", "Skipped", "Inputs", "read_inputs", "iter_files", "display_path", "MAX_ARTICLE_CHARS"]
 
@@ -105,6 +106,19 @@ def _checked(path: Path, root: str, follow_links: bool, listed: dict[str, Listed
     return path
 
 
+def _read_all(paths: Iterable[str | Path], follow_links: bool) -> Iterator[Article | Skipped]:
+    """Every article and skipped input of `paths`, as read."""
+    listed: dict[str, Listed] = {}
+    for item in iter_files(paths, follow_links, listed):
+        if isinstance(item, Skipped):
+            yield item
+            continue
+        try:
+            yield from READERS[item.suffix.lower()](item, listed.get(str(item)))
+        except Exception as err:  # noqa: BLE001 - whatever a reader missed, one bad file never stops the build
+            yield Skipped(display_path(item), f"cannot read: {type(err).__name__}: {err}"[:300])
+
+
 def _unique_keys(read: list[Held]) -> tuple[list[tuple[Held, str]], list[Skipped]]:
     """Drop exact duplicates; give articles that share a key but differ a content suffix. Each kept
     article with its key, in key order.
@@ -133,29 +147,30 @@ def _unique_keys(read: list[Held]) -> tuple[list[tuple[Held, str]], list[Skipped
 
 def read_inputs(paths: Iterable[str | Path], follow_links: bool = False, spill_to: Path | None = None) -> Inputs:
     """Read all inputs. A bad file or line is recorded as skipped, never fatal for the others.
-    `spill_to`: an empty folder (the caller removes it) to hold the articles in, as they are read
+    `spill_to`: an empty folder (the caller removes it) to hold the articles in as they are read
     (kg.ingest.spill); else they are held in memory."""
-    read: list[Held] = []
+    read: list[Held] = []  # what decides the keys: a few hundred bytes an article
     skipped: list[Skipped] = []
-    listed: dict[str, Listed] = {}
-    with SpillHolder(spill_to) as holder:
-        for item in iter_files(paths, follow_links, listed):
-            if isinstance(item, Skipped):
-                skipped.append(item)
-                continue
-            try:
-                for result in READERS[item.suffix.lower()](item, listed.get(str(item))):
-                    if isinstance(result, Skipped):
-                        skipped.append(result)
-                    else:
-                        read.append(holder.hold(result))
-            except Exception as err:  # noqa: BLE001 - whatever a reader missed, one bad file never stops the build
-                skipped.append(Skipped(display_path(item), f"cannot read: {type(err).__name__}: {err}"[:300]))
-        unique, duplicates = _unique_keys(read)
-        del read
-        skipped.extend(duplicates)
-        articles = holder.in_order(unique)
+
+    def articles() -> Iterator[Article]:
+        for result in _read_all(paths, follow_links):
+            if isinstance(result, Skipped):
+                skipped.append(result)
+            else:
+                read.append(Held(result.key, result.source, hashlib.sha256(result.text.encode("utf-8")).digest(),
+                                 len(read)))
+                yield result
+
+    held = SpilledArticles(articles(), spill_to / "read.pickle") if spill_to is not None else list(articles())
+    unique, duplicates = _unique_keys(read)
+    skipped.extend(duplicates)
+    picked = held.at if isinstance(held, SpilledArticles) else lambda indices: (held[i] for i in indices)
+    kept = (a if a.key == key else replace(a, key=key)
+            for a, (_, key) in zip(picked(h.index for h, _ in unique), unique, strict=True))
+    in_order = SpilledArticles(kept, spill_to / "articles.pickle") if spill_to is not None else tuple(kept)
+    if isinstance(held, SpilledArticles):
+        held.clear()  # the file as read
     return Inputs(
-        articles=articles,
+        articles=in_order,
         skipped=tuple(sorted(skipped, key=lambda s: (s.source, s.reason))),
     )

@@ -3,13 +3,12 @@ of its inputs is one offset an article (kg.ingest `read_inputs`, kg.run.held_art
 
 from __future__ import annotations
 
-import hashlib
 import pickle
 from array import array
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO, overload
+from typing import overload
 
 from kg.ingest.article import Article
 
@@ -57,6 +56,13 @@ class SpilledArticles(Sequence[Article]):
             handle.seek(offset)
             return pickle.load(handle)
 
+    def at(self, indices: Iterable[int]) -> Iterator[Article]:
+        """The articles at `indices`, in that order (one open file)."""
+        with self._path.open("rb") as handle:
+            for index in indices:
+                handle.seek(self._offsets[index])
+                yield pickle.load(handle)
+
     def clear(self) -> None:
         """Forget every article and remove the file (a big build's outputs come after)."""
         self._offsets = array("q")
@@ -70,51 +76,4 @@ class Held:
     key: str
     source: str
     digest: bytes  # of its text (sha256)
-    ref: Article | int  # the article, or its offset in the spill
-
-
-def _keyed(article: Article, key: str) -> Article:
-    return article if article.key == key else replace(article, key=key)
-
-
-class SpillHolder:
-    """Where `read_inputs` keeps the articles it reads: in memory, or in a spill in `folder`."""
-
-    def __init__(self, folder: Path | None):
-        self._folder = folder
-        self._out: BinaryIO | None = None
-
-    def __enter__(self) -> SpillHolder:
-        if self._folder is not None:
-            self._out = (self._folder / "read.pickle").open("wb", buffering=_BUFFER)
-        return self
-
-    def __exit__(self, *_: object) -> None:
-        if self._out is not None:
-            self._out.close()
-            (self._folder / "read.pickle").unlink(missing_ok=True)  # type: ignore[operator]
-
-    def hold(self, article: Article) -> Held:
-        """`article`'s entry for kg.ingest `_unique_keys`: its key, source, text digest, and the
-        article or its offset in the spill."""
-        digest = hashlib.sha256(article.text.encode("utf-8")).digest()
-        if self._out is None:
-            return Held(article.key, article.source, digest, article)
-        offset = self._out.tell()
-        pickle.dump(article, self._out, protocol=pickle.HIGHEST_PROTOCOL)
-        return Held(article.key, article.source, digest, offset)
-
-    def in_order(self, unique: list[tuple[Held, str]]) -> Sequence[Article]:
-        """The articles of `unique` ((entry, key) pairs in key order), each with its key: a tuple,
-        or `SpilledArticles` in the folder."""
-        if self._out is None:
-            return tuple(_keyed(entry.ref, key) for entry, key in unique)  # type: ignore[arg-type]
-        assert self._folder is not None
-        self._out.close()
-        with (self._folder / "read.pickle").open("rb") as spill:
-            def load(offset: int) -> Article:
-                spill.seek(offset)
-                return pickle.load(spill)
-
-            return SpilledArticles((_keyed(load(entry.ref), key) for entry, key in unique),  # type: ignore[arg-type]
-                                   self._folder / "articles.pickle")
+    index: int  # in the order read

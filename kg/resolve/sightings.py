@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 
 from kg.nlp.facts import ArticleFacts
 from kg.nlp.mention import ArticleMentions
-from kg.resolve.event_identity import Sighting
-from kg.resolve.facts import StatementSighting, event_sightings, grant_sightings, statement_sightings
-from kg.resolve.grant_identity import GrantSighting
+from kg.resolve.event_identity import Sighting, event_identities
+from kg.resolve.facts import StatementSighting, affiliations, event_sightings, grant_sightings, statement_sightings
+from kg.resolve.grant_identity import GrantSighting, grant_identities
 from kg.resolve.resolver import Resolution
 
 
@@ -41,3 +41,8 @@ class Sightings:
         self.grants += grant_sightings(facts, entity_of, published)
         if self.with_statements:
             self.statements += statement_sightings(facts, entity_of)
+
+    def identities(self) -> tuple[dict[tuple[str, int], str], dict[tuple[str, int], str]]:
+        """The key of every event mention and of every aid-package mention, decided from all of them."""
+        # a person's act is also that of whom the person acts for ("Putin's invasion" is Russia's)
+        return event_identities(self.events, affiliations(self.roles)), grant_identities(self.grants)

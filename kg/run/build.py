@@ -29,9 +29,7 @@ from kg.graph.spool import QuadSpool
 from kg.ingest import Article, Inputs, Skipped, read_inputs
 from kg.nlp.gazetteer import Gazetteer
 from kg.nlp.packed import PackedExtraction
-from kg.resolve.event_identity import event_identities
-from kg.resolve.facts import FactResolver, affiliations
-from kg.resolve.grant_identity import grant_identities
+from kg.resolve.facts import FactResolver
 from kg.resolve.model import ResolvedArticle
 from kg.resolve.resolver import Resolution, resolve
 from kg.resolve.sightings import Sightings
@@ -150,8 +148,7 @@ def _identities(articles: Sequence[Article], packed: dict[str, PackedExtraction]
     found = Sightings()
     for article in articles:
         found.add(*packed[article.key].unpack(), article.published, resolution)
-    # a person's act is also that of whom the person acts for ("Putin's invasion" is Russia's)
-    return event_identities(found.events, affiliations(found.roles)), grant_identities(found.grants)
+    return found.identities()
 
 
 @collector_paused  # all of it: a collection between two steps would walk every object the steps made

@@ -31,9 +31,7 @@ from kg.graph.spool import QuadSpool
 from kg.ingest import Article, Skipped
 from kg.nlp.gazetteer import Gazetteer
 from kg.nlp.packed import PackedExtraction
-from kg.resolve.event_identity import event_identities
-from kg.resolve.facts import FactResolver, affiliations, remark_keys
-from kg.resolve.grant_identity import grant_identities
+from kg.resolve.facts import FactResolver, remark_keys
 from kg.resolve.model import ResolvedArticle
 from kg.resolve.resolver import EntitySightings, PersonSightings, Resolution, entity_sightings, person_sightings
 from kg.resolve.sightings import Sightings
@@ -158,22 +156,20 @@ def identities_shard(_: int, folder: str, firsts: list[str]) -> None:
     `_identities`: events', aid packages'; and statements', which a speaker's earlier remarks
     decide), from every partition's sightings in article-key order, saved as each partition's
     share (`firsts`: each partition's first article key)."""
-    roles: list = []
-    events: list = []
-    grants: list = []
+    every = Sightings()  # (the statements' keys are decided partition by partition, in order)
     remarks: dict[tuple[str, int], tuple[str, float]] = {}
     known: dict[str, list] = {}  # each speaker's remarks so far
     for index in range(len(firsts)):
         with open(Path(folder) / sightings_name(index), "rb") as saved:
             found: Sightings = pickle.load(saved)
-        roles += found.roles
-        events += found.events
-        grants += found.grants
+        every.roles += found.roles
+        every.events += found.events
+        every.grants += found.grants
         remarks.update(remark_keys(found.statements, known))
         del found
+    events, grants = every.identities()
     shares = [Identities({}, {}, {}) for _ in firsts]
-    for keys, share in ((event_identities(events, affiliations(roles)), "events"),
-                        (grant_identities(grants), "grants"), (remarks, "remarks")):
+    for keys, share in ((events, "events"), (grants, "grants"), (remarks, "remarks")):
         for key, value in keys.items():
             getattr(shares[bisect_right(firsts, key[0]) - 1], share)[key] = value
     for index, identities in enumerate(shares):
