@@ -1,6 +1,9 @@
 """Ingest: cleaning, readers, skipped inputs with reasons."""
 
+import hashlib
 import json
+import random
+import tracemalloc
 
 import pytest
 
@@ -109,6 +112,53 @@ def test_articles_read_into_a_spill_are_those_read_into_memory(tmp_path):
     assert [a.key for a in held.articles][:2] == ["a", "b"] and len(held.skipped) == 1
     assert spilled.articles[1:3] == list(held.articles[1:3]) and spilled.articles[-1] == held.articles[-1]
     assert [p.name for p in (tmp_path / "spill").iterdir()] == ["articles.pickle"]  # the file as read is gone
+
+
+def test_keys_are_made_unique_on_disk_from_the_set_of_articles(tmp_path):
+    """What decides each article's key (kg.ingest.keys, a table on disk) gives what the rule says,
+    whatever the order read: one article per key and text, a key shared by different texts
+    suffixed with each text's digest, the rest skipped as duplicates; the table's file removed."""
+    rng = random.Random(7)
+    pairs = [(rng.choice("abcde") + rng.choice(["", "-x", "x"]), rng.choice(["One.", "Two.", "Three."]))
+             for _ in range(300)]
+    texts: dict[str, set[str]] = {}
+    for key, text in pairs:
+        texts.setdefault(key, set()).add(text)
+    expected = sorted(key if len(group) == 1 else f"{key}-{hashlib.sha256(t.encode()).hexdigest()[:10]}"
+                      for key, group in texts.items() for t in group)
+    for order in range(2):
+        rng.shuffle(pairs)
+        (tmp_path / f"in{order}.jsonl").write_text("".join(json.dumps({"id": k, "text": t}) + "\n" for k, t in pairs),
+                                                  encoding="utf-8")
+        (tmp_path / f"spill{order}").mkdir()
+        read = read_inputs([tmp_path / f"in{order}.jsonl"], spill_to=tmp_path / f"spill{order}")
+        assert [a.key for a in read.articles] == expected
+        assert len(read.skipped) == len(pairs) - len(expected)
+        assert all(s.reason.startswith("duplicate of") for s in read.skipped)
+        assert [p.name for p in (tmp_path / f"spill{order}").iterdir()] == ["articles.pickle"]
+        assert [a.key for a in read_inputs([tmp_path / f"in{order}.jsonl"]).articles] == expected
+
+
+def test_reading_holds_no_memory_per_article(tmp_path, monkeypatch):
+    """Read onto disk, twice the articles hold about the same Python memory: the key, source and
+    digest of each wait in a table on disk (a few hundred bytes an article held, before). Keys are
+    made here without the slugs' cache (bounded, kg.util.slug: it holds the last 16,384 made)."""
+    from kg.ingest import readers
+    from kg.util.slug import slugify
+
+    monkeypatch.setattr(readers, "key_from_name", slugify.__wrapped__)
+    peaks = []
+    for count in (2_000, 10_000):
+        path = tmp_path / f"c{count}.jsonl"
+        path.write_text("".join(json.dumps({"id": f"article-{i:06d}", "text": f"Report number {i}."}) + "\n"
+                                for i in range(count)), encoding="utf-8")
+        (tmp_path / f"s{count}").mkdir()
+        tracemalloc.start()
+        read = read_inputs([path], spill_to=tmp_path / f"s{count}")
+        peaks.append(tracemalloc.get_traced_memory()[1])
+        tracemalloc.stop()
+        assert len(read.articles) == count
+    assert peaks[1] < peaks[0] + 500_000, peaks  # 8,000 more articles: < 0.5 MB more (~4 MB before)
 
 
 def test_html_article_is_extracted_with_metadata(tmp_path):

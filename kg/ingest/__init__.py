@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import errno
 import hashlib
+import itertools
 import os
 import stat
-from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from kg.ingest.article import Article, Skipped
+from kg.ingest.keys import ArticleKeys
 from kg.ingest.metadata import display_path
 from kg.ingest.readers import MAX_ARTICLE_CHARS, READERS, SUFFIXES, Listed, not_regular_reason
-from kg.ingest.spill import Held, SpilledArticles
+from kg.ingest.spill import SpilledArticles
 
 __all__ = ["Article", "Skipped", "Inputs", "read_inputs", "iter_files", "display_path", "MAX_ARTICLE_CHARS"]
 
@@ -119,37 +120,11 @@ def _read_all(paths: Iterable[str | Path], follow_links: bool) -> Iterator[Artic
             yield Skipped(display_path(item), f"cannot read: {type(err).__name__}: {err}"[:300])
 
 
-def _unique_keys(read: list[Held]) -> tuple[list[tuple[Held, str]], list[Skipped]]:
-    """Drop exact duplicates; give articles that share a key but differ a content suffix. Each kept
-    article with its key, in key order.
-
-    Decided from the set of articles alone, so the outcome does not depend on input order.
-    """
-    by_key: dict[str, list[Held]] = defaultdict(list)
-    for article in read:
-        by_key[article.key].append(article)
-    unique: list[tuple[Held, str]] = []
-    skipped: list[Skipped] = []
-    for key, group in by_key.items():
-        by_text: dict[bytes, Held] = {}
-        for article in sorted(group, key=lambda a: a.source):
-            if article.digest in by_text:
-                kept = by_text[article.digest]
-                skipped.append(Skipped(article.source, f"duplicate of {kept.source} (same id and text)"))
-            else:
-                by_text[article.digest] = article
-        if len(by_text) == 1:
-            unique.extend((a, key) for a in by_text.values())
-        else:
-            unique.extend((a, f"{key}-{digest.hex()[:10]}") for digest, a in by_text.items())
-    return sorted(unique, key=lambda kept: kept[1]), skipped
-
-
 def read_inputs(paths: Iterable[str | Path], follow_links: bool = False, spill_to: Path | None = None) -> Inputs:
     """Read all inputs. A bad file or line is recorded as skipped, never fatal for the others.
     `spill_to`: an empty folder (the caller removes it) to hold the articles in as they are read
     (kg.ingest.spill); else they are held in memory."""
-    read: list[Held] = []  # what decides the keys: a few hundred bytes an article
+    keys = ArticleKeys(spill_to / "keys.sqlite" if spill_to is not None else None)  # on disk, as the articles
     skipped: list[Skipped] = []
 
     def articles() -> Iterator[Article]:
@@ -157,20 +132,28 @@ def read_inputs(paths: Iterable[str | Path], follow_links: bool = False, spill_t
             if isinstance(result, Skipped):
                 skipped.append(result)
             else:
-                read.append(Held(result.key, result.source, hashlib.sha256(result.text.encode("utf-8")).digest(),
-                                 len(read)))
+                keys.add(result.key, result.source, hashlib.sha256(result.text.encode("utf-8")).digest())
                 yield result
 
     held = SpilledArticles(articles(), spill_to / "read.pickle") if spill_to is not None else list(articles())
-    unique, duplicates = _unique_keys(read)
-    skipped.extend(duplicates)
-    picked = held.at if isinstance(held, SpilledArticles) else lambda indices: (held[i] for i in indices)
-    kept = (a if a.key == key else replace(a, key=key)
-            for a, (_, key) in zip(picked(h.index for h, _ in unique), unique, strict=True))
-    in_order = SpilledArticles(kept, spill_to / "articles.pickle") if spill_to is not None else tuple(kept)
+    try:
+        unique, duplicates = keys.decide()
+        skipped.extend(duplicates)
+        positions, final_keys = _split(unique)
+        picked = held.at if isinstance(held, SpilledArticles) else lambda indices: (held[i] for i in indices)
+        kept = (a if a.key == key else replace(a, key=key) for a, key in zip(picked(positions), final_keys, strict=True))
+        in_order = SpilledArticles(kept, spill_to / "articles.pickle") if spill_to is not None else tuple(kept)
+    finally:
+        keys.close()
     if isinstance(held, SpilledArticles):
         held.clear()  # the file as read
     return Inputs(
         articles=in_order,
         skipped=tuple(sorted(skipped, key=lambda s: (s.source, s.reason))),
     )
+
+
+def _split(pairs: Iterator[tuple[int, str]]) -> tuple[Iterator[int], Iterator[str]]:
+    """Two lazy streams of one lazy stream of pairs, read in step (zip pulls one of each in turn)."""
+    first, second = itertools.tee(pairs)
+    return (position for position, _ in first), (key for _, key in second)

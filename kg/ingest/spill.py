@@ -6,7 +6,6 @@ from __future__ import annotations
 import pickle
 from array import array
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import overload
 
@@ -67,13 +66,3 @@ class SpilledArticles(Sequence[Article]):
         """Forget every article and remove the file (a big build's outputs come after)."""
         self._offsets = array("q")
         self._path.unlink(missing_ok=True)
-
-
-@dataclass(frozen=True)
-class Held:
-    """An article as read, before the keys are made unique (kg.ingest `_unique_keys`)."""
-
-    key: str
-    source: str
-    digest: bytes  # of its text (sha256)
-    index: int  # in the order read
