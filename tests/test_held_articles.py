@@ -3,9 +3,12 @@ big build, read back whole and in order on every pass."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from kg.ingest import Article
+from kg.ingest.spill import in_key_order, merged_by_key
 from kg.run.held_articles import SpilledArticles, extracted_only, held_articles
 
 
@@ -44,3 +47,27 @@ def test_held_articles_let_the_input_list_go_and_keep_the_extracted_ones(on_disk
         assert len(held) == (0 if on_disk else 9)  # the spill of all ten is gone; a list is filtered in place
         folder = kept._path.parent if on_disk else None
     assert folder is None or not folder.exists()  # the spill removed with its folder
+
+
+def test_articles_in_any_order_are_put_in_key_order_on_disk(tmp_path):
+    """A store gives its articles in its own order (kg.dataset.store `stored_articles`): they are
+    sorted on disk by key, in Python's order of the strings (non-ASCII keys included); of two with
+    one key, the later is kept; only the sorted file is left."""
+    articles = _articles(30) + [replace(_articles(1)[0], key="\u00e9t\u00e9"), replace(_articles(1)[0], key="zz")]
+    shuffled = articles[::-1][::2] + articles[::-1][1::2]
+    newer = replace(articles[5], text="A newer text.")
+    ordered = in_key_order(iter([*shuffled, newer]), tmp_path)
+    expected = sorted([*articles[:5], newer, *articles[6:]], key=lambda a: a.key)
+    assert list(ordered) == expected and [a.key for a in ordered][-2:] == ["zz", "\u00e9t\u00e9"]
+    assert [p.name for p in tmp_path.iterdir()] == ["in-key-order.pickle"]
+
+
+def test_stored_and_read_articles_merge_by_key_the_read_replacing_the_stored():
+    stored = _articles(10)[::2]  # a000 a002 ... a008
+    read = [replace(a, text="new") for a in _articles(10)[4:7]]  # a004 a005 a006, new texts
+    merged = list(merged_by_key(iter(stored), iter(read)))
+    assert [a.key for a in merged] == ["a000", "a002", "a004", "a005", "a006", "a008"]
+    assert [a.text for a in merged if a.key in {"a004", "a005", "a006"}] == ["new"] * 3
+    assert list(merged_by_key(iter(stored), iter([]))) == stored
+    assert list(merged_by_key(iter([]), iter(read))) == read
+

@@ -15,12 +15,13 @@ from __future__ import annotations
 import hashlib
 import pickle
 import zlib
+from collections.abc import Iterator
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from kg.errors import InputError
-from kg.graph.namespaces import SPARQL_PROLOGUE, select
+from kg.graph.terms import O_KGO, O_RDF, O_RDFS, O_SCHEMA
 from kg.ingest import Article
 from kg.nlp.facts import ArticleFacts
 from kg.nlp.mention import ArticleMentions
@@ -29,14 +30,9 @@ from kg.nlp.packed import PackedExtraction
 DATABASE = "oxigraph"
 CACHE = "extractions"
 DIGESTS = "graphs.digests.json"  # each graph's digest at the last complete sync (kg.dataset.sync)
-_ARTICLES = SPARQL_PROLOGUE + """
-SELECT ?key ?body ?title ?published ?url ?publisher WHERE { GRAPH ?g {
-  ?a a schema:NewsArticle ; kgo:articleKey ?key ; schema:articleBody ?body .
-  OPTIONAL { ?a schema:headline ?title } OPTIONAL { ?a schema:datePublished ?published }
-  OPTIONAL { ?a schema:url ?url } OPTIONAL { ?a schema:publisher/rdfs:label ?publisher } } }
-ORDER BY ?key"""
-
-
+_TYPE, _LABEL, _NEWS_ARTICLE, _KEY = O_RDF.type, O_RDFS.label, O_SCHEMA.NewsArticle, O_KGO.articleKey
+_BODY, _HEADLINE, _PUBLISHED = O_SCHEMA.articleBody, O_SCHEMA.headline, O_SCHEMA.datePublished
+_URL, _PUBLISHER = O_SCHEMA.url, O_SCHEMA.publisher
 class StoreError(InputError):
     """The store folder cannot be opened or is not a kg store."""
 
@@ -59,19 +55,34 @@ def open_store(path: Path, read_only: bool = False) -> ox.Store:
         raise StoreError(f"{path}: cannot open the store: {err}") from None
 
 
-def stored_articles(store: ox.Store) -> list[Article]:
-    """The articles the store holds, as they were ingested (cleaned text and metadata)."""
-    articles = []
-    for row in select(store, _ARTICLES):
-        value = {name: None if row[name] is None else row[name].value
-                 for name in ("key", "body", "title", "url", "published", "publisher")}
-        key, body = value["key"], value["body"]
-        if key is None or body is None:  # both are required by the query: a bound row has them
-            raise InputError("store: an article row without its key or body")
-        articles.append(Article(key=key, text=body, source=f"store:{key}",
-                                title=value["title"], url=value["url"], published=value["published"],
-                                publisher=value["publisher"]))
-    return articles
+def stored_articles(store: ox.Store) -> Iterator[Article]:
+    """The articles the store holds, as they were ingested (cleaned text and metadata), in the
+    store's order (not sorted; kg.ingest.spill `in_key_order`). Read from the indexes one article at
+    a time: a SPARQL query joining the texts to the articles held every text (its hash joins)."""
+    for typed in store.quads_for_pattern(None, _TYPE, _NEWS_ARTICLE, None):
+        article, graph = typed.subject, typed.graph_name
+        if isinstance(graph, ox.DefaultGraph) or isinstance(article, ox.Triple):
+            continue  # an article is described in its own graph (the default graph holds the merge)
+        key, body = _first(store, article, _KEY, graph), _first(store, article, _BODY, graph)
+        if not isinstance(key, ox.Literal) or not isinstance(body, ox.Literal):
+            continue  # not an article kg wrote
+        publisher = _first(store, article, _PUBLISHER, graph)
+        yield Article(key=key.value, text=body.value, source=f"store:{key.value}",
+                      title=_value(_first(store, article, _HEADLINE, graph)),
+                      url=_value(_first(store, article, _URL, graph)),
+                      published=_value(_first(store, article, _PUBLISHED, graph)),
+                      publisher=_value(_first(store, publisher, _LABEL, graph))
+                      if isinstance(publisher, (ox.NamedNode, ox.BlankNode)) else None)
+
+
+def _first(store: ox.Store, subject: ox.NamedNode | ox.BlankNode, predicate: ox.NamedNode,
+           graph: ox.NamedNode | ox.BlankNode) -> ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | None:
+    """The first object of (subject, predicate) in `graph`, or None."""
+    return next((quad.object for quad in store.quads_for_pattern(subject, predicate, None, graph)), None)
+
+
+def _value(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | None) -> str | None:
+    return term.value if isinstance(term, (ox.NamedNode, ox.Literal)) else None
 
 
 class ExtractionCache:

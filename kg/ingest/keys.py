@@ -57,7 +57,8 @@ class ArticleKeys:
 
     def _flush(self, table: str) -> None:
         if self._rows:
-            self._db.executemany(f"INSERT INTO {table} VALUES (?, ?, ?, ?)", self._rows)  # noqa: S608 - our names
+            with self._db:  # one transaction a batch (else one a row)
+                self._db.executemany(f"INSERT INTO {table} VALUES (?, ?, ?, ?)", self._rows)  # noqa: S608 - our names
             self._rows = []
 
     def decide(self) -> tuple[Iterator[tuple[int, str]], list[Skipped]]:

@@ -27,6 +27,7 @@ from kg.graph.build import build_quads
 from kg.graph.iris import IriMinter
 from kg.graph.spool import QuadSpool
 from kg.ingest import Article, Inputs, Skipped, read_inputs
+from kg.ingest.spill import in_key_order, merged_by_key
 from kg.nlp.gazetteer import Gazetteer
 from kg.nlp.packed import PackedExtraction
 from kg.resolve.facts import FactResolver
@@ -90,7 +91,7 @@ def _build(inputs: Iterable[str | Path], out_dir: Path | None, settings: Setting
     stage(progress, stages.READING)
     read: Inputs = read_inputs(inputs, settings.follow_links, spill_to=work)  # on disk as they are read
     store = open_store(store_dir) if store_dir is not None else None
-    candidates = with_stored(read.articles, store)
+    candidates = with_stored(read.articles, store, work)
     skipped = list(read.skipped)
     del read
     if not candidates:
@@ -114,14 +115,15 @@ def _build(inputs: Iterable[str | Path], out_dir: Path | None, settings: Setting
         return _finish(articles, packed, skipped, gazetteer, settings, out_dir, store, progress, digests, beside)
 
 
-def with_stored(read: Sequence[Article], store) -> Sequence[Article]:
-    """The articles read and, with a store, those it holds that no input replaces, in key order (a
-    list, the articles held once: their texts are the most of a build's input)."""
+def with_stored(read: Sequence[Article], store, folder: Path) -> Sequence[Article]:
+    """The articles read and, with a store, those it holds that no input replaces, in key order: on
+    disk in `folder` (the caller removes it), one article held at a time, whatever the store holds."""
     if store is None:
         return read
-    by_key = {a.key: a for a in stored_articles(store)}
-    by_key.update({a.key: a for a in read})  # an input replaces the stored article of its key
-    return [by_key[k] for k in sorted(by_key)]
+    stored = in_key_order(stored_articles(store), folder)
+    merged = SpilledArticles(merged_by_key(stored, read), folder / "with-stored.pickle")  # an input replaces
+    stored.clear()
+    return merged
 
 
 def resolved_articles(articles: Sequence[Article], packed: dict[str, PackedExtraction], resolution: Resolution,

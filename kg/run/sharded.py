@@ -89,7 +89,7 @@ def _build(inputs: Iterable[str | Path], out_dir: Path | None, settings: Setting
     with tempfile.TemporaryDirectory(prefix="kg-articles-") as spill:  # the articles read, until they are sent
         read = read_inputs(inputs, settings.follow_links, spill_to=Path(spill))
         store = open_store(store_dir) if store_dir is not None else None
-        articles, not_read = with_stored(read.articles, store), list(read.skipped)
+        articles, not_read = with_stored(read.articles, store, Path(spill)), list(read.skipped)
         del read
         if not articles:
             raise NothingToBuild(tuple(not_read))
