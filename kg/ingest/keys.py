@@ -36,11 +36,11 @@ def _text(blob: bytes) -> str:
 class ArticleKeys:
     """The keys of the articles read (`add` each, in the order read), then `decide`: the positions
     of the kept articles in final-key order with their keys, and the duplicates skipped. `path`:
-    a file for the table (in a folder the caller removes); None keeps it in memory."""
+    a file for the table (in a folder the caller removes); None, a private temporary database."""
 
     def __init__(self, path: Path | None = None):
         self._path = path
-        self._db = sqlite3.connect(":memory:" if path is None else str(path), isolation_level=None)
+        self._db = sqlite3.connect("" if path is None else str(path), isolation_level=None)  # "": temporary, on disk
         for pragma in ("journal_mode=OFF", "synchronous=OFF", "temp_store=FILE"):
             self._db.execute(f"PRAGMA {pragma}")
         for statement in _SCHEMA:
