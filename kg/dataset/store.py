@@ -33,6 +33,8 @@ DIGESTS = "graphs.digests.json"  # each graph's digest at the last complete sync
 _TYPE, _LABEL, _NEWS_ARTICLE, _KEY = O_RDF.type, O_RDFS.label, O_SCHEMA.NewsArticle, O_KGO.articleKey
 _BODY, _HEADLINE, _PUBLISHED = O_SCHEMA.articleBody, O_SCHEMA.headline, O_SCHEMA.datePublished
 _URL, _PUBLISHER = O_SCHEMA.url, O_SCHEMA.publisher
+
+
 class StoreError(InputError):
     """The store folder cannot be opened or is not a kg store."""
 

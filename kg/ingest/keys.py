@@ -57,8 +57,9 @@ class ArticleKeys:
 
     def _flush(self, table: str) -> None:
         if self._rows:
-            with self._db:  # one transaction a batch (else one a row)
-                self._db.executemany(f"INSERT INTO {table} VALUES (?, ?, ?, ?)", self._rows)  # noqa: S608 - our names
+            self._db.execute("BEGIN")  # one transaction a batch (else one a row)
+            self._db.executemany(f"INSERT INTO {table} VALUES (?, ?, ?, ?)", self._rows)  # noqa: S608 - our names
+            self._db.execute("COMMIT")
             self._rows = []
 
     def decide(self) -> tuple[Iterator[tuple[int, str]], list[Skipped]]:

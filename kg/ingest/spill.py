@@ -5,16 +5,17 @@ that come in any order put in key order on disk (`in_key_order`), and two such f
 from __future__ import annotations
 
 import pickle
-import sqlite3
 from array import array
 from collections.abc import Iterable, Iterator, Sequence
+from itertools import groupby
+from operator import itemgetter
 from pathlib import Path
 from typing import overload
 
 from kg.ingest.article import Article
+from kg.util.extsort import external_sorted
 
 _BUFFER = 1 << 20  # bytes read or written at a time
-_KEY_BATCH = 1_000  # keys inserted at a time
 
 
 class SpilledArticles(Sequence[Article]):
@@ -73,35 +74,14 @@ class SpilledArticles(Sequence[Article]):
 
 def in_key_order(articles: Iterable[Article], folder: Path) -> SpilledArticles:
     """`articles` (in any order) in key order, in files in `folder` (the caller removes it); of two
-    with one key, the later. Their keys are sorted by SQLite on disk, as UTF-8 bytes (Python's order
-    of the strings), so that no more than one article is held at a time, whatever their number."""
-    keys = sqlite3.connect(str(folder / "unordered-keys.sqlite"), isolation_level=None)
-    try:
-        for pragma in ("journal_mode=OFF", "synchronous=OFF", "temp_store=FILE"):
-            keys.execute(f"PRAGMA {pragma}")
-        keys.execute("CREATE TABLE k (key BLOB, position INTEGER)")
-        read = SpilledArticles(_keys_into(keys, articles), folder / "unordered.pickle")
-        last = keys.execute("SELECT max(position) FROM k GROUP BY key ORDER BY key")
-        ordered = SpilledArticles(read.at(position for (position,) in last), folder / "in-key-order.pickle")
-        read.clear()
-    finally:
-        keys.close()
-        (folder / "unordered-keys.sqlite").unlink(missing_ok=True)
+    with one key, the later. Written as they come, then their keys sorted in bounded memory
+    (kg.util.extsort) and the articles copied in that order: one article held at a time."""
+    read = SpilledArticles(articles, folder / "unordered.pickle")
+    keys = external_sorted(((a.key, position) for position, a in enumerate(read)), key=itemgetter(0), folder=folder)
+    last = (max(position for _, position in group) for _, group in groupby(keys, key=itemgetter(0)))
+    ordered = SpilledArticles(read.at(last), folder / "in-key-order.pickle")
+    read.clear()
     return ordered
-
-
-def _keys_into(keys: sqlite3.Connection, articles: Iterable[Article]) -> Iterator[Article]:
-    """`articles`, each key and position written into table k as they pass, a batch a transaction."""
-    batch: list[tuple[bytes, int]] = []
-    for position, article in enumerate(articles):
-        batch.append((article.key.encode("utf-8", "surrogatepass"), position))
-        if len(batch) == _KEY_BATCH:
-            with keys:
-                keys.executemany("INSERT INTO k VALUES (?, ?)", batch)
-            batch = []
-        yield article
-    with keys:
-        keys.executemany("INSERT INTO k VALUES (?, ?)", batch)
 
 
 def merged_by_key(first: Iterable[Article], second: Iterable[Article]) -> Iterator[Article]:

@@ -122,7 +122,9 @@ def with_stored(read: Sequence[Article], store, folder: Path) -> Sequence[Articl
         return read
     stored = in_key_order(stored_articles(store), folder)
     merged = SpilledArticles(merged_by_key(stored, read), folder / "with-stored.pickle")  # an input replaces
-    stored.clear()
+    for copied in (stored, read):
+        if isinstance(copied, SpilledArticles):
+            copied.clear()  # (the caller lets `read` go)
     return merged
 
 
