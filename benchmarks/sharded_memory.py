@@ -28,7 +28,10 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -65,6 +68,22 @@ def peak_build(*args: str, workers: tuple[int, ...] = ()) -> tuple[float, float,
     return int(out.split()[-1]) / 1024, rss / 2**20, pss / 2**20, time.perf_counter() - start, worker_rss / 2**20
 
 
+@contextmanager
+def local_cluster(workers: int) -> Iterator[tuple[Any, Any]]:
+    """(cluster, client): a LocalCluster of `workers` single-threaded worker processes, started."""
+    import dask
+    from distributed import Client, LocalCluster
+
+    from kg.run.dask_engine import DAEMONIC_WORKERS
+
+    with dask.config.set({"distributed.worker.daemon": DAEMONIC_WORKERS}), \
+            LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, host="127.0.0.1",
+                         dashboard_address=None, scheduler_kwargs={"dashboard_address": "127.0.0.1:0"}) as cluster, \
+            Client(cluster) as client:
+        client.wait_for_workers(workers)
+        yield cluster, client
+
+
 def _warm(model: str) -> str:
     from kg.nlp.gazetteer import Gazetteer
     from kg.run.extraction import pipeline
@@ -89,19 +108,11 @@ def main() -> None:
                         help="which builds, of local (1 process), dask (extraction only), shards (default: all three)")
     args = parser.parse_args()
 
-    import dask
-    from distributed import Client, LocalCluster
-
     from kg.config import Settings
-    from kg.run.dask_engine import DAEMONIC_WORKERS
 
     work = Path(tempfile.mkdtemp(prefix="kg-sharded-memory-"))
     rows = []
-    with dask.config.set({"distributed.worker.daemon": DAEMONIC_WORKERS}), \
-            LocalCluster(n_workers=args.workers, threads_per_worker=1, processes=True, host="127.0.0.1",
-                         dashboard_address=None, scheduler_kwargs={"dashboard_address": "127.0.0.1:0"}) as cluster, \
-            Client(cluster) as client:
-        client.wait_for_workers(args.workers)
+    with local_cluster(args.workers) as (cluster, client):
         client.run(_warm, Settings.from_env().model)
         worker_pids = tuple(client.run(os.getpid).values())
         dask_args = ("--engine", "dask", "--scheduler", cluster.scheduler_address,

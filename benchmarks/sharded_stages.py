@@ -24,6 +24,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from sharded_memory import local_cluster  # noqa: E402 - beside this script
+
 from kg.run.memory import tree_rss  # noqa: E402 - the checkout's kg, after the path is set
 
 
@@ -57,17 +59,8 @@ def main() -> None:
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
 
-    import dask
-    from distributed import Client, LocalCluster
-
-    from kg.run.dask_engine import DAEMONIC_WORKERS
-
     rows = []
-    with dask.config.set({"distributed.worker.daemon": DAEMONIC_WORKERS}), \
-            LocalCluster(n_workers=args.workers, threads_per_worker=1, processes=True, host="127.0.0.1",
-                         dashboard_address=None, scheduler_kwargs={"dashboard_address": "127.0.0.1:0"}) as cluster, \
-            Client(cluster) as client:
-        client.wait_for_workers(args.workers)
+    with local_cluster(args.workers) as (cluster, _):
         for corpus in args.corpora:
             work = Path(tempfile.mkdtemp(prefix="kg-sharded-stages-"))
             try:
