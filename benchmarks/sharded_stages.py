@@ -40,7 +40,8 @@ def stage_peaks(corpus: Path, scheduler: str, work: Path, partition_size: int) -
     def follow() -> None:
         assert build.stderr is not None
         for line in build.stderr:  # "[  12.3 s] extracting (2000 articles)"
-            current[0] = line.strip().split("] ", 1)[-1].split(" (")[0][:40]
+            stage = line.strip().split("] ", 1)[-1].split(" (")[0][:40]
+            current[0] = "finished" if stage.startswith("built ") else stage
 
     threading.Thread(target=follow, daemon=True).start()
     while build.poll() is None:
