@@ -1,5 +1,5 @@
-"""The build's articles between extraction and the graph stage (kg.run.held_articles): on disk for a
-big build, read back whole and in order on every pass."""
+"""The build's articles from their reading to the graph stage (kg.ingest.spill, kg.run.held_articles):
+on disk, read back whole and in order on every pass."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 
 from kg.ingest import Article
 from kg.ingest.spill import in_key_order, merged_by_key
-from kg.run.held_articles import SpilledArticles, extracted_only, held_articles
+from kg.run.held_articles import SpilledArticles, extracted_only
 
 
 def _articles(n):
@@ -32,21 +32,14 @@ def test_spilled_articles_read_back_whole_and_in_order_on_every_pass(tmp_path):
         spilled[0]
 
 
-@pytest.mark.parametrize("on_disk", [False, True])
-def test_held_articles_let_the_input_list_go_and_keep_the_extracted_ones(on_disk):
+def test_the_articles_not_extracted_are_let_go_and_the_others_kept_in_order(tmp_path):
     articles = _articles(10)
     expected = [a for a in articles if a.key != "a004"]
-    given = list(articles)
-    with held_articles(given, on_disk) as held:
-        assert given == []  # not held twice
-        assert isinstance(held, SpilledArticles) == on_disk
-        assert list(held) == articles
-        assert extracted_only(held, {a.key for a in articles}) is held  # all extracted: nothing written again
-        kept = extracted_only(held, {a.key for a in expected})
-        assert list(kept) == expected and len(kept) == 9
-        assert len(held) == (0 if on_disk else 9)  # the spill of all ten is gone; a list is filtered in place
-        folder = kept._path.parent if on_disk else None
-    assert folder is None or not folder.exists()  # the spill removed with its folder
+    held = SpilledArticles(iter(articles), tmp_path / "articles.pickle")
+    assert extracted_only(held, {a.key for a in articles}) is held  # all extracted: nothing written again
+    kept = extracted_only(held, {a.key for a in expected})
+    assert list(kept) == expected and len(kept) == 9
+    assert len(held) == 0 and not (tmp_path / "articles.pickle").exists()  # the spill of all ten is gone
 
 
 def test_articles_in_any_order_are_put_in_key_order_on_disk(tmp_path):

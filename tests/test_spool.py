@@ -123,7 +123,7 @@ def test_a_spooled_build_writes_the_same_outputs(tmp_path, monkeypatch):
     monkeypatch.setattr("kg.graph.totals.RUN_BODIES", 5)  # the totals summed from runs of 5 bodies
     monkeypatch.setattr(AnnotationTotals, "_flush", recorded_flush)
     monkeypatch.setattr(build_module, "QuadSpool", Recorded)
-    monkeypatch.setattr("kg.run.held_articles.SpilledArticles", RecordedArticles)
+    monkeypatch.setattr("kg.ingest.SpilledArticles", RecordedArticles)  # as read_inputs writes them
     build_module.build([samples], tmp_path / "spool", Settings(n_process=1))
     assert spooled and spooled[0] > 1000  # the graphs went through the spool
     built = json.loads((tmp_path / "memory" / "report.json").read_text(encoding="utf-8"))["totals"]["articles"]

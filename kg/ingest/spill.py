@@ -1,5 +1,5 @@
 """Articles in a file, pickled one by one, read back in order or by index: what a big build holds
-of its inputs is one offset an article (kg.ingest `read_inputs`, kg.run.held_articles); articles
+of its inputs is one offset an article (kg.ingest `read_inputs`, kg.run.build); articles
 that come in any order put in key order on disk (`in_key_order`), and two such files merged."""
 
 from __future__ import annotations

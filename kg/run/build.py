@@ -5,8 +5,8 @@ into place together, so a failed or stopped build leaves the previous outputs as
 
 Memory: what is kept of each article between its extraction and its graph is its results, pickled
 and compressed (`PackedExtraction`, ~2 KB), and the article, on disk from its reading on
-(kg.ingest.spill; with --store, a big build's from its extraction on: kg.run.held_articles); read
-in passes (spaCy's included), one article at a time, and let go after the graph stage.
+(kg.ingest.spill, with --store merged there with the stored ones); read in passes (spaCy's
+included), one article at a time, and let go after the graph stage.
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ from kg.resolve.resolver import Resolution, resolve
 from kg.resolve.sightings import Sightings
 from kg.run import progress as stages
 from kg.run.extraction import Engine, extract
-from kg.run.held_articles import SpilledArticles, extracted_only, held_articles
+from kg.run.held_articles import SpilledArticles, extracted_only
 from kg.run.incremental import GraphSelection
 from kg.run.memory import release_memory
 from kg.run.outputs import write_outputs
@@ -44,9 +44,8 @@ from kg.run.progress import Progress, counted, stage
 from kg.run.signature import extraction_signature
 from kg.util.nogc import collector_paused
 
-# Above this many articles the graph stage writes each graph to disk (kg.graph.spool), and the
-# articles of a --store build are held in a file (kg.run.held_articles): at 1,000 generated articles 0.84 -> 0.48 GB
-# after the graph stage; the dumps and the projection take about 1.2 times as long
+# Above this many articles the graph stage writes each graph to disk (kg.graph.spool): at 1,000
+# generated articles 0.84 -> 0.48 GB after the graph stage; the dumps and the projection take about 1.2 times as long
 # (benchmarks/spool_stages.py, README "The graph stage on disk"). At 2,000 the sorted quads in
 # memory made the whole build's peak (1.8 GB against 0.9 GB spooled).
 SPOOL_ABOVE_ARTICLES = 500
@@ -99,20 +98,19 @@ def _build(inputs: Iterable[str | Path], out_dir: Path | None, settings: Setting
     gazetteer = Gazetteer.load()
     cache = ExtractionCache(store_dir / CACHE, extraction_signature(settings)) if store_dir is not None else None
     digests = store_dir / DIGESTS if store_dir is not None else None
-    # a big build's articles go to a file before spaCy reads them (their texts grew with the corpus)
-    with held_articles(candidates, len(candidates) > SPOOL_ABOVE_ARTICLES) as held:  # empties candidates
-        extracted = stage(progress, stages.EXTRACTING, len(held))
-        packed: dict[str, PackedExtraction] = {}  # what is kept of each article until its graph is written
-        for item in extract(held, settings, gazetteer, extracted, cache, engine):
-            if isinstance(item, Skipped):
-                skipped.append(item)
-            else:
-                packed[item.article_key] = item
-        if not packed:
-            raise NothingToBuild(tuple(skipped))
-        release_memory()  # what spaCy freed (20,000 articles: resolving began 150 MB higher without it)
-        articles = extracted_only(held, packed)
-        return _finish(articles, packed, skipped, gazetteer, settings, out_dir, store, progress, digests, beside)
+    assert isinstance(candidates, SpilledArticles)  # on disk from their reading on (read_inputs, with_stored)
+    extracted = stage(progress, stages.EXTRACTING, len(candidates))
+    packed: dict[str, PackedExtraction] = {}  # what is kept of each article until its graph is written
+    for item in extract(candidates, settings, gazetteer, extracted, cache, engine):
+        if isinstance(item, Skipped):
+            skipped.append(item)
+        else:
+            packed[item.article_key] = item
+    if not packed:
+        raise NothingToBuild(tuple(skipped))
+    release_memory()  # what spaCy freed (20,000 articles: resolving began 150 MB higher without it)
+    articles = extracted_only(candidates, packed)
+    return _finish(articles, packed, skipped, gazetteer, settings, out_dir, store, progress, digests, beside)
 
 
 def with_stored(read: Sequence[Article], store, folder: Path) -> Sequence[Article]:

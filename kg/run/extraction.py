@@ -1,6 +1,6 @@
 """The extraction stage: spaCy and kg's extractors over the articles, one engine or another.
 
-The articles are read as they are parsed (a big build's from a file, kg.run.held_articles): what is
+The articles are read as they are parsed (from a file, kg.ingest.spill): what is
 held is the articles spaCy has taken and not yet given back, a few batches, not the corpus.
 """
 
