@@ -55,7 +55,7 @@ class Settings:
         The output is the same whatever the number."""
         if self.n_process > 0:
             return self.n_process
-        return 2 if spare_core() and articles >= 4 * max(1, self.batch_size) else 1
+        return 2 if articles >= 4 * max(1, self.batch_size) and spare_core() else 1  # (looking takes 0.1 s)
 
     @classmethod
     def from_env(cls, **overrides: object) -> "Settings":

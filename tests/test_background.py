@@ -70,13 +70,14 @@ def test_run_later_runs_the_step_here_when_asked():
 
 @pytest.mark.parametrize("beside", [True, False])
 def test_the_outputs_are_the_same_with_the_tables_beside_or_after(beside, sample_out, tmp_path, monkeypatch):
-    """A build decides at its start whether the tables run beside the other outputs (a spare core);
+    """A build decides before extraction whether the tables run beside the other outputs (a spare core);
     either way every file is the same as the shared sample build's."""
     import kg.run.build as build_module
     from kg.config import Settings
     from tests.conftest import SAMPLES
 
     monkeypatch.setattr(build_module, "spare_core", lambda: beside)
+    monkeypatch.setattr(build_module, "TABLES_BESIDE_ABOVE_ARTICLES", 0)  # the 4 samples' tables too
     build_module.build([SAMPLES], tmp_path / "out", Settings())
     names = sorted(p.relative_to(sample_out) for p in sample_out.rglob("*") if p.is_file())
     assert names == sorted(p.relative_to(tmp_path / "out") for p in (tmp_path / "out").rglob("*") if p.is_file())

@@ -49,6 +49,9 @@ from kg.util.nogc import collector_paused
 # (benchmarks/spool_stages.py, README "The graph stage on disk"). At 2,000 the sorted quads in
 # memory made the whole build's peak (1.8 GB against 0.9 GB spooled).
 SPOOL_ABOVE_ARTICLES = 500
+# The tables and the map run in a second Python process beside the other outputs (kg.run.outputs) only
+# for more articles than this: that process takes ~0.4 s to start, about what the tables of 50 articles take.
+TABLES_BESIDE_ABOVE_ARTICLES = 100
 
 
 class NothingToBuild(InputError):
@@ -86,7 +89,6 @@ def build(inputs: Iterable[str | Path], out_dir: Path | None, settings: Settings
 def _build(inputs: Iterable[str | Path], out_dir: Path | None, settings: Settings, progress: Progress | None,
            store_dir: Path | None, engine: Engine | None, work: Path) -> BuildResult:
     IriMinter(settings.base_iri)  # a bad base IRI is an error before the extraction, not after it
-    beside = spare_core()  # tables beside the other outputs (kg.run.outputs): decided before spaCy loads the cores
     stage(progress, stages.READING)
     read: Inputs = read_inputs(inputs, settings.follow_links, spill_to=work)  # on disk as they are read
     store = open_store(store_dir) if store_dir is not None else None
@@ -95,6 +97,8 @@ def _build(inputs: Iterable[str | Path], out_dir: Path | None, settings: Setting
     del read
     if not candidates:
         raise NothingToBuild(tuple(skipped))
+    # tables beside the other outputs (kg.run.outputs): decided before spaCy's processes load the cores
+    beside = len(candidates) > TABLES_BESIDE_ABOVE_ARTICLES and spare_core()
     gazetteer = Gazetteer.load()
     cache = ExtractionCache(store_dir / CACHE, extraction_signature(settings)) if store_dir is not None else None
     digests = store_dir / DIGESTS if store_dir is not None else None
