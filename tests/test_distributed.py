@@ -610,3 +610,16 @@ def test_a_sharded_build_into_a_store_answers_as_the_local_build(cluster, tmp_pa
     assert "store: 4 graph(s) added, 0 replaced, 0 unchanged" in done.stderr
     people = ("-f", "queries/people-and-roles.rq")
     assert run_kg("query", str(tmp_path / "store"), *people).stdout == run_kg("query", str(sample_out), *people).stdout
+
+
+def test_the_sharded_client_never_imports_spacy(cluster, tmp_path):
+    """The client of a sharded build parses nothing: spaCy (~70 MB of the client's memory) stays on the workers."""
+    args = ["kg", "build", str(SAMPLES), "-o", str(tmp_path / "out"), "-q", "--engine", "dask", "--scheduler",
+            cluster.scheduler.address, "--shards", str(tmp_path / "shards"), "--partition-size", "4"]
+    client = ("import atexit, sys; atexit.register(lambda: print('spacy imported:', 'spacy' in sys.modules)); "
+              f"sys.argv = {args!r}; import kg.cli; kg.cli.main()")
+    done = subprocess.run([sys.executable, "-c", client], cwd=ROOT, env={**os.environ, "PYTHONHASHSEED": "0"},
+                          capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "out" / "graph.trig").exists()
+    assert done.stdout.strip().splitlines()[-1] == "spacy imported: False"

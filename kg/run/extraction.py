@@ -14,8 +14,6 @@ from typing import TYPE_CHECKING
 from kg.config import Settings
 from kg.dataset.store import ExtractionCache
 from kg.ingest import MAX_ARTICLE_CHARS, Article, Skipped
-from kg.nlp.components import packed_of, set_article
-from kg.nlp.components.context import ArticleText, add_results_only
 from kg.nlp.deadline import GUARDED_CHARS, run_with_deadline
 from kg.nlp.gazetteer import Gazetteer
 from kg.nlp.packed import PackedExtraction
@@ -23,6 +21,9 @@ from kg.nlp.pipeline import load_pipeline
 
 if TYPE_CHECKING:
     from spacy.language import Language
+
+# kg.nlp.components (spaCy, ~70 MB) is imported where a pipeline is loaded or run, not here: the client
+# of a sharded Dask build imports this module but parses nothing.
 
 # An engine extracts articles and yields each with its mentions and facts, packed as spaCy's
 # components keep them (or why it was skipped), in any order.
@@ -42,6 +43,8 @@ def _packaged_pipeline(model: str) -> "Language":
 
 
 def _load(model: str, gazetteer: Gazetteer) -> "Language":
+    from kg.nlp.components.context import add_results_only
+
     nlp = load_pipeline(model, gazetteer)
     add_results_only(nlp)  # a Doc parsed for the build comes back from a worker as its results only
     return nlp
@@ -88,6 +91,9 @@ def extract_local(articles: Sequence[Article], settings: Settings,
     """The local engine: spaCy over the articles (batched, `settings.n_process` processes), kg's
     extractors included (kg.nlp.components: they run in spaCy's worker processes too). The articles
     are read once, as spaCy takes them."""
+    from kg.nlp.components import packed_of
+    from kg.nlp.components.context import ArticleText
+
     nlp = pipeline(settings.model, gazetteer)
     limit = min(nlp.max_length, MAX_ARTICLE_CHARS)  # spaCy cannot be stopped mid-document: bound the length
     for article in articles:  # first those that are not parsed with the others (a pass of their lengths)
@@ -114,6 +120,8 @@ def extract_local(articles: Sequence[Article], settings: Settings,
 
 
 def _with_deadline(nlp: "Language", article: Article, settings: Settings) -> PackedExtraction | Skipped:
+    from kg.nlp.components import packed_of, set_article
+
     def work() -> PackedExtraction:
         doc = nlp(set_article(nlp.make_doc(article.text), article.key, _published(article)))
         return packed_of(doc)
