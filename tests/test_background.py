@@ -82,3 +82,19 @@ def test_the_outputs_are_the_same_with_the_tables_beside_or_after(beside, sample
     names = sorted(p.relative_to(sample_out) for p in sample_out.rglob("*") if p.is_file())
     assert names == sorted(p.relative_to(tmp_path / "out") for p in (tmp_path / "out").rglob("*") if p.is_file())
     assert [n for n in names if (sample_out / n).read_bytes() != (tmp_path / "out" / n).read_bytes()] == []
+
+
+def test_a_small_build_makes_its_tables_in_its_own_process(tmp_path, monkeypatch):
+    """Below TABLES_BESIDE_ABOVE_ARTICLES, a second process would take longer to start than the tables."""
+    import kg.run.build as build_module
+    import kg.run.outputs as outputs_module
+    from kg.config import Settings
+    from tests.conftest import SAMPLES
+
+    def no_second_process(*args):
+        raise AssertionError("a second process for the tables of 4 articles")
+
+    monkeypatch.setattr(build_module, "spare_core", lambda: True)
+    monkeypatch.setattr(outputs_module, "in_background", no_second_process)
+    build_module.build([SAMPLES], tmp_path / "out", Settings())
+    assert (tmp_path / "out" / "events.geojson").exists()
