@@ -160,9 +160,13 @@ def test_html_date_sources(tmp_path, head, body, expected):
     assert article.published == expected
 
 
-def test_a_folder_is_walked_in_the_order_of_its_paths_strings(tmp_path):
+@pytest.mark.parametrize("names_at_once", [None, 2])
+def test_a_folder_is_walked_in_the_order_of_its_paths_strings(tmp_path, monkeypatch, names_at_once):
     """Files are found one folder at a time (kg.ingest.walk) in the order sorting all their paths
-    as strings gives ("a.txt" before "a/…", "a-b/…" before "a/…"), links after them."""
+    as strings gives ("a.txt" before "a/…", "a-b/…" before "a/…"), links after them; the same when
+    a folder's names are sorted in runs on disk (2 at a time)."""
+    if names_at_once:
+        monkeypatch.setattr("kg.ingest.walk.NAMES_AT_ONCE", names_at_once)
     folder = tmp_path / "in"
     names = ["a.txt", "a/b.txt", "a-b/c.txt", "ab.txt", "A.txt", "a/a/a.txt", "a /x.txt", "\u00e9t\u00e9.txt",
              "z/y/x/w.html", "a.txt.d/f.txt", "b.jsonl"]
@@ -206,3 +210,34 @@ def test_walking_a_folder_holds_no_memory_per_file(tmp_path):
         peaks.append(tracemalloc.get_traced_memory()[1])
         tracemalloc.stop()
     assert peaks[1] < peaks[0] + 300_000, peaks  # 4,000 more files: < 0.3 MB more (~2.5 MB before)
+
+
+def test_walking_a_flat_folder_holds_a_run_of_names(tmp_path, monkeypatch):
+    """One folder of 5 x the files holds about the same Python memory while walked: its names are
+    sorted in runs on disk (here 500 at a time, read back 50 at a time), not held all at once."""
+    import tracemalloc
+
+    monkeypatch.setattr("kg.ingest.walk.NAMES_AT_ONCE", 500, raising=False)
+    monkeypatch.setattr("kg.util.extsort._BATCH", 50)
+    folders = {count: tmp_path / f"f{count}" for count in (1_000, 5_000)}
+    for count, folder in folders.items():
+        folder.mkdir()
+        for i in range(count):
+            (folder / f"report-{(i * 7919) % count:06d}.txt").write_text("x")
+
+    def walked(folder):
+        listed: dict = {}
+        count, last, in_order = 0, "", True
+        for path in iter_files([folder], listed=listed):
+            listed.pop(str(path))  # as read
+            count, last, in_order = count + 1, str(path), in_order and last < str(path)
+        return count, in_order
+
+    assert walked(folders[5_000]) == (5_000, True)
+    peaks = []
+    for count, folder in folders.items():
+        tracemalloc.start()
+        assert walked(folder) == (count, True)
+        peaks.append(tracemalloc.get_traced_memory()[1])
+        tracemalloc.stop()
+    assert peaks[1] < peaks[0] + 300_000, peaks  # 4,000 more names: < 0.3 MB more

@@ -3,7 +3,8 @@ not listed whole.
 
 Inside a folder, files come in the order of their full paths as strings: each folder's entries are
 sorted with a subfolder's name followed by "/", which gives that order one folder at a time (a
-name and the same name with more after it: "a.txt" before "a/…", as "." sorts before "/"). Links
+name and the same name with more after it: "a.txt" before "a/…", as "." sorts before "/"); a
+folder of many names in sorted runs on disk. Links
 and paths that cannot be read come after the files (few, and held until then), as before. Which
 files were already reached (a file given and inside a folder given, or reached through a link) is
 kept in a temporary SQLite database on disk.
@@ -12,15 +13,20 @@ kept in a temporary SQLite database on disk.
 from __future__ import annotations
 
 import errno
+import itertools
 import os
 import sqlite3
 import stat
 from collections.abc import Callable, Iterable, Iterator
+from operator import itemgetter
 from pathlib import Path
 
 from kg.ingest.article import Skipped
 from kg.ingest.metadata import display_path
 from kg.ingest.readers import SUFFIXES, Listed, not_regular_reason
+from kg.util.extsort import external_sorted
+
+NAMES_AT_ONCE = 50_000  # a folder's names sorted in memory at a time (~8 MB); more go to sorted runs on disk
 
 
 class _Reached:
@@ -125,26 +131,35 @@ def _sorted_walk(folder: Path) -> Iterator[Path]:
             stack.pop()
 
 
-def _entries(folder: Path) -> list[tuple[bool, Path]]:
+def _entries(folder: Path) -> Iterator[tuple[bool, Path]]:
     """A folder's subfolders to enter (not links) and files with an input extension, as (is a
     folder, path), sorted as their paths' strings sort (a folder's name followed by "/"); nothing
-    for a folder that cannot be listed (as os.walk passes over it)."""
-    found: list[tuple[str, bool, str]] = []
+    for a folder that cannot be listed (as os.walk passes over it). A folder of more than
+    `NAMES_AT_ONCE` names is sorted in runs on disk (kg.util.extsort): a flat folder of a million
+    files holds a run of names, not a million."""
+    ordered = external_sorted(_listing(folder), key=itemgetter(0), run_size=NAMES_AT_ONCE)
     try:
-        with os.scandir(folder) as listing:
-            for entry in listing:
-                try:
-                    is_folder = entry.is_dir()  # through a link, as os.walk does: a link to a folder is one
-                except OSError:
-                    is_folder = False
-                if is_folder:
-                    if not entry.is_symlink():
-                        found.append((entry.name + "/", True, entry.name))
-                elif Path(entry.name).suffix.lower() in SUFFIXES:
-                    found.append((entry.name, False, entry.name))
+        first = next(ordered, None)  # the whole listing is read before the first name comes
     except OSError:
-        return []
-    return [(is_folder, folder / name) for _, is_folder, name in sorted(found)]
+        return
+    if first is not None:
+        for _, is_folder, name in itertools.chain((first,), ordered):
+            yield is_folder, folder / name
+
+
+def _listing(folder: Path) -> Iterator[tuple[str, bool, str]]:
+    """(sort key, is a folder, name) of each entry of `folder` to keep, as the OS lists them."""
+    with os.scandir(folder) as listing:
+        for entry in listing:
+            try:
+                is_folder = entry.is_dir()  # through a link, as os.walk does: a link to a folder is one
+            except OSError:
+                is_folder = False
+            if is_folder:
+                if not entry.is_symlink():
+                    yield entry.name + "/", True, entry.name
+            elif Path(entry.name).suffix.lower() in SUFFIXES:
+                yield entry.name, False, entry.name
 
 
 def _checked(path: Path, root: str, follow_links: bool, listed: dict[str, Listed]) -> Path | Skipped:
