@@ -3,11 +3,12 @@ status (kg/errors.py), and the click options more than one command takes, with d
 
 from __future__ import annotations
 
+import errno
 from pathlib import Path
 
 import click
 
-from kg.errors import KgError
+from kg.errors import KgError, ResourceError
 
 
 class KgErrorExit(click.ClickException):
@@ -22,13 +23,20 @@ class KgErrorExit(click.ClickException):
 
 
 class KgGroup(click.Group):
-    """Runs a command; a KgError becomes a clean message and status, anything else keeps its traceback."""
+    """Runs a command; a KgError becomes a clean message and status, and so does a full disk (a
+    resource that ran out, not a bug); anything else keeps its traceback."""
 
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
         except KgError as err:
             raise KgErrorExit(err) from err
+        except OSError as err:
+            if err.errno not in (errno.ENOSPC, errno.EDQUOT):
+                raise
+            where = f" writing {err.filename}" if err.filename else ""
+            raise KgErrorExit(ResourceError(f"no space left on the disk{where}: free some, or set TMPDIR to a "
+                                            "folder on a larger disk (the build's temporary files go there)")) from err
 
 
 def out_dir_argument(name: str = "out_dir"):

@@ -96,3 +96,23 @@ def test_a_bug_keeps_its_traceback_and_status_70(tmp_path):
                           text=True, env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=300)
     assert done.returncode == errors.INTERNAL
     assert "Traceback" in done.stderr and "RuntimeError: a bug" in done.stderr
+
+
+def test_a_full_disk_is_one_line_and_status_3_and_loses_nothing(tmp_path):
+    """No space left for the build's temporary files (here the sorted names of a folder walked, made to
+    fail as a full disk would) is a resource that ran out, not a bug; the earlier outputs stay."""
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "graph.nq").write_text("earlier\n", encoding="utf-8")
+    code = ("import errno, sys, kg.cli, kg.ingest.walk, kg.util.extsort\n"
+            "def full(run, path):\n    raise OSError(errno.ENOSPC, 'No space left on device', str(path))\n"
+            "kg.util.extsort._spilled = full\n"
+            "kg.ingest.walk.NAMES_AT_ONCE = 1\n"
+            "sys.argv = ['kg', 'build', 'samples', '-o', sys.argv[1], '--quiet']\n"
+            "kg.cli.main()\n")
+    done = subprocess.run([sys.executable, "-c", code, str(out)], cwd=ROOT, capture_output=True,
+                          text=True, env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=300)
+    assert done.returncode == errors.RESOURCE, done.stderr
+    (line,) = done.stderr.strip().splitlines()
+    assert line.startswith("error: no space left on the disk writing ") and "set TMPDIR" in line
+    assert [p.name for p in out.iterdir()] == ["graph.nq"] and (out / "graph.nq").read_text() == "earlier\n"

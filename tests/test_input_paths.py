@@ -241,3 +241,34 @@ def test_walking_a_flat_folder_holds_a_run_of_names(tmp_path, monkeypatch):
         peaks.append(tracemalloc.get_traced_memory()[1])
         tracemalloc.stop()
     assert peaks[1] < peaks[0] + 300_000, peaks  # 4,000 more names: < 0.3 MB more
+
+
+def test_a_folder_that_cannot_be_listed_is_passed_over_but_a_full_disk_is_an_error(tmp_path, monkeypatch):
+    """As os.walk does, a subfolder that cannot be listed gives no files (root lists any folder: its
+    listing is made to fail). Writing a big folder's sorted names to disk is another matter: an
+    error there stops the walk rather than leave the folder's files out unsaid."""
+    import errno
+
+    import kg.ingest.walk as walk
+
+    folder = tmp_path / "in"
+    for name in ("a.txt", "locked/b.txt", "c/d.txt", "c/e.txt"):
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_text(STORY)
+    scandir = os.scandir
+
+    def failing_scandir(path):  # (os.scandir is also called with file descriptors, by shutil.rmtree)
+        if isinstance(path, (str, os.PathLike)) and Path(path).name == "locked":
+            raise PermissionError(errno.EACCES, "Permission denied", str(path))
+        return scandir(path)
+
+    monkeypatch.setattr(walk.os, "scandir", failing_scandir)
+    assert [p.relative_to(folder).as_posix() for p in iter_files([folder])] == ["a.txt", "c/d.txt", "c/e.txt"]
+
+    def full_disk(run, path):
+        raise OSError(errno.ENOSPC, "No space left on device", str(path))
+
+    monkeypatch.setattr(walk, "NAMES_AT_ONCE", 1)
+    monkeypatch.setattr("kg.util.extsort._spilled", full_disk)
+    with pytest.raises(OSError, match="No space left on device"):
+        list(iter_files([folder]))

@@ -140,26 +140,33 @@ def _entries(folder: Path) -> Iterator[tuple[bool, Path]]:
     ordered = external_sorted(_listing(folder), key=itemgetter(0), run_size=NAMES_AT_ONCE)
     try:
         first = next(ordered, None)  # the whole listing is read before the first name comes
-    except OSError:
+    except _Unlisted:
         return
     if first is not None:
         for _, is_folder, name in itertools.chain((first,), ordered):
             yield is_folder, folder / name
 
 
+class _Unlisted(Exception):
+    """The folder could not be listed (not an error writing the sorted runs, which is raised as it is)."""
+
+
 def _listing(folder: Path) -> Iterator[tuple[str, bool, str]]:
     """(sort key, is a folder, name) of each entry of `folder` to keep, as the OS lists them."""
-    with os.scandir(folder) as listing:
-        for entry in listing:
-            try:
-                is_folder = entry.is_dir()  # through a link, as os.walk does: a link to a folder is one
-            except OSError:
-                is_folder = False
-            if is_folder:
-                if not entry.is_symlink():
-                    yield entry.name + "/", True, entry.name
-            elif Path(entry.name).suffix.lower() in SUFFIXES:
-                yield entry.name, False, entry.name
+    try:
+        with os.scandir(folder) as listing:
+            for entry in listing:
+                try:
+                    is_folder = entry.is_dir()  # through a link, as os.walk does: a link to a folder is one
+                except OSError:
+                    is_folder = False
+                if is_folder:
+                    if not entry.is_symlink():
+                        yield entry.name + "/", True, entry.name
+                elif Path(entry.name).suffix.lower() in SUFFIXES:
+                    yield entry.name, False, entry.name
+    except OSError as err:
+        raise _Unlisted(folder) from err
 
 
 def _checked(path: Path, root: str, follow_links: bool, listed: dict[str, Listed]) -> Path | Skipped:
