@@ -159,3 +159,29 @@ def test_the_budget_holds_when_the_build_was_started_with_sigint_ignored(tmp_pat
                            "--max-memory", "80M"], capture_output=True, text=True, timeout=300,
                           preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN))
     assert done.returncode == 2 and "memory budget of 80 MB" in done.stderr, done.stderr
+
+
+def test_a_builds_collections_walk_only_what_it_made(tmp_path, monkeypatch):
+    """What was alive before a build (modules, a pipeline, a caller's data: here 500,000 lists) is
+    frozen while it runs, and so is what survives its collections: none of them walks it again
+    (each was 50-80 ms with the pipeline loaded, a third of a small build's time). Thawed on return."""
+    import gc
+
+    from kg.config import Settings
+    from kg.run.build import build
+    from tests.conftest import SAMPLES
+
+    held = [[index] for index in range(500_000)]
+    walked: list[int] = []
+    collect = gc.collect
+
+    def counted(*args):
+        walked.append(len(gc.get_objects()))  # what the collection walks: the frozen objects are not in it
+        return collect(*args)
+
+    monkeypatch.setattr(gc, "collect", counted)
+    build([SAMPLES], tmp_path / "out", Settings())
+    monkeypatch.undo()
+    assert len(walked) >= 5 and max(walked) < len(held), walked
+    assert gc.get_freeze_count() == 0 and gc.isenabled()
+    assert (tmp_path / "out" / "graph.nq").exists()

@@ -21,6 +21,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from kg.errors import BAD_INPUT, ResourceError
+from kg.util.nogc import may_freeze
 
 _UNITS = {"": 1, "K": 2**10, "M": 2**20, "G": 2**30, "T": 2**40}
 _SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([KMGT]?)i?B?\s*$", re.IGNORECASE)
@@ -118,12 +119,12 @@ def release_memory(hold_survivors: bool = False) -> None:
     (glibc's `malloc_trim`; elsewhere nothing more), so that the next steps, and the background
     tables process beside them, do not run on top of memory this process no longer uses.
 
-    `hold_survivors`, with the collector paused: what is still in use now is held to the end (a small
-    build's quads: ~750,000 objects at 300 articles, half a second a walk), so it is frozen
-    (`gc.freeze`) and later collections walk only what is newer; `collector_paused` thaws it on return.
-    Not when something is frozen already: a caller's own freeze is left as it is."""
+    `hold_survivors`: what is still in use now is held to the end (a small build's quads: ~750,000
+    objects at 300 articles, half a second a walk; the spaCy pipeline), so it is frozen (`gc.freeze`)
+    and later collections walk only what is newer; the step or build that owns the freezes thaws it
+    on return (kg.util.nogc). Outside one, or when a caller froze something, nothing is frozen."""
     gc.collect()
-    if hold_survivors and not gc.isenabled() and gc.get_freeze_count() == 0:
+    if hold_survivors and may_freeze():
         gc.freeze()
     try:
         ctypes.CDLL("libc.so.6").malloc_trim(0)
