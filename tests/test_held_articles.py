@@ -1,4 +1,4 @@
-"""The build's articles from their reading to the graph stage (kg.ingest.spill, kg.run.held_articles):
+"""The build's articles from their reading to the graph stage (kg.ingest.spill):
 on disk, read back whole and in order on every pass."""
 
 from __future__ import annotations
@@ -8,8 +8,7 @@ from dataclasses import replace
 import pytest
 
 from kg.ingest import Article
-from kg.ingest.spill import in_key_order, merged_by_key
-from kg.run.held_articles import SpilledArticles, extracted_only
+from kg.ingest.spill import SpilledArticles, in_key_order, merged_by_key
 
 
 def _articles(n):
@@ -36,8 +35,8 @@ def test_the_articles_not_extracted_are_let_go_and_the_others_kept_in_order(tmp_
     articles = _articles(10)
     expected = [a for a in articles if a.key != "a004"]
     held = SpilledArticles(iter(articles), tmp_path / "articles.pickle")
-    assert extracted_only(held, {a.key for a in articles}) is held  # all extracted: nothing written again
-    kept = extracted_only(held, {a.key for a in expected})
+    assert held.keeping({a.key for a in articles}) is held  # all extracted: nothing written again
+    kept = held.keeping({a.key for a in expected})
     assert list(kept) == expected and len(kept) == 9
     assert len(held) == 0 and not (tmp_path / "articles.pickle").exists()  # the spill of all ten is gone
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pickle
 from array import array
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from itertools import groupby
 from operator import itemgetter
 from pathlib import Path
@@ -65,6 +65,16 @@ class SpilledArticles(Sequence[Article]):
             for index in indices:
                 handle.seek(self._offsets[index])
                 yield pickle.load(handle)
+
+    def keeping(self, keys: Collection[str]) -> SpilledArticles:
+        """Those whose key is in `keys` (the keys of some of them, such as the articles extracted), in
+        order: these themselves when it is all of them; else the others are let go (written again
+        beside this file, without them; this one removed)."""
+        if len(keys) == len(self):
+            return self
+        kept = SpilledArticles((a for a in self if a.key in keys), self._path.with_name(f"kept-{self._path.name}"))
+        self.clear()
+        return kept
 
     def clear(self) -> None:
         """Forget every article and remove the file (a big build's outputs come after)."""

@@ -27,7 +27,7 @@ from kg.graph.build import build_quads
 from kg.graph.iris import IriMinter
 from kg.graph.spool import QuadSpool
 from kg.ingest import Article, Inputs, Skipped, read_inputs
-from kg.ingest.spill import in_key_order, merged_by_key
+from kg.ingest.spill import SpilledArticles, in_key_order, merged_by_key
 from kg.nlp.gazetteer import Gazetteer
 from kg.nlp.packed import PackedExtraction
 from kg.resolve.facts import FactResolver
@@ -36,7 +36,6 @@ from kg.resolve.resolver import Resolution, resolve
 from kg.resolve.sightings import Sightings
 from kg.run import progress as stages
 from kg.run.extraction import Engine, extract
-from kg.run.held_articles import SpilledArticles, extracted_only
 from kg.run.incremental import GraphSelection
 from kg.run.memory import release_memory
 from kg.run.outputs import write_outputs
@@ -116,7 +115,7 @@ def _build(inputs: Iterable[str | Path], out_dir: Path | None, settings: Setting
     # what spaCy freed (20,000 articles: resolving began 150 MB higher without it); what is left (the
     # pipeline, the extractions) is not walked again
     release_memory(hold_survivors=True)
-    articles = extracted_only(candidates, packed)
+    articles = candidates.keeping(packed)  # those not extracted let go
     return _finish(articles, packed, skipped, gazetteer, settings, out_dir, store, progress, digests, beside)
 
 
