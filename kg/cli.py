@@ -219,14 +219,13 @@ def stats(out_dir: Path, as_json: bool) -> None:
 def validate(source: Path) -> None:
     """Check OUT or a STORE against the SHACL shapes and the named-graph layout; exit 1 if it fails,
     2 if SOURCE holds no build."""
-    import tempfile
-
     from kg.dataset.store import is_store
     from kg.dataset.validate import store_as_nquads
     from kg.dataset.validate import validate as run_validate
+    from kg.util.scratch import scratch_folder
 
-    with tempfile.TemporaryDirectory(prefix="kg-validate-") as tmp:
-        path = store_as_nquads(source, Path(tmp) / "graph.nq") if is_store(source) else source / "graph.nq"
+    with scratch_folder("validate") as tmp:
+        path = store_as_nquads(source, tmp / "graph.nq") if is_store(source) else source / "graph.nq"
         if not path.is_file():
             raise InputError(f"{source}: neither an output folder (no graph.nq) nor a kg store")
         result = run_validate(path)

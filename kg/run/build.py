@@ -11,7 +11,6 @@ included), one article at a time, and let go after the graph stage.
 
 from __future__ import annotations
 
-import tempfile
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -42,6 +41,7 @@ from kg.run.outputs import write_outputs
 from kg.run.progress import Progress, counted, stage
 from kg.run.signature import extraction_signature
 from kg.util.nogc import collector_paused, heap_before_frozen
+from kg.util.scratch import scratch_folder
 
 # Above this many articles the graph stage writes each graph to disk (kg.graph.spool): at 1,000
 # generated articles 0.84 -> 0.48 GB after the graph stage; the dumps and the projection take about 1.2 times as long
@@ -79,8 +79,8 @@ def build(inputs: Iterable[str | Path], out_dir: Path | None, settings: Settings
     shows each stage as it starts (kg.run.progress)."""
     try:
         # collections walk only what the build makes (kg.util.nogc); the articles read wait in `work`
-        with heap_before_frozen(), tempfile.TemporaryDirectory(prefix="kg-articles-") as work:
-            return _build(inputs, out_dir, settings, progress, store_dir, engine, Path(work))
+        with heap_before_frozen(), scratch_folder("articles") as work:
+            return _build(inputs, out_dir, settings, progress, store_dir, engine, work)
     finally:
         if progress is not None:
             progress.close()
@@ -177,9 +177,9 @@ def _finish(articles: list[Article] | SpilledArticles, packed: dict[str, PackedE
         selection = GraphSelection(digests, resolution.entities, gazetteer, IriMinter(settings.base_iri),
                                    extraction_signature(settings), partial=out_dir is None)
         resolved = selection.select(resolved)
-    with tempfile.TemporaryDirectory(prefix="kg-spool-") as spool:
+    with scratch_folder("spool") as spool:
         # a big build's graphs go to disk once written; a small one's stay in memory (faster)
-        sink = QuadSpool(Path(spool)) if len(articles) > SPOOL_ABOVE_ARTICLES else None
+        sink = QuadSpool(spool) if len(articles) > SPOOL_ABOVE_ARTICLES else None
         quads = build_quads(resolved, resolution.entities, gazetteer,
                             IriMinter(settings.base_iri), f"kg@{__version__}", sink)
         report = build_report(articles, tuple(sorted(skipped, key=lambda s: (s.source, s.reason))),

@@ -3,7 +3,6 @@ the dumps, GraphML and GEXF, the view, the tables, the map and the report."""
 
 from __future__ import annotations
 
-import tempfile
 from pathlib import Path
 
 from kg.config import spare_core
@@ -21,6 +20,7 @@ from kg.run import progress as stages
 from kg.run.background import in_background, run_later
 from kg.run.memory import release_memory
 from kg.run.progress import Progress, stage
+from kg.util.scratch import scratch_folder
 
 OUTPUT_FILES = ("graph.trig", "graph.nq", "graph.ttl", "graph.jsonld", "graph.html", "graph.graphml", "graph.gexf",
                 "events.geojson", "report.json") + tuple(f"{TABLES}/{name}.csv" for name in TABLE_NAMES)
@@ -46,8 +46,8 @@ def write_outputs_into(quads: SortedQuads | SpooledQuads, report: dict[str, obje
     # when a core is spare (else after the view, as the last step)
     beside = spare_core() if beside is None else beside
     with (in_background if beside else run_later)(write_tables_and_map, staging) as tables:
-        with tempfile.TemporaryDirectory(prefix="kg-network-") as folder:
-            found = NetworkSpill(Path(folder))  # gathered in the dumps' pass over the graphs, evidence on disk
+        with scratch_folder("network") as folder:
+            found = NetworkSpill(folder)  # gathered in the dumps' pass over the graphs, evidence on disk
             try:
                 write_graph_dumps(quads, staging, base_iri, found)
                 release_memory()

@@ -59,6 +59,7 @@ from kg.run.progress import Progress, stage
 from kg.run.shard_outputs import finish_shard
 from kg.run.shards import DEFAULT_NQ
 from kg.util.nogc import collector_paused
+from kg.util.scratch import scratch_folder
 
 TRIES = 3  # a partition's task (after extraction) is run again after its worker died, up to this many times in all
 
@@ -86,10 +87,10 @@ def _build(inputs: Iterable[str | Path], out_dir: Path | None, settings: Setting
     except OSError as err:
         raise InputError(f"cannot use {folder} as the shards folder: {err.strerror or err}") from None
     stage(progress, stages.READING)
-    with tempfile.TemporaryDirectory(prefix="kg-articles-") as spill:  # the articles read, until they are sent
-        read = read_inputs(inputs, settings.follow_links, spill_to=Path(spill))
+    with scratch_folder("articles") as spill:  # the articles read, until they are sent
+        read = read_inputs(inputs, settings.follow_links, spill_to=spill)
         store = open_store(store_dir) if store_dir is not None else None
-        articles, not_read = with_stored(read.articles, store, Path(spill)), list(read.skipped)
+        articles, not_read = with_stored(read.articles, store, spill), list(read.skipped)
         del read
         if not articles:
             raise NothingToBuild(tuple(not_read))
@@ -201,8 +202,8 @@ def _sorted_keys(keys: Iterable[str], work: Path) -> list[Path]:
 
 def _sync(store, folder: Path, names: list[str], runs: list[Path], digests: Path | None) -> dict[str, object]:
     """The shards (with the default graph's `runs`) synced into `store` from the client."""
-    with tempfile.TemporaryDirectory(prefix="kg-shards-") as work:
-        return sync(store, read_shards(folder, names, (), Path(work), runs), digests).as_dict()
+    with scratch_folder("shards") as work:
+        return sync(store, read_shards(folder, names, (), work, runs), digests).as_dict()
 
 
 def _outputs(engine: DaskEngine, folder: Path, names: list[str], runs: list[Path], report: dict[str, object],

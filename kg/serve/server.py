@@ -15,13 +15,13 @@ from __future__ import annotations
 
 import signal
 import sys
-import tempfile
 import threading
 from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 from kg.serve.engines import DEFAULT_CAPS, EnginePool
 from kg.serve.handler import make_handler
+from kg.util.scratch import scratch_folder
 
 
 def prepare_database(source: Path, workdir: Path) -> Path:
@@ -91,8 +91,8 @@ def serve(source: Path, host: str = "127.0.0.1", port: int = 7878, timeout: floa
           max_results: int = 10_000, cors: bool = False, ready=None, engines: int = 4, slow_engines: int = 2,
           budget: float = 0.5, max_bytes: int = DEFAULT_CAPS.bytes) -> None:
     """Serve until interrupted. `ready(url)` is called once the endpoint answers."""
-    with tempfile.TemporaryDirectory(prefix="kg-serve-") as tmp:
-        database = prepare_database(source, Path(tmp))
+    with scratch_folder("serve") as tmp:
+        database = prepare_database(source, tmp)
         view = source / "graph.html"
         view_html = view.read_bytes() if view.is_file() else b"<!DOCTYPE html><title>kg</title><p>No view: see /query"
         backend = EnginePool(database, timeout, engines, slow_engines, budget)

@@ -1,0 +1,88 @@
+"""Scratch folders a killed kg leaves in the temporary folder are removed by the next one
+(kg.util.scratch): real processes, killed with SIGKILL."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from kg.util.scratch import LOCK, remove_abandoned, scratch_folder
+from tests.conftest import ROOT, SAMPLES
+
+pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL (POSIX)")
+
+# Makes a scratch folder, writes into it, prints its path, and holds it until stdin closes.
+HOLDER = """
+import sys
+from kg.util.scratch import scratch_folder
+with scratch_folder("articles") as folder:
+    (folder / "articles.pickle").write_bytes(b"x" * 4096)
+    print(folder, flush=True)
+    sys.stdin.read()
+"""
+
+
+def _holder(temporary: Path) -> tuple[subprocess.Popen, Path]:
+    process = subprocess.Popen([sys.executable, "-c", HOLDER], cwd=ROOT, env={**os.environ, "TMPDIR": str(temporary)},
+                               stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    assert process.stdout is not None
+    return process, Path(process.stdout.readline().strip())
+
+
+def _kg_folders(temporary: Path) -> list[str]:
+    return sorted(p.name for p in temporary.iterdir() if p.name.startswith("kg-"))
+
+
+def test_only_the_folders_of_dead_processes_are_removed(tmp_path):
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    alive, alive_folder = _holder(temporary)
+    killed, killed_folder = _holder(temporary)
+    killed.send_signal(signal.SIGKILL)
+    killed.wait(timeout=30)
+    foreign = temporary / "kg-someone-else"  # no lock: not made by kg.util.scratch
+    foreign.mkdir()
+    assert killed_folder.is_dir() and (killed_folder / LOCK).is_file()
+
+    assert remove_abandoned(temporary) == [killed_folder]
+    assert not killed_folder.exists()
+    assert (alive_folder / "articles.pickle").is_file() and foreign.is_dir()
+
+    alive.communicate("", timeout=30)  # a process that ends removes its own
+    assert alive.returncode == 0
+    assert _kg_folders(temporary) == ["kg-someone-else"]
+
+
+def test_a_scratch_folder_is_locked_while_in_use_and_gone_after(tmp_path):
+    with scratch_folder("spool") as folder:
+        assert folder.name.startswith("kg-spool-") and (folder / LOCK).is_file()
+        assert remove_abandoned(folder.parent) == []  # this process holds it
+        assert folder.is_dir()
+    assert not folder.exists()
+
+
+def test_a_build_killed_by_the_kernel_leaves_its_articles_to_the_next_build(tmp_path):
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    env = {**os.environ, "TMPDIR": str(temporary)}
+    command = [sys.executable, "-m", "kg", "build", str(SAMPLES), "-o", str(tmp_path / "out"), "--quiet"]
+    first = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 120
+    while not any((temporary / name / LOCK).exists() for name in _kg_folders(temporary)):
+        assert first.poll() is None and time.monotonic() < deadline, "the build made no scratch folder"
+        time.sleep(0.01)
+    first.send_signal(signal.SIGKILL)  # as the out-of-memory killer would: no cleanup runs
+    first.wait(timeout=30)
+    left = _kg_folders(temporary)
+    assert [name for name in left if name.startswith("kg-articles-")], left
+
+    result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert _kg_folders(temporary) == []
+    assert (tmp_path / "out" / "graph.nq").stat().st_size > 0
