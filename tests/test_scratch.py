@@ -1,5 +1,6 @@
 """Scratch folders a killed kg leaves in the temporary folder are removed by the next one
-(kg.util.scratch): real processes, killed with SIGKILL."""
+(kg.util.scratch), and spaCy's workers die with the build (kg.util.lifetime): real processes,
+killed with SIGKILL."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from kg.util.scratch import LOCK, remove_abandoned, scratch_folder
-from tests.conftest import ROOT, SAMPLES
+from tests.conftest import ROOT
 
 pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL (POSIX)")
 
@@ -67,22 +68,49 @@ def test_a_scratch_folder_is_locked_while_in_use_and_gone_after(tmp_path):
     assert not folder.exists()
 
 
-def test_a_build_killed_by_the_kernel_leaves_its_articles_to_the_next_build(tmp_path):
+def _children(pid: int) -> set[int]:
+    found = set()
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        found.update(int(c) for c in (task / "children").read_text().split())
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="reads the process tree from /proc (Linux)")
+def test_a_build_killed_by_the_kernel_leaves_no_worker_and_its_articles_to_the_next_build(tmp_path):
+    """SIGKILL, as the out-of-memory killer sends it, while two spaCy workers parse: no cleanup
+    runs in the build, but its workers die with it (they would wait for texts forever, each holding
+    the pipeline) and the next build removes the articles it had read."""
     temporary = tmp_path / "tmp"
     temporary.mkdir()
+    corpus = tmp_path / "corpus.jsonl"
+    subprocess.run([sys.executable, str(ROOT / "benchmarks" / "generate_corpus.py"), "-n", "60", "-o", str(corpus)],
+                   check=True, capture_output=True, timeout=120)
     env = {**os.environ, "TMPDIR": str(temporary)}
-    command = [sys.executable, "-m", "kg", "build", str(SAMPLES), "-o", str(tmp_path / "out"), "--quiet"]
-    first = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 120
-    while not any((temporary / name / LOCK).exists() for name in _kg_folders(temporary)):
-        assert first.poll() is None and time.monotonic() < deadline, "the build made no scratch folder"
-        time.sleep(0.01)
-    first.send_signal(signal.SIGKILL)  # as the out-of-memory killer would: no cleanup runs
+    command = [sys.executable, "-m", "kg", "build", str(corpus), "-o", str(tmp_path / "out"), "--quiet"]
+    first = subprocess.Popen([*command, "--processes", "2"], cwd=ROOT, env=env,
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 180
+    while len(workers := _children(first.pid)) < 2:  # spaCy's two workers have started
+        assert first.poll() is None and time.monotonic() < deadline, "the build started no spaCy workers"
+        time.sleep(0.05)
+    time.sleep(1)  # parsing
+    first.send_signal(signal.SIGKILL)
     first.wait(timeout=30)
+    deadline = time.monotonic() + 30
+    while any(_alive(pid) for pid in workers):
+        assert time.monotonic() < deadline, f"spaCy workers {sorted(workers)} outlived the build"
+        time.sleep(0.05)
     left = _kg_folders(temporary)
     assert [name for name in left if name.startswith("kg-articles-")], left
 
-    result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stderr
     assert _kg_folders(temporary) == []
     assert (tmp_path / "out" / "graph.nq").stat().st_size > 0

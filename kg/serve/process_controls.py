@@ -7,6 +7,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from kg.util.lifetime import die_with_parent
+
 LOWEST_PRIORITY = 19
 _CLOCK_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 
@@ -18,13 +20,7 @@ def child_setup(nice: int, isolate: bool = False) -> None:
         from kg.util.sandbox import isolate_child
 
         isolate_child()  # raises: the engine does not start rather than start with the network
-    try:
-        import ctypes
-        import signal
-
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        pass
+    die_with_parent()
     if nice:
         os.nice(nice)
 

@@ -13,7 +13,10 @@ made from an ArticleText its article (as `set_article` does) and marks it; the l
 
 from __future__ import annotations
 
+import os
 from typing import TYPE_CHECKING, Any
+
+from kg.util.lifetime import die_with
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -45,8 +48,10 @@ class ArticleTokenizer:
 
     def __init__(self, tokenizer: Any):
         self.tokenizer = tokenizer
+        self.owner = os.getpid()  # the process that built the pipeline
 
     def __call__(self, text: str) -> "Doc":
+        die_with(self.owner)  # in a spaCy worker: it must not outlive a build killed by the kernel
         if not isinstance(text, ArticleText):
             return self.tokenizer(text)
         doc = self.tokenizer(str(text))  # spaCy's tokenizer takes a str, not a subclass
@@ -55,7 +60,7 @@ class ArticleTokenizer:
         return doc
 
     def __getattr__(self, name: str) -> Any:  # the wrapped tokenizer's rules, pipe, to_disk, …
-        if name == "tokenizer":  # not set yet (while unpickling): no recursion
+        if name in ("tokenizer", "owner"):  # not set yet (while unpickling): no recursion
             raise AttributeError(name)
         return getattr(self.tokenizer, name)
 
