@@ -13,8 +13,9 @@ from pathlib import Path
 import click
 
 from kg import __version__
+from kg.cli_build import run_build, say_built
 from kg.cli_options import KgGroup, format_option, model_option, out_dir_argument
-from kg.config import CONNECT_TIMEOUT, DEFAULT_BASE_IRI, DEFAULT_PARTITION_SIZE, WORKER_TIMEOUT, Settings, usable_cores
+from kg.config import CONNECT_TIMEOUT, DEFAULT_BASE_IRI, DEFAULT_PARTITION_SIZE, WORKER_TIMEOUT, Settings
 from kg.errors import BAD_INPUT, INTERNAL, REFUSED, InputError
 
 _DEFAULTS = Settings()
@@ -32,6 +33,9 @@ def cli() -> None:
               help="Output folder (created if missing).")
 @click.option("--store", "store_dir", type=click.Path(file_okay=False, path_type=Path),
               help="Persistent store to add to (created if missing); its articles are built with the inputs.")
+@click.option("--cache", "cache_dir", type=click.Path(file_okay=False, path_type=Path), metavar="DIR",
+              help="Keep each article's extraction in DIR (created if missing; not with --store, which keeps its own): "
+                   "run again after it was stopped, a build parses only the articles it had not reached.")
 @model_option("spaCy pipeline to load")
 @click.option("--base-iri", default=DEFAULT_BASE_IRI, show_default=True, help="Base of every minted IRI.")
 @click.option("--batch-size", default=_DEFAULTS.batch_size, show_default=True, help="Articles per spaCy batch.")
@@ -59,7 +63,8 @@ def cli() -> None:
               help="Memory budget of the build's processes (512M, 8G; auto: 80% of the machine's or cgroup's; 0: none). "
                    "Past it the build stops with exit status 2.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress (by default each stage is shown on stderr).")
-def build(inputs: tuple[Path, ...], out_dir: Path | None, store_dir: Path | None, model: str | None, base_iri: str,
+def build(inputs: tuple[Path, ...], out_dir: Path | None, store_dir: Path | None, cache_dir: Path | None,
+          model: str | None, base_iri: str,
           batch_size: int, n_process: int, article_seconds: float, engine: str, scheduler: str | None,
           partition_size: int, shards: Path | None, connect_timeout: float, worker_timeout: float, follow_links: bool,
           max_memory: str, quiet: bool) -> None:
@@ -78,6 +83,8 @@ def build(inputs: tuple[Path, ...], out_dir: Path | None, store_dir: Path | None
     for name, value in (("--scheduler", scheduler), ("--shards", shards)):
         if engine != "dask" and value is not None:
             raise click.UsageError(f"{name} goes with --engine dask")
+    if cache_dir is not None and (store_dir is not None or shards is not None):
+        raise click.UsageError("--cache goes without --store (a store keeps its own cache) and --shards")
     if partition_size < 1:
         raise click.UsageError("--partition-size must be at least 1")
     target = " and ".join(str(p) for p in (out_dir, store_dir) if p is not None)
@@ -92,8 +99,8 @@ def build(inputs: tuple[Path, ...], out_dir: Path | None, store_dir: Path | None
         raise click.BadParameter(str(err), param_hint="--max-memory") from None
     try:
         with memory_budget(budget):
-            result = _run_build(inputs, out_dir, settings, progress, store_dir, engine, scheduler, partition_size,
-                                connect_timeout, worker_timeout, shards)
+            result = run_build(inputs, out_dir, settings, progress, store_dir, engine, scheduler, partition_size,
+                                connect_timeout, worker_timeout, shards, cache_dir)
     except MemoryLimitExceeded as err:
         err.args = (f"{err}; {target}: each output is the previous one or a complete new one",)
         raise
@@ -102,44 +109,7 @@ def build(inputs: tuple[Path, ...], out_dir: Path | None, store_dir: Path | None
             click.echo(f"skipped {skipped.source}: {skipped.reason}", err=True)
         err.args = (f"{err}; {target} left unchanged",)
         raise
-    for skipped in result.skipped:
-        click.echo(f"skipped {skipped.source}: {skipped.reason}", err=True)
-    totals = result.report["totals"]
-    click.echo(
-        f"built {totals['articles']} article(s): {totals['entities']} entities, "
-        f"{totals['mentions']} mentions, {totals['quads']} quads -> {target}", err=True
-    )
-    if "store" in result.report:
-        changes = result.report["store"]
-        click.echo(f"store: {len(changes['graphs_added'])} graph(s) added, {len(changes['graphs_replaced'])} "
-                   f"replaced, {changes['graphs_unchanged']} unchanged", err=True)
-
-
-def _run_build(inputs, out_dir, settings, progress, store_dir, engine, scheduler, partition_size, connect_timeout,
-               worker_timeout, shards=None):
-    """The build on the engine asked for: this process, or a Dask cluster."""
-    from kg.run.build import build as run_build
-    from kg.run.dask_engine import DaskEngine
-
-    if engine == "dask":
-        cluster = DaskEngine(scheduler, partition_size, settings.n_process or usable_cores(), connect_timeout,
-                             worker_timeout)
-        return _build_on_dask(inputs, out_dir, settings, progress, store_dir, cluster, shards)
-    return run_build(inputs, out_dir, settings, progress, store_dir)
-
-
-def _build_on_dask(inputs, out_dir, settings, progress, store_dir, engine, shards=None):
-    """A build whose extraction (with `shards`, all) runs on a Dask cluster, connected to or started here."""
-    from kg.run.build import build as run_build
-    from kg.run.sharded import build_sharded
-
-    with engine:
-        result = (build_sharded(inputs, out_dir, settings, engine, shards, progress, store_dir) if shards is not None
-                  else run_build(inputs, out_dir, settings, progress, store_dir, engine))
-    if engine.partitions:
-        click.echo(f"dask: {engine.partitions} partition(s) extracted on {len(engine.workers_used)} worker(s)"
-                   + (f"; their graphs written as shards into {shards}" if shards is not None else ""), err=True)
-    return result
+    say_built(result, target, cache_dir)
 
 
 @cli.command()

@@ -96,6 +96,7 @@ class ExtractionCache:
 
     def __init__(self, folder: Path, signature: str):
         self.folder, self.signature = folder, signature
+        self.reused = 0  # extractions `get_packed` found
         folder.mkdir(parents=True, exist_ok=True)
 
     def _path(self, article: Article, suffix: str = ".packed") -> Path:
@@ -110,13 +111,17 @@ class ExtractionCache:
             mentions, facts = pickle.loads(self._path(article).read_bytes())
             if isinstance(mentions, bytes) and isinstance(facts, bytes):
                 zlib.decompress(mentions), zlib.decompress(facts)  # checked whole (not unpickled)
+                self.reused += 1
                 return PackedExtraction(article.key, mentions, facts)
         except FileNotFoundError:
             pass
         except (pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError, zlib.error):
             return None  # a stale or damaged entry: extract again
         old = self._old(article)
-        return PackedExtraction.pack(*old) if old is not None else None
+        if old is None:
+            return None
+        self.reused += 1
+        return PackedExtraction.pack(*old)
 
     def get(self, article: Article) -> tuple[ArticleMentions, ArticleFacts] | None:
         packed = self.get_packed(article)

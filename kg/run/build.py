@@ -13,12 +13,12 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from kg import __version__
 from kg.config import Settings, spare_core
-from kg.dataset.store import CACHE, DIGESTS, ExtractionCache, open_store, stored_articles
+from kg.dataset.store import CACHE, DIGESTS, open_store, stored_articles
 from kg.dataset.sync import sync
 from kg.errors import InputError
 from kg.export.report import build_report
@@ -34,7 +34,7 @@ from kg.resolve.model import ResolvedArticle
 from kg.resolve.resolver import Resolution, resolve
 from kg.resolve.sightings import Sightings
 from kg.run import progress as stages
-from kg.run.extraction import Engine, extract
+from kg.run.extraction import Engine, extract, open_cache
 from kg.run.incremental import GraphSelection
 from kg.run.memory import release_memory
 from kg.run.outputs import write_outputs
@@ -66,13 +66,16 @@ class BuildResult:
     out_dir: Path | None
     report: dict[str, object]
     skipped: tuple[Skipped, ...]
+    reused: int = 0  # extractions taken from the cache (a store's, or --cache), not parsed again
 
 
 def build(inputs: Iterable[str | Path], out_dir: Path | None, settings: Settings,
           progress: Progress | None = None,
-          store_dir: Path | None = None, engine: Engine | None = None) -> BuildResult:
+          store_dir: Path | None = None, engine: Engine | None = None, cache_dir: Path | None = None) -> BuildResult:
     """Build the dataset from files and folders; write every output into `out_dir` (if given) and
     add to the store in `store_dir` (if given: the stored articles are built together with the inputs).
+    Each article's extraction is kept in the store's cache, or without a store in `cache_dir` (if
+    given): run again after it was stopped, a build parses only the articles it had not reached.
 
     `engine` runs the extraction (default: `extract_local`; `kg.run.dask_engine.DaskEngine` runs it on a
     Dask cluster); resolution and the outputs are the same whichever engine extracted. `progress`
@@ -80,18 +83,22 @@ def build(inputs: Iterable[str | Path], out_dir: Path | None, settings: Settings
     try:
         # collections walk only what the build makes (kg.util.nogc); the articles read wait in `work`
         with heap_before_frozen(), scratch_folder("articles") as work:
-            return _build(inputs, out_dir, settings, progress, store_dir, engine, work)
+            return _build(inputs, out_dir, settings, progress, store_dir, engine, work, cache_dir)
     finally:
         if progress is not None:
             progress.close()
 
 
 def _build(inputs: Iterable[str | Path], out_dir: Path | None, settings: Settings, progress: Progress | None,
-           store_dir: Path | None, engine: Engine | None, work: Path) -> BuildResult:
+           store_dir: Path | None, engine: Engine | None, work: Path, cache_dir: Path | None) -> BuildResult:
     IriMinter(settings.base_iri)  # a bad base IRI is an error before the extraction, not after it
+    # --cache without a store: a bad folder is an error before the reading (a store has its own cache)
+    cache = open_cache(cache_dir, settings) if cache_dir is not None and store_dir is None else None
     stage(progress, stages.READING)
     read: Inputs = read_inputs(inputs, settings.follow_links, spill_to=work)  # on disk as they are read
     store = open_store(store_dir) if store_dir is not None else None
+    if store_dir is not None:
+        cache = open_cache(store_dir / CACHE, settings)
     candidates = with_stored(read.articles, store, work)
     skipped = list(read.skipped)
     del read
@@ -100,7 +107,6 @@ def _build(inputs: Iterable[str | Path], out_dir: Path | None, settings: Setting
     # tables beside the other outputs (kg.run.outputs): decided before spaCy's processes load the cores
     beside = len(candidates) > TABLES_BESIDE_ABOVE_ARTICLES and spare_core()
     gazetteer = Gazetteer.load()
-    cache = ExtractionCache(store_dir / CACHE, extraction_signature(settings)) if store_dir is not None else None
     digests = store_dir / DIGESTS if store_dir is not None else None
     assert isinstance(candidates, SpilledArticles)  # on disk from their reading on (read_inputs, with_stored)
     extracted = stage(progress, stages.EXTRACTING, len(candidates))
@@ -116,7 +122,8 @@ def _build(inputs: Iterable[str | Path], out_dir: Path | None, settings: Setting
     # pipeline, the extractions) is not walked again
     release_memory(hold_survivors=True)
     articles = candidates.keeping(packed)  # those not extracted let go
-    return _finish(articles, packed, skipped, gazetteer, settings, out_dir, store, progress, digests, beside)
+    built = _finish(articles, packed, skipped, gazetteer, settings, out_dir, store, progress, digests, beside)
+    return replace(built, reused=cache.reused) if cache is not None else built
 
 
 def with_stored(read: Sequence[Article], store, folder: Path) -> Sequence[Article]:

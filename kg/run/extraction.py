@@ -6,18 +6,22 @@ held is the articles spaCy has taken and not yet given back, a few batches, not 
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date
 from functools import lru_cache
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kg.config import Settings
 from kg.dataset.store import ExtractionCache
+from kg.errors import InputError
 from kg.ingest import MAX_ARTICLE_CHARS, Article, Skipped
 from kg.nlp.deadline import GUARDED_CHARS, run_with_deadline
 from kg.nlp.gazetteer import Gazetteer
 from kg.nlp.packed import PackedExtraction
 from kg.nlp.pipeline import load_pipeline
+from kg.run.signature import extraction_signature
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -55,6 +59,19 @@ def pipeline(model: str, gazetteer: Gazetteer) -> "Language":
     `kg_results_only` last), loaded once per process for the packaged gazetteer (loading takes
     seconds; every later build in the process reuses it)."""
     return _packaged_pipeline(model) if gazetteer is Gazetteer.load() else _load(model, gazetteer)
+
+
+def open_cache(folder: Path, settings: Settings) -> ExtractionCache:
+    """The cache of extractions in `folder` (created if missing), checked writable before anything
+    is read: a store's, or the one `kg build --cache` names."""
+    try:
+        cache = ExtractionCache(folder, extraction_signature(settings))
+        probe = folder / f".write-check-{os.getpid()}"
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as err:
+        raise InputError(f"cannot use {folder} as the extraction cache: {err.strerror or err}") from None
+    return cache
 
 
 def extract(articles: Sequence[Article], settings: Settings, gazetteer: Gazetteer,
