@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -158,6 +159,25 @@ def test_progress_draws_a_bar_per_stage_on_a_terminal():
     text = stream.getvalue()
     assert "extracting:   0%" in text and "0/3" in text and "resolving entities" in text
     assert text.endswith("\r"), "each bar is cleared when its stage ends"
+
+
+def test_progress_in_a_log_tells_how_far_a_long_stage_is_and_how_long_it_has_left():
+    from kg.run.progress import Progress, _duration
+
+    stream = io.StringIO()
+    progress = Progress(stream, bars=False, every=0.0)  # (a line a minute in a real build)
+    update = progress.stage("extracting", 4)
+    for _ in range(4):
+        update(1)
+    progress.stage("resolving entities")
+    lines = [line.split("] ", 1)[1] for line in stream.getvalue().splitlines()]
+    assert lines[0] == "extracting (4 articles)" and lines[-1] == "resolving entities"
+    assert len(lines) == 5, lines  # after 1, 2 and 3 articles; none when the stage is done
+    assert re.fullmatch(r"extracting: 3 of 4 articles \([\d,.]+ a second; about \d+ s left\)", lines[3]), lines[3]
+    assert [_duration(s) for s in (44.6, 719, 12_000)] == ["45 s", "12 min", "3 h 20 min"]
+    quiet = io.StringIO()
+    Progress(quiet, bars=False).stage("extracting", 4)(1)  # before the minute: nothing more
+    assert quiet.getvalue().count("\n") == 1
 
 
 def test_tests_that_need_the_corpus_skip_with_the_reason_outside_ci_and_fail_in_ci(tmp_path, monkeypatch):

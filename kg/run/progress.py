@@ -1,12 +1,15 @@
 """Progress over every stage of a build, on stderr (`kg build` without `-q`).
 
 On a terminal each stage is a tqdm bar (articles counted where a stage goes article by article);
-elsewhere (a log, CI, a pipe) each stage is one line with the time since the build started:
+elsewhere (a log, CI, a pipe, a batch job's output file) each stage is one line with the time since
+the build started, and a stage that counts articles adds a line every minute with how far it is,
+its rate and the time it has left (a big build's extraction runs for hours):
 
     [   0.0 s] reading inputs
-    [   0.1 s] extracting (45 articles)
-    [   4.5 s] resolving entities
-    [   4.5 s] writing the graph (45 articles)
+    [   0.1 s] extracting (20000 articles)
+    [  60.1 s] extracting: 640 of 20,000 articles (10.7 a second; about 30 min left)
+    …
+    [2101.3 s] resolving entities
     …
 """
 
@@ -36,9 +39,11 @@ class Progress:
     """Shows one stage at a time; `stage` ends the previous one and returns the function to call
     with the number of items done (a no-op where there is nothing to count)."""
 
-    def __init__(self, stream: TextIO | None = None, bars: bool | None = None):
+    def __init__(self, stream: TextIO | None = None, bars: bool | None = None, every: float = 60.0):
+        """`every`: seconds between the lines of a counted stage where there are no bars."""
         self.stream = stream if stream is not None else sys.stderr
         self.bars = bool(getattr(self.stream, "isatty", lambda: False)()) if bars is None else bars
+        self.every = every
         self._bar: Any = None
         self._start = time.monotonic()
 
@@ -50,13 +55,43 @@ class Progress:
             bar = self._bar = tqdm(total=total, desc=name, unit=unit, file=self.stream, leave=False, dynamic_ncols=True)
             return bar.update
         count = f" ({total} {unit}{'' if total == 1 else 's'})" if total is not None else ""
-        print(f"[{time.monotonic() - self._start:6.1f} s] {name}{count}", file=self.stream, flush=True)
-        return _nothing
+        self._line(f"{name}{count}")
+        return _Lines(self, name, total, unit) if total else _nothing
+
+    def _line(self, text: str) -> None:
+        print(f"[{time.monotonic() - self._start:6.1f} s] {text}", file=self.stream, flush=True)
 
     def close(self) -> None:
         if self._bar is not None:
             self._bar.close()
             self._bar = None
+
+
+class _Lines:
+    """Counts a stage's items; a line every `progress.every` seconds: how many, the rate, the time left."""
+
+    def __init__(self, progress: Progress, name: str, total: int, unit: str):
+        self.progress, self.name, self.total, self.unit = progress, name, total, unit
+        self.done = 0
+        self.started = self.shown = time.monotonic()
+
+    def __call__(self, n: int = 1) -> None:
+        self.done += n
+        now = time.monotonic()
+        if now - self.shown < self.progress.every or not 0 < self.done < self.total:
+            return
+        self.shown = now
+        rate = self.done / max(now - self.started, 1e-9)
+        self.progress._line(f"{self.name}: {self.done:,} of {self.total:,} {self.unit}s ({rate:,.1f} a second; "
+                            f"about {_duration((self.total - self.done) / rate)} left)")
+
+
+def _duration(seconds: float) -> str:
+    """'45 s', '12 min', '3 h 20 min'."""
+    if seconds < 60:
+        return f"{seconds:.0f} s"
+    minutes = round(seconds / 60)
+    return f"{minutes} min" if minutes < 60 else f"{minutes // 60} h {minutes % 60:02d} min"
 
 
 def stage(progress: Progress | None, name: str, total: int | None = None) -> Callable[[int], None]:
