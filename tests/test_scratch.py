@@ -68,6 +68,21 @@ def test_a_scratch_folder_is_locked_while_in_use_and_gone_after(tmp_path):
     assert not folder.exists()
 
 
+def test_where_the_file_system_cannot_lock_the_folder_is_used_all_the_same(tmp_path, monkeypatch):
+    import fcntl
+
+    def refuse(handle, operation):
+        raise OSError(37, "No locks available")  # ENOLCK, as some network file systems answer
+
+    monkeypatch.setattr(fcntl, "flock", refuse)
+    monkeypatch.setattr("tempfile.tempdir", str(tmp_path))
+    with scratch_folder("articles") as folder:
+        (folder / "articles.pickle").write_bytes(b"x")
+        assert not any(p.name.startswith(LOCK) for p in folder.iterdir())
+        assert remove_abandoned(tmp_path) == [] and folder.is_dir()  # no lock: never taken for abandoned
+    assert not folder.exists()
+
+
 def _children(pid: int) -> set[int]:
     found = set()
     for task in Path(f"/proc/{pid}/task").iterdir():

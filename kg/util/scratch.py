@@ -74,7 +74,8 @@ def _remove_if_abandoned(folder: Path) -> bool:
 
 def _hold(folder: Path) -> int | None:
     """Lock a file in `folder` for this process's life; the file is locked before it has the name
-    another process looks for, so no one takes a new folder for an abandoned one."""
+    another process looks for, so no one takes a new folder for an abandoned one. Where the file
+    system cannot lock, nothing: the folder is used all the same, only not removed by another kg."""
     if fcntl is None:
         return None
     fresh = folder / f"{LOCK}.new"
@@ -82,9 +83,11 @@ def _hold(folder: Path) -> int | None:
     try:
         fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         os.replace(fresh, folder / LOCK)
-    except BaseException:
+    except BaseException as err:
         os.close(handle)
         with suppress(OSError):
             fresh.unlink()
+        if isinstance(err, OSError):
+            return None
         raise
     return handle
