@@ -9,7 +9,7 @@ its rate and the time it has left (a big build's extraction runs for hours):
     [   0.1 s] extracting (20000 articles)
     [  60.1 s] extracting: 640 of 20,000 articles (10.7 a second; about 30 min left)
     …
-    [2101.3 s] resolving entities
+    [1875.2 s] resolving entities
     …
 """
 
