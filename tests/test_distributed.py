@@ -166,6 +166,17 @@ def test_a_store_extracts_only_uncached_articles_on_the_cluster(cluster, tmp_pat
     assert "store: 0 graph(s) added, 0 replaced, 4 unchanged" in done.stderr
 
 
+def test_a_cache_sends_only_the_articles_it_lacks_to_the_cluster(cluster, tmp_path, sample_out):
+    cache = tmp_path / "cache"
+    _, tasks = dask_build(cluster, str(SAMPLES / "odesa-wire.txt"), "-o", str(tmp_path / "one"), "--cache", str(cache))
+    assert len(tasks) == 1
+    done, tasks = dask_build(cluster, str(SAMPLES), "-o", str(tmp_path / "all"), "--cache", str(cache),
+                             "--partition-size", "1")
+    assert len(tasks) == 3  # odesa-wire came from the cache
+    assert "cache: 1 of 4 article(s) not parsed again" in done.stderr
+    assert_same_files(tmp_path / "all", sample_out)
+
+
 def test_an_unreachable_scheduler_is_one_clear_error_and_loses_nothing(tmp_path, sample_out):
     with socket.socket() as s:  # a port nobody listens on
         s.bind(("127.0.0.1", 0))
