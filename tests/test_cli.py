@@ -9,6 +9,7 @@ import os
 import re
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -178,6 +179,22 @@ def test_progress_in_a_log_tells_how_far_a_long_stage_is_and_how_long_it_has_lef
     quiet = io.StringIO()
     Progress(quiet, bars=False).stage("extracting", 4)(1)  # before the minute: nothing more
     assert quiet.getvalue().count("\n") == 1
+
+
+def test_progress_in_a_log_says_a_stage_that_counts_nothing_is_still_running():
+    from kg.run.progress import Progress
+
+    stream = io.StringIO()
+    progress = Progress(stream, bars=False, every=0.05)
+    progress.stage("writing TriG, N-Quads, Turtle, JSON-LD")
+    time.sleep(0.3)
+    progress.close()
+    shown = stream.getvalue().count("\n")
+    time.sleep(0.2)  # a closed stage says nothing more
+    lines = stream.getvalue().splitlines()
+    assert len(lines) == shown >= 3, lines
+    assert all(re.fullmatch(r"\[ +[\d.]+ s\] writing TriG, N-Quads, Turtle, JSON-LD: still running \(\d+ s so far\)", line)
+               for line in lines[1:]), lines
 
 
 def test_tests_that_need_the_corpus_skip_with_the_reason_outside_ci_and_fail_in_ci(tmp_path, monkeypatch):

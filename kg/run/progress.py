@@ -3,7 +3,8 @@
 On a terminal each stage is a tqdm bar (articles counted where a stage goes article by article);
 elsewhere (a log, CI, a pipe, a batch job's output file) each stage is one line with the time since
 the build started, and a stage that counts articles adds a line every minute with how far it is,
-its rate and the time it has left (a big build's extraction runs for hours):
+its rate and the time it has left (a big build's extraction runs for hours); any other stage says
+every minute that it is still running:
 
     [   0.0 s] reading inputs
     [   0.1 s] extracting (20000 articles)
@@ -16,6 +17,7 @@ its rate and the time it has left (a big build's extraction runs for hours):
 from __future__ import annotations
 
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, TextIO, TypeVar
@@ -40,11 +42,13 @@ class Progress:
     with the number of items done (a no-op where there is nothing to count)."""
 
     def __init__(self, stream: TextIO | None = None, bars: bool | None = None, every: float = 60.0):
-        """`every`: seconds between the lines of a counted stage where there are no bars."""
+        """`every`: seconds between the lines of a stage where there are no bars."""
         self.stream = stream if stream is not None else sys.stderr
         self.bars = bool(getattr(self.stream, "isatty", lambda: False)()) if bars is None else bars
         self.every = every
         self._bar: Any = None
+        self._beat: _Heartbeat | None = None
+        self._printing = threading.Lock()  # (the heartbeat prints from its own thread)
         self._start = time.monotonic()
 
     def stage(self, name: str, total: int | None = None, unit: str = "article") -> Callable[[int], None]:
@@ -56,15 +60,24 @@ class Progress:
             return bar.update
         count = f" ({total} {unit}{'' if total == 1 else 's'})" if total is not None else ""
         self._line(f"{name}{count}")
-        return _Lines(self, name, total, unit) if total else _nothing
+        if total:
+            return _Lines(self, name, total, unit)
+        if self.every > 0:  # (0: a line for every item counted, and no heartbeat)
+            self._beat = _Heartbeat(self, name)
+            self._beat.start()
+        return _nothing
 
     def _line(self, text: str) -> None:
-        print(f"[{time.monotonic() - self._start:6.1f} s] {text}", file=self.stream, flush=True)
+        with self._printing:
+            print(f"[{time.monotonic() - self._start:6.1f} s] {text}", file=self.stream, flush=True)
 
     def close(self) -> None:
         if self._bar is not None:
             self._bar.close()
             self._bar = None
+        if self._beat is not None:
+            self._beat.stopped.set()
+            self._beat = None
 
 
 class _Lines:
@@ -84,6 +97,19 @@ class _Lines:
         rate = self.done / max(now - self.started, 1e-9)
         self.progress._line(f"{self.name}: {self.done:,} of {self.total:,} {self.unit}s ({rate:,.1f} a second; "
                             f"about {_duration((self.total - self.done) / rate)} left)")
+
+
+class _Heartbeat(threading.Thread):
+    """A line every `progress.every` seconds while a stage that counts nothing runs."""
+
+    def __init__(self, progress: Progress, name: str):
+        super().__init__(name="kg-progress", daemon=True)
+        self.progress, self.label, self.stopped = progress, name, threading.Event()
+
+    def run(self) -> None:
+        started = time.monotonic()
+        while not self.stopped.wait(self.progress.every):
+            self.progress._line(f"{self.label}: still running ({_duration(time.monotonic() - started)} so far)")
 
 
 def _duration(seconds: float) -> str:
