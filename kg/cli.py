@@ -13,7 +13,7 @@ from pathlib import Path
 import click
 
 from kg import __version__
-from kg.cli_build import run_build, say_built
+from kg.cli_build import run_build, say_built, skipped_outputs
 from kg.cli_options import KgGroup, format_option, model_option, out_dir_argument
 from kg.config import CONNECT_TIMEOUT, DEFAULT_BASE_IRI, DEFAULT_PARTITION_SIZE, WORKER_TIMEOUT, Settings
 from kg.errors import BAD_INPUT, INTERNAL, REFUSED, InputError
@@ -36,6 +36,8 @@ def cli() -> None:
 @click.option("--cache", "cache_dir", type=click.Path(file_okay=False, path_type=Path), metavar="DIR",
               help="Keep each article's extraction in DIR (created if missing; not with --store, which keeps its own): "
                    "run again after it was stopped, a build parses only the articles it had not reached.")
+@click.option("--skip", metavar="NAME[,NAME…]", default="",
+              help="Outputs not to write, for big corpora: trig, jsonld, graphml, gexf, view (an earlier build's are removed).")
 @model_option("spaCy pipeline to load")
 @click.option("--base-iri", default=DEFAULT_BASE_IRI, show_default=True, help="Base of every minted IRI.")
 @click.option("--batch-size", default=_DEFAULTS.batch_size, show_default=True, help="Articles per spaCy batch.")
@@ -64,7 +66,7 @@ def cli() -> None:
                    "Past it the build stops with exit status 2.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress (by default each stage is shown on stderr).")
 def build(inputs: tuple[Path, ...], out_dir: Path | None, store_dir: Path | None, cache_dir: Path | None,
-          model: str | None, base_iri: str,
+          skip: str, model: str | None, base_iri: str,
           batch_size: int, n_process: int, article_seconds: float, engine: str, scheduler: str | None,
           partition_size: int, shards: Path | None, connect_timeout: float, worker_timeout: float, follow_links: bool,
           max_memory: str, quiet: bool) -> None:
@@ -85,11 +87,12 @@ def build(inputs: tuple[Path, ...], out_dir: Path | None, store_dir: Path | None
             raise click.UsageError(f"{name} goes with --engine dask")
     if cache_dir is not None and (store_dir is not None or shards is not None):
         raise click.UsageError("--cache goes without --store (a store keeps its own cache) and --shards")
+    skip_outputs = skipped_outputs(skip, out_dir, shards)
     if partition_size < 1:
         raise click.UsageError("--partition-size must be at least 1")
     target = " and ".join(str(p) for p in (out_dir, store_dir) if p is not None)
     settings = Settings.from_env(model=model, base_iri=base_iri, batch_size=batch_size, n_process=n_process,
-                                 article_seconds=article_seconds, follow_links=follow_links)
+                                 article_seconds=article_seconds, follow_links=follow_links, skip_outputs=skip_outputs)
     from kg.run.progress import Progress
 
     progress = None if quiet else Progress()

@@ -9,6 +9,20 @@ import click
 from kg.config import usable_cores
 
 
+def skipped_outputs(names: str, out_dir: Path | None, shards: Path | None) -> frozenset[str]:
+    """`--skip NAME,NAME`: the outputs a build leaves out (kg.run.outputs SKIPPABLE)."""
+    from kg.run.outputs import SKIPPABLE
+
+    chosen = frozenset(n.strip() for n in names.split(",") if n.strip())
+    unknown = sorted(chosen - SKIPPABLE.keys())
+    if unknown:
+        raise click.BadParameter(f"{', '.join(unknown)}: not an output that can be left out (one of "
+                                 f"{', '.join(SKIPPABLE)})", param_hint="--skip")
+    if chosen and (out_dir is None or shards is not None):
+        raise click.UsageError("--skip goes with -o OUT, and not with --shards")
+    return chosen
+
+
 def run_build(inputs, out_dir, settings, progress, store_dir, engine, scheduler, partition_size, connect_timeout,
               worker_timeout, shards=None, cache_dir=None):
     """The build on the engine asked for: this process, or a Dask cluster."""

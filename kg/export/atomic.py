@@ -7,7 +7,7 @@ import shutil
 import signal
 import tempfile
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -74,16 +74,19 @@ def _interrupts_held() -> Iterator[None]:
 
 
 @contextmanager
-def staged_outputs(out_dir: Path) -> Iterator[Path]:
+def staged_outputs(out_dir: Path, removing: Iterable[str] = ()) -> Iterator[Path]:
     """A hidden folder in `out_dir` to write every output into. When the block succeeds, its files
-    move into `out_dir` together (renames only, interrupts held back meanwhile); a build stopped
-    before then (an error, the memory budget, Ctrl-C) leaves `out_dir` as it was."""
+    move into `out_dir` together (renames only, interrupts held back meanwhile), and the files of
+    `out_dir` named in `removing` (an earlier build's outputs this one does not write) go; a build
+    stopped before then (an error, the memory budget, Ctrl-C) leaves `out_dir` as it was."""
     out_dir.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".kg-outputs-", suffix=".tmp", dir=out_dir))
     try:
         yield staging
         files = sorted(p for p in staging.rglob("*") if p.is_file())
         with _interrupts_held():
+            for name in removing:
+                (out_dir / name).unlink(missing_ok=True)
             for path in files:
                 target = out_dir / path.relative_to(staging)
                 target.parent.mkdir(parents=True, exist_ok=True)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Iterable, Iterator
+from contextlib import ExitStack
 from pathlib import Path
 from typing import BinaryIO
 
@@ -127,19 +128,27 @@ def write_flat_dumps(quads: SortedQuads | SpooledQuads, out_dir: Path) -> None:
 
 
 def write_graph_dumps(quads: SortedQuads | SpooledQuads, out_dir: Path, base_iri: str,
-                      collected: RowSink | None = None) -> None:
-    """TriG and JSON-LD, in one pass over the graphs (see `write_dumps`)."""
-    with atomic_path(out_dir / "graph.trig") as trig, atomic_path(out_dir / "graph.jsonld") as jsonld, \
-            open(jsonld, "wb") as jsonld_out:
-        ox.serialize(_one_pass(quads, jsonld_out, base_iri, collected), str(trig), ox.RdfFormat.TRIG,
-                     prefixes=PREFIXES)
+                      collected: RowSink | None = None, trig: bool = True, jsonld: bool = True) -> None:
+    """TriG and JSON-LD (those asked for), in one pass over the graphs (see `write_dumps`); with
+    neither, the pass still hands `collected` every graph's rows."""
+    with ExitStack() as stack:
+        jsonld_out = None
+        if jsonld:
+            jsonld_out = stack.enter_context(open(stack.enter_context(atomic_path(out_dir / "graph.jsonld")), "wb"))
+        passed = _one_pass(quads, jsonld_out, base_iri, collected)
+        if trig:
+            ox.serialize(passed, str(stack.enter_context(atomic_path(out_dir / "graph.trig"))), ox.RdfFormat.TRIG,
+                         prefixes=PREFIXES)
+        else:
+            deque(passed, maxlen=0)
 
 
-def _one_pass(quads: SortedQuads | SpooledQuads, jsonld: BinaryIO, base_iri: str,
+def _one_pass(quads: SortedQuads | SpooledQuads, jsonld: BinaryIO | None, base_iri: str,
               collected: RowSink | None) -> Iterator[ox.Quad]:
     """Every quad, in order, for the TriG writer that pulls them; as each graph goes by, its JSON-LD
-    is written and its rows handed to `collected`. Each graph's quads are held until the JSON-LD
-    writer has taken its rows (it yields once a graph is done; it skips an empty one)."""
+    is written (when `jsonld` is given) and its rows handed to `collected`. Each graph's quads are
+    held until the JSON-LD writer has taken its rows (it yields once a graph is done; it skips an
+    empty one)."""
     pending: deque[list[ox.Quad]] = deque()
 
     def runs() -> Iterator[GraphRun]:
@@ -149,6 +158,10 @@ def _one_pass(quads: SortedQuads | SpooledQuads, jsonld: BinaryIO, base_iri: str
             pending.append(graph_quads)
             yield graph, rows
 
+    if jsonld is None:
+        for _ in runs():
+            yield from pending.popleft()
+        return
     for chunk in run_chunks(runs(), base_iri):
         jsonld.write(chunk.encode("utf-8"))
         while pending:

@@ -204,5 +204,5 @@ def _finish(articles: list[Article] | SpilledArticles, packed: dict[str, PackedE
             if selection is not None and selection.partial:  # the kept graphs' quads counted too
                 report["totals"]["quads"] = synced.quads  # type: ignore[index]
         if out_dir is not None:
-            write_outputs(quads, report, out_dir, settings.base_iri, progress, beside)
+            write_outputs(quads, report, out_dir, settings.base_iri, progress, beside, settings.skip_outputs)
     return BuildResult(out_dir, report, tuple(skipped))
