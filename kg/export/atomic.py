@@ -43,6 +43,15 @@ def write_text_atomic(path: Path, text: str) -> None:
     write_atomic(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
 
 
+def check_writable(folder: Path) -> None:
+    """Raise the OSError that writing a file into `folder` (created if missing) would raise, before
+    any work that would end by writing there."""
+    folder.mkdir(parents=True, exist_ok=True)
+    probe = folder / f".write-check-{os.getpid()}"
+    probe.write_bytes(b"")
+    probe.unlink()
+
+
 def remove_stale_temporaries(folder: Path) -> list[Path]:
     """Remove the temporary files and staging folders a killed build left (".graph.nq.x1y2.tmp",
     ".kg-outputs-x1y2.tmp/"); one writer per folder."""

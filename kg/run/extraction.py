@@ -6,7 +6,6 @@ held is the articles spaCy has taken and not yet given back, a few batches, not 
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date
 from functools import lru_cache
@@ -16,6 +15,7 @@ from typing import TYPE_CHECKING
 from kg.config import Settings
 from kg.dataset.store import ExtractionCache
 from kg.errors import InputError
+from kg.export.atomic import check_writable
 from kg.ingest import MAX_ARTICLE_CHARS, Article, Skipped
 from kg.nlp.deadline import GUARDED_CHARS, run_with_deadline
 from kg.nlp.gazetteer import Gazetteer
@@ -66,9 +66,7 @@ def open_cache(folder: Path, settings: Settings) -> ExtractionCache:
     is read: a store's, or the one `kg build --cache` names."""
     try:
         cache = ExtractionCache(folder, extraction_signature(settings))
-        probe = folder / f".write-check-{os.getpid()}"
-        probe.write_bytes(b"")
-        probe.unlink()
+        check_writable(folder)
     except OSError as err:
         raise InputError(f"cannot use {folder} as the extraction cache: {err.strerror or err}") from None
     return cache

@@ -27,7 +27,6 @@ passes (let go once saved as the Resolution); with `--store`, while it syncs, th
 from __future__ import annotations
 
 import itertools
-import os
 import shutil
 import tempfile
 from collections import Counter
@@ -40,7 +39,7 @@ from kg.config import Settings
 from kg.dataset.store import DIGESTS, open_store
 from kg.dataset.sync import sync
 from kg.errors import InputError
-from kg.export.atomic import move_outputs
+from kg.export.atomic import check_writable, move_outputs
 from kg.export.report import build_report
 from kg.graph.iris import IriMinter
 from kg.graph.quads import triple_key
@@ -81,9 +80,7 @@ def _build(inputs: Iterable[str | Path], out_dir: Path | None, settings: Setting
     try:
         folder.mkdir(parents=True, exist_ok=True)
         _clear(folder)
-        probe = folder / f".shard-write-check-{os.getpid()}"  # the client writes here too
-        probe.write_bytes(b"")
-        probe.unlink()
+        check_writable(folder)  # the client writes here too
     except OSError as err:
         raise InputError(f"cannot use {folder} as the shards folder: {err.strerror or err}") from None
     stage(progress, stages.READING)
