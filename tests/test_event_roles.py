@@ -214,6 +214,9 @@ def test_an_exploding_weapon_is_a_kind_of_weapon_even_when_parsed_as_a_verb(nlp)
     # a gerund after "by" acts with the main clause's subject; "vowed to retaliate" is a threat
     ("Moscow retaliated by bombarding the power grid of Ukraine.", ("Attack", "Moscow", "Ukraine", None)),
     ("Russia vowed to retaliate against Ukraine.", ("Threat", "Russia", "Ukraine", None)),
+    # an infinitive that completes the verb's object acts with the verb's subject (a pronoun: the speaker)
+    ("Belarus announced plans to retaliate against Lithuania.", ("Threat", "Belarus", "Lithuania", None)),
+    ("Iran said it reserves the right to retaliate against Israel.", ("Threat", "Iran", "Israel", None)),
     # a weapon slamming into something strikes it ("slammed the decision" is no attack)
     ("A ballistic missile slammed into an apartment block in Dnipro, the mayor said.",
      ("Attack", None, None, "ballistic missile")),

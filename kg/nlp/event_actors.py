@@ -97,9 +97,18 @@ def clause_subject(token: "Token", undergoes: "Callable[[Token], bool]") -> "Tok
             node = node.head.head
         elif (node.dep_ in _CLIMB or (subject is not None and node.dep_ == "ccomp")) and node.head.i != node.i:
             node = node.head
+        elif _object_infinitive(node):  # "reserved the right to retaliate": the one who has the right
+            node = node.head.head
         else:
             break
     return None
+
+
+def _object_infinitive(node: "Token") -> bool:
+    """An infinitive that completes its verb's object ("reserved the right to retaliate", "announced
+    plans to strike"): the one it tells of acting is that verb's subject."""
+    return (node.dep_ == "acl" and node.tag_ == "VB" and node.head.dep_ == "dobj"
+            and any(c.dep_ == "aux" and c.lower_ == "to" for c in node.children))
 
 
 def weapon_referred(mentions: Sequence[Mention], doc: "Doc", word: "Token") -> Mention | None:
