@@ -80,3 +80,37 @@ def test_a_cache_that_cannot_be_used_is_an_error_before_anything_is_built(tmp_pa
     assert not out.exists() or not any(out.iterdir())
     both = runner.invoke(cli, ["build", str(SAMPLES), "--store", str(tmp_path / "s"), "--cache", str(tmp_path / "c")])
     assert both.exit_code == 2 and "--cache goes without --store" in both.stderr
+
+
+def test_an_entry_made_by_other_extraction_code_is_parsed_again(tmp_path, monkeypatch):
+    """kg's version stays 0.1.0 across a git pull: the code's digest tells two checkouts apart."""
+    import kg.run.signature as signature
+
+    runner = CliRunner()
+    cache = tmp_path / "cache"
+    first = runner.invoke(cli, ["build", str(SAMPLES), "-o", str(tmp_path / "a"), "--cache", str(cache), "-q"])
+    assert first.exit_code == 0, first.output
+    monkeypatch.setattr(signature, "kg_source_digest", lambda parts: "0" * 16)  # as another checkout's
+    second = runner.invoke(cli, ["build", str(SAMPLES), "-o", str(tmp_path / "b"), "--cache", str(cache), "-q"])
+    assert second.exit_code == 0, second.output
+    assert "cache: 0 of 4 article(s) not parsed again" in second.stderr
+    assert _entries(cache) == 8
+
+
+def test_the_code_digest_changes_with_any_byte_of_the_extraction_source(tmp_path):
+    import shutil
+    from importlib.resources import files
+    from pathlib import Path
+
+    from kg.config import Settings
+    from kg.run.signature import EXTRACTION_SOURCE, extraction_signature, kg_source_digest, source_digest
+
+    assert f"code {kg_source_digest(EXTRACTION_SOURCE)};" in extraction_signature(Settings())
+    root = tmp_path / "kg"
+    shutil.copytree(Path(str(files("kg"))), root, ignore=shutil.ignore_patterns("__pycache__"))
+    assert source_digest(root, EXTRACTION_SOURCE) == kg_source_digest(EXTRACTION_SOURCE)
+    (root / "export" / "view.py").write_bytes(b"")  # not what extraction runs
+    assert source_digest(root, EXTRACTION_SOURCE) == kg_source_digest(EXTRACTION_SOURCE)
+    events = root / "nlp" / "events.py"
+    events.write_bytes(events.read_bytes() + b"\n")
+    assert source_digest(root, EXTRACTION_SOURCE) != kg_source_digest(EXTRACTION_SOURCE)

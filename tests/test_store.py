@@ -329,6 +329,25 @@ def test_without_a_record_of_the_last_sync_every_graph_is_built(tmp_path):
     assert quads(store_dir) == quads(tmp_path / "fresh")
 
 
+def test_after_a_change_to_the_code_that_builds_graphs_every_graph_is_built_again(tmp_path, monkeypatch):
+    """kg's version stays 0.1.0 across a git pull: a stored graph made by other graph-building code is
+    not kept as it is (the fingerprints hold that code's digest), while the extractions, made by the
+    same extraction code, still come from the cache."""
+    import kg.run.signature as signature
+
+    old = _articles(tmp_path / "old", a_council=COUNCIL, b_harbour=HARBOUR)
+    store_dir = tmp_path / "store"
+    build(old, None, Settings(), store_dir=store_dir)
+    digest = signature.kg_source_digest
+    monkeypatch.setattr(signature, "kg_source_digest",
+                        lambda parts: "0" * 16 if parts == signature.GRAPH_SOURCE else digest(parts))
+    import kg.run.incremental
+
+    monkeypatch.setattr(kg.run.incremental, "kg_source_digest", signature.kg_source_digest)
+    result = build(_articles(tmp_path / "new", c_later=DEPOT), None, Settings(), store_dir=store_dir)
+    assert result.report["store"]["graphs_built"] == 3 and result.reused == 2
+
+
 def test_the_cache_keeps_extractions_packed_and_reads_what_an_older_kg_wrote(tmp_path):
     """An extraction comes back from the cache as the build keeps it (packed, not unpickled); an entry
     in the older form (the pair pickled whole) is read as well, and a damaged one is extracted again."""

@@ -41,6 +41,7 @@ from kg.graph.terms import Terms
 from kg.graph.totals import ARTICLE_COUNT, MENTION_COUNT
 from kg.nlp.gazetteer import Gazetteer
 from kg.resolve.model import Entity, ResolvedArticle
+from kg.run.signature import GRAPH_SOURCE, kg_source_digest
 
 # raised when a graph comes to depend on something `fingerprint` does not cover
 FINGERPRINT_LAYOUT = 1
@@ -85,7 +86,8 @@ class GraphSelection:
                  signature: str, partial: bool):
         self.digests, self.terms = digests, Terms(iris)
         self.context = _Context(entities, gazetteer, self.terms)
-        self.signature = f"{signature}; base {iris.base}; kg {__version__}; fingerprint {FINGERPRINT_LAYOUT}"
+        self.signature = (f"{signature}; base {iris.base}; kg {__version__}; "
+                          f"graph code {kg_source_digest(GRAPH_SOURCE)}; fingerprint {FINGERPRINT_LAYOUT}")
         self.recorded = recorded_fingerprints(digests) if partial else None
         self.fingerprints: dict[str, str] = {}  # graph IRI -> fingerprint, of every article
         self.keys: list[str] = []  # every article's key
