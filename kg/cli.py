@@ -36,6 +36,8 @@ def cli() -> None:
 @click.option("--cache", "cache_dir", type=click.Path(file_okay=False, path_type=Path), metavar="DIR",
               help="Keep each article's extraction in DIR (created if missing; not with --store, which keeps its own): "
                    "run again after it was stopped, a build parses only the articles it had not reached.")
+@click.option("--prune-cache", is_flag=True,
+              help="Remove the entries of the --cache (or the --store's cache) that another kg or other settings made.")
 @click.option("--skip", metavar="NAME[,NAME…]", default="",
               help="Outputs not to write, for big corpora: trig, jsonld, graphml, gexf, view (an earlier build's are removed).")
 @model_option("spaCy pipeline to load")
@@ -66,7 +68,7 @@ def cli() -> None:
                    "Past it the build stops with exit status 2.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress (by default each stage is shown on stderr).")
 def build(inputs: tuple[Path, ...], out_dir: Path | None, store_dir: Path | None, cache_dir: Path | None,
-          skip: str, model: str | None, base_iri: str,
+          prune_cache: bool, skip: str, model: str | None, base_iri: str,
           batch_size: int, n_process: int, article_seconds: float, engine: str, scheduler: str | None,
           partition_size: int, shards: Path | None, connect_timeout: float, worker_timeout: float, follow_links: bool,
           max_memory: str, quiet: bool) -> None:
@@ -87,12 +89,15 @@ def build(inputs: tuple[Path, ...], out_dir: Path | None, store_dir: Path | None
             raise click.UsageError(f"{name} goes with --engine dask")
     if cache_dir is not None and (store_dir is not None or shards is not None):
         raise click.UsageError("--cache goes without --store (a store keeps its own cache) and --shards")
+    if prune_cache and (shards is not None or (cache_dir is None and store_dir is None)):
+        raise click.UsageError("--prune-cache goes with --cache DIR or --store DIR, and not with --shards")
     skip_outputs = skipped_outputs(skip, out_dir, shards)
     if partition_size < 1:
         raise click.UsageError("--partition-size must be at least 1")
     target = " and ".join(str(p) for p in (out_dir, store_dir) if p is not None)
     settings = Settings.from_env(model=model, base_iri=base_iri, batch_size=batch_size, n_process=n_process,
-                                 article_seconds=article_seconds, follow_links=follow_links, skip_outputs=skip_outputs)
+                                 article_seconds=article_seconds, follow_links=follow_links, skip_outputs=skip_outputs,
+                                 prune_cache=prune_cache)
     from kg.run.progress import Progress
 
     progress = None if quiet else Progress()
@@ -112,7 +117,7 @@ def build(inputs: tuple[Path, ...], out_dir: Path | None, store_dir: Path | None
             click.echo(f"skipped {skipped.source}: {skipped.reason}", err=True)
         err.args = (f"{err}; {target} left unchanged",)
         raise
-    say_built(result, target, cache_dir)
+    say_built(result, target, cache_dir, store_dir)
 
 
 @cli.command()

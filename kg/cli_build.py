@@ -50,7 +50,7 @@ def _build_on_dask(inputs, out_dir, settings, progress, store_dir, engine, shard
     return result
 
 
-def say_built(result, target: str, cache_dir: Path | None) -> None:
+def say_built(result, target: str, cache_dir: Path | None, store_dir: Path | None = None) -> None:
     """On stderr: the inputs skipped, what was built, and what the cache and the store did."""
     for skipped in result.skipped:
         click.echo(f"skipped {skipped.source}: {skipped.reason}", err=True)
@@ -61,7 +61,22 @@ def say_built(result, target: str, cache_dir: Path | None) -> None:
     )
     if cache_dir is not None:
         click.echo(f"cache: {result.reused} of {totals['articles']} article(s) not parsed again ({cache_dir})", err=True)
+    _say_cache_kept(result, cache_dir, store_dir)
     if "store" in result.report:
         changes = result.report["store"]
         click.echo(f"store: {len(changes['graphs_added'])} graph(s) added, {len(changes['graphs_replaced'])} "
                    f"replaced, {changes['graphs_unchanged']} unchanged", err=True)
+
+
+def _say_cache_kept(result, cache_dir: Path | None, store_dir: Path | None) -> None:
+    """What --prune-cache removed, or that the cache holds entries no build of this kg will read."""
+    from kg.dataset.store import CACHE
+
+    folder = cache_dir if cache_dir is not None else store_dir / CACHE if store_dir is not None else None
+    if result.cache_pruned is not None:
+        entries, size = result.cache_pruned
+        click.echo(f"cache: {entries} entries another kg or other settings made removed ({size / 1e6:.1f} MB, "
+                   f"{folder})", err=True)
+    elif result.cache_others:
+        click.echo(f"cache: {folder} also holds entries another kg or other settings made, which this kg never "
+                   "reads (--prune-cache removes them)", err=True)

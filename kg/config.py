@@ -47,6 +47,7 @@ class Settings:
     article_seconds: float = 120.0  # the time budget of one long article (kg.nlp.deadline)
     follow_links: bool = False  # links inside an input folder that lead out of it are followed
     skip_outputs: frozenset[str] = frozenset()  # outputs not written (kg.run.outputs SKIPPABLE)
+    prune_cache: bool = False  # the extraction cache's entries another kg or other settings made are removed
 
     def processes_for(self, articles: int) -> int:
         """spaCy processes for `articles` articles: `n_process` when set; else (auto) 2 when the

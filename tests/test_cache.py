@@ -24,7 +24,7 @@ def _same_outputs(a, b) -> None:
 
 
 def _entries(cache) -> int:
-    return sum(1 for p in cache.glob("*.packed")) if cache.is_dir() else 0
+    return sum(1 for p in cache.glob("*/*.packed")) if cache.is_dir() else 0  # a folder per signature
 
 
 def test_a_second_build_takes_every_extraction_from_the_cache(tmp_path, sample_out):
@@ -94,7 +94,32 @@ def test_an_entry_made_by_other_extraction_code_is_parsed_again(tmp_path, monkey
     second = runner.invoke(cli, ["build", str(SAMPLES), "-o", str(tmp_path / "b"), "--cache", str(cache), "-q"])
     assert second.exit_code == 0, second.output
     assert "cache: 0 of 4 article(s) not parsed again" in second.stderr
-    assert _entries(cache) == 8
+    assert _entries(cache) == 8  # the first checkout's entries are kept (another build may use that kg)...
+    assert "also holds entries another kg or other settings made" in second.stderr
+    pruned = runner.invoke(cli, ["build", str(SAMPLES), "-o", str(tmp_path / "c"), "--cache", str(cache), "-q",
+                                 "--prune-cache"])
+    assert pruned.exit_code == 0, pruned.output  # ...until --prune-cache removes them
+    assert "cache: 4 of 4 article(s) not parsed again" in pruned.stderr
+    assert "cache: 4 entries another kg or other settings made removed" in pruned.stderr
+    assert _entries(cache) == 4 and len([p for p in cache.iterdir()]) == 1
+    _same_outputs(tmp_path / "c", tmp_path / "b")
+
+
+def test_a_store_cache_is_pruned_and_prune_needs_a_cache(tmp_path, monkeypatch):
+    import kg.run.signature as signature
+
+    runner = CliRunner()
+    store = tmp_path / "store"
+    first = runner.invoke(cli, ["build", str(SAMPLES / "odesa-wire.txt"), "--store", str(store), "-q"])
+    assert first.exit_code == 0, first.output
+    monkeypatch.setattr(signature, "kg_source_digest", lambda parts: "0" * 16)
+    second = runner.invoke(cli, ["build", str(SAMPLES / "odesa-wire.txt"), "--store", str(store), "-q",
+                                 "--prune-cache"])
+    assert second.exit_code == 0, second.output
+    assert "cache: 1 entries another kg or other settings made removed" in second.stderr
+    assert _entries(store / "extractions") == 1
+    refused = runner.invoke(cli, ["build", str(SAMPLES), "-o", str(tmp_path / "out"), "--prune-cache"])
+    assert refused.exit_code == 2 and "--prune-cache goes with --cache DIR or --store DIR" in refused.output
 
 
 def test_the_code_digest_changes_with_any_byte_of_the_extraction_source(tmp_path):

@@ -7,7 +7,7 @@ import dataclasses
 import pickle
 
 from kg.config import Settings
-from kg.dataset.store import ExtractionCache
+from kg.dataset.cache import ExtractionCache
 from kg.ingest import Article
 from kg.nlp.gazetteer import Gazetteer
 from kg.nlp.mention import ArticleMentions, Mention, Role

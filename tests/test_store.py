@@ -353,7 +353,7 @@ def test_the_cache_keeps_extractions_packed_and_reads_what_an_older_kg_wrote(tmp
     in the older form (the pair pickled whole) is read as well, and a damaged one is extracted again."""
     import pickle
 
-    from kg.dataset.store import ExtractionCache
+    from kg.dataset.cache import ExtractionCache
     from kg.ingest import Article
     from kg.nlp.gazetteer import Gazetteer
     from kg.run.extraction import extract
@@ -366,8 +366,9 @@ def test_the_cache_keeps_extractions_packed_and_reads_what_an_older_kg_wrote(tmp
     (packed,) = extract([article], settings, Gazetteer.load(), cache=cache)
     written = fresh.unpack()
     assert packed.article_key == fresh.article_key == "a-council" and packed.unpack() == written
-    (entry,) = (tmp_path / "cache").iterdir()
-    entry.with_suffix(".pickle").write_bytes(pickle.dumps(written, protocol=4))  # as kg wrote it before
+    (entry,) = cache.entries.glob("*.packed")  # in the folder of its signature
+    old = tmp_path / "cache" / entry.with_suffix(".pickle").name  # as kg wrote it before: in the folder itself
+    old.write_bytes(pickle.dumps(written, protocol=4))
     entry.write_bytes(b"damaged")
     assert cache.get_packed(article) is None
     entry.unlink()

@@ -12,9 +12,6 @@ merge of all article graphs (each triple once), as `kg query` sees an output fol
 
 from __future__ import annotations
 
-import hashlib
-import pickle
-import zlib
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -23,9 +20,6 @@ import pyoxigraph as ox
 from kg.errors import InputError
 from kg.graph.terms import O_KGO, O_RDF, O_RDFS, O_SCHEMA
 from kg.ingest import Article
-from kg.nlp.facts import ArticleFacts
-from kg.nlp.mention import ArticleMentions
-from kg.nlp.packed import PackedExtraction
 
 DATABASE = "oxigraph"
 CACHE = "extractions"
@@ -85,67 +79,3 @@ def _first(store: ox.Store, subject: ox.NamedNode | ox.BlankNode, predicate: ox.
 
 def _value(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | None) -> str | None:
     return term.value if isinstance(term, (ox.NamedNode, ox.Literal)) else None
-
-
-class ExtractionCache:
-    """Per-article extraction results, keyed by everything they depend on.
-
-    Each is kept as `kg.nlp.packed.PackedExtraction` holds it (mentions and facts pickled and
-    compressed apart), so that a build reads a stored article's extraction without unpickling and
-    packing it again (`get_packed`); entries an older kg wrote (the pair pickled whole) are read too."""
-
-    def __init__(self, folder: Path, signature: str):
-        self.folder, self.signature = folder, signature
-        self.reused = 0  # extractions `get_packed` found
-        folder.mkdir(parents=True, exist_ok=True)
-
-    def _path(self, article: Article, suffix: str = ".packed") -> Path:
-        fields = (self.signature, article.key, article.text, article.title, article.published, article.publisher,
-                  article.url)
-        digest = hashlib.sha256(repr(fields).encode("utf-8", "surrogatepass")).hexdigest()
-        return self.folder / f"{digest}{suffix}"
-
-    def get_packed(self, article: Article) -> PackedExtraction | None:
-        """The article's extraction as the build keeps it, or None (not cached, stale or damaged)."""
-        try:
-            mentions, facts = pickle.loads(self._path(article).read_bytes())
-            if isinstance(mentions, bytes) and isinstance(facts, bytes):
-                zlib.decompress(mentions), zlib.decompress(facts)  # checked whole (not unpickled)
-                self.reused += 1
-                return PackedExtraction(article.key, mentions, facts)
-        except FileNotFoundError:
-            pass
-        except (pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError, zlib.error):
-            return None  # a stale or damaged entry: extract again
-        old = self._old(article)
-        if old is None:
-            return None
-        self.reused += 1
-        return PackedExtraction.pack(*old)
-
-    def get(self, article: Article) -> tuple[ArticleMentions, ArticleFacts] | None:
-        packed = self.get_packed(article)
-        if packed is None:
-            return None
-        try:
-            return packed.unpack()
-        except (pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError, zlib.error):
-            return None
-
-    def _old(self, article: Article):
-        """An entry written by kg before the packed form (the pair pickled whole)."""
-        path = self._path(article, ".pickle")
-        if not path.is_file():
-            return None
-        try:
-            value = pickle.loads(path.read_bytes())
-        except (pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
-            return None
-        ok = isinstance(value, tuple) and len(value) == 2
-        return value if ok and isinstance(value[0], ArticleMentions) and isinstance(value[1], ArticleFacts) else None
-
-    def put(self, article: Article, packed: PackedExtraction) -> None:
-        from kg.export.atomic import write_atomic
-
-        data = pickle.dumps((packed.mentions_data, packed.facts_data), protocol=5)
-        write_atomic(self._path(article), lambda tmp: tmp.write_bytes(data))

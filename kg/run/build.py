@@ -67,6 +67,8 @@ class BuildResult:
     report: dict[str, object]
     skipped: tuple[Skipped, ...]
     reused: int = 0  # extractions taken from the cache (a store's, or --cache), not parsed again
+    cache_pruned: tuple[int, int] | None = None  # (entries, bytes) removed by --prune-cache
+    cache_others: int = 0  # folders and files of other signatures left in the cache (kg.dataset.cache)
 
 
 def build(inputs: Iterable[str | Path], out_dir: Path | None, settings: Settings,
@@ -99,6 +101,8 @@ def _build(inputs: Iterable[str | Path], out_dir: Path | None, settings: Setting
     store = open_store(store_dir) if store_dir is not None else None
     if store_dir is not None:
         cache = open_cache(store_dir / CACHE, settings)
+    # what another kg or other settings cached is of no use to this build: removed if asked, before it adds
+    pruned = cache.prune() if cache is not None and settings.prune_cache else None
     candidates = with_stored(read.articles, store, work)
     skipped = list(read.skipped)
     del read
@@ -123,7 +127,10 @@ def _build(inputs: Iterable[str | Path], out_dir: Path | None, settings: Setting
     release_memory(hold_survivors=True)
     articles = candidates.keeping(packed)  # those not extracted let go
     built = _finish(articles, packed, skipped, gazetteer, settings, out_dir, store, progress, digests, beside)
-    return replace(built, reused=cache.reused) if cache is not None else built
+    if cache is None:
+        return built
+    return replace(built, reused=cache.reused, cache_pruned=pruned,
+                   cache_others=0 if pruned is not None else len(cache.others()))
 
 
 def with_stored(read: Sequence[Article], store, folder: Path) -> Sequence[Article]:

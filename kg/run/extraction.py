@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kg.config import Settings
-from kg.dataset.store import ExtractionCache
+from kg.dataset.cache import ExtractionCache
 from kg.errors import InputError
 from kg.export.atomic import check_writable
 from kg.ingest import MAX_ARTICLE_CHARS, Article, Skipped
