@@ -77,6 +77,20 @@ def test_according_to_credits_the_sentence_to_its_source(nlp):
     assert statements == [("Two warehouses burned near the harbour overnight", "unnamed: local firefighters", False)]
 
 
+@pytest.mark.parametrize("text, expected", [
+    # the parser joins the clause's subject to the source (a conjunct, an apposition): it is still said
+    ("According to the regional governor, police and rescue teams are at the scene.",
+     ("police and rescue teams are at the scene", "unnamed: the regional governor", False)),
+    ("According to mayor Ihor Terekhov, fire and rescue services continue to work at the depot.",
+     ("fire and rescue services continue to work at the depot", "Ihor Terekhov", False)),
+    # an apposition that describes the source is not what was said
+    ("According to Ihor Terekhov, the mayor of Kharkiv, the bridge will stay closed for a week.",
+     ("the bridge will stay closed for a week", "Ihor Terekhov", False)),
+])
+def test_according_to_at_the_start_credits_the_whole_clause(nlp, text, expected):
+    assert statements_of(nlp, text) == [expected]
+
+
 def test_agentless_reports_are_no_statements(nlp):
     assert statements_of(nlp, "It was reported that the convoy had turned back.") == []
 

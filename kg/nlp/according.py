@@ -32,7 +32,8 @@ def according_to(doc: "Doc", mentions: list[Mention], discourse: "Discourse",
         sentence = token.sent
         if any(discourse.in_quote(t.idx) for t in sentence):
             continue  # a quote's own attribution handles it
-        speaker = _source(source, mentions, discourse)
+        taken = _subject_taken(source, sentence)
+        speaker = _source(source, mentions, discourse, taken)
         if speaker is None:
             continue
         relay = _relayed_cue(sentence, token, cues)
@@ -40,6 +41,8 @@ def according_to(doc: "Doc", mentions: list[Mention], discourse: "Discourse",
             start, end = relay.idx + len(relay), token.idx
         elif token.idx - sentence.start_char > sentence.end_char - source.right_edge.idx:  # "…, according to X."
             start, end = discourse.after_furniture(sentence.start_char), token.idx
+        elif taken is not None:  # "According to X, fire crews continue…", the crews parsed as joined to X
+            start, end = taken.left_edge.idx, sentence.end_char
         else:  # "According to X, …"
             start, end = source.right_edge.idx + len(source.right_edge), sentence.end_char
         while start < end and doc_text(doc)[start] in _TRIM:
@@ -61,8 +64,22 @@ def _relayed_cue(sentence, according: "Token", cues: frozenset[str]) -> "Token |
     return None
 
 
-def _source(source: "Token", mentions: list[Mention], discourse: "Discourse") -> Speaker | None:
-    lo, hi = source.left_edge.idx, source.right_edge.idx + len(source.right_edge)
+def _subject_taken(source: "Token", sentence) -> "Token | None":
+    """"According to the mayor, fire and rescue crews continue to work": the parser may join the
+    clause's subject to the source as a conjunct or an apposition after the comma, leaving the clause without a
+    subject. That phrase, which starts the words said; None when the clause has its subject."""
+    if any(c.dep_ in ("nsubj", "nsubjpass", "expl", "csubj") for c in sentence.root.children):
+        return None
+    return next((c for c in source.children if c.dep_ in ("conj", "appos") and c.left_edge.i > source.i
+                 and c.doc[c.left_edge.i - 1].text == ","), None)
+
+
+def _source(source: "Token", mentions: list[Mention], discourse: "Discourse",
+            taken: "Token | None" = None) -> Speaker | None:
+    """Who the words are credited to: the entity named, else the source's words (up to the subject
+    the parser joined to it, `taken`)."""
+    last = source.doc[taken.left_edge.i - 2] if taken is not None else source.right_edge  # before the comma
+    lo, hi = source.left_edge.idx, last.idx + len(last)
     named = [m for m in mentions if m.start <= source.idx < m.end and m.kind in (ORGANIZATION, PERSON, COUNTRY)
              and discourse.usable(m)]  # the source itself, not a name modifying it ("leaked U.S. documents")
     if named:
