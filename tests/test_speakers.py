@@ -91,6 +91,14 @@ def test_according_to_at_the_start_credits_the_whole_clause(nlp, text, expected)
     assert statements_of(nlp, text) == [expected]
 
 
+def test_what_a_verb_of_reporting_takes_as_its_object_is_reported_speech(nlp):
+    assert statements_of(nlp, "Mayor Ihor Terekhov reported explosions in two districts of the city.") == [
+        ("explosions in two districts of the city", "Ihor Terekhov", False)]
+    for text in ("The broadcaster reported the story on Monday.", "Residents reported hearing loud bangs overnight.",
+                 "The ministry did not report any casualties among civilians.", "The governor reported the shelling."):
+        assert statements_of(nlp, text) == [], text
+
+
 def test_agentless_reports_are_no_statements(nlp):
     assert statements_of(nlp, "It was reported that the convoy had turned back.") == []
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from kg.nlp import lexicon
 from kg.nlp.according import according_to
 from kg.nlp.attribution import Context as _Context
 from kg.nlp.attribution import ref as _ref
@@ -205,6 +206,9 @@ def _clause_of(ctx: _Context, cue: "Token") -> tuple[int, int] | None:
         return clause.left_edge.idx, clause.right_edge.idx + len(clause.right_edge)
     if cue.lemma_ == "deny" and any(c.dep_ == "dobj" for c in cue.children):
         return cue.idx + len(cue) + 1, cue.sent.end_char  # "denied his country was behind …"
+    told = _object_told(cue)
+    if told is not None:  # "reported explosions in two districts"
+        return told.left_edge.idx, told.right_edge.idx + len(told.right_edge)
     action = _to_do(cue)
     if action is not None:  # "vowed to punish …", "told residents to evacuate"
         obj = next((c for c in cue.children if c.dep_ == "dobj" and c.i < action.i), None)
@@ -217,6 +221,19 @@ def _clause_of(ctx: _Context, cue: "Token") -> tuple[int, int] | None:
     lo, hi = cue.idx, last.idx + len(last)
     framed = any(lo < s and e <= hi + 1 for s, e in ctx.quotes)
     return (lo, hi) if framed else None
+
+
+def _object_told(cue: "Token") -> "Token | None":
+    """The object a verb of saying reports without a clause ("the mayor reported explosions in two
+    districts"): not when the verb is negated, nor a pronoun, a gerund, a bare noun ("reported the
+    shelling"), or the speech itself ("reported the story")."""
+    if cue.lemma_ not in lexicon.words("speech_cues_with_object") or any(c.dep_ == "neg" for c in cue.children):
+        return None
+    obj = next((c for c in cue.children if c.dep_ == "dobj"), None)
+    if (obj is None or obj.pos_ not in ("NOUN", "PROPN", "NUM") or obj.tag_ == "VBG"
+            or obj.right_edge.i - obj.left_edge.i < 2 or obj.lower_ in lexicon.words("speech_meta_objects")):
+        return None
+    return obj
 
 
 def _to_do(cue: "Token") -> "Token | None":
