@@ -99,6 +99,12 @@ def test_what_a_verb_of_reporting_takes_as_its_object_is_reported_speech(nlp):
         assert statements_of(nlp, text) == [], text
 
 
+def test_an_accusation_states_its_charge(nlp):
+    assert statements_of(nlp, "Kyiv accused Moscow of shelling the harbour overnight.") == [
+        ("accused Moscow of shelling the harbour overnight", "Kyiv", False)]
+    assert statements_of(nlp, "The mayor was accused of bribery.") == []  # agentless
+
+
 def test_agentless_reports_are_no_statements(nlp):
     assert statements_of(nlp, "It was reported that the convoy had turned back.") == []
 

@@ -209,6 +209,9 @@ def _clause_of(ctx: _Context, cue: "Token") -> tuple[int, int] | None:
     told = _object_told(cue)
     if told is not None:  # "reported explosions in two districts"
         return told.left_edge.idx, told.right_edge.idx + len(told.right_edge)
+    charge = _charge(cue)
+    if charge is not None:  # "accused Russia of destroying the dam"
+        return cue.idx, charge.right_edge.idx + len(charge.right_edge)
     action = _to_do(cue)
     if action is not None:  # "vowed to punish …", "told residents to evacuate"
         obj = next((c for c in cue.children if c.dep_ == "dobj" and c.i < action.i), None)
@@ -234,6 +237,13 @@ def _object_told(cue: "Token") -> "Token | None":
             or obj.right_edge.i - obj.left_edge.i < 2 or obj.lower_ in lexicon.words("speech_meta_objects")):
         return None
     return obj
+
+
+def _charge(cue: "Token") -> "Token | None":
+    """The charge a verb of accusing states ("accused Russia [of destroying the dam]"), if it has one."""
+    preposition = lexicon.mapping("speech_cues_with_charge").get(cue.lemma_)
+    return next((c for c in cue.children if c.dep_ == "prep" and c.lower_ == preposition
+                 and any(g.dep_ in ("pcomp", "pobj") for g in c.children)), None) if preposition else None
 
 
 def _to_do(cue: "Token") -> "Token | None":
