@@ -105,6 +105,18 @@ def test_an_accusation_states_its_charge(nlp):
     assert statements_of(nlp, "The mayor was accused of bribery.") == []  # agentless
 
 
+@pytest.mark.parametrize("text, expected", [
+    # not a clause the parser hung from the verb across a semicolon
+    ("Repairs continue at the depot; the regional police say there may still be workers inside.",
+     ("there may still be workers inside", "unnamed: the regional police", False)),
+    # a verb of saying set in the sentence it reports: the words before it
+    ("Air defences shot down 12 drones over the port, officials in Odesa said, hours after the talks ended.",
+     ("Air defences shot down 12 drones over the port", "unnamed: officials in Odesa", False)),
+])
+def test_the_words_a_verb_of_saying_reports(nlp, text, expected):
+    assert statements_of(nlp, text) == [expected]
+
+
 def test_agentless_reports_are_no_statements(nlp):
     assert statements_of(nlp, "It was reported that the convoy had turned back.") == []
 

@@ -3,15 +3,15 @@
 A pure function of the parsed Doc and the article's entity mentions. A quote's speaker is the
 subject of the verb of saying it hangs from in the parse, else the nearest one beside it
 ("…,” Peskov said), resolved in kg/nlp/attribution.py and kg/nlp/discourse.py — never guessed.
-Words a verb frames around a partial quote are one direct statement; "according to X" credits
-its sentence (kg/nlp/according.py). A quote with no verb of saying continues the quote before it.
+What each verb of saying reports is found in kg/nlp/reported.py. Words a verb frames around a
+partial quote are one direct statement; "according to X" credits its sentence
+(kg/nlp/according.py). A quote with no verb of saying continues the quote before it.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from kg.nlp import lexicon
 from kg.nlp.according import according_to
 from kg.nlp.attribution import Context as _Context
 from kg.nlp.attribution import ref as _ref
@@ -20,6 +20,7 @@ from kg.nlp.attribution import words as _words
 from kg.nlp.facts import Ref, Speaker, Statement
 from kg.nlp.mention import COUNTRY, ORGANIZATION, PERSON, Mention
 from kg.nlp.quotes import inside
+from kg.nlp.reported import clause_of
 from kg.vocab import Stance
 
 if TYPE_CHECKING:
@@ -178,7 +179,7 @@ def _reported(ctx: _Context, known: list[Statement]) -> list[Statement]:
         passive = any(c.dep_ in ("auxpass", "nsubjpass") for c in token.children)
         if inside(ctx.quotes, token.idx, token.idx + 1) or passive:
             continue  # quoted, or agentless ("it was reported that …")
-        span = _clause_of(ctx, token)
+        span = clause_of(token, ctx.quotes)
         if span is None:
             continue
         lo, hi = span
@@ -195,63 +196,6 @@ def _reported(ctx: _Context, known: list[Statement]) -> list[Statement]:
                                 sentence=ctx.sentence_index(start), speaker=speaker, cue=token.lemma_, medium=medium,
                                 venue=venue, stance=stance_of(token.lemma_, words)))
     return result
-
-
-def _clause_of(ctx: _Context, cue: "Token") -> tuple[int, int] | None:
-    """The words a verb of saying reports: its clause ("said [Kyiv was behind it]"), or for a verb
-    that frames a partial quote, the verb and its object ("[accused him of “treason”]")."""
-    clause = next((c for c in cue.children if c.dep_ == "ccomp" and any(
-        g.dep_ in ("nsubj", "nsubjpass", "expl") for g in c.children)), None)
-    if clause is not None and cue.lemma_ in _words().reporting:
-        return clause.left_edge.idx, clause.right_edge.idx + len(clause.right_edge)
-    if cue.lemma_ == "deny" and any(c.dep_ == "dobj" for c in cue.children):
-        return cue.idx + len(cue) + 1, cue.sent.end_char  # "denied his country was behind …"
-    told = _object_told(cue)
-    if told is not None:  # "reported explosions in two districts"
-        return told.left_edge.idx, told.right_edge.idx + len(told.right_edge)
-    charge = _charge(cue)
-    if charge is not None:  # "accused Russia of destroying the dam"
-        return cue.idx, charge.right_edge.idx + len(charge.right_edge)
-    action = _to_do(cue)
-    if action is not None:  # "vowed to punish …", "told residents to evacuate"
-        obj = next((c for c in cue.children if c.dep_ == "dobj" and c.i < action.i), None)
-        first = obj.left_edge if obj is not None else cue
-        return first.idx, action.right_edge.idx + len(action.right_edge)
-    objects = [c for c in cue.children if c.dep_ in ("dobj", "oprd", "xcomp", "prep", "attr")]
-    if not objects:
-        return None
-    last = max((c.right_edge for c in objects), key=lambda t: t.i)
-    lo, hi = cue.idx, last.idx + len(last)
-    framed = any(lo < s and e <= hi + 1 for s, e in ctx.quotes)
-    return (lo, hi) if framed else None
-
-
-def _object_told(cue: "Token") -> "Token | None":
-    """The object a verb of saying reports without a clause ("the mayor reported explosions in two
-    districts"): not when the verb is negated, nor a pronoun, a gerund, a bare noun ("reported the
-    shelling"), or the speech itself ("reported the story")."""
-    if cue.lemma_ not in lexicon.words("speech_cues_with_object") or any(c.dep_ == "neg" for c in cue.children):
-        return None
-    obj = next((c for c in cue.children if c.dep_ == "dobj"), None)
-    if (obj is None or obj.pos_ not in ("NOUN", "PROPN", "NUM") or obj.tag_ == "VBG"
-            or obj.right_edge.i - obj.left_edge.i < 2 or obj.lower_ in lexicon.words("speech_meta_objects")):
-        return None
-    return obj
-
-
-def _charge(cue: "Token") -> "Token | None":
-    """The charge a verb of accusing states ("accused Russia [of destroying the dam]"), if it has one."""
-    preposition = lexicon.mapping("speech_cues_with_charge").get(cue.lemma_)
-    return next((c for c in cue.children if c.dep_ == "prep" and c.lower_ == preposition
-                 and any(g.dep_ in ("pcomp", "pobj") for g in c.children)), None) if preposition else None
-
-
-def _to_do(cue: "Token") -> "Token | None":
-    """The "to"-infinitive a verb of saying reports ("vowed to punish", "urged residents to leave")."""
-    if cue.lemma_ not in _words().commits:
-        return None
-    return next((c for c in cue.children if c.dep_ in ("xcomp", "ccomp") and c.pos_ == "VERB"
-                 and any(g.dep_ == "aux" and g.lower_ == "to" for g in c.children)), None)
 
 
 def _relays(ctx: _Context, cue: "Token", lo: int, hi: int) -> bool:

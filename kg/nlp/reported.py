@@ -1,0 +1,90 @@
+"""What a verb of saying reports (kg/nlp/statements.py finds the verbs and their speakers): its
+clause ("said [Kyiv was behind it]"), the words before it when it is set in them ("[drones were
+shot down], officials said, …"), the object of a verb of reporting ("reported [explosions in two
+districts]"), an accusation with its charge, a "to"-infinitive ("vowed [to punish …]"), or the
+words a verb frames around a partial quote ("[accused him of “treason”]")."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from kg.nlp import lexicon
+from kg.nlp.attribution import words as _words
+
+if TYPE_CHECKING:
+    from spacy.tokens import Token
+
+
+def clause_of(cue: "Token", quotes: list[tuple[int, int]]) -> tuple[int, int] | None:
+    """The words a verb of saying reports: its clause ("said [Kyiv was behind it]"), or for a verb
+    that frames a partial quote, the verb and its object ("[accused him of “treason”]")."""
+    clauses = [c for c in cue.children if c.dep_ == "ccomp" and not _semicolon_between(c, cue) and any(
+        g.dep_ in ("nsubj", "nsubjpass", "expl") for g in c.children)]
+    if clauses and cue.lemma_ in _words().reporting:  # "the toll was at three, and it rose to 25, X reported"
+        last = max((c.right_edge for c in clauses), key=lambda t: t.i)
+        return min(c.left_edge.idx for c in clauses), last.idx + len(last)
+    if _parenthetical(cue):  # "drones were shot down, officials said, a day after …": what comes before
+        return cue.head.left_edge.idx, cue.left_edge.idx
+    if cue.lemma_ == "deny" and any(c.dep_ == "dobj" for c in cue.children):
+        return cue.idx + len(cue) + 1, cue.sent.end_char  # "denied his country was behind …"
+    told = _object_told(cue)
+    if told is not None:  # "reported explosions in two districts"
+        return told.left_edge.idx, told.right_edge.idx + len(told.right_edge)
+    charge = _charge(cue)
+    if charge is not None:  # "accused Russia of destroying the dam"
+        return cue.idx, charge.right_edge.idx + len(charge.right_edge)
+    action = _to_do(cue)
+    if action is not None:  # "vowed to punish …", "told residents to evacuate"
+        obj = next((c for c in cue.children if c.dep_ == "dobj" and c.i < action.i), None)
+        first = obj.left_edge if obj is not None else cue
+        return first.idx, action.right_edge.idx + len(action.right_edge)
+    objects = [c for c in cue.children if c.dep_ in ("dobj", "oprd", "xcomp", "prep", "attr")]
+    if not objects:
+        return None
+    last = max((c.right_edge for c in objects), key=lambda t: t.i)
+    lo, hi = cue.idx, last.idx + len(last)
+    framed = any(lo < s and e <= hi + 1 for s, e in quotes)
+    return (lo, hi) if framed else None
+
+
+def _semicolon_between(clause: "Token", cue: "Token") -> bool:
+    """"Rescue work goes on; the service says …": a clause the parser hangs from a verb of saying
+    across a semicolon is another sentence in all but punctuation, not what was said."""
+    lo, hi = (clause.right_edge.i + 1, cue.i) if clause.i < cue.i else (cue.i + 1, clause.left_edge.i)
+    return any(t.text == ";" for t in cue.doc[lo:hi])
+
+
+def _parenthetical(cue: "Token") -> bool:
+    """"…, officials said, a day after …": a verb of saying with its subject set in the sentence it
+    reports, after the words and with none of its own."""
+    return (cue.dep_ == "parataxis" and cue.head.i < cue.i and cue.lemma_ in _words().reporting
+            and any(c.dep_ == "nsubj" for c in cue.children)
+            and not any(c.dep_ in ("ccomp", "dobj", "xcomp") for c in cue.children))
+
+
+def _object_told(cue: "Token") -> "Token | None":
+    """The object a verb of saying reports without a clause ("the mayor reported explosions in two
+    districts"): not when the verb is negated, nor a pronoun, a gerund, a bare noun ("reported the
+    shelling"), or the speech itself ("reported the story")."""
+    if cue.lemma_ not in lexicon.words("speech_cues_with_object") or any(c.dep_ == "neg" for c in cue.children):
+        return None
+    obj = next((c for c in cue.children if c.dep_ == "dobj"), None)
+    if (obj is None or obj.pos_ not in ("NOUN", "PROPN", "NUM") or obj.tag_ == "VBG"
+            or obj.right_edge.i - obj.left_edge.i < 2 or obj.lower_ in lexicon.words("speech_meta_objects")):
+        return None
+    return obj
+
+
+def _charge(cue: "Token") -> "Token | None":
+    """The charge a verb of accusing states ("accused Russia [of destroying the dam]"), if it has one."""
+    preposition = lexicon.mapping("speech_cues_with_charge").get(cue.lemma_)
+    return next((c for c in cue.children if c.dep_ == "prep" and c.lower_ == preposition
+                 and any(g.dep_ in ("pcomp", "pobj") for g in c.children)), None) if preposition else None
+
+
+def _to_do(cue: "Token") -> "Token | None":
+    """The "to"-infinitive a verb of saying reports ("vowed to punish", "urged residents to leave")."""
+    if cue.lemma_ not in _words().commits:
+        return None
+    return next((c for c in cue.children if c.dep_ in ("xcomp", "ccomp") and c.pos_ == "VERB"
+                 and any(g.dep_ == "aux" and g.lower_ == "to" for g in c.children)), None)
