@@ -106,6 +106,9 @@ def test_an_accusation_states_its_charge(nlp):
 
 
 @pytest.mark.parametrize("text, expected", [
+    # an attribution that ends its sentence credits all of it, not only the clause the parser hung from it
+    ("As of 10 pm, the toll stood at five, and the number of wounded rose to 40, Mayor Ihor Terekhov reported.",
+     ("As of 10 pm, the toll stood at five, and the number of wounded rose to 40", "Ihor Terekhov", False)),
     # not a clause the parser hung from the verb across a semicolon
     ("Repairs continue at the depot; the regional police say there may still be workers inside.",
      ("there may still be workers inside", "unnamed: the regional police", False)),

@@ -22,6 +22,8 @@ def clause_of(cue: "Token", quotes: list[tuple[int, int]]) -> tuple[int, int] | 
         g.dep_ in ("nsubj", "nsubjpass", "expl") for g in c.children)]
     if clauses and cue.lemma_ in _words().reporting:  # "the toll was at three, and it rose to 25, X reported"
         last = max((c.right_edge for c in clauses), key=lambda t: t.i)
+        if _closes_sentence(cue, last):  # "A, and B, X reported.": the whole sentence before X
+            return cue.sent.start_char, last.idx + len(last)
         return min(c.left_edge.idx for c in clauses), last.idx + len(last)
     if _parenthetical(cue):  # "drones were shot down, officials said, a day after …": what comes before
         return cue.head.left_edge.idx, cue.left_edge.idx
@@ -45,6 +47,16 @@ def clause_of(cue: "Token", quotes: list[tuple[int, int]]) -> tuple[int, int] | 
     lo, hi = cue.idx, last.idx + len(last)
     framed = any(lo < s and e <= hi + 1 for s, e in quotes)
     return (lo, hi) if framed else None
+
+
+def _closes_sentence(cue: "Token", last: "Token") -> bool:
+    """"The toll was at three, and the injured rose to 25, the mayor reported.": an attribution that
+    ends its sentence, after all the words it reports, credits the whole sentence before it, however
+    the parser joined its clauses (it may hang only the last one from the verb)."""
+    subject = next((c for c in cue.children if c.dep_ == "nsubj"), None)
+    rest = cue.doc[cue.right_edge.i + 1:cue.sent.end]
+    return (subject is not None and last.i < subject.left_edge.i < cue.i
+            and all(t.is_punct or t.is_space for t in rest) and not any(t.text == ";" for t in cue.sent))
 
 
 def _semicolon_between(clause: "Token", cue: "Token") -> bool:
