@@ -109,6 +109,11 @@ def test_an_accusation_states_its_charge(nlp):
     # an attribution that ends its sentence credits all of it, not only the clause the parser hung from it
     ("As of 10 pm, the toll stood at five, and the number of wounded rose to 40, Mayor Ihor Terekhov reported.",
      ("As of 10 pm, the toll stood at five, and the number of wounded rose to 40", "Ihor Terekhov", False)),
+    # "as confirmed by X": the sentence it is set in, credited to X
+    ("Two workers lost their lives, and a child was injured in the blaze, as confirmed by the regional police.",
+     ("Two workers lost their lives, and a child was injured in the blaze", "unnamed: the regional police", False)),
+    ("As reported by the port authority, the ferry was closed to traffic for six hours.",
+     ("the ferry was closed to traffic for six hours", "unnamed: the port authority", False)),
     # not a clause the parser hung from the verb across a semicolon
     ("Repairs continue at the depot; the regional police say there may still be workers inside.",
      ("there may still be workers inside", "unnamed: the regional police", False)),

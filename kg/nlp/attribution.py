@@ -86,8 +86,11 @@ def _subject(ctx: Context, cue: "Token") -> "Token | None":
     return None
 
 
-def speaker(ctx: Context, cue: "Token", before: int, earlier: list[Statement]) -> Speaker | None:
-    subject = _subject(ctx, cue)
+def speaker(ctx: Context, cue: "Token", before: int, earlier: list[Statement],
+            source: "Token | None" = None) -> Speaker | None:
+    """Who speaks: the subject of the verb of saying (see `_subject`), or `source` when the caller
+    found it elsewhere (the "by" of "as confirmed by the committee")."""
+    subject = source if source is not None else _subject(ctx, cue)
     cited = _cited(ctx, cue)
     if cited is not None:  # "RIA reported, citing Peskov": the cited source spoke
         return Speaker(ref=ref(cited))

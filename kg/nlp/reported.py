@@ -27,6 +27,11 @@ def clause_of(cue: "Token", quotes: list[tuple[int, int]]) -> tuple[int, int] | 
         return min(c.left_edge.idx for c in clauses), last.idx + len(last)
     if _parenthetical(cue):  # "drones were shot down, officials said, a day after …": what comes before
         return cue.head.left_edge.idx, cue.left_edge.idx
+    if credited_by(cue) is not None:  # "…, as confirmed by the committee" / "As reported by TASS, …"
+        if cue.i > cue.head.i:
+            return cue.sent.start_char, cue.left_edge.idx
+        words = [t for t in cue.doc[cue.right_edge.i + 1:cue.sent.end] if not t.is_punct]
+        return (words[0].idx, words[-1].idx + len(words[-1])) if words else None
     if cue.lemma_ == "deny" and any(c.dep_ == "dobj" for c in cue.children):
         return cue.idx + len(cue) + 1, cue.sent.end_char  # "denied his country was behind …"
     told = _object_told(cue)
@@ -47,6 +52,15 @@ def clause_of(cue: "Token", quotes: list[tuple[int, int]]) -> tuple[int, int] | 
     lo, hi = cue.idx, last.idx + len(last)
     framed = any(lo < s and e <= hi + 1 for s, e in quotes)
     return (lo, hi) if framed else None
+
+
+def credited_by(cue: "Token") -> "Token | None":
+    """The source an "as" clause credits the sentence to ("two people died, as confirmed by the
+    committee", "As reported by TASS, the bridge was closed"): the object of its "by"."""
+    if cue.dep_ != "advcl" or not any(c.dep_ == "mark" and c.lower_ == "as" for c in cue.children):
+        return None
+    agent = next((c for c in cue.children if c.dep_ == "agent"), None)
+    return next((c for c in agent.children if c.dep_ == "pobj"), None) if agent is not None else None
 
 
 def _closes_sentence(cue: "Token", last: "Token") -> bool:
