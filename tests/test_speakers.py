@@ -125,6 +125,18 @@ def test_the_words_a_verb_of_saying_reports(nlp, text, expected):
     assert statements_of(nlp, text) == [expected]
 
 
+@pytest.mark.parametrize("text, words", [
+    ("The governor pointed out that the shelters had stayed open all night.", "the shelters had stayed open all night"),
+    ("The ministry cautioned that more outages were likely in the coming days.", "more outages were likely"),
+    ("The operator estimated that repairs would take at least three weeks.", "repairs would take at least three weeks"),
+    ("The mayor reiterated that the evacuation was voluntary.", "the evacuation was voluntary"),
+])
+def test_more_verbs_of_saying_report_a_clause(nlp, text, words):
+    (found,) = statements_of(nlp, text)
+    assert words in found[0]
+    assert not found[2]
+
+
 def test_agentless_reports_are_no_statements(nlp):
     assert statements_of(nlp, "It was reported that the convoy had turned back.") == []
 
