@@ -348,9 +348,10 @@ def test_after_a_change_to_the_code_that_builds_graphs_every_graph_is_built_agai
     assert result.report["store"]["graphs_built"] == 3 and result.reused == 2
 
 
-def test_the_cache_keeps_extractions_packed_and_reads_what_an_older_kg_wrote(tmp_path):
-    """An extraction comes back from the cache as the build keeps it (packed, not unpickled); an entry
-    in the older form (the pair pickled whole) is read as well, and a damaged one is extracted again."""
+def test_the_cache_keeps_extractions_packed_and_prunes_what_an_older_kg_wrote(tmp_path):
+    """An extraction comes back from the cache as the build keeps it (packed, not unpickled); a
+    damaged one is extracted again; entries of the layout before the folders per signature are
+    never read, and `prune()` removes them with the folders of other signatures."""
     import pickle
 
     from kg.dataset.cache import ExtractionCache
@@ -367,12 +368,17 @@ def test_the_cache_keeps_extractions_packed_and_reads_what_an_older_kg_wrote(tmp
     written = fresh.unpack()
     assert packed.article_key == fresh.article_key == "a-council" and packed.unpack() == written
     (entry,) = cache.entries.glob("*.packed")  # in the folder of its signature
+    kept = entry.read_bytes()
     old = tmp_path / "cache" / entry.with_suffix(".pickle").name  # as kg wrote it before: in the folder itself
     old.write_bytes(pickle.dumps(written, protocol=4))
     entry.write_bytes(b"damaged")
-    assert cache.get_packed(article) is None
-    entry.unlink()
-    assert cache.get(article) == written and cache.get_packed(article).unpack() == written
+    assert cache.get_packed(article) is None and cache.get(article) is None
+    entry.write_bytes(kept)
+    other = ExtractionCache(tmp_path / "cache", "another kg")  # another kg's folder, with no entry yet
+    assert [p.name for p in cache.others()] == sorted([old.name, other.entries.name])
+    size = old.stat().st_size
+    assert cache.prune() == (1, size)  # the old entry; the other folder held none
+    assert not old.exists() and not other.entries.exists() and cache.others() == [] and cache.get(article) == written
 
 
 def test_dumps_written_after_additions_that_kept_graphs_are_those_of_one_build(tmp_path):

@@ -31,8 +31,8 @@ class ExtractionCache:
 
     Each is kept as `kg.nlp.packed.PackedExtraction` holds it (mentions and facts pickled and
     compressed apart), so that a build reads a stored article's extraction without unpickling and
-    packing it again (`get_packed`); entries an older kg wrote (the pair pickled whole, in DIR
-    itself) are read too."""
+    packing it again (`get_packed`). Entries of the layout before the folders per signature (in DIR
+    itself) were made by another kg: never read, removed by `prune()`."""
 
     def __init__(self, folder: Path, signature: str):
         self.folder, self.signature = folder, signature
@@ -55,15 +55,9 @@ class ExtractionCache:
                 zlib.decompress(mentions), zlib.decompress(facts)  # checked whole (not unpickled)
                 self.reused += 1
                 return PackedExtraction(article.key, mentions, facts)
-        except FileNotFoundError:
-            pass
-        except _UNREADABLE:
-            return None  # a stale or damaged entry: extract again
-        old = self._old(article)
-        if old is None:
-            return None
-        self.reused += 1
-        return PackedExtraction.pack(*old)
+        except (FileNotFoundError, *_UNREADABLE):
+            pass  # not cached, or a damaged entry: extract again
+        return None
 
     def get(self, article: Article) -> tuple[ArticleMentions, ArticleFacts] | None:
         packed = self.get_packed(article)
@@ -74,18 +68,6 @@ class ExtractionCache:
         except _UNREADABLE:
             return None
 
-    def _old(self, article: Article):
-        """An entry written by kg before the packed form (the pair pickled whole, in the folder itself)."""
-        path = self.folder / f"{self._name(article)}.pickle"
-        if not path.is_file():
-            return None
-        try:
-            value = pickle.loads(path.read_bytes())
-        except _UNREADABLE:
-            return None
-        ok = isinstance(value, tuple) and len(value) == 2
-        return value if ok and isinstance(value[0], ArticleMentions) and isinstance(value[1], ArticleFacts) else None
-
     def put(self, article: Article, packed: PackedExtraction) -> None:
         from kg.export.atomic import write_atomic
 
@@ -93,7 +75,8 @@ class ExtractionCache:
         write_atomic(self.entries / f"{self._name(article)}.packed", lambda tmp: tmp.write_bytes(data))
 
     def others(self) -> list[Path]:
-        """What other signatures left: their folders, and the entries older kgs wrote in the folder itself."""
+        """What other signatures left: their folders, and the entries older kgs wrote in the folder itself
+        (packed, or the mentions and facts pickled whole)."""
         found = []
         for path in sorted(self.folder.iterdir()):
             if path.is_dir() and path != self.entries and _BUCKET.fullmatch(path.name):
