@@ -64,9 +64,9 @@ def extract_facts(doc: "Doc", article_key: str, mentions: tuple[Mention, ...], g
                   published: date | None) -> ArticleFacts:
     grants = extract_grants(doc, mentions, published, gazetteer)
     said = extract_statements(doc, mentions)
-    events = extract_events(doc, mentions, gazetteer, published) + tuple(_announcement(g) for g in grants)
-    events = without_charges(doc, events)
-    events += _speech_acts(said, events)
+    found = extract_events(doc, mentions, gazetteer, published) + tuple(_announcement(g) for g in grants)
+    events = without_charges(doc, found)
+    events += _speech_acts(said, found)  # the charge of a warrant, left out above, is no speech act either
     ctx = EventContext(doc, sorted(mentions, key=lambda m: m.start), gazetteer, published)
     events += stance_events(doc, ctx, said, events)
     events += echoes(doc, ctx, events)
