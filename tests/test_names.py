@@ -39,3 +39,11 @@ def test_slugs_are_readable_and_safe():
     assert cyrillic.startswith("x-") and cyrillic == slugify("Москва")
     assert slugify("Москва") != slugify("Київ")
     assert slugify("") .startswith("x-")
+
+
+def test_fold_keeps_letters_of_every_script_and_writes_latin_ones_in_ascii():
+    from kg.nlp.names import fold
+
+    assert fold("Украина Сейчас") == "украина сеичас"
+    assert fold("Łukasz Żółć") == "lukasz zolc" and fold("Straße") == "strasse"
+    assert fold("Ukraine’s F-16s") == "ukraines f s"  # as ever: marks outside ASCII dropped, digits split

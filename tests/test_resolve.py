@@ -128,3 +128,18 @@ def test_short_and_transliterated_given_names_join_across_articles():
     found = keys_by_article([article("a", mention("Joe Marlow")), article("b", mention("Joseph Marlow")),
                              article("c", mention("Maxim Sirko")), article("d", mention("Maksym Sirko"))])
     assert found["a"] == found["b"] and found["c"] == found["d"] and found["a"] != found["c"]
+
+
+def test_names_in_other_scripts_are_entities_of_their_own():
+    """A name with no Latin letter once folded to an empty key: every such organisation, and every
+    such person, was one entity (organization/x-e3b0c44298, the hash of nothing)."""
+    from kg.nlp.mention import ORGANIZATION
+
+    found = keys_by_article([
+        article("a", mention("Украина Сейчас", kind=ORGANIZATION), mention("Радио Свобода", 20, kind=ORGANIZATION),
+                mention("Тарас Шевченко", 40), mention("Леся Українка", 60)),
+        article("b", mention("УКРАИНА СЕЙЧАС", kind=ORGANIZATION)),
+    ])
+    organisations, people = found["a"][:2], found["a"][2:]
+    assert len(set(organisations)) == 2 and len(set(people)) == 2
+    assert found["b"] == [organisations[0]]  # case does not matter, as for Latin names

@@ -13,17 +13,24 @@ from functools import lru_cache
 
 from kg.nlp import lexicon
 
-_NON_LETTER = re.compile(r"[^a-z]+")
+_NON_LETTER = re.compile(r"[\W\d_]+")  # letters of any script are kept
+# Latin letters with no decomposition into a base letter and a mark: written as their ASCII form
+_LATIN_SPECIAL = str.maketrans({"ł": "l", "ø": "o", "đ": "d", "ħ": "h", "ı": "i", "æ": "ae", "œ": "oe", "ß": "ss",
+                                "þ": "th", "ð": "d"})
 _DOUBLE = re.compile(r"([a-z])\1+")
 _MEMO = 2**16  # names and surfaces recur across articles: each spelling keyed once (bounded)
 
 
 @lru_cache(maxsize=_MEMO)
 def fold(text: str) -> str:
-    """Lowercase ASCII letters and spaces only (diacritics removed, punctuation dropped)."""
+    """Lowercase letters and spaces only: diacritics removed ("Łukasz Żółć" -> "lukasz zolc"),
+    digits and punctuation dropped. Letters of other scripts are kept, lowercased: a name with no
+    Latin letter ("Украина Сейчас") keeps a key of its own instead of an empty one."""
     decomposed = unicodedata.normalize("NFKD", text)
-    ascii_text = decomposed.encode("ascii", "ignore").decode("ascii").lower()
-    return " ".join(part for part in _NON_LETTER.split(ascii_text) if part)
+    # other marks outside ASCII are dropped, not spaces ("Ukraine’s" -> "ukraines", as ever)
+    kept = "".join(ch for ch in decomposed if ch.isascii() or (ch.isalpha() and not unicodedata.combining(ch)))
+    letters = kept.lower().translate(_LATIN_SPECIAL)
+    return " ".join(part for part in _NON_LETTER.split(letters) if part)
 
 
 @lru_cache(maxsize=_MEMO)
