@@ -29,6 +29,14 @@ def test_title_is_a_role_not_part_of_the_name(nlp):
     assert (kremlin.kind, kremlin.sense, kremlin.gazetteer_key) == ("organization", "actor", "organization/kremlin")
 
 
+def test_the_first_words_of_a_title_are_no_organisation(nlp):
+    """"Defense" in "Defense Minister Boris Pistorius": the NER's organisation is half a title."""
+    found = mentions(nlp, "The package is worth 700 million euros, German Defense Minister Boris Pistorius said.")
+    assert [(m.text, m.kind) for m in found] == [("Boris Pistorius", "person")]
+    nato = mentions(nlp, "NATO Secretary General Jens Stoltenberg said the alliance would help.")
+    assert ("NATO", "organization") in [(m.text, m.kind) for m in nato]  # a name before a title stays
+
+
 def test_misspelt_title_and_local_office(nlp):
     found = mentions(nlp, "Earlier, Moscow Mayer Sergei Sobyanin said that several buildings were damaged.")
     mayor = by_text(found, "Sergei Sobyanin")

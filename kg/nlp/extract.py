@@ -179,12 +179,11 @@ class _Extractor:
         return span
 
     def _part_of_title(self, span: "Span") -> bool:
-        """"State" in "Secretary of State" is part of a title, not an organisation."""
-        for back in (1, 2, 3):
-            start = span.start - back
-            if start >= 0 and self.gazetteer.title(self.doc[start : span.end].text):
-                return True
-        return False
+        """"State" in "Secretary of State", "Defense" in "Defense Minister Boris Pistorius": part of a
+        title, not an organisation."""
+        spans = [self.doc[span.start - back : span.end] for back in (1, 2, 3) if span.start >= back]
+        spans += [self.doc[span.start : span.end + ahead] for ahead in (1, 2) if span.end + ahead <= len(self.doc)]
+        return any(self.gazetteer.title(s.text) for s in spans)
 
     def _typed(self, span: "Span", label: str, entry: GazetteerEntry | None, role: Role | None) -> Mention | None:
         if (label in ("PERSON", "GPE", "LOC") and len(span) <= 3 and speaks(span)
