@@ -167,3 +167,27 @@ def test_a_country_s_body_described_in_lower_case_is_an_organisation(nlp):
     assert ("national prosecution office", "organization") in found
     assert not any(text.startswith("defence ministry spokesman") for text, _ in found)  # left to the roles
     assert ("state news agency", "organization") not in found  # its name follows: ANSA
+
+
+def test_a_description_before_the_body_s_own_name_is_no_body_of_its_own():
+    """"Ukraine's energy company DTEK": the tagger may take the name for a common noun; a mention
+    that starts there is the body's name all the same, and the description no body of its own."""
+    import spacy
+    from spacy.tokens import Doc
+
+    from kg.nlp.compounds import country_bodies
+    from kg.nlp.mention import COUNTRY, ORGANIZATION, Mention
+
+    words = ["Ukraine", "'s", "energy", "company", "DTEK", "reported", "an", "attack", "."]
+    doc = Doc(spacy.blank("en").vocab, words=words, spaces=[False, True, True, True, True, True, True, False, False],
+              pos=["PROPN", "PART", "NOUN", "NOUN", "NOUN", "VERB", "DET", "NOUN", "PUNCT"])
+
+    def make(span, **fields):
+        return Mention(span.start_char, span.end_char, span.text, sentence=0, sentence_start=0,
+                       sentence_end=len(doc.text), extractor="test", **fields)
+
+    ukraine = Mention(0, 7, "Ukraine", COUNTRY, "GPE", 0, 0, len(doc.text))
+    dtek = Mention(25, 29, "DTEK", ORGANIZATION, "ORG", 0, 0, len(doc.text))
+    assert doc.text[25:29] == "DTEK"
+    assert country_bodies(doc, [ukraine, dtek], make) == []
+    assert [m.text for m in country_bodies(doc, [ukraine], make)] == ["energy company"]  # no name after it

@@ -165,6 +165,7 @@ def country_bodies(doc: "Doc", mentions: list[Mention], make: MakeMention) -> li
     title ("Russia's defence ministry spokesman") is left to the roles, and one followed by the body's
     own name ("Russia's state news agency TASS") to that name."""
     heads = lexicon.words("organisation_description_heads")
+    named = {x.start for x in mentions}  # "… energy company DTEK": a name the tagger took for a noun
     found = []
     for m in mentions:
         span = _span(doc, m)
@@ -176,7 +177,8 @@ def country_bodies(doc: "Doc", mentions: list[Mention], make: MakeMention) -> li
         if end == start or end >= len(doc) or doc[end].lower_ not in heads:
             continue
         after = doc[end + 1] if end + 1 < len(doc) else None
-        if after is not None and ((after.is_lower and after.pos_ == "NOUN") or after.pos_ == "PROPN"):
+        if after is not None and ((after.is_lower and after.pos_ == "NOUN") or after.pos_ == "PROPN"
+                                  or after.idx in named):
             continue  # a title goes on ("… ministry spokesman"), or the body's name follows ("… news agency TASS")
         found.append(make(doc[start : end + 1], kind=ORGANIZATION, ner_label="", confidence=_CONFIDENCE))
     return found
