@@ -16,8 +16,10 @@ if TYPE_CHECKING:
 
 
 def clause_of(cue: "Token", quotes: list[tuple[int, int]]) -> tuple[int, int] | None:
-    """The words a verb of saying reports: its clause ("said [Kyiv was behind it]"), or for a verb
-    that frames a partial quote, the verb and its object ("[accused him of “treason”]")."""
+    """The words a verb of saying reports, as (start, end) characters, or None: its clauses (the
+    whole sentence before it when it ends the sentence), the words it is set in, those an "as …
+    by X" clause credits, the object of "deny" or of a verb of reporting, an accusation with its
+    charge, a "to"-infinitive, or the verb and its object around a partial quote (see the module)."""
     clauses = [c for c in cue.children if c.dep_ == "ccomp" and not _semicolon_between(c, cue) and any(
         g.dep_ in ("nsubj", "nsubjpass", "expl") for g in c.children)]
     if clauses and cue.lemma_ in _words().reporting:  # "the toll was at three, and it rose to 25, X reported"
