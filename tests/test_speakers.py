@@ -137,6 +137,12 @@ def test_more_verbs_of_saying_report_a_clause(nlp, text, words):
     assert not found[2]
 
 
+def test_an_accusation_or_a_report_still_to_come_is_no_statement(nlp):
+    found = statements_of(nlp, "The mayor is trying to discredit him and may accuse him of fraud, a local paper said.")
+    assert [speaker for _, speaker, _ in found] == ["unnamed: a local paper"]
+    assert statements_of(nlp, "The ministry will report the damage to the two bridges tomorrow.") == []
+
+
 def test_agentless_reports_are_no_statements(nlp):
     assert statements_of(nlp, "It was reported that the convoy had turned back.") == []
 

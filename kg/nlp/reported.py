@@ -94,8 +94,9 @@ def _object_told(cue: "Token") -> "Token | None":
     """The object a verb of saying reports without a clause ("the mayor reported explosions in two
     districts"): not when the verb is negated, nor a pronoun, a gerund, a bare noun ("reported the
     shelling"), or the speech itself ("reported the story")."""
-    if cue.lemma_ not in lexicon.words("speech_cues_with_object") or any(c.dep_ == "neg" for c in cue.children):
-        return None
+    if (cue.lemma_ not in lexicon.words("speech_cues_with_object") or cue.tag_ == "VB"
+            or any(c.dep_ == "neg" for c in cue.children)):
+        return None  # not reported yet ("to report", "will report"), or not reported
     obj = next((c for c in cue.children if c.dep_ == "dobj"), None)
     if (obj is None or obj.pos_ not in ("NOUN", "PROPN", "NUM") or obj.tag_ == "VBG"
             or obj.right_edge.i - obj.left_edge.i < 2 or obj.lower_ in lexicon.words("speech_meta_objects")):
@@ -104,8 +105,9 @@ def _object_told(cue: "Token") -> "Token | None":
 
 
 def _charge(cue: "Token") -> "Token | None":
-    """The charge a verb of accusing states ("accused Russia [of destroying the dam]"), if it has one."""
-    preposition = lexicon.mapping("speech_cues_with_charge").get(cue.lemma_)
+    """The charge a verb of accusing states ("accused Russia [of destroying the dam]"), if it has
+    one; none for an accusation still to come ("trying to accuse him of corruption")."""
+    preposition = lexicon.mapping("speech_cues_with_charge").get(cue.lemma_) if cue.tag_ != "VB" else None
     return next((c for c in cue.children if c.dep_ == "prep" and c.lower_ == preposition
                  and any(g.dep_ in ("pcomp", "pobj") for g in c.children)), None) if preposition else None
 
