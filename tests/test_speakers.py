@@ -143,6 +143,17 @@ def test_an_accusation_or_a_report_still_to_come_is_no_statement(nlp):
     assert statements_of(nlp, "The ministry will report the damage to the two bridges tomorrow.") == []
 
 
+@pytest.mark.parametrize("text, expected", [
+    ("Until the governor spoke there was only a statement from the port authority saying the ferry had sunk.",
+     ("the ferry had sunk", "unnamed: the port authority", False)),
+    ("Kyiv published a report by the energy ministry saying three plants were damaged.",
+     ("three plants were damaged", "unnamed: the energy ministry", False)),
+])
+def test_a_statement_or_report_saying_something_is_its_issuer_s(nlp, text, expected):
+    """Not the subject of the sentence the noun stands in (the governor, Kyiv)."""
+    assert statements_of(nlp, text) == [expected]
+
+
 def test_agentless_reports_are_no_statements(nlp):
     assert statements_of(nlp, "It was reported that the convoy had turned back.") == []
 

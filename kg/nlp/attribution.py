@@ -74,6 +74,8 @@ def ref(m: Mention | None) -> Ref | None:
 def _subject(ctx: Context, cue: "Token") -> "Token | None":
     """The subject of the verb of saying, or of the verb a participle or conjunct hangs from
     ("Putin said …, accusing …"), skipping subjects inside quotes and inside reported clauses."""
+    if cue.dep_ == "acl" and cue.tag_ == "VBG":  # "a statement from the agency saying …", "residents saying …"
+        return _issuer(cue.head)
     token = cue
     for step in range(4):
         if step == 0 or token.dep_ != "ccomp":
@@ -83,6 +85,22 @@ def _subject(ctx: Context, cue: "Token") -> "Token | None":
         if token.dep_ not in ("conj", "xcomp", "advcl", "ccomp") or token.head.i == token.i:
             return None
         token = token.head
+    return None
+
+
+def _issuer(noun: "Token") -> "Token | None":
+    """Who speaks through a participle that describes a noun: the noun itself ("residents saying …"),
+    or for speech ("a statement", "a report": speech_meta_objects) the one it is from or by, its
+    owner ("the ministry's statement"), or the subject that issued it ("X issued a statement saying …")."""
+    if noun.lower_ not in lexicon.words("speech_meta_objects"):
+        return noun
+    for child in noun.children:
+        if child.dep_ == "prep" and child.lower_ in lexicon.words("speech_source_prepositions"):
+            return next((c for c in child.children if c.dep_ == "pobj"), None)
+        if child.dep_ == "poss":
+            return child
+    if noun.dep_ == "dobj":
+        return next((c for c in noun.head.children if c.dep_ == "nsubj"), None)
     return None
 
 
