@@ -154,6 +154,19 @@ def test_a_statement_or_report_saying_something_is_its_issuer_s(nlp, text, expec
     assert statements_of(nlp, text) == [expected]
 
 
+def test_a_clause_whose_subject_the_parser_hung_from_its_auxiliary_is_reported(nlp):
+    assert statements_of(nlp, "Mayor Ihor Terekhov said the shelter was closed.") == [
+        ("the shelter was closed", "Ihor Terekhov", False)]
+
+
+def test_according_to_a_surname_the_ner_missed_is_the_person_named_before(nlp):
+    text = ("Mayor Vitali Klitschko visited the clinic. An inquiry began into reports that the victims were "
+            "unable to enter the shelter because it was locked, according to Klitschko.")
+    found = [(words, speaker) for words, speaker, _ in statements_of(nlp, text)]
+    assert ("An inquiry began into reports that the victims were unable to enter the shelter because it was locked",
+            "Vitali Klitschko") in found
+
+
 def test_agentless_reports_are_no_statements(nlp):
     assert statements_of(nlp, "It was reported that the convoy had turned back.") == []
 

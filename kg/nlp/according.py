@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from kg.nlp.doc_text import doc_text
 from kg.nlp.facts import Speaker
 from kg.nlp.mention import COUNTRY, ORGANIZATION, PERSON, Mention
+from kg.nlp.names import surname_key
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -84,6 +85,11 @@ def _source(source: "Token", mentions: list[Mention], discourse: "Discourse",
              and discourse.usable(m)]  # the source itself, not a name modifying it ("leaked U.S. documents")
     if named:
         return Speaker(ref=(named[0].start, named[0].end))
+    if source.pos_ == "PROPN" and source.text[:1].isupper():  # "according to Klitschko", the NER missed the name
+        key = surname_key(source.text)
+        known = [m for m in mentions if m.kind == PERSON and m.end <= source.idx and surname_key(m.text) == key
+                 and discourse.usable(m)]
+        return Speaker(ref=(known[-1].start, known[-1].end)) if known else None
     if source.pos_ != "NOUN" or source.right_edge.i - source.left_edge.i >= _MAX_SOURCE_TOKENS:
         return None  # "according to plan" stays unattributed
     return Speaker(description=discourse.text[lo:hi], start=lo, end=hi)

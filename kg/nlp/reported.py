@@ -20,8 +20,7 @@ def clause_of(cue: "Token", quotes: list[tuple[int, int]]) -> tuple[int, int] | 
     whole sentence before it when it ends the sentence), the words it is set in, those an "as …
     by X" clause credits, the object of "deny" or of a verb of reporting, an accusation with its
     charge, a "to"-infinitive, or the verb and its object around a partial quote (see the module)."""
-    clauses = [c for c in cue.children if c.dep_ == "ccomp" and not _semicolon_between(c, cue) and any(
-        g.dep_ in ("nsubj", "nsubjpass", "expl") for g in c.children)]
+    clauses = [c for c in cue.children if c.dep_ == "ccomp" and not _semicolon_between(c, cue) and _has_subject(c)]
     if clauses and cue.lemma_ in _words().reporting:  # "the toll was at three, and it rose to 25, X reported"
         last = max((c.right_edge for c in clauses), key=lambda t: t.i)
         if _closes_sentence(cue, last):  # "A, and B, X reported.": the whole sentence before X
@@ -54,6 +53,13 @@ def clause_of(cue: "Token", quotes: list[tuple[int, int]]) -> tuple[int, int] | 
     lo, hi = cue.idx, last.idx + len(last)
     framed = any(lo < s and e <= hi + 1 for s, e in quotes)
     return (lo, hi) if framed else None
+
+
+def _has_subject(clause: "Token") -> bool:
+    """A clause with a subject of its own; also when the parser hung it from the auxiliary ("said
+    [the bridge was closed]": "bridge" under "was", "was" under "closed")."""
+    heads = [clause, *(c for c in clause.children if c.dep_ in ("aux", "auxpass"))]
+    return any(g.dep_ in ("nsubj", "nsubjpass", "expl") for h in heads for g in h.children)
 
 
 def credited_by(cue: "Token") -> "Token | None":
