@@ -79,6 +79,16 @@ def test_alleged_and_negated_events(nlp):
     assert names[attacks[0].target] == "Kremlin"
 
 
+def test_an_event_a_noun_denies_is_no_event(nlp):
+    """"no plans to attack", "no chance of intercepting": denied by "no" on the noun they complete."""
+    for text in ("Belarus has no plans to attack Lithuania, its foreign minister said.",
+                 "Air defences in Kharkiv had no chance of intercepting the missiles."):
+        facts, _ = facts_of(nlp, text)
+        assert not [e for e in facts.events if e.type in ("Attack", "Interception")], text
+    facts, _ = facts_of(nlp, "Air defences in Kharkiv had time to intercept the missiles, the governor said.")
+    assert [e.type for e in facts.events if e.type == "Interception"] == ["Interception"]
+
+
 def test_aid_package_fields_and_cumulative_total(nlp):
     text = ("The Pentagon announced on Thursday that the United States will send Ukraine $150 million in military aid. "
             "The package will include interceptors, 155mm artillery rounds and counter-drone radars. "

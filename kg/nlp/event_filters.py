@@ -1,6 +1,6 @@
 """Whether a trigger word reports an event at all.
 
-Not when it is negated ("did not attack", "no threat"), names a danger ("posed a threat", "the
+Not when it is negated ("did not attack", "no threat", "no plans to attack"), names a danger ("posed a threat", "the
 blockade threatens the lives of millions"), describes a thing ("exploding drones" are a kind of
 weapon, "Moscow-annexed Crimea" a state), is what another event did ("the bridge was hit by an
 explosion"), characterises ("described the blockade as an attack on Poland"), yields ("withdrew
@@ -33,7 +33,15 @@ def _negated(token: "Token") -> bool:
             "event_undergoing_verbs") and any(c.dep_ == "neg" for c in token.head.children):
         return True
     return any(c.dep_ == "neg" for c in token.children) or any(c.dep_ == "neg" for c in token.head.children
-                                                               if token.dep_ in ("xcomp",))
+                                                               if token.dep_ in ("xcomp",)) or _denied_by_noun(token)
+
+
+def _denied_by_noun(token: "Token") -> bool:
+    """"has no plans to attack", "had no chance of intercepting", "no way of shooting them down":
+    a verb completing a noun that "no" denies tells of no event."""
+    noun = token.head.head if token.dep_ == "pcomp" and token.head.dep_ == "prep" else (
+        token.head if token.dep_ == "acl" else None)
+    return noun is not None and noun.pos_ == "NOUN" and any(c.dep_ == "det" and c.lower_ == "no" for c in noun.children)
 
 
 def _endangers(ctx: Mentions, trigger: "Token", kind: EventType) -> bool:
