@@ -191,3 +191,25 @@ def test_a_description_before_the_body_s_own_name_is_no_body_of_its_own():
     assert doc.text[25:29] == "DTEK"
     assert country_bodies(doc, [ukraine, dtek], make) == []
     assert [m.text for m in country_bodies(doc, [ukraine], make)] == ["energy company"]  # no name after it
+
+
+def test_a_common_word_the_ner_took_for_a_person_is_no_person(nlp):
+    """"Debris" opening a sentence, tagged PERSON by the small model and a common noun by its tagger."""
+    found = mentions(nlp, "Russia fired missiles at the city overnight. Debris from a downed missile hit a kindergarten.")
+    assert "Debris" not in [m.text for m in found]
+    names = mentions(nlp, "Zelensky said the push would continue. Peskov denied it.")  # names opening sentences stay
+    assert [(m.text, m.kind) for m in names] == [("Zelensky", "person"), ("Peskov", "person")]
+
+
+def test_a_person_written_in_lower_case_is_no_person():
+    import spacy
+    from spacy.tokens import Doc
+
+    from kg.nlp.common_words import without_common_words
+    from kg.nlp.mention import PERSON, Mention
+
+    doc = Doc(spacy.blank("en").vocab, words=["The", "fighters", "left", "Rostov", "."],
+              spaces=[True, True, True, False, False])
+    fighters = Mention(4, 12, "fighters", PERSON, "PERSON", 0, 0, len(doc.text))
+    rostov = Mention(18, 24, "Rostov", PERSON, "PERSON", 0, 0, len(doc.text))
+    assert without_common_words(doc, [fighters, rostov]) == [rostov]

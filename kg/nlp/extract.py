@@ -12,6 +12,7 @@ import re
 from bisect import bisect_right
 from typing import TYPE_CHECKING
 
+from kg.nlp.common_words import without_common_words
 from kg.nlp.compounds import agency_tags, for_weapon, place_bodies, place_names, weapon_key, weapon_models
 from kg.nlp.discourse import speaks
 from kg.nlp.doc_text import doc_text
@@ -287,7 +288,7 @@ def extract_mentions(doc: "Doc", article_key: str, gazetteer: Gazetteer, extract
                 found.append(mention)
     found += _affiliation_mentions(worker, found)
     found += [m for m in agency_tags(doc, gazetteer, worker.mention) if not any(f.start < m.end and m.start < f.end for f in found)]
-    found = _with_compounds(worker, _without_inserted_given_names(doc_text(doc), found))
+    found = without_common_words(doc, _with_compounds(worker, _without_inserted_given_names(doc_text(doc), found)))
     found = _retype_known_persons(sorted(found, key=lambda m: (m.start, -m.end)))
     unique: list[Mention] = []
     for m in found:
