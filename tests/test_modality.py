@@ -24,6 +24,8 @@ from tests.test_facts import facts_of
     ("Russia will launch an attack on Kyiv, the minister said.", Modality.FUTURE),
     # persuading someone to act is calling for the act
     ("Allies tried to persuade Israel to attack Iran.", Modality.CALLED_FOR),
+    # a "to"-infinitive completing a noun of intent: the noun gives the modality
+    ("Belarus has plans to attack Lithuania, the report said.", Modality.FUTURE),
 ])
 def test_the_modality_of_an_event(nlp, text, expected):
     facts, _ = facts_of(nlp, text)

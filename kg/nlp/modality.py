@@ -24,9 +24,13 @@ _CLAUSE_ENDS = ("nsubj", "nsubjpass", "ROOT", "ccomp", "relcl", "acl", "advcl", 
 
 
 def _chain(trigger: "Token") -> list["Token"]:
-    """The trigger and the words governing it within its clause."""
+    """The trigger and the words governing it within its clause, and the noun a "to"-infinitive
+    trigger completes ("plans to attack")."""
     chain, node = [trigger], trigger
     for _ in range(_STEPS):
+        if node.dep_ == "acl" and any(c.dep_ == "aux" and c.lower_ == "to" for c in node.children):
+            chain.append(node.head)  # "has plans to attack", "a call to strike": the noun it completes
+            break
         if node.dep_ in _CLAUSE_ENDS or node.head.i == node.i:
             break
         node = node.head
