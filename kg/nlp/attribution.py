@@ -73,7 +73,12 @@ def ref(m: Mention | None) -> Ref | None:
 
 def _subject(ctx: Context, cue: "Token") -> "Token | None":
     """The subject of the verb of saying, or of the verb a participle or conjunct hangs from
-    ("Putin said …, accusing …"), skipping subjects inside quotes and inside reported clauses."""
+    ("Putin said …, accusing …"), skipping subjects inside quotes and inside reported clauses; the
+    "by" of an "as" clause ("as confirmed by the committee"); the issuer of a noun a participle
+    describes ("a statement from the agency saying …")."""
+    credited = credited_by(cue)
+    if credited is not None:  # "…, as confirmed by the committee"
+        return credited
     if cue.dep_ == "acl" and cue.tag_ == "VBG":  # "a statement from the agency saying …", "residents saying …"
         return _issuer(cue.head)
     token = cue
@@ -86,6 +91,15 @@ def _subject(ctx: Context, cue: "Token") -> "Token | None":
             return None
         token = token.head
     return None
+
+
+def credited_by(cue: "Token") -> "Token | None":
+    """The source an "as" clause credits the sentence to ("two people died, as confirmed by the
+    committee", "As reported by TASS, the bridge was closed"): the object of its "by"."""
+    if cue.dep_ != "advcl" or not any(c.dep_ == "mark" and c.lower_ == "as" for c in cue.children):
+        return None
+    agent = next((c for c in cue.children if c.dep_ == "agent"), None)
+    return next((c for c in agent.children if c.dep_ == "pobj"), None) if agent is not None else None
 
 
 def _issuer(noun: "Token") -> "Token | None":
@@ -104,11 +118,9 @@ def _issuer(noun: "Token") -> "Token | None":
     return None
 
 
-def speaker(ctx: Context, cue: "Token", before: int, earlier: list[Statement],
-            source: "Token | None" = None) -> Speaker | None:
-    """Who speaks: the subject of the verb of saying (see `_subject`), or `source` when the caller
-    found it elsewhere (the "by" of "as confirmed by the committee")."""
-    subject = source if source is not None else _subject(ctx, cue)
+def speaker(ctx: Context, cue: "Token", before: int, earlier: list[Statement]) -> Speaker | None:
+    """Who speaks: the one `_subject` finds for the verb of saying, named, described or referred to."""
+    subject = _subject(ctx, cue)
     cited = _cited(ctx, cue)
     if cited is not None:  # "RIA reported, citing Peskov": the cited source spoke
         return Speaker(ref=ref(cited))

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from kg.nlp import lexicon
 from kg.nlp.mention import COUNTRY, ORGANIZATION, PERSON, WEAPON, Mention
+from kg.nlp.syntax import with_to
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -107,8 +108,7 @@ def clause_subject(token: "Token", undergoes: "Callable[[Token], bool]") -> "Tok
 def _object_infinitive(node: "Token") -> bool:
     """An infinitive that completes its verb's object ("reserved the right to retaliate", "announced
     plans to strike"): the one it tells of acting is that verb's subject."""
-    return (node.dep_ == "acl" and node.tag_ == "VB" and node.head.dep_ == "dobj"
-            and any(c.dep_ == "aux" and c.lower_ == "to" for c in node.children))
+    return node.dep_ == "acl" and node.tag_ == "VB" and node.head.dep_ == "dobj" and with_to(node)
 
 
 def weapon_referred(mentions: Sequence[Mention], doc: "Doc", word: "Token") -> Mention | None:

@@ -17,6 +17,7 @@ from kg.nlp import lexicon
 from kg.nlp.event_actors import ACTORS, Mentions, named_in
 from kg.nlp.event_words import event_type, event_words
 from kg.nlp.mention import WEAPON
+from kg.nlp.syntax import denied
 from kg.vocab import EventType
 
 if TYPE_CHECKING:
@@ -26,7 +27,7 @@ if TYPE_CHECKING:
 def _negated(token: "Token") -> bool:
     """"did not attack", "no threat", "did not launch an attack", "has not faced such an attack", and a
     danger rather than an event ("posed a threat")."""
-    if token.pos_ == "NOUN" and (any(c.dep_ == "det" and c.lower_ == "no" for c in token.children) or (
+    if token.pos_ == "NOUN" and (denied(token) or (
             token.dep_ == "dobj" and token.head.lemma_ in lexicon.words("event_risk_verbs"))):
         return True
     if token.dep_ == "dobj" and token.head.lemma_ in lexicon.words("event_light_verbs") | lexicon.words(
@@ -41,7 +42,7 @@ def _denied_by_noun(token: "Token") -> bool:
     a verb completing a noun that "no" denies tells of no event."""
     noun = token.head.head if token.dep_ == "pcomp" and token.head.dep_ == "prep" else (
         token.head if token.dep_ == "acl" else None)
-    return noun is not None and noun.pos_ == "NOUN" and any(c.dep_ == "det" and c.lower_ == "no" for c in noun.children)
+    return noun is not None and noun.pos_ == "NOUN" and denied(noun)
 
 
 def _endangers(ctx: Mentions, trigger: "Token", kind: EventType) -> bool:

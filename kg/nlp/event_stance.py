@@ -35,6 +35,7 @@ from kg.nlp.doc_text import doc_text
 from kg.nlp.event_actors import Mentions, carrier, named_by, subject_actor
 from kg.nlp.event_times import own_time
 from kg.nlp.facts import EventMention, Ref, Statement
+from kg.nlp.syntax import denied
 from kg.vocab import EventType, Stance
 
 if TYPE_CHECKING:
@@ -80,7 +81,7 @@ def rejects(token: "Token") -> bool:
     needs = lexicon.mapping("stance_rejection_nouns").get(lemma)
     if needs is None or token.pos_ != "NOUN":
         return False
-    no = any(c.dep_ == "det" and c.lower_ == "no" for c in head.children)
+    no = denied(head)
     modifiers = {c.lower_ for t in (token, head) for c in t.children if c.dep_ in ("amod", "compound")}
     return no and (not needs or needs in modifiers)
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from kg.nlp import lexicon
+from kg.nlp.syntax import with_to
 from kg.vocab import EventType, Modality
 
 if TYPE_CHECKING:
@@ -28,7 +29,7 @@ def _chain(trigger: "Token") -> list["Token"]:
     trigger completes ("plans to attack")."""
     chain, node = [trigger], trigger
     for _ in range(_STEPS):
-        if node.dep_ == "acl" and any(c.dep_ == "aux" and c.lower_ == "to" for c in node.children):
+        if node.dep_ == "acl" and with_to(node):
             chain.append(node.head)  # "has plans to attack", "a call to strike": the noun it completes
             break
         if node.dep_ in _CLAUSE_ENDS or node.head.i == node.i:

@@ -27,9 +27,11 @@ def fold(text: str) -> str:
     digits and punctuation dropped. Letters of other scripts are kept, lowercased: a name with no
     Latin letter ("Украина Сейчас") keeps a key of its own instead of an empty one."""
     decomposed = unicodedata.normalize("NFKD", text)
-    # other marks outside ASCII are dropped, not spaces ("Ukraine’s" -> "ukraines", as ever)
-    kept = "".join(ch for ch in decomposed if ch.isascii() or (ch.isalpha() and not unicodedata.combining(ch)))
-    letters = kept.lower().translate(_LATIN_SPECIAL)
+    if decomposed.isascii():  # most names: no character to look at one by one
+        letters = decomposed.lower()
+    else:  # other marks outside ASCII are dropped, not spaces ("Ukraine’s" -> "ukraines", as ever)
+        kept = "".join(ch for ch in decomposed if ch.isascii() or (ch.isalpha() and not unicodedata.combining(ch)))
+        letters = kept.lower().translate(_LATIN_SPECIAL)
     return " ".join(part for part in _NON_LETTER.split(letters) if part)
 
 

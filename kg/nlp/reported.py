@@ -9,7 +9,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from kg.nlp import lexicon
+from kg.nlp.attribution import credited_by
 from kg.nlp.attribution import words as _words
+from kg.nlp.syntax import with_to
 
 if TYPE_CHECKING:
     from spacy.tokens import Token
@@ -60,15 +62,6 @@ def _has_subject(clause: "Token") -> bool:
     [the bridge was closed]": "bridge" under "was", "was" under "closed")."""
     heads = [clause, *(c for c in clause.children if c.dep_ in ("aux", "auxpass"))]
     return any(g.dep_ in ("nsubj", "nsubjpass", "expl") for h in heads for g in h.children)
-
-
-def credited_by(cue: "Token") -> "Token | None":
-    """The source an "as" clause credits the sentence to ("two people died, as confirmed by the
-    committee", "As reported by TASS, the bridge was closed"): the object of its "by"."""
-    if cue.dep_ != "advcl" or not any(c.dep_ == "mark" and c.lower_ == "as" for c in cue.children):
-        return None
-    agent = next((c for c in cue.children if c.dep_ == "agent"), None)
-    return next((c for c in agent.children if c.dep_ == "pobj"), None) if agent is not None else None
 
 
 def _closes_sentence(cue: "Token", last: "Token") -> bool:
@@ -122,5 +115,4 @@ def _to_do(cue: "Token") -> "Token | None":
     """The "to"-infinitive a verb of saying reports ("vowed to punish", "urged residents to leave")."""
     if cue.lemma_ not in _words().commits:
         return None
-    return next((c for c in cue.children if c.dep_ in ("xcomp", "ccomp") and c.pos_ == "VERB"
-                 and any(g.dep_ == "aux" and g.lower_ == "to" for g in c.children)), None)
+    return next((c for c in cue.children if c.dep_ in ("xcomp", "ccomp") and c.pos_ == "VERB" and with_to(c)), None)

@@ -20,7 +20,7 @@ from kg.nlp.attribution import words as _words
 from kg.nlp.facts import Ref, Speaker, Statement
 from kg.nlp.mention import COUNTRY, ORGANIZATION, PERSON, Mention
 from kg.nlp.quotes import inside
-from kg.nlp.reported import clause_of, credited_by
+from kg.nlp.reported import clause_of
 from kg.vocab import Stance
 
 if TYPE_CHECKING:
@@ -187,7 +187,7 @@ def _reported(ctx: _Context, known: list[Statement]) -> list[Statement]:
         if quoted and (not _partial(ctx, lo, hi, quoted) or _relays(ctx, token, lo, hi)):
             continue  # the clause is a quote, or quotes someone it attributes itself
         start, end = _strip_punct(ctx.text, ctx.discourse.after_furniture(lo), hi)
-        speaker = _speaker(ctx, token, token.idx, result + known, credited_by(token))
+        speaker = _speaker(ctx, token, token.idx, result + known)
         if speaker is None or end - start < 8:
             continue
         medium, venue = _medium(ctx, token)
